@@ -1,0 +1,49 @@
+// The agent adapter interface. An adapter knows how to start one agent CLI for one attempt;
+// it never waits for it (the dispatch wrapper does). Real CLIs (claude, codex, gemini, aider)
+// implement this same interface.
+
+/** Everything an adapter may use to build the invocation. */
+export interface AgentContext {
+  readonly promptFile: string;
+  readonly worktree: string;
+  readonly runDir: string;
+  readonly phase: number;
+  readonly phaseName: string;
+  readonly role: string;
+  readonly runId: string;
+  readonly attempt: number;
+  readonly outputs: readonly string[];
+  /** Repository-relative path of the intent file. */
+  readonly intent: string;
+}
+
+/** How the wrapper should start the agent. */
+export interface AgentInvocation {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** Feed the prompt file on stdin. */
+  readonly stdin: boolean;
+}
+
+export interface AgentAdapter {
+  /** The name in config (and in the Agent trailer). */
+  readonly name: string;
+  /** Fails with agent-unavailable when the agent cannot be started on this machine. */
+  preflight(): void;
+  invocation(context: AgentContext): AgentInvocation;
+}
+
+/** Environment every agent gets, whatever its adapter: where it is and what it must write. */
+export function agentEnv(context: AgentContext): Record<string, string> {
+  return {
+    PHASERUNNER_PHASE: String(context.phase),
+    PHASERUNNER_PHASE_NAME: context.phaseName,
+    PHASERUNNER_ROLE: context.role,
+    PHASERUNNER_RUN_ID: context.runId,
+    PHASERUNNER_ATTEMPT: String(context.attempt),
+    PHASERUNNER_PROMPT_FILE: context.promptFile,
+    PHASERUNNER_WORKTREE: context.worktree,
+    PHASERUNNER_OUTPUTS: JSON.stringify(context.outputs),
+    PHASERUNNER_INTENT: context.intent,
+  };
+}

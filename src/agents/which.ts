@@ -1,0 +1,26 @@
+// Finding an executable the way a shell would, so "not on PATH" is caught before dispatch.
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+
+/** The absolute path of `command`, or undefined when it cannot be executed from `cwd`. */
+export function which(command: string, cwd: string, path: string = process.env['PATH'] ?? ''): string | undefined {
+  if (command.includes('/')) {
+    const full = isAbsolute(command) ? command : resolve(cwd, command);
+    return isExecutable(full) ? full : undefined;
+  }
+  for (const dir of path.split(delimiter)) {
+    if (dir === '') continue;
+    const full = join(dir, command);
+    if (isExecutable(full)) return full;
+  }
+  return undefined;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

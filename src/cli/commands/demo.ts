@@ -1,0 +1,44 @@
+// `phaserunner demo`
+import type { CommandModule } from 'yargs';
+import { drive } from '../drive.js';
+import type { GlobalArgs } from '../globals.js';
+import { Output } from '../output.js';
+import { statusLines } from '../render/status.js';
+import { runCommand } from '../run-command.js';
+
+interface DemoArgs extends GlobalArgs {
+  dir?: string | undefined;
+  delay: number;
+}
+
+export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
+  command: 'demo',
+  describe: 'Create a throwaway repository and drive planning phases 1-4 on the scripted agent',
+  builder: (y) =>
+    y
+      .option('dir', { type: 'string', describe: 'Create the repository here (new or empty) and keep it' })
+      .option('delay', { type: 'number', default: 150, describe: 'Milliseconds the scripted agent pauses between files' })
+      .example('$0 demo', 'Run the demo in a temporary directory')
+      .example('$0 demo --dir ./shelf', 'Keep the demo repository at ./shelf'),
+  handler: async (args) => {
+    const out = new Output(args.json);
+    process.exitCode = await runCommand(out, async () => {
+      const { createDemoRepo } = await import('../../demo/demo.js');
+      const dir = await createDemoRepo(args.dir, args.delay);
+      out.line(`Created a demo repository at ${dir}`);
+      out.line('It has an INTENT.md for "Shelf", a bookmark manager, and phaserunner set up on the scripted agent.');
+      out.line('');
+      const code = await drive(out, { cwd: dir, wait: true, extra: { dir } });
+      if (!out.json) {
+        const { readStatus } = await import('../../runner/status.js');
+        out.line('');
+        for (const line of statusLines(await readStatus(dir))) out.line(line);
+        out.line('');
+        out.line(`Repository: ${dir}`);
+        out.line(`  git -C ${dir} log --graph --oneline --decorate`);
+        out.line(`  git -C ${dir} log -1 --format=%B main     (the trailers of the last merge)`);
+      }
+      return code;
+    });
+  },
+};

@@ -1,0 +1,26 @@
+// `phaserunner retry N`
+import type { CommandModule } from 'yargs';
+import { drive } from '../drive.js';
+import type { GlobalArgs } from '../globals.js';
+import { Output } from '../output.js';
+import { runCommand } from '../run-command.js';
+
+interface RetryArgs extends GlobalArgs {
+  phase: number;
+  wait: boolean;
+}
+
+export const retryCommand: CommandModule<GlobalArgs, RetryArgs> = {
+  command: 'retry <phase>',
+  describe: 'Dispatch a failed phase again (a new, counted attempt)',
+  builder: (y) =>
+    y
+      .positional('phase', { type: 'number', demandOption: true, describe: 'The phase number' })
+      .option('wait', { type: 'boolean', default: false, describe: 'Then keep going like `run --wait`' })
+      .example('$0 retry 2', 'Start attempt 2 of phase 2 after it failed')
+      .example('$0 retry 2 --wait', 'Retry and follow it to the end'),
+  handler: async (args) => {
+    const out = new Output(args.json);
+    process.exitCode = await runCommand(out, () => drive(out, { cwd: args.cwd, wait: args.wait, retry: args.phase }));
+  },
+};

@@ -1,0 +1,74 @@
+// Shared by `run`, `retry` and `demo`: drive the loop with rendering, Ctrl-C handling, and
+// the exit code of DESIGN.md.
+import { fail } from '../failures.js';
+import type { RunnerEvent } from '../runner/events.js';
+import type { PassResult } from '../runner/loop.js';
+import type { Output } from './output.js';
+import { outcomeText } from './render/outcome.js';
+import { renderer } from './render/events.js';
+
+export interface DriveOptions {
+  readonly cwd: string;
+  readonly wait: boolean;
+  readonly until?: number | undefined;
+  /** Retry this phase first. */
+  readonly retry?: number | undefined;
+  /** Extra fields for the JSON result document. */
+  readonly extra?: Record<string, unknown>;
+}
+
+export async function drive(out: Output, options: DriveOptions): Promise<number> {
+  const { withRunner } = await import('../runner/session.js');
+  const { runPass } = await import('../runner/loop.js');
+  const { runUntilSettled } = await import('../runner/wait.js');
+  const { retryPhase } = await import('../runner/retry.js');
+  const { readStatus } = await import('../runner/status.js');
+  const { exitCodeOf } = await import('../runner/outcome.js');
+
+  const render = renderer(out);
+  const events: RunnerEvent[] = [];
+  // One JSON document unless --wait streams NDJSON: then events go out as they happen.
+  const streaming = !out.json || options.wait;
+  const emit = (event: RunnerEvent): void => {
+    if (streaming) render(event);
+    else if (event.type !== 'progress') events.push(event);
+  };
+
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    abort.abort();
+  };
+  if (options.wait) process.on('SIGINT', onSigint);
+
+  let result: PassResult & { interrupted?: boolean };
+  try {
+    result = await withRunner(options.cwd, emit, async (r) => {
+      if (options.until !== undefined && !r.workstream.phaseIds.includes(options.until)) {
+        fail({ reason: 'unknown-phase', phase: options.until, known: [...r.workstream.phaseIds] });
+      }
+      let first: PassResult | undefined;
+      if (options.retry !== undefined) first = await retryPhase(r, options.retry);
+      if (!options.wait) return first ?? (await runPass(r, { until: options.until }));
+      return runUntilSettled(r, { until: options.until, signal: abort.signal });
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+
+  const view = await readStatus(options.cwd);
+  const code = exitCodeOf(result);
+  if (out.json) {
+    const doc = { type: 'result', exit_code: code, ...(options.extra ?? {}), result, status: view };
+    if (options.wait) out.event(doc);
+    else out.document({ ...doc, events });
+  } else {
+    const text = outcomeText(result, view, options.until);
+    if (text.info.length > 0) out.line('');
+    for (const line of text.info) out.line(line);
+    for (const line of text.problems) out.error(line);
+  }
+  return code;
+}

@@ -1,0 +1,5 @@
+// Options every verb takes.
+export interface GlobalArgs {
+  json: boolean;
+  cwd: string;
+}

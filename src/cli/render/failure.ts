@@ -1,0 +1,124 @@
+// Every failure's message, next step and exit code, in one exhaustive switch: a new failure
+// reason without a message here does not compile.
+import { ExitCode } from '../../exit-codes.js';
+import { unreachable, type Failure } from '../../failures.js';
+
+export interface RenderedFailure {
+  readonly code: ExitCode;
+  readonly message: string;
+  /** The one thing to do next: printed last. */
+  readonly next: string;
+}
+
+const SCHEMA_FOR: Record<string, string> = {
+  config: 'schema/config.schema.json',
+  'phase definition': 'schema/phase.schema.json',
+  'gate definition': 'schema/gate.schema.json',
+  'exit.json': 'schema/exit.schema.json',
+  'dispatch spec': 'the dispatch wrapper',
+};
+
+export function renderFailure(f: Failure): RenderedFailure {
+  switch (f.reason) {
+    case 'not-a-git-repo':
+      return {
+        code: ExitCode.config,
+        message: `${f.dir} is not inside a git repository (with a working tree).`,
+        next: 'Run phaserunner inside your project\'s git checkout, or create one with `git init` and make a first commit.',
+      };
+    case 'no-commits':
+      return {
+        code: ExitCode.config,
+        message: `the repository at ${f.dir} has no commits yet; phase branches start from a commit.`,
+        next: 'Make a first commit (for example `git commit --allow-empty -m "Initial commit"`), then run this again.',
+      };
+    case 'git-missing':
+      return { code: ExitCode.unavailable, message: 'git was not found on PATH.', next: 'Install git 2.38 or newer and put it on PATH.' };
+    case 'git-too-old':
+      return {
+        code: ExitCode.unavailable,
+        message: `git ${f.version} is too old: phaserunner needs git ${f.required} or newer (for \`git merge-tree --write-tree\`).`,
+        next: `Upgrade git to ${f.required} or newer.`,
+      };
+    case 'not-initialized':
+      return {
+        code: ExitCode.config,
+        message: `phaserunner is not set up in this repository: ${f.configFile} does not exist.`,
+        next: 'Run `phaserunner init` first.',
+      };
+    case 'already-initialized':
+      return {
+        code: ExitCode.config,
+        message: `${f.configFile} already exists; init changed nothing.`,
+        next: 'Edit that file, or run `phaserunner init --force` to overwrite it.',
+      };
+    case 'invalid-json':
+      return {
+        code: ExitCode.badData,
+        message: `${f.file} (${f.kind}) is not valid JSON: ${f.detail}`,
+        next: `Fix the JSON syntax in ${f.file}.`,
+      };
+    case 'invalid-data':
+      return {
+        code: ExitCode.badData,
+        message: `${f.file} is not a valid ${f.kind}:\n${f.issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`,
+        next: `Fix the field(s) above in ${f.file} (the format is described by ${SCHEMA_FOR[f.kind] ?? 'its schema'}).`,
+      };
+    case 'unknown-agent':
+      return {
+        code: ExitCode.config,
+        message: `unknown agent "${f.agent}" (${f.where}); known agents: ${f.known.join(', ')}.`,
+        next: `Use one of ${f.known.join(', ')}, or define "${f.agent}" under "agents" in .phaserunner/config.json (for example {"type": "command", "argv": ["my-agent", "{prompt_file}"]}).`,
+      };
+    case 'agent-unavailable':
+      return {
+        code: ExitCode.unavailable,
+        message: `agent "${f.agent}" cannot be started: ${f.binary} was not found or is not executable.`,
+        next: `Install ${f.binary} or put it on PATH, or change the agent's argv in .phaserunner/config.json.`,
+      };
+    case 'base-missing':
+      return {
+        code: ExitCode.config,
+        message: `the base branch "${f.base}" does not exist in this repository.`,
+        next: 'Create it, or set "base" in .phaserunner/config.json (or pass --base to init) to an existing branch.',
+      };
+    case 'unknown-phase':
+      return {
+        code: ExitCode.usage,
+        message: `there is no phase ${f.phase}; the phases are ${f.known.join(', ')}.`,
+        next: 'Pick one of the phases listed by `phaserunner status`.',
+      };
+    case 'retry-refused':
+      return f.cause === 'not-failed'
+        ? {
+            code: ExitCode.usage,
+            message: `phase ${f.phase} is ${f.state}; only a failed or conflicted phase can be retried.`,
+            next: 'See `phaserunner status` for what each phase needs.',
+          }
+        : {
+            code: ExitCode.humanNeeded,
+            message: `phase ${f.phase} has used all ${f.maxAttempts} of its attempts.`,
+            next: `Raise "max_attempts" in .phaserunner/config.json above ${f.attempts}, then run \`phaserunner retry ${f.phase}\` again.`,
+          };
+    case 'locked':
+      return {
+        code: ExitCode.locked,
+        message: `another phaserunner is working on this repository: pid ${f.pid} on ${f.host}, since ${f.since}.`,
+        next: `Wait for it to finish and try again (if that process is on another machine and gone, delete ${f.lockFile}).`,
+      };
+    case 'demo-dir-not-empty':
+      return {
+        code: ExitCode.usage,
+        message: `${f.dir} is not empty; the demo needs a new or empty directory.`,
+        next: 'Pass --dir with a new or empty directory, or leave --dir out to use a temporary one.',
+      };
+    case 'git-failed':
+      return {
+        code: ExitCode.internal,
+        message: `git failed unexpectedly: \`${f.command}\` exited ${f.exitCode ?? 'by signal'}${f.stderr === '' ? '.' : `:\n${f.stderr}`}`,
+        next: 'Check the repository with `git status` and `git worktree list`; if it looks fine, please report this as a phaserunner bug.',
+      };
+    default:
+      return unreachable(f);
+  }
+}

@@ -1,0 +1,41 @@
+// The human status table.
+import type { PhaseStatus, StatusView } from '../../runner/status.js';
+
+const short = (sha: string | null): string => (sha === null ? '-' : sha.slice(0, 12));
+
+function gateCell(p: PhaseStatus): string {
+  if (p.last_gate === null) return '-';
+  return `${p.last_gate.target} ${p.last_gate.ok ? 'ok' : 'NOT met'}`;
+}
+
+export function statusLines(view: StatusView): string[] {
+  const header = ['#', 'phase', 'role', 'state', 'attempts', 'commit', 'merge', 'last gate'];
+  const rows = view.phases.map((p) => [
+    String(p.phase),
+    p.name,
+    p.role,
+    p.state,
+    `${p.attempts}/${p.max_attempts}`,
+    short(p.commit),
+    short(p.merge),
+    gateCell(p),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const lines = [
+    `${view.workstream} on ${view.base}: ${view.complete ? 'complete' : `current phase ${view.current ?? '-'}`}`,
+    '',
+    fmt(header),
+    ...rows.map(fmt),
+  ];
+  const focus = view.phases.find((p) => p.state !== 'done' && p.state !== 'pending') ?? view.phases.find((p) => p.state !== 'done');
+  if (focus !== undefined && (focus.state !== 'pending' || focus.last_gate !== null)) {
+    lines.push('', `phase ${focus.phase} ${focus.name}: ${focus.state}`);
+    lines.push(`  branch ${focus.branch}`);
+    if (focus.reason !== null) lines.push(`  ${focus.reason}`);
+    for (const failure of focus.last_gate?.failures ?? []) lines.push(`  ✗ ${failure}`);
+    if (focus.run_dir !== null) lines.push(`  run files: ${focus.run_dir}`);
+  }
+  lines.push('', `Next: ${view.next}`);
+  return lines;
+}

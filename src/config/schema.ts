@@ -1,0 +1,82 @@
+// .phaserunner/config.json: shared by the team, validated strictly so a typo is an error,
+// not a silently ignored setting. schema/config.schema.json is generated from this.
+import { z } from 'zod';
+import { ARGV_PLACEHOLDERS, unknownPlaceholders } from '../agents/template.js';
+
+export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
+
+/** What the built-in scripted agent does for a phase; everything but `ok` misbehaves on purpose. */
+export const SCRIPTED_BEHAVIORS = [
+  'ok',
+  'slow',
+  'fail',
+  'hang',
+  'hang-hard',
+  'nothing',
+  'outside',
+  'skip-required',
+  'todo',
+  'bad-json',
+  'commit',
+  'crash',
+] as const;
+
+export const ScriptedBehavior = z.enum(SCRIPTED_BEHAVIORS);
+export type ScriptedBehavior = z.infer<typeof ScriptedBehavior>;
+
+export const ScriptedAgentConfig = z
+  .strictObject({
+    type: z.literal('scripted'),
+    behaviors: z
+      .record(z.string().regex(/^[1-9][0-9]*$/), z.union([ScriptedBehavior, z.array(ScriptedBehavior).min(1)]))
+      .optional()
+      .describe('Per phase id: one behavior, or one per attempt (the last one repeats).'),
+    delay_ms: z.number().int().min(0).max(600_000).optional().describe('Pause between the files it writes.'),
+  })
+  .describe('The built-in scripted agent: deterministic artifacts from INTENT.md, for demos and tests.');
+
+export const CommandAgentConfig = z
+  .strictObject({
+    type: z.literal('command'),
+    argv: z
+      .array(z.string().min(1))
+      .min(1)
+      .superRefine((argv, ctx) => {
+        for (const name of unknownPlaceholders(argv)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown placeholder {${name}}; known: ${ARGV_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`,
+          });
+        }
+      })
+      .describe('Program and arguments. Placeholders: {prompt_file} {worktree} {phase} {phase_name} {role} {run_id}.'),
+    stdin: z.boolean().default(true).describe('Also pass the prompt on stdin.'),
+    env: z.record(z.string(), z.string()).optional().describe('Extra environment variables for the agent.'),
+  })
+  .describe('Any agent started as a command.');
+
+export const AgentConfig = z.discriminatedUnion('type', [ScriptedAgentConfig, CommandAgentConfig]);
+export type AgentConfig = z.output<typeof AgentConfig>;
+
+export const ConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1).describe('Config format version.'),
+  workstream: z.literal('planning').default('planning'),
+  base: z.string().min(1).describe('The branch phase work is merged into.'),
+  agent: z.string().regex(NAME_PATTERN).describe('Agent used for every phase: "scripted" or a name under agents.'),
+  agents: z.record(z.string().regex(NAME_PATTERN), AgentConfig).default({}),
+  intent: z.string().min(1).default('INTENT.md').describe('The file describing what the project is for.'),
+  max_attempts: z.number().int().min(1).max(100).default(3).describe('Attempts per phase, retries included.'),
+  timeouts: z
+    .strictObject({
+      phase_minutes: z.number().positive().max(7 * 24 * 60).default(30),
+      kill_grace_seconds: z.number().min(0).max(300).default(5),
+    })
+    .prefault({}),
+  identity: z
+    .strictObject({ name: z.string().min(1), email: z.string().min(3) })
+    .default({ name: 'phaserunner', email: 'phaserunner@localhost' })
+    .describe('Author and committer of the runner commits.'),
+});
+
+export type Config = z.output<typeof ConfigSchema>;

@@ -1,0 +1,18 @@
+// exit.json: written by the dispatch wrapper when the agent ends, never by the agent.
+import { z } from 'zod';
+
+export const ExitFileSchema = z.object({
+  exit_code: z.number().int().nullable().describe('The agent process exit code; null when a signal ended it.'),
+  signal: z.string().nullable(),
+  pid: z.number().int().positive().nullable().describe('The agent process id; null when it never started.'),
+  started_at: z.iso.datetime(),
+  finished_at: z.iso.datetime(),
+  duration_ms: z.number().int().min(0),
+  timed_out: z.boolean().optional().describe('True when the wrapper killed the agent at the phase timeout.'),
+  error: z.string().optional().describe('Why the agent could not be started.'),
+  tokens_in: z.number().int().min(0).optional(),
+  tokens_out: z.number().int().min(0).optional(),
+  cost_usd: z.number().min(0).optional(),
+});
+
+export type ExitFile = z.output<typeof ExitFileSchema>;

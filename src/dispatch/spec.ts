@@ -1,0 +1,14 @@
+// dispatch.json: what the wrapper must run. Written by the runner before the wrapper starts.
+import { z } from 'zod';
+
+export const DispatchSpecSchema = z.strictObject({
+  run_id: z.string().min(1),
+  argv: z.array(z.string()).min(1),
+  cwd: z.string().min(1),
+  env: z.record(z.string(), z.string()),
+  stdin_file: z.string().nullable(),
+  timeout_ms: z.number().int().positive(),
+  kill_grace_ms: z.number().int().min(0),
+});
+
+export type DispatchSpec = z.output<typeof DispatchSpecSchema>;

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// The dispatch wrapper: a small process between the runner and the agent.
+//   node wrapper.js <run-dir>
+// It reads dispatch.json, starts the agent in its own process group with stdout/stderr going
+// straight to log files, enforces the phase timeout by killing the whole group (SIGTERM, then
+// SIGKILL after the grace period), and when the agent ends writes exit.json atomically.
+// It is the only writer of exit.json: the agent cannot reach the run directory's path.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, openSync, readFileSync } from 'node:fs';
+import type { ExitFile } from './exit-file.js';
+import { runFiles } from './run-dir.js';
+import { DispatchSpecSchema } from './spec.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { killGroup } from '../util/process.js';
+
+const runDir = process.argv[2];
+if (runDir === undefined) {
+  console.error('usage: wrapper.js <run-dir>');
+  process.exit(64);
+}
+const files = runFiles(runDir);
+
+function log(message: string): void {
+  appendFileSync(files.wrapperLog, `${new Date().toISOString()} ${message}\n`);
+}
+
+const spec = DispatchSpecSchema.parse(JSON.parse(readFileSync(files.spec, 'utf8')));
+const startedAt = new Date();
+let timedOut = false;
+let finished = false;
+
+function finish(result: Pick<ExitFile, 'exit_code' | 'signal' | 'pid'> & { error?: string }): void {
+  if (finished) return;
+  finished = true;
+  const finishedAt = new Date();
+  const exit: ExitFile = {
+    exit_code: result.exit_code,
+    signal: result.signal,
+    pid: result.pid,
+    started_at: startedAt.toISOString(),
+    finished_at: finishedAt.toISOString(),
+    duration_ms: finishedAt.getTime() - startedAt.getTime(),
+    ...(timedOut ? { timed_out: true } : {}),
+    ...(result.error === undefined ? {} : { error: result.error }),
+  };
+  writeFileAtomic(files.exit, JSON.stringify(exit, null, 2) + '\n');
+  log(`agent ended: exit_code=${String(exit.exit_code)} signal=${String(exit.signal)} timed_out=${String(timedOut)}`);
+  process.exit(0);
+}
+
+// The wrapper has no terminal; these must not end it before it records the agent's end.
+process.on('SIGHUP', () => undefined);
+process.on('SIGINT', () => undefined);
+
+const [program, ...args] = spec.argv;
+const stdin = spec.stdin_file === null ? 'ignore' : openSync(spec.stdin_file, 'r');
+const out = openSync(files.stdout, 'a');
+const err = openSync(files.stderr, 'a');
+let child: ChildProcess;
+try {
+  child = spawn(program ?? '', args, {
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
+    stdio: [stdin, out, err],
+    // Its own process group: a timeout (or a stop) kills the agent and everything it started.
+    detached: true,
+  });
+} catch (error) {
+  finish({ exit_code: 127, signal: null, pid: null, error: (error as Error).message });
+  throw error;
+}
+
+child.on('error', (error) => {
+  finish({ exit_code: 127, signal: null, pid: child.pid ?? null, error: error.message });
+});
+
+if (child.pid !== undefined) {
+  const pid = child.pid;
+  writeFileAtomic(
+    files.started,
+    JSON.stringify({ wrapper_pid: process.pid, agent_pid: pid, started_at: startedAt.toISOString() }) + '\n',
+  );
+  log(`agent started: pid=${pid} argv=${JSON.stringify(spec.argv)}`);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    log(`timeout after ${spec.timeout_ms} ms: SIGTERM to group ${pid}`);
+    killGroup(pid, 'SIGTERM');
+    setTimeout(() => {
+      log(`grace period over: SIGKILL to group ${pid}`);
+      killGroup(pid, 'SIGKILL');
+    }, spec.kill_grace_ms).unref();
+  }, spec.timeout_ms);
+  // Someone stopping the wrapper stops the agent too, and exit.json still gets written.
+  process.on('SIGTERM', () => {
+    log('SIGTERM received: stopping the agent group');
+    killGroup(pid, 'SIGTERM');
+  });
+  child.on('exit', (code, signal) => {
+    clearTimeout(timer);
+    // Whatever the agent left running in its group goes with it.
+    killGroup(pid, 'SIGKILL');
+    finish({ exit_code: code, signal, pid });
+  });
+}

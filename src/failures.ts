@@ -1,0 +1,56 @@
+// Every expected failure the core can raise, as data. The CLI renders each `reason` in one
+// exhaustive switch, so adding a reason without a user-facing message does not compile.
+
+/** One validation problem: where (file and field path) and what is wrong. */
+export interface Issue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export type Failure =
+  | { readonly reason: 'not-a-git-repo'; readonly dir: string }
+  | { readonly reason: 'no-commits'; readonly dir: string }
+  | { readonly reason: 'git-missing' }
+  | { readonly reason: 'git-too-old'; readonly version: string; readonly required: string }
+  | { readonly reason: 'not-initialized'; readonly configFile: string }
+  | { readonly reason: 'already-initialized'; readonly configFile: string }
+  | { readonly reason: 'invalid-json'; readonly file: string; readonly kind: DataKind; readonly detail: string }
+  | { readonly reason: 'invalid-data'; readonly file: string; readonly kind: DataKind; readonly issues: readonly Issue[] }
+  | { readonly reason: 'unknown-agent'; readonly agent: string; readonly known: readonly string[]; readonly where: string }
+  | { readonly reason: 'agent-unavailable'; readonly agent: string; readonly binary: string }
+  | { readonly reason: 'base-missing'; readonly base: string }
+  | { readonly reason: 'unknown-phase'; readonly phase: number; readonly known: readonly number[] }
+  | {
+      readonly reason: 'retry-refused';
+      readonly phase: number;
+      readonly state: string;
+      readonly attempts: number;
+      readonly maxAttempts: number;
+      readonly cause: 'not-failed' | 'attempts-used';
+    }
+  | { readonly reason: 'locked'; readonly lockFile: string; readonly pid: number; readonly host: string; readonly since: string }
+  | { readonly reason: 'demo-dir-not-empty'; readonly dir: string }
+  | { readonly reason: 'git-failed'; readonly command: string; readonly exitCode: number | null; readonly stderr: string };
+
+/** The kinds of file the runner validates; named in messages so users know which format was expected. */
+export type DataKind = 'config' | 'phase definition' | 'gate definition' | 'exit.json' | 'dispatch spec';
+
+/** An expected failure carried through the core as an exception; the CLI turns it into a message and exit code. */
+export class PhaserunnerError extends Error {
+  readonly failure: Failure;
+  constructor(failure: Failure, options?: { cause?: unknown }) {
+    super(`phaserunner: ${failure.reason}`, options);
+    this.name = 'PhaserunnerError';
+    this.failure = failure;
+  }
+}
+
+/** Throws a typed failure; a one-liner so call sites read as the condition they check. */
+export function fail(failure: Failure, cause?: unknown): never {
+  throw new PhaserunnerError(failure, cause === undefined ? undefined : { cause });
+}
+
+/** Marks code that the type system proves unreachable. */
+export function unreachable(value: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,33 @@
+// Check descriptions for humans and agents: the prompt lists exactly what the gate will check.
+import type { Check } from '../phases/schema.js';
+import { isGlob } from '../util/glob.js';
+
+/** One sentence saying what a check requires. */
+export function describeCheck(check: Check): string {
+  switch (check.kind) {
+    case 'file': {
+      const min = check.min_count ?? 1;
+      const parts: string[] = [];
+      if (isGlob(check.path)) {
+        parts.push(min === 0 ? `files matching ${check.path} (any number)` : `at least ${min} file(s) matching ${check.path}`);
+      } else {
+        parts.push(min === 0 ? `${check.path}, if present,` : `${check.path} exists`);
+      }
+      if (check.non_empty ?? true) parts.push('is not empty');
+      if (check.must_match !== undefined) parts.push(`contains a match for /${check.must_match}/m`);
+      if (check.must_not_match !== undefined) parts.push(`contains no match for /${check.must_not_match}/m`);
+      return joinClauses(parts);
+    }
+    case 'json':
+      return `${check.path} is valid JSON matching ${check.schema === 'builtin:tasks' ? 'the task list schema (schema/tasks.schema.json)' : `the JSON Schema ${check.schema}`}`;
+    case 'tasks':
+      return `${check.path} has unique task ids, every depends_on names an existing task, and no dependency cycle`;
+    case 'command':
+      return `the command \`${check.argv.join(' ')}\` exits 0 within ${check.timeout_seconds}s`;
+  }
+}
+
+function joinClauses(parts: readonly string[]): string {
+  if (parts.length <= 1) return parts[0] ?? '';
+  return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1) ?? ''}`;
+}

@@ -1,0 +1,29 @@
+// Evaluates a gate's checks against a checkout, in order, every check reported.
+import type { Check } from '../phases/schema.js';
+import { unreachable } from '../failures.js';
+import { runCommandCheck } from './command-check.js';
+import { runFileCheck } from './file-check.js';
+import { runJsonCheck } from './json-check.js';
+import { runTasksCheck } from './tasks-check.js';
+import type { CheckResult, GateResult, GateTarget } from './types.js';
+
+export async function evaluateGate(target: GateTarget, checks: readonly Check[], root: string): Promise<GateResult> {
+  const results: CheckResult[] = [];
+  for (const check of checks) results.push(await runCheck(check, root));
+  return { target, ok: results.every((r) => r.ok), checks: results };
+}
+
+function runCheck(check: Check, root: string): Promise<CheckResult> {
+  switch (check.kind) {
+    case 'file':
+      return runFileCheck(check, root);
+    case 'json':
+      return runJsonCheck(check, root);
+    case 'tasks':
+      return runTasksCheck(check, root);
+    case 'command':
+      return runCommandCheck(check, root);
+    default:
+      return unreachable(check);
+  }
+}

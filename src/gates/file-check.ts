@@ -1,0 +1,52 @@
+// The `file` check: files exist, are not blank, and do or do not contain a pattern.
+import type { FileCheck } from '../phases/schema.js';
+import type { z } from 'zod';
+import { isGlob } from '../util/glob.js';
+import { listMatches, readInside } from './files.js';
+import type { CheckResult } from './types.js';
+
+type FileCheckDef = z.output<typeof FileCheck>;
+
+const MAX_PROBLEMS = 5;
+
+export async function runFileCheck(check: FileCheckDef, root: string): Promise<CheckResult> {
+  const matches = await listMatches(root, check.path);
+  const min = check.min_count ?? 1;
+  const base = { kind: 'file', subject: check.path, ...(check.message === undefined ? {} : { hint: check.message }) };
+  if (matches.length < min) {
+    const message = isGlob(check.path)
+      ? `expected at least ${min} file(s) matching ${check.path}, found ${matches.length}.`
+      : `${check.path} is missing.`;
+    return { ...base, ok: false, message };
+  }
+  const problems: string[] = [];
+  const mustMatch = check.must_match === undefined ? undefined : new RegExp(check.must_match, 'm');
+  const mustNotMatch = check.must_not_match === undefined ? undefined : new RegExp(check.must_not_match, 'm');
+  for (const path of matches) {
+    const text = await readInside(root, path);
+    if (text === undefined) {
+      problems.push(`${path} points outside the checkout.`);
+      continue;
+    }
+    if ((check.non_empty ?? true) && text.trim() === '') problems.push(`${path} is empty.`);
+    else if (mustMatch !== undefined && !mustMatch.test(text)) {
+      problems.push(`${path} has no match for /${check.must_match ?? ''}/.`);
+    }
+    if (mustNotMatch !== undefined) {
+      const found = mustNotMatch.exec(text);
+      if (found !== null) {
+        const line = text.slice(0, found.index).split('\n').length;
+        problems.push(`${path}:${line} contains ${JSON.stringify(found[0].slice(0, 60))}, which must not appear.`);
+      }
+    }
+  }
+  if (problems.length > 0) {
+    const shown = problems.slice(0, MAX_PROBLEMS);
+    if (problems.length > MAX_PROBLEMS) shown.push(`(and ${problems.length - MAX_PROBLEMS} more)`);
+    return { ...base, ok: false, message: shown.join(' ') };
+  }
+  const message = isGlob(check.path)
+    ? `${matches.length} file(s) matching ${check.path} pass.`
+    : `${check.path} passes.`;
+  return { ...base, ok: true, message };
+}

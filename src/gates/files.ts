@@ -1,0 +1,57 @@
+// Listing and reading files in a checkout for gate checks and prompts. Never follows a
+// symlink out of the checkout and never looks inside .git.
+import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { globToRegExp, isGlob, staticPrefix } from '../util/glob.js';
+
+/** Repository-relative paths of regular files matching a path or glob, sorted. */
+export async function listMatches(root: string, pattern: string): Promise<string[]> {
+  if (!isGlob(pattern)) return (await isRegularFile(root, pattern)) ? [pattern] : [];
+  const re = globToRegExp(pattern);
+  const start = staticPrefix(pattern);
+  const found: string[] = [];
+  await walk(root, start, (rel) => {
+    if (re.test(rel)) found.push(rel);
+  });
+  return found.sort();
+}
+
+async function walk(root: string, rel: string, visit: (rel: string) => void): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(rel === '' ? root : join(root, rel), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (entry.name === '.git') continue;
+    const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+    // Symlinked directories are not followed: they can point outside the checkout.
+    if (entry.isDirectory()) await walk(root, child, visit);
+    else if (entry.isFile()) visit(child);
+  }
+}
+
+async function isRegularFile(root: string, rel: string): Promise<boolean> {
+  try {
+    return (await lstat(join(root, rel))).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads a repository-relative file, refusing one that resolves outside the checkout (a
+ * symlink the agent planted). Returns undefined when it does not exist.
+ */
+export async function readInside(root: string, rel: string): Promise<string | undefined> {
+  let real: string;
+  try {
+    real = await realpath(join(root, rel));
+  } catch {
+    return undefined;
+  }
+  const realRoot = await realpath(root);
+  if (real !== realRoot && !real.startsWith(realRoot + sep)) return undefined;
+  return readFile(real, 'utf8');
+}

@@ -1,0 +1,82 @@
+// Committing with plumbing: stage exactly the given paths, write the tree, create the commit,
+// and move the branch with compare-and-swap. Plumbing runs no hooks and never touches a
+// checkout other than the one whose index we stage in.
+import { git, gitOut } from './exec.js';
+
+export interface Identity {
+  readonly name: string;
+  readonly email: string;
+}
+
+/** Environment that makes a commit's author and committer the given identity. */
+export function identityEnv(identity: Identity): Record<string, string> {
+  return {
+    GIT_AUTHOR_NAME: identity.name,
+    GIT_AUTHOR_EMAIL: identity.email,
+    GIT_COMMITTER_NAME: identity.name,
+    GIT_COMMITTER_EMAIL: identity.email,
+  };
+}
+
+/** Creates a commit object; does not move any ref. */
+export async function commitTree(
+  dir: string,
+  tree: string,
+  parents: readonly string[],
+  message: string,
+  identity: Identity,
+): Promise<string> {
+  const args = ['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-F', '-'];
+  return gitOut(args, { cwd: dir, input: message, env: identityEnv(identity) });
+}
+
+/**
+ * Moves `ref` from `expected` to `next` only if it still points at `expected` (or, when
+ * `expected` is undefined, only if it does not exist yet). Returns false when it moved meanwhile.
+ */
+export async function updateRefCas(
+  dir: string,
+  ref: string,
+  next: string,
+  expected: string | undefined,
+  reason: string,
+): Promise<boolean> {
+  const old = expected ?? '0'.repeat(40);
+  const result = await git(['update-ref', '-m', reason, ref, next, old], { cwd: dir, okCodes: [1, 128] });
+  return result.exitCode === 0;
+}
+
+/** Stages exactly `paths` (additions, changes, deletions) in a worktree's index; returns the tree. */
+export async function stagePaths(worktree: string, paths: readonly string[], indexFile?: string): Promise<string> {
+  const env: Record<string, string> = { GIT_LITERAL_PATHSPECS: '1' };
+  if (indexFile !== undefined) env['GIT_INDEX_FILE'] = indexFile;
+  if (paths.length > 0) {
+    await git(['add', '--all', '--force', '--pathspec-from-file=-', '--pathspec-file-nul'], {
+      cwd: worktree,
+      input: paths.join('\0') + '\0',
+      env,
+    });
+  }
+  return gitOut(['write-tree'], { cwd: worktree, env });
+}
+
+/**
+ * Records everything in a worktree (tracked or not) as a commit on `ref`, using a private
+ * index so the worktree's own index is untouched. Used to keep a failed attempt's files.
+ */
+export async function snapshotWorktree(
+  worktree: string,
+  parent: string,
+  ref: string,
+  message: string,
+  indexFile: string,
+  identity: Identity,
+): Promise<string> {
+  const env = { GIT_INDEX_FILE: indexFile };
+  await git(['read-tree', parent], { cwd: worktree, env });
+  await git(['add', '--all', '--', '.'], { cwd: worktree, env });
+  const tree = await gitOut(['write-tree'], { cwd: worktree, env });
+  const commit = await commitTree(worktree, tree, [parent], message, identity);
+  await git(['update-ref', '-m', message, ref, commit], { cwd: worktree });
+  return commit;
+}

@@ -1,0 +1,43 @@
+// Artifacts-Digest: sha256 over the phase's declared output files at a commit, as sorted
+// (path, blob id) pairs. Defined in docs/git-contract.md so anyone can recompute it.
+import { createHash } from 'node:crypto';
+import { matcherFor, staticPrefix } from '../util/glob.js';
+import { git, splitNul } from './exec.js';
+
+export interface TreeFile {
+  readonly path: string;
+  readonly oid: string;
+}
+
+/** The blobs at `commit` that match the output globs, sorted by path bytes. */
+export async function outputFilesAt(dir: string, commit: string, outputs: readonly string[]): Promise<TreeFile[]> {
+  // Restrict ls-tree to the globs' fixed directories; an empty prefix means the whole tree.
+  const prefixes = [...new Set(outputs.map(staticPrefix))];
+  const pathspecs = prefixes.includes('') ? [] : prefixes;
+  const { stdout } = await git(['ls-tree', '-r', '-z', '--full-tree', commit, '--', ...pathspecs], {
+    cwd: dir,
+    env: { GIT_LITERAL_PATHSPECS: '1' },
+  });
+  const matches = matcherFor(outputs);
+  const files: TreeFile[] = [];
+  for (const record of splitNul(stdout)) {
+    // "<mode> <type> <oid>\t<path>"
+    const tab = record.indexOf('\t');
+    const [, type, oid] = record.slice(0, tab).split(' ');
+    const path = record.slice(tab + 1);
+    if (type === 'blob' && oid !== undefined && matches(path)) files.push({ path, oid });
+  }
+  return files.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+}
+
+/** `sha256:<hex>` over `path NUL oid LF` for each file, in path byte order. */
+export function digestOf(files: readonly TreeFile[]): string {
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(`${file.path}\0${file.oid}\n`);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/** The Artifacts-Digest of a commit for a phase's outputs. */
+export async function artifactsDigest(dir: string, commit: string, outputs: readonly string[]): Promise<string> {
+  return digestOf(await outputFilesAt(dir, commit, outputs));
+}

@@ -1,0 +1,26 @@
+// What an agent changed in its worktree, from `git status`.
+import { git, gitOut, splitNul } from './exec.js';
+
+export interface ChangedPath {
+  readonly path: string;
+  /** Two-letter porcelain status, e.g. "??" untracked, " M" modified, " D" deleted. */
+  readonly status: string;
+}
+
+/**
+ * Every path that differs from HEAD, staged or not, untracked included. Renames are reported
+ * as a deletion plus an addition so both paths are checked against the declared outputs.
+ */
+export async function changedPaths(worktree: string): Promise<ChangedPath[]> {
+  const { stdout } = await git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames'], {
+    cwd: worktree,
+  });
+  return splitNul(stdout).map((record) => ({ status: record.slice(0, 2), path: record.slice(3) }));
+}
+
+/** HEAD's commit and the branch it is on (undefined when detached). */
+export async function headOf(worktree: string): Promise<{ commit: string; branch: string | undefined }> {
+  const commit = await gitOut(['rev-parse', 'HEAD'], { cwd: worktree });
+  const result = await git(['symbolic-ref', '--quiet', 'HEAD'], { cwd: worktree, okCodes: [1] });
+  return { commit, branch: result.exitCode === 0 ? result.stdout.trim() : undefined };
+}

@@ -1,0 +1,84 @@
+// The trailer contract of DESIGN.md. The runner writes the trailer paragraph itself, last,
+// from values it controls; agent text only ever goes in the body, quoted, so it cannot
+// forge a trailer.
+
+export const TRAILER_KEYS = [
+  'Workstream',
+  'Phase',
+  'Phase-Name',
+  'Role',
+  'Run-Id',
+  'Attempt',
+  'Agent',
+  'Exit-Code',
+  'Artifacts-Digest',
+] as const;
+
+export type TrailerKey = (typeof TRAILER_KEYS)[number];
+
+export interface PhaseTrailers {
+  readonly workstream: string;
+  readonly phase: number;
+  readonly phaseName: string;
+  readonly role: string;
+  readonly runId: string;
+  readonly attempt: number;
+  readonly agent: string;
+  readonly exitCode: number;
+  readonly artifactsDigest: string;
+}
+
+/** The trailer lines in the contract's order. Values are checked: one line, no leading space. */
+export function trailerLines(t: PhaseTrailers): string[] {
+  const values: Record<TrailerKey, string> = {
+    Workstream: t.workstream,
+    Phase: String(t.phase),
+    'Phase-Name': t.phaseName,
+    Role: t.role,
+    'Run-Id': t.runId,
+    Attempt: String(t.attempt),
+    Agent: t.agent,
+    'Exit-Code': String(t.exitCode),
+    'Artifacts-Digest': t.artifactsDigest,
+  };
+  return TRAILER_KEYS.map((key) => {
+    const value = values[key];
+    if (!/^[\x21-\x7e][\x20-\x7e]*$/.test(value)) {
+      throw new Error(`trailer ${key} has an unsafe value ${JSON.stringify(value)}`);
+    }
+    return `${key}: ${value}`;
+  });
+}
+
+/** Quotes agent-influenced text (a file name) so it is one printable line. */
+export function quoteForBody(text: string): string {
+  return /^[\x21-\x7e][\x20-\x7e]*$/.test(text) && !text.includes(':') ? text : JSON.stringify(text);
+}
+
+/**
+ * A full commit message: subject, body lines (indented, so no body line can start a trailer
+ * paragraph), then the trailer paragraph.
+ */
+export function buildMessage(subject: string, body: readonly string[], trailers: PhaseTrailers): string {
+  const parts = [subject];
+  if (body.length > 0) parts.push(body.map((line) => (line === '' ? '' : `  ${line}`)).join('\n'));
+  parts.push(trailerLines(trailers).join('\n'));
+  return parts.join('\n\n') + '\n';
+}
+
+/**
+ * The trailers of a message: its last paragraph, only if every line is `Key: value`.
+ * Returns undefined when the message has no trailer paragraph.
+ */
+export function parseTrailers(message: string): Map<string, string> | undefined {
+  const paragraphs = message.trimEnd().split(/\n\s*\n/);
+  const last = paragraphs.at(-1);
+  if (last === undefined || paragraphs.length < 2) return undefined;
+  const map = new Map<string, string>();
+  for (const line of last.split('\n')) {
+    const match = /^([A-Za-z0-9-]+): (.*)$/.exec(line);
+    if (match?.[1] === undefined || match[2] === undefined) return undefined;
+    map.set(match[1], match[2]);
+  }
+  return map;
+}

@@ -1,0 +1,66 @@
+// Worktrees: each attempt runs in its own checkout of its phase branch.
+import { existsSync } from 'node:fs';
+import { git, NO_HOOKS } from './exec.js';
+
+export interface WorktreeEntry {
+  readonly path: string;
+  readonly head: string | undefined;
+  /** Full ref name (refs/heads/x), or undefined when detached or bare. */
+  readonly branch: string | undefined;
+}
+
+/** Every worktree of the repository, the main one first. */
+export async function listWorktrees(dir: string): Promise<WorktreeEntry[]> {
+  const { stdout } = await git(['worktree', 'list', '--porcelain', '-z'], { cwd: dir });
+  const entries: WorktreeEntry[] = [];
+  let current: { path?: string; head?: string; branch?: string } = {};
+  const flush = (): void => {
+    if (current.path !== undefined) entries.push({ path: current.path, head: current.head, branch: current.branch });
+    current = {};
+  };
+  // Records are NUL-terminated lines; an empty record ends a worktree.
+  for (const line of stdout.split('\0')) {
+    if (line === '') {
+      flush();
+      continue;
+    }
+    const space = line.indexOf(' ');
+    const key = space === -1 ? line : line.slice(0, space);
+    const value = space === -1 ? '' : line.slice(space + 1);
+    if (key === 'worktree') current.path = value;
+    else if (key === 'HEAD') current.head = value;
+    else if (key === 'branch') current.branch = value;
+  }
+  flush();
+  return entries;
+}
+
+/** The worktree that has `branch` checked out, if any. */
+export async function worktreeWithBranch(dir: string, branch: string): Promise<WorktreeEntry | undefined> {
+  const ref = `refs/heads/${branch}`;
+  return (await listWorktrees(dir)).find((w) => w.branch === ref);
+}
+
+/**
+ * Creates a worktree at `path` on `branch`, (re)pointing the branch at `start`. `-B` resets a
+ * branch left by an earlier failed attempt; that attempt's files were snapshotted first.
+ * Hooks are off: a user's post-checkout hook has no business running in the agent's checkout.
+ */
+export async function addWorktree(dir: string, path: string, branch: string, start: string): Promise<void> {
+  await git([...NO_HOOKS, 'worktree', 'add', '--quiet', '-B', branch, path, start], { cwd: dir });
+}
+
+/** Removes a worktree and its administrative files; tolerates one whose directory is gone. */
+export async function removeWorktree(dir: string, path: string): Promise<void> {
+  if (existsSync(path)) {
+    await git(['worktree', 'remove', '--force', '--force', path], { cwd: dir, okCodes: [128] });
+  }
+  await git(['worktree', 'prune'], { cwd: dir });
+}
+
+/** Deletes a local branch if it exists. */
+export async function deleteBranch(dir: string, branch: string): Promise<void> {
+  await git(['branch', '-D', '--quiet', branch], { cwd: dir, okCodes: [1] });
+}
+
+

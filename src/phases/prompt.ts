@@ -1,0 +1,108 @@
+// Rendering an attempt's prompt. The phase definition supplies the task; the frame around it
+// is the runner's and always present: role, intent, earlier outputs, the exact files to
+// write, what the gate will check, and the rules. A phase override cannot drop the rules.
+import { describeCheck } from '../gates/describe.js';
+import type { WorkstreamStep } from '../workstream/types.js';
+import type { Check } from './schema.js';
+
+export interface PromptFile {
+  readonly path: string;
+  readonly bytes: number;
+  /** Included when small enough; otherwise the agent reads it from the checkout. */
+  readonly content: string | undefined;
+}
+
+export interface PromptInput {
+  readonly step: WorkstreamStep;
+  readonly phaseCount: number;
+  readonly position: number;
+  readonly workstream: string;
+  readonly base: string;
+  readonly worktree: string;
+  readonly intentPath: string;
+  readonly intent: string | undefined;
+  readonly earlier: readonly { readonly phase: number; readonly title: string; readonly files: readonly PromptFile[] }[];
+  readonly gateLabel: string;
+  readonly gateChecks: readonly Check[];
+  readonly previous: { readonly attempt: number; readonly reason: string } | undefined;
+}
+
+/** Fills {{placeholders}} in the phase's task text. Unknown ones were rejected at load time. */
+export function fillTemplate(template: string, input: PromptInput): string {
+  const values: Record<string, string> = {
+    role: input.step.role,
+    phase: String(input.step.phase),
+    name: input.step.name,
+    title: input.step.title,
+    intent: input.intentPath,
+    outputs: input.step.outputs.join(', '),
+    base: input.base,
+  };
+  return template.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
+export function renderPrompt(input: PromptInput): string {
+  const { step } = input;
+  const out: string[] = [];
+  out.push(`# Phase ${step.phase}: ${step.title}`);
+  out.push('');
+  out.push(
+    `You are the ${step.role} of this project. phaserunner, a deterministic phase runner, started you for ` +
+      `phase ${step.phase} (${step.name}) of the ${input.workstream} workstream, step ${input.position} of ${input.phaseCount}. ` +
+      `Your working directory is a dedicated checkout of the branch it prepared for you: ${input.worktree}. ` +
+      `No human is watching: do not ask questions; decide, write the files, and exit.`,
+  );
+  out.push('', '## Your task', '', fillTemplate(step.prompt, input).trim());
+  out.push('', `## The intent (${input.intentPath})`, '');
+  out.push(input.intent === undefined ? `(${input.intentPath} is missing.)` : fenced(input.intent.trim(), 'markdown'));
+  if (input.earlier.length > 0) {
+    out.push('', '## Outputs of earlier phases', '');
+    out.push('These are in your checkout. Build on them; do not rewrite them.');
+    for (const phase of input.earlier) {
+      out.push('', `### Phase ${phase.phase}: ${phase.title}`);
+      if (phase.files.length === 0) out.push('', '(no files)');
+      for (const file of phase.files) {
+        out.push('', `- ${file.path} (${file.bytes} bytes)${file.content === undefined ? ': read it from the checkout.' : ''}`);
+        if (file.content !== undefined) out.push('', fenced(file.content.trimEnd(), languageOf(file.path)));
+      }
+    }
+  }
+  if (step.reads.length > 0) {
+    out.push('', '## Also read', '', ...step.reads.map((r) => `- ${r}`));
+  }
+  out.push('', '## Files you must write', '');
+  out.push(...step.outputs.map((o) => `- ${o}`));
+  out.push('', 'These paths (globs) are the only ones you may create, change or delete. Change at least one of them.');
+  out.push('', `## What ${input.gateLabel} will check when you finish`, '');
+  if (input.gateChecks.length === 0) out.push('- (no checks)');
+  out.push(...input.gateChecks.map((c) => `- ${describeCheck(c)}${c.message === undefined ? '' : ` (${c.message})`}`));
+  out.push('', 'If any check fails, the attempt fails and your work is not merged.');
+  out.push('', '## Rules', '');
+  out.push(
+    '- Do not run `git commit`, `git checkout`, `git switch`, `git reset`, `git stash`, `git merge` or any other command that changes git state. phaserunner commits and merges your work itself.',
+    '- Stay on the branch you were started on, in this directory. Do not create, move or delete worktrees or branches.',
+    `- Write only the files listed under "Files you must write". Changes to anything else fail the attempt.`,
+    '- Do not write outside this checkout, and do not follow or create symbolic links that lead out of it.',
+    '- Write finished content: no TODO or TBD markers, no placeholders.',
+    '- When you are done, exit. Your exit code matters: exit 0 only when the files are written.',
+  );
+  if (input.previous !== undefined) {
+    out.push('', '## Why the previous attempt failed', '');
+    out.push(`Attempt ${input.previous.attempt} failed: ${input.previous.reason}`);
+    out.push('', 'Fix this in this attempt.');
+  }
+  return out.join('\n') + '\n';
+}
+
+/** A fence longer than any run of backticks inside the text, so content cannot close it. */
+function fenced(text: string, lang: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${lang}\n${text}\n${fence}`;
+}
+
+function languageOf(path: string): string {
+  if (path.endsWith('.md')) return 'markdown';
+  if (path.endsWith('.json')) return 'json';
+  return '';
+}

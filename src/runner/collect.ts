@@ -1,0 +1,58 @@
+// Collecting one active run: read what the wrapper left, judge the attempt, and either fail
+// it or run the step's success actions. A run whose merge was waiting resumes there.
+import { probeAttempt } from '../dispatch/probe.js';
+import type { RunRow } from '../store/store.js';
+import type { Runner } from './context.js';
+import { failRun } from './fail-run.js';
+import { finalizeRun } from './finalize.js';
+import { judgeAttempt } from './verdict.js';
+
+export type CollectOutcome =
+  | { readonly kind: 'running' }
+  | { readonly kind: 'done' }
+  | { readonly kind: 'failed'; readonly reason: string; readonly badData: boolean }
+  | { readonly kind: 'conflict' }
+  | { readonly kind: 'waiting'; readonly reason: string };
+
+export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome> {
+  const step = r.workstream.stepForPhase(run.phase);
+  if (step === undefined) throw new Error(`run ${run.run_id} is for phase ${run.phase}, which the workstream no longer has`);
+  if (run.step === 'committed') return finalizeRun(r, run, step, []);
+
+  const probe = probeAttempt(run.run_dir, run.wrapper_pid);
+  switch (probe.kind) {
+    case 'running':
+      return { kind: 'running' };
+    case 'crashed': {
+      const reason = `${probe.detail}; the attempt crashed.`;
+      await failRun(r, run, step.name, reason);
+      return { kind: 'failed', reason, badData: false };
+    }
+    case 'bad-exit-file': {
+      const problems = probe.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+      const reason = `${probe.file} is not a valid exit.json (${problems}); the attempt cannot count as finished.`;
+      await failRun(r, run, step.name, reason);
+      return { kind: 'failed', reason, badData: true };
+    }
+    case 'exited': {
+      const exit = probe.exit;
+      r.store.updateRun(run.run_id, {
+        finished_at: exit.finished_at,
+        exit_code: exit.exit_code,
+        signal: exit.signal,
+        duration_ms: exit.duration_ms,
+        tokens_in: exit.tokens_in ?? null,
+        tokens_out: exit.tokens_out ?? null,
+        cost_usd: exit.cost_usd ?? null,
+      });
+      r.emit({ type: 'agent-exited', phase: run.phase, runId: run.run_id, exitCode: exit.exit_code, signal: exit.signal, durationMs: exit.duration_ms, timedOut: exit.timed_out === true });
+      const verdict = await judgeAttempt(r, run, step, exit);
+      if (!verdict.ok) {
+        await failRun(r, run, step.name, verdict.reason);
+        return { kind: 'failed', reason: verdict.reason, badData: false };
+      }
+      const updated = r.store.run(run.run_id) ?? run;
+      return finalizeRun(r, updated, step, verdict.paths);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// Everything one runner invocation works with. Validation runs first, in a fixed order so
+// the most fundamental problem is reported first (repository, commits, config, phases, git
+// version, agent, base branch), and it has no side effects: bad input changes nothing.
+import { mkdirSync } from 'node:fs';
+import type { AgentAdapter } from '../agents/types.js';
+import { resolveAgent } from '../agents/registry.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { assertGitVersion, branchTip, discoverRepo, hasCommits, type RepoPaths } from '../git/repo.js';
+import { fail } from '../failures.js';
+import { loadPhaseSet, type PhaseSet } from '../phases/load.js';
+import { BUILTIN_PHASES_DIR, configFile, overridePhasesDir, statePaths, type StatePaths } from '../paths.js';
+import { openDb } from '../store/db.js';
+import { Store } from '../store/store.js';
+import { planningController, planningWorkstream } from '../workstream/planning.js';
+import type { Workstream, WorkstreamController } from '../workstream/types.js';
+import type { Emit } from './events.js';
+
+export interface Definitions {
+  readonly repo: RepoPaths;
+  readonly state: StatePaths;
+  readonly config: Config;
+  readonly phases: PhaseSet;
+}
+
+export interface Validated extends Definitions {
+  readonly workstream: Workstream;
+  readonly agent: AgentAdapter;
+}
+
+export interface Runner extends Validated {
+  readonly controller: WorkstreamController;
+  readonly store: Store;
+  readonly emit: Emit;
+}
+
+/** Repository, config and phase definitions: what every verb needs. */
+export async function openDefinitions(cwd: string): Promise<Definitions> {
+  const repo = await discoverRepo(cwd);
+  if (!(await hasCommits(repo.root))) fail({ reason: 'no-commits', dir: repo.root });
+  const config = await loadConfig(repo.root);
+  const phases = await loadPhaseSet(BUILTIN_PHASES_DIR, overridePhasesDir(repo.root));
+  return { repo, state: statePaths(repo.commonDir), config, phases };
+}
+
+/** Everything a mutating verb needs to be true before it touches anything. */
+export async function validateForRun(cwd: string): Promise<Validated> {
+  const defs = await openDefinitions(cwd);
+  await assertGitVersion(defs.repo.root);
+  const agent = resolveAgent(defs.config, defs.config.agent, defs.repo.root, `"agent" in ${configFile(defs.repo.root)}`);
+  agent.preflight();
+  await branchTip(defs.repo.root, defs.config.base);
+  return { ...defs, workstream: planningWorkstream(defs.phases), agent };
+}
+
+/** Opens the store for a validated repository; call with the runner lock held. */
+export function openRunner(v: Validated, emit: Emit): Runner {
+  mkdirSync(v.state.runs, { recursive: true });
+  mkdirSync(v.state.worktrees, { recursive: true });
+  const store = new Store(openDb(v.state.db));
+  store.ensureWorkstream(
+    v.workstream.name,
+    v.config.base,
+    v.phases.phases.map((p) => ({ phase: p.def.id, name: p.def.name, role: p.def.role })),
+  );
+  return { ...v, controller: planningController(v.workstream), store, emit };
+}

@@ -1,0 +1,90 @@
+// Gate, then dispatch: prepare the phase's checkout from the base tip, evaluate the
+// beforeDispatch gate in it (exactly what the agent will see), render the prompt, record the
+// run, and start the agent detached.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchWrapper } from '../dispatch/launch.js';
+import { runFiles } from '../dispatch/run-dir.js';
+import { evaluateGate } from '../gates/evaluate.js';
+import { failureLines, targetKey, targetLabel } from '../gates/types.js';
+import { branchTip, resolveCommit } from '../git/repo.js';
+import { addWorktree, deleteBranch, removeWorktree } from '../git/worktree.js';
+import { renderPrompt } from '../phases/prompt.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { ulid } from '../util/ulid.js';
+import type { WorkstreamStep } from '../workstream/types.js';
+import type { Runner } from './context.js';
+import { phaseBranch, phaseWorktree } from './naming.js';
+import { collectPromptInput } from './prompt-input.js';
+
+export type DispatchOutcome = { readonly kind: 'dispatched'; readonly runId: string } | { readonly kind: 'blocked'; readonly reason: string };
+
+export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<DispatchOutcome> {
+  const ws = r.workstream.name;
+  const phase = r.store.phase(ws, step.phase);
+  if (phase === undefined) throw new Error(`phase ${step.phase} missing from the store`);
+  const branch = phaseBranch(ws, step);
+  const worktree = phaseWorktree(r.state, ws, step);
+  const baseSha = await branchTip(r.repo.root, r.config.base);
+
+  // A previous attempt's checkout goes; its files were kept in a snapshot ref when it failed.
+  if (existsSync(worktree)) await removeWorktree(r.repo.root, worktree);
+  const branchExisted = (await resolveCommit(r.repo.root, `refs/heads/${branch}`)) !== undefined;
+  await addWorktree(r.repo.root, worktree, branch, baseSha);
+
+  const target = step.gates.beforeDispatch;
+  const gate = await evaluateGate(target, r.workstream.gateChecks(target) ?? [], worktree);
+  r.store.recordGate({ workstream: ws, phase: step.phase, run_id: null, target: targetKey(target), moment: 'beforeDispatch', ok: gate.ok, checks: gate.checks });
+  r.emit({ type: 'gate', phase: step.phase, name: step.name, target: targetKey(target), moment: 'beforeDispatch', ok: gate.ok, checks: gate.checks, runId: null });
+  if (!gate.ok) {
+    // Leave nothing behind: no checkout, and no branch unless an earlier attempt made it.
+    await removeWorktree(r.repo.root, worktree);
+    if (!branchExisted) await deleteBranch(r.repo.root, branch);
+    const reason = `${targetLabel(target)} is not met: ${failureLines(gate).join(' ')}`;
+    if (phase.state !== 'blocked') r.store.transition(ws, step.phase, null, 'blocked', reason);
+    r.emit({ type: 'blocked', phase: step.phase, name: step.name, reason });
+    return { kind: 'blocked', reason };
+  }
+
+  const runId = ulid();
+  const attempt = phase.attempts + 1;
+  const runDir = join(r.state.runs, runId);
+  mkdirSync(runDir, { recursive: true });
+  const files = runFiles(runDir);
+  const previousRun = r.store.runs(ws, step.phase).at(-1);
+  const previous =
+    previousRun?.failure == null ? undefined : { attempt: previousRun.attempt, reason: previousRun.failure };
+  writeFileAtomic(files.prompt, renderPrompt(await collectPromptInput(r, step, worktree, previous)));
+
+  const timeoutMinutes = step.timeoutMinutes ?? r.config.timeouts.phase_minutes;
+  const invocation = r.agent.invocation({
+    promptFile: files.prompt,
+    worktree,
+    runDir,
+    phase: step.phase,
+    phaseName: step.name,
+    role: step.role,
+    runId,
+    attempt,
+    outputs: step.outputs,
+    intent: r.config.intent,
+  });
+  // The run is recorded before the agent starts: a crash in between leaves a run the next
+  // pass finds (no exit.json, no wrapper) and fails, never an agent nobody knows about.
+  r.store.write(() => {
+    r.store.insertRun({ run_id: runId, workstream: ws, phase: step.phase, attempt, agent: r.agent.name, branch, worktree, run_dir: runDir, base_sha: baseSha });
+    r.store.transition(ws, step.phase, runId, 'running', `attempt ${attempt} dispatched to ${r.agent.name}`, { attempts: attempt, branch, commit_sha: null, merge_sha: null });
+  });
+  const wrapperPid = launchWrapper(runDir, {
+    run_id: runId,
+    argv: [...invocation.argv],
+    cwd: worktree,
+    env: { ...invocation.env },
+    stdin_file: invocation.stdin ? files.prompt : null,
+    timeout_ms: Math.round(timeoutMinutes * 60_000),
+    kill_grace_ms: Math.round(r.config.timeouts.kill_grace_seconds * 1000),
+  });
+  r.store.updateRun(runId, { wrapper_pid: wrapperPid });
+  r.emit({ type: 'dispatched', phase: step.phase, name: step.name, role: step.role, attempt, runId, agent: r.agent.name, branch, worktree, runDir, timeoutMinutes });
+  return { kind: 'dispatched', runId };
+}

@@ -1,0 +1,77 @@
+// What the runner reports as it works. The core only emits these; the CLI renders them as
+// human lines, a TTY progress line, or NDJSON (`run --wait --json`).
+import type { CheckResult } from '../gates/types.js';
+
+export type RunnerEvent =
+  | {
+      readonly type: 'gate';
+      readonly phase: number;
+      readonly name: string;
+      readonly target: string;
+      readonly moment: 'beforeDispatch' | 'beforeAdvance';
+      readonly ok: boolean;
+      readonly checks: readonly CheckResult[];
+      readonly runId: string | null;
+    }
+  | {
+      readonly type: 'dispatched';
+      readonly phase: number;
+      readonly name: string;
+      readonly role: string;
+      readonly attempt: number;
+      readonly runId: string;
+      readonly agent: string;
+      readonly branch: string;
+      readonly worktree: string;
+      readonly runDir: string;
+      readonly timeoutMinutes: number;
+    }
+  | {
+      readonly type: 'progress';
+      readonly phase: number;
+      readonly runId: string;
+      readonly elapsedMs: number;
+      readonly line: string | undefined;
+    }
+  | {
+      readonly type: 'agent-exited';
+      readonly phase: number;
+      readonly runId: string;
+      readonly exitCode: number | null;
+      readonly signal: string | null;
+      readonly durationMs: number;
+      readonly timedOut: boolean;
+    }
+  | {
+      readonly type: 'committed';
+      readonly phase: number;
+      readonly runId: string;
+      readonly commit: string;
+      readonly branch: string;
+      readonly files: readonly string[];
+    }
+  | { readonly type: 'merged'; readonly phase: number; readonly runId: string; readonly merge: string; readonly base: string }
+  | { readonly type: 'phase-done'; readonly phase: number; readonly name: string; readonly runId: string }
+  | {
+      readonly type: 'phase-failed';
+      readonly phase: number;
+      readonly name: string;
+      readonly runId: string;
+      readonly attempt: number;
+      readonly maxAttempts: number;
+      readonly reason: string;
+      readonly runDir: string;
+      readonly snapshot: string | null;
+    }
+  | { readonly type: 'blocked'; readonly phase: number; readonly name: string; readonly reason: string }
+  | {
+      readonly type: 'conflict';
+      readonly phase: number;
+      readonly name: string;
+      readonly runId: string;
+      readonly branch: string;
+      readonly paths: readonly string[];
+    }
+  | { readonly type: 'complete'; readonly workstream: string };
+
+export type Emit = (event: RunnerEvent) => void;

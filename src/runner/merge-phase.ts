@@ -1,0 +1,58 @@
+// The `mergeToBase` success action. The merge is computed in memory, then published:
+// - when the base branch is checked out in some worktree (usually the user's), by
+//   fast-forwarding that checkout, which carries the user's uncommitted changes along and
+//   refuses, changing nothing, when one would be overwritten;
+// - otherwise by moving the base ref with compare-and-swap.
+// If the base moved meanwhile, the merge is recomputed on the new tip; it is never overwritten.
+import { commitTree, updateRefCas } from '../git/commit.js';
+import { artifactsDigest } from '../git/digest.js';
+import { fastForwardCheckout, mergeTree } from '../git/merge.js';
+import { branchTip } from '../git/repo.js';
+import { buildMessage } from '../git/trailers.js';
+import { worktreeWithBranch } from '../git/worktree.js';
+import type { RunRow } from '../store/store.js';
+import type { WorkstreamStep } from '../workstream/types.js';
+import type { Runner } from './context.js';
+import { trailersFor } from './trailers-for.js';
+
+export type MergeOutcome =
+  | { readonly kind: 'merged'; readonly merge: string }
+  | { readonly kind: 'conflict'; readonly paths: readonly string[] }
+  | { readonly kind: 'waiting'; readonly reason: string };
+
+const MAX_TRIES = 5;
+
+export async function mergePhase(r: Runner, run: RunRow, step: WorkstreamStep, commit: string): Promise<MergeOutcome> {
+  const root = r.repo.root;
+  const base = r.config.base;
+  const ws = r.workstream.name;
+  for (let tries = 0; tries < MAX_TRIES; tries++) {
+    const tip = await branchTip(root, base);
+    const merged = await mergeTree(root, tip, commit);
+    if (!merged.clean) return { kind: 'conflict', paths: merged.conflicts };
+    const digest = await artifactsDigest(root, merged.tree, step.outputs);
+    const message = buildMessage(
+      `${ws}: merge phase ${step.phase} ${step.name} into ${base}`,
+      [`Merges ${run.branch} (attempt ${run.attempt}).`],
+      trailersFor(ws, step, run, digest),
+    );
+    const merge = await commitTree(root, merged.tree, [tip, commit], message, r.config.identity);
+    const checkout = await worktreeWithBranch(root, base);
+    if (checkout === undefined) {
+      if (await updateRefCas(root, `refs/heads/${base}`, merge, tip, `phaserunner: merge phase ${step.phase}`)) {
+        return { kind: 'merged', merge };
+      }
+      continue; // The base moved: merge again onto the new tip.
+    }
+    const ff = await fastForwardCheckout(checkout.path, merge);
+    if (ff.ok) return { kind: 'merged', merge };
+    if ((await branchTip(root, base)) !== tip) continue;
+    return {
+      kind: 'waiting',
+      reason:
+        `phase ${step.phase} is committed (${commit.slice(0, 12)} on ${run.branch}) but merging it would overwrite ` +
+        `uncommitted changes in your checkout ${checkout.path}: ${ff.message.replace(/\s+/g, ' ')}`,
+    };
+  }
+  return { kind: 'waiting', reason: `${base} kept moving while phaserunner tried to merge phase ${step.phase} (${MAX_TRIES} tries).` };
+}

@@ -1,0 +1,38 @@
+// What an agent is doing right now, for progress lines: the last line it wrote.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { runFiles } from '../dispatch/run-dir.js';
+
+const TAIL_BYTES = 8192;
+
+/** The last non-blank line of the agent's stdout (or stderr), without terminal escapes. */
+export function latestOutputLine(runDir: string): string | undefined {
+  const files = runFiles(runDir);
+  return lastLine(files.stdout) ?? lastLine(files.stderr);
+}
+
+function lastLine(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, TAIL_BYTES);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    const lines = buffer
+      .toString('utf8')
+      // Strip ANSI escape sequences (ESC is a control character by definition) and
+      // carriage-return progress redraws.
+      // eslint-disable-next-line no-control-regex
+      .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+      .split(/\r?\n|\r/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
+    return lines.at(-1)?.slice(0, 200);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,120 @@
+// The status view: every phase with its state, attempts, branch, commits and last gate, and
+// the one thing to do next. Read-only: it never creates or migrates the store.
+import { existsSync } from 'node:fs';
+import { failureLines, type CheckResult } from '../gates/types.js';
+import { openDbReadOnly } from '../store/db.js';
+import { Store, type GateRow, type PhaseRow, type RunRow } from '../store/store.js';
+import { planningController, planningWorkstream } from '../workstream/planning.js';
+import type { PhaseState } from '../workstream/states.js';
+import { openDefinitions } from './context.js';
+import { phaseBranch } from './naming.js';
+
+export interface GateSummary {
+  readonly target: string;
+  readonly moment: 'beforeDispatch' | 'beforeAdvance';
+  readonly ok: boolean;
+  readonly at: string;
+  readonly failures: readonly string[];
+  readonly checks: readonly CheckResult[];
+}
+
+export interface PhaseStatus {
+  readonly phase: number;
+  readonly name: string;
+  readonly title: string;
+  readonly role: string;
+  readonly state: PhaseState;
+  readonly attempts: number;
+  readonly max_attempts: number;
+  readonly branch: string;
+  readonly commit: string | null;
+  readonly merge: string | null;
+  readonly run_id: string | null;
+  readonly reason: string | null;
+  readonly run_dir: string | null;
+  readonly last_gate: GateSummary | null;
+}
+
+export interface StatusView {
+  readonly workstream: string;
+  readonly base: string;
+  readonly current: number | null;
+  readonly complete: boolean;
+  readonly phases: readonly PhaseStatus[];
+  readonly next: string;
+}
+
+export async function readStatus(cwd: string): Promise<StatusView> {
+  const { state, config, phases } = await openDefinitions(cwd);
+  const workstream = planningWorkstream(phases);
+  const store = existsSync(state.db) ? new Store(openDbReadOnly(state.db)) : undefined;
+  try {
+    const rows = new Map((store?.phases(workstream.name) ?? []).map((p) => [p.phase, p]));
+    const runs = store?.runs(workstream.name) ?? [];
+    const view: PhaseStatus[] = phases.phases.map(({ def }) => {
+      const row: PhaseRow | undefined = rows.get(def.id);
+      const lastRun: RunRow | undefined = runs.filter((r) => r.phase === def.id).at(-1);
+      const gate = store?.lastGate(workstream.name, def.id);
+      return {
+        phase: def.id,
+        name: def.name,
+        title: def.title,
+        role: def.role,
+        state: row?.state ?? 'pending',
+        attempts: row?.attempts ?? 0,
+        max_attempts: config.max_attempts,
+        branch: row?.branch ?? phaseBranch(workstream.name, { phase: def.id, name: def.name }),
+        commit: row?.commit_sha ?? null,
+        merge: row?.merge_sha ?? null,
+        run_id: lastRun?.run_id ?? null,
+        reason: row?.reason ?? null,
+        run_dir: lastRun?.run_dir ?? null,
+        last_gate: gate === undefined ? null : summarize(gate),
+      };
+    });
+    const controller = planningController(workstream);
+    const active = new Set(runs.filter((r) => r.step === 'dispatched' || r.step === 'committed').map((r) => r.phase));
+    const phaseViews = view.map((p) => ({ phase: p.phase, state: p.state, active: active.has(p.phase) }));
+    const complete = controller.complete(phaseViews);
+    const current = controller.current(phaseViews) ?? null;
+    return { workstream: workstream.name, base: config.base, current, complete, phases: view, next: nextStep(view, complete) };
+  } finally {
+    store?.close();
+  }
+}
+
+function summarize(gate: GateRow): GateSummary {
+  return {
+    target: gate.target,
+    moment: gate.moment,
+    ok: gate.ok,
+    at: gate.evaluated_at,
+    failures: failureLines({ target: { kind: 'named', name: gate.target }, ok: gate.ok, checks: gate.checks }),
+    checks: gate.checks,
+  };
+}
+
+/** The one thing a human should do next. */
+function nextStep(phases: readonly PhaseStatus[], complete: boolean): string {
+  if (complete) return 'Planning is complete: the plan is in planning/ on the base branch. Audit the history with `git log --first-parent`.';
+  const p = phases.find((x) => x.state !== 'done');
+  if (p === undefined) return 'Nothing to do.';
+  switch (p.state) {
+    case 'pending':
+      return `Run \`phaserunner run --wait\` to start phase ${p.phase} (${p.name}).`;
+    case 'running':
+      return `Phase ${p.phase} (${p.name}) is running (attempt ${p.attempts}). Run \`phaserunner run --wait\` to follow it and collect the result.`;
+    case 'failed':
+      return p.attempts >= p.max_attempts
+        ? `Phase ${p.phase} (${p.name}) failed and used all ${p.max_attempts} attempts. Raise max_attempts in .phaserunner/config.json, then \`phaserunner retry ${p.phase}\`.`
+        : `Phase ${p.phase} (${p.name}) failed. See \`${p.run_dir ?? 'the run directory'}\`, fix the cause, then \`phaserunner retry ${p.phase}\`.`;
+    case 'blocked':
+      return `Phase ${p.phase} (${p.name}) is blocked: ${p.reason ?? 'see the last gate'}. Fix that, then \`phaserunner run\`.`;
+    case 'conflict':
+      return `Phase ${p.phase} (${p.name}) conflicts with the base branch. Run \`phaserunner retry ${p.phase}\` to redo it on the current base.`;
+    case 'awaiting_approval':
+      return `Phase ${p.phase} (${p.name}) awaits approval.`;
+    case 'done':
+      return 'Nothing to do.';
+  }
+}

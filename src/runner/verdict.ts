@@ -1,0 +1,75 @@
+// Is a finished attempt complete? exit.json said the agent ended; now the runner checks the
+// rest of the contract: exit code 0, the checkout still on its branch with no commits of the
+// agent's own, changes inside the declared outputs only (and at least one), and the
+// beforeAdvance gate passing.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { runFiles } from '../dispatch/run-dir.js';
+import type { ExitFile } from '../dispatch/exit-file.js';
+import { evaluateGate } from '../gates/evaluate.js';
+import { failureLines, targetKey, targetLabel } from '../gates/types.js';
+import { changedPaths, headOf } from '../git/status.js';
+import type { RunRow } from '../store/store.js';
+import { matcherFor } from '../util/glob.js';
+import type { WorkstreamStep } from '../workstream/types.js';
+import type { Runner } from './context.js';
+
+export type Verdict = { readonly ok: true; readonly paths: readonly string[] } | { readonly ok: false; readonly reason: string };
+
+const SHOWN = 8;
+
+export async function judgeAttempt(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<Verdict> {
+  if (exit.exit_code !== 0) return { ok: false, reason: await exitReason(r, run, step, exit) };
+  if (!existsSync(run.worktree)) return { ok: false, reason: `the agent's checkout ${run.worktree} is gone.` };
+
+  const head = await headOf(run.worktree);
+  if (head.branch !== `refs/heads/${run.branch}`) {
+    return { ok: false, reason: `the agent left its branch ${run.branch} (HEAD is now ${head.branch ?? `detached at ${head.commit.slice(0, 12)}`}).` };
+  }
+  if (head.commit !== run.base_sha) {
+    return { ok: false, reason: `the agent made commits of its own (${run.branch} moved from ${run.base_sha.slice(0, 12)} to ${head.commit.slice(0, 12)}); phaserunner commits the agent's work itself.` };
+  }
+
+  const inOutputs = matcherFor(step.outputs);
+  const changed = await changedPaths(run.worktree);
+  const outside = changed.filter((c) => !inOutputs(c.path)).map((c) => c.path);
+  if (outside.length > 0) {
+    return { ok: false, reason: `the agent changed files outside its declared outputs: ${list(outside)} (allowed: ${step.outputs.join(', ')}).` };
+  }
+  const inside = changed.map((c) => c.path);
+  if (inside.length === 0) {
+    return { ok: false, reason: `the agent exited 0 but changed nothing inside its declared outputs (${step.outputs.join(', ')}).` };
+  }
+
+  const target = step.gates.beforeAdvance;
+  const gate = await evaluateGate(target, r.workstream.gateChecks(target) ?? [], run.worktree);
+  r.store.recordGate({ workstream: r.workstream.name, phase: step.phase, run_id: run.run_id, target: targetKey(target), moment: 'beforeAdvance', ok: gate.ok, checks: gate.checks });
+  r.emit({ type: 'gate', phase: step.phase, name: step.name, target: targetKey(target), moment: 'beforeAdvance', ok: gate.ok, checks: gate.checks, runId: run.run_id });
+  if (!gate.ok) return { ok: false, reason: `${targetLabel(target)} is not met: ${failureLines(gate).join(' ')}` };
+  return { ok: true, paths: inside };
+}
+
+async function exitReason(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<string> {
+  const minutes = step.timeoutMinutes ?? r.config.timeouts.phase_minutes;
+  let reason: string;
+  if (exit.timed_out === true) reason = `the agent ran past the phase timeout (${minutes} min) and was killed.`;
+  else if (exit.error !== undefined) reason = `the agent could not be started: ${exit.error}.`;
+  else if (exit.signal !== null) reason = `the agent was killed by ${exit.signal}.`;
+  else reason = `the agent exited with code ${exit.exit_code ?? '?'}.`;
+  const tail = await logTail(runFiles(run.run_dir).stderr, 3);
+  return tail === '' ? reason : `${reason} Last stderr: ${tail}`;
+}
+
+async function logTail(file: string, lines: number): Promise<string> {
+  try {
+    const text = await readFile(file, 'utf8');
+    return text.trim().split('\n').slice(-lines).join(' | ').slice(0, 500);
+  } catch {
+    return '';
+  }
+}
+
+function list(paths: readonly string[]): string {
+  const shown = paths.slice(0, SHOWN).map((p) => JSON.stringify(p));
+  return paths.length > SHOWN ? `${shown.join(', ')} and ${paths.length - SHOWN} more` : shown.join(', ');
+}

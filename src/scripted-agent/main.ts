@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// The built-in scripted agent: a separate process started by the dispatch wrapper, exactly
+// like a real agent CLI. It reads INTENT.md and writes the phase's outputs in its working
+// directory, or misbehaves on purpose (--behavior) so tests can drive every failure path.
+//   node main.js --phase N --behavior ok|slow|fail|hang|hang-hard|nothing|outside|
+//                 skip-required|todo|bad-json|commit|crash [--delay-ms MS]
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseIntent } from './intent.js';
+import { planArtifacts } from './plan.js';
+
+const { values } = parseArgs({
+  options: {
+    phase: { type: 'string' },
+    behavior: { type: 'string', default: 'ok' },
+    'delay-ms': { type: 'string', default: '0' },
+  },
+});
+const phase = Number(values.phase ?? process.env['PHASERUNNER_PHASE'] ?? '0');
+const behavior = values.behavior;
+const delayMs = Number(values['delay-ms']);
+const role = process.env['PHASERUNNER_ROLE'] ?? 'agent';
+const outputs = JSON.parse(process.env['PHASERUNNER_OUTPUTS'] ?? '[]') as string[];
+const intentPath = process.env['PHASERUNNER_INTENT'] ?? 'INTENT.md';
+const cwd = process.cwd();
+
+function say(line: string): void {
+  console.log(`[scripted ${role}] ${line}`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function write(path: string, content: string): void {
+  const file = join(cwd, path);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, content);
+}
+
+async function main(): Promise<number> {
+  say(`phase ${phase}: reading ${intentPath}`);
+  const intentFile = join(cwd, intentPath);
+  const intent = parseIntent(existsSync(intentFile) ? readFileSync(intentFile, 'utf8') : '');
+
+  switch (behavior) {
+    case 'hang':
+    case 'hang-hard':
+      if (behavior === 'hang-hard') process.on('SIGTERM', () => {
+          say('ignoring SIGTERM');
+        });
+      say('thinking (forever)');
+      setInterval(() => {
+        say('still thinking');
+      }, 1000);
+      return new Promise<number>(() => undefined);
+    case 'crash':
+      say('crashing');
+      process.kill(process.pid, 'SIGKILL');
+      return 0;
+    case 'nothing':
+      say('nothing to write; exiting 0');
+      return 0;
+  }
+
+  const artifacts = planArtifacts(cwd, intent, outputs);
+  if (behavior === 'fail') {
+    const first = artifacts[0];
+    if (first !== undefined) write(first.path, first.content.slice(0, 200));
+    console.error(`scripted agent: phase ${phase} failed on purpose (behavior "fail")`);
+    return 3;
+  }
+  if (behavior === 'skip-required') artifacts.shift();
+  for (const [i, artifact] of artifacts.entries()) {
+    let content = artifact.content;
+    if (behavior === 'todo' && i === 0) content += '\nTODO: finish this section.\n';
+    if (behavior === 'bad-json' && artifact.path.endsWith('.json')) {
+      content = JSON.stringify({ version: 1, tasks: [{ id: 'T-001', title: 'Orphan', depends_on: ['T-999'] }] }, null, 2);
+    }
+    say(`writing ${artifact.path}`);
+    write(artifact.path, content);
+    if (delayMs > 0 || behavior === 'slow') await sleep(behavior === 'slow' ? Math.max(delayMs, 500) : delayMs);
+  }
+  if (behavior === 'outside') {
+    say('also writing src/outside.txt (outside the declared outputs)');
+    write('src/outside.txt', 'written where it should not be\n');
+  }
+  if (behavior === 'commit') {
+    say('committing by itself (it should not)');
+    execFileSync('git', ['add', '-A'], { cwd });
+    execFileSync('git', ['-c', 'user.name=agent', '-c', 'user.email=agent@invalid', 'commit', '-q', '-m', 'agent commit'], { cwd });
+  }
+  say(`done: ${artifacts.length} file(s)`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`scripted agent: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(70);
+  },
+);

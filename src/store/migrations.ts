@@ -1,0 +1,90 @@
+// Schema migrations, applied in order; PRAGMA user_version records how many have run.
+// Never edit a shipped migration: add a new one.
+
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE workstreams (
+    name         TEXT PRIMARY KEY,
+    base         TEXT NOT NULL,
+    current      INTEGER,
+    created_at   TEXT NOT NULL,
+    completed_at TEXT
+  );
+
+  -- The current state of each phase; its history is in transitions.
+  CREATE TABLE phases (
+    workstream  TEXT NOT NULL REFERENCES workstreams(name),
+    phase       INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    role        TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    branch      TEXT,
+    commit_sha  TEXT,
+    merge_sha   TEXT,
+    reason      TEXT,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (workstream, phase)
+  );
+
+  -- One row per dispatch of an agent: an attempt of a phase, identified by its Run-Id.
+  CREATE TABLE runs (
+    run_id       TEXT PRIMARY KEY,
+    workstream   TEXT NOT NULL,
+    phase        INTEGER NOT NULL,
+    attempt      INTEGER NOT NULL,
+    agent        TEXT NOT NULL,
+    step         TEXT NOT NULL,
+    branch       TEXT NOT NULL,
+    worktree     TEXT NOT NULL,
+    run_dir      TEXT NOT NULL,
+    base_sha     TEXT NOT NULL,
+    wrapper_pid  INTEGER,
+    dispatched_at TEXT NOT NULL,
+    finished_at  TEXT,
+    exit_code    INTEGER,
+    signal       TEXT,
+    duration_ms  INTEGER,
+    tokens_in    INTEGER,
+    tokens_out   INTEGER,
+    cost_usd     REAL,
+    commit_sha   TEXT,
+    merge_sha    TEXT,
+    failure      TEXT,
+    UNIQUE (workstream, phase, attempt),
+    FOREIGN KEY (workstream, phase) REFERENCES phases(workstream, phase)
+  );
+
+  -- Append-only: every state change of every phase, with why.
+  CREATE TABLE transitions (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    workstream  TEXT NOT NULL,
+    phase       INTEGER NOT NULL,
+    run_id      TEXT,
+    from_state  TEXT,
+    to_state    TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    at          TEXT NOT NULL
+  );
+  CREATE TRIGGER transitions_no_update BEFORE UPDATE ON transitions
+    BEGIN SELECT RAISE(ABORT, 'transitions are append-only'); END;
+  CREATE TRIGGER transitions_no_delete BEFORE DELETE ON transitions
+    BEGIN SELECT RAISE(ABORT, 'transitions are append-only'); END;
+
+  -- Every gate evaluation with each check's result (JSON array).
+  CREATE TABLE gate_results (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    workstream   TEXT NOT NULL,
+    phase        INTEGER NOT NULL,
+    run_id       TEXT,
+    target       TEXT NOT NULL,
+    moment       TEXT NOT NULL,
+    ok           INTEGER NOT NULL,
+    checks       TEXT NOT NULL,
+    evaluated_at TEXT NOT NULL
+  );
+  CREATE INDEX gate_results_phase ON gate_results (workstream, phase, id);
+  CREATE INDEX transitions_phase ON transitions (workstream, phase, id);
+  CREATE INDEX runs_phase ON runs (workstream, phase, attempt);
+  `,
+];

@@ -1,0 +1,252 @@
+// The store's contract: the runner's view of workstreams, phases, runs, transitions and
+// gate results. Every write runs in BEGIN IMMEDIATE, so two processes never interleave a
+// read-modify-write; composite updates use `write()` to commit together or not at all.
+import type { CheckResult } from '../gates/types.js';
+import { assertTransition, type PhaseState } from '../workstream/states.js';
+import { nowIso } from '../util/time.js';
+import type { Db } from './db.js';
+
+/** Where a run is between dispatch and merge. */
+export type RunStep = 'dispatched' | 'committed' | 'merged' | 'failed' | 'conflict';
+
+export interface WorkstreamRow {
+  readonly name: string;
+  readonly base: string;
+  readonly current: number | null;
+  readonly created_at: string;
+  readonly completed_at: string | null;
+}
+
+export interface PhaseRow {
+  readonly workstream: string;
+  readonly phase: number;
+  readonly name: string;
+  readonly role: string;
+  readonly state: PhaseState;
+  readonly attempts: number;
+  readonly branch: string | null;
+  readonly commit_sha: string | null;
+  readonly merge_sha: string | null;
+  readonly reason: string | null;
+  readonly updated_at: string;
+}
+
+export interface RunRow {
+  readonly run_id: string;
+  readonly workstream: string;
+  readonly phase: number;
+  readonly attempt: number;
+  readonly agent: string;
+  readonly step: RunStep;
+  readonly branch: string;
+  readonly worktree: string;
+  readonly run_dir: string;
+  readonly base_sha: string;
+  readonly wrapper_pid: number | null;
+  readonly dispatched_at: string;
+  readonly finished_at: string | null;
+  readonly exit_code: number | null;
+  readonly signal: string | null;
+  readonly duration_ms: number | null;
+  readonly tokens_in: number | null;
+  readonly tokens_out: number | null;
+  readonly cost_usd: number | null;
+  readonly commit_sha: string | null;
+  readonly merge_sha: string | null;
+  readonly failure: string | null;
+}
+
+export interface TransitionRow {
+  readonly id: number;
+  readonly workstream: string;
+  readonly phase: number;
+  readonly run_id: string | null;
+  readonly from_state: PhaseState | null;
+  readonly to_state: PhaseState;
+  readonly reason: string;
+  readonly at: string;
+}
+
+export interface GateRow {
+  readonly id: number;
+  readonly workstream: string;
+  readonly phase: number;
+  readonly run_id: string | null;
+  readonly target: string;
+  readonly moment: 'beforeDispatch' | 'beforeAdvance';
+  readonly ok: boolean;
+  readonly checks: readonly CheckResult[];
+  readonly evaluated_at: string;
+}
+
+export type NewRun = Pick<
+  RunRow,
+  'run_id' | 'workstream' | 'phase' | 'attempt' | 'agent' | 'branch' | 'worktree' | 'run_dir' | 'base_sha'
+>;
+
+export type RunPatch = Partial<Omit<RunRow, 'run_id' | 'workstream' | 'phase' | 'attempt'>>;
+type PhasePatch = Partial<Pick<PhaseRow, 'branch' | 'commit_sha' | 'merge_sha' | 'attempts'>>;
+
+export class Store {
+  constructor(private readonly db: Db) {}
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Runs `fn` in one BEGIN IMMEDIATE transaction (or inside the caller's, when nested). */
+  write<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** Creates the workstream and any phase rows it lacks; keeps existing history. */
+  ensureWorkstream(name: string, base: string, phases: readonly { phase: number; name: string; role: string }[]): void {
+    this.write(() => {
+      const now = nowIso();
+      this.db
+        .prepare('INSERT INTO workstreams (name, base, current, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET base = excluded.base')
+        .run(name, base, phases[0]?.phase ?? null, now);
+      const insert = this.db.prepare(
+        `INSERT INTO phases (workstream, phase, name, role, state, updated_at) VALUES (?, ?, ?, ?, 'pending', ?)
+         ON CONFLICT(workstream, phase) DO NOTHING`,
+      );
+      for (const p of phases) insert.run(name, p.phase, p.name, p.role, now);
+    });
+  }
+
+  workstream(name: string): WorkstreamRow | undefined {
+    return this.db.prepare('SELECT * FROM workstreams WHERE name = ?').get(name) as WorkstreamRow | undefined;
+  }
+
+  setCurrent(name: string, current: number | null): void {
+    this.write(() => {
+      this.db
+        .prepare('UPDATE workstreams SET current = ?, completed_at = ? WHERE name = ?')
+        .run(current, current === null ? nowIso() : null, name);
+    });
+  }
+
+  phases(workstream: string): PhaseRow[] {
+    return this.db.prepare('SELECT * FROM phases WHERE workstream = ? ORDER BY phase').all(workstream) as PhaseRow[];
+  }
+
+  phase(workstream: string, phase: number): PhaseRow | undefined {
+    return this.db.prepare('SELECT * FROM phases WHERE workstream = ? AND phase = ?').get(workstream, phase) as
+      | PhaseRow
+      | undefined;
+  }
+
+  /**
+   * Moves a phase to a new state and appends the transition, atomically. A transition the
+   * state machine forbids throws: it means a bug in the runner, never bad user input.
+   */
+  transition(workstream: string, phase: number, runId: string | null, to: PhaseState, reason: string, patch: PhasePatch = {}): void {
+    this.write(() => {
+      const row = this.phase(workstream, phase);
+      if (row === undefined) throw new Error(`no phase ${phase} in workstream ${workstream}`);
+      assertTransition(row.state, to, phase);
+      const now = nowIso();
+      this.db
+        .prepare(
+          `INSERT INTO transitions (workstream, phase, run_id, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(workstream, phase, runId, row.state, to, reason, now);
+      this.db
+        .prepare(
+          `UPDATE phases SET state = ?, reason = ?, updated_at = ?,
+             branch = COALESCE(?, branch), commit_sha = ?, merge_sha = ?, attempts = COALESCE(?, attempts)
+           WHERE workstream = ? AND phase = ?`,
+        )
+        .run(
+          to,
+          reason,
+          now,
+          patch.branch ?? null,
+          patch.commit_sha === undefined ? row.commit_sha : patch.commit_sha,
+          patch.merge_sha === undefined ? row.merge_sha : patch.merge_sha,
+          patch.attempts ?? null,
+          workstream,
+          phase,
+        );
+    });
+  }
+
+  transitions(workstream: string): TransitionRow[] {
+    return this.db.prepare('SELECT * FROM transitions WHERE workstream = ? ORDER BY id').all(workstream) as TransitionRow[];
+  }
+
+  insertRun(run: NewRun): void {
+    this.write(() => {
+      this.db
+        .prepare(
+          `INSERT INTO runs (run_id, workstream, phase, attempt, agent, step, branch, worktree, run_dir, base_sha, dispatched_at)
+           VALUES (@run_id, @workstream, @phase, @attempt, @agent, 'dispatched', @branch, @worktree, @run_dir, @base_sha, @dispatched_at)`,
+        )
+        .run({ ...run, dispatched_at: nowIso() });
+    });
+  }
+
+  updateRun(runId: string, patch: RunPatch): void {
+    const keys = Object.keys(patch);
+    if (keys.length === 0) return;
+    for (const key of keys) {
+      if (!/^[a-z_]+$/.test(key)) throw new Error(`bad run column ${key}`);
+    }
+    this.write(() => {
+      this.db.prepare(`UPDATE runs SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE run_id = @run_id`).run({ ...patch, run_id: runId });
+    });
+  }
+
+  run(runId: string): RunRow | undefined {
+    return this.db.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as RunRow | undefined;
+  }
+
+  runs(workstream: string, phase?: number): RunRow[] {
+    if (phase === undefined) {
+      return this.db.prepare('SELECT * FROM runs WHERE workstream = ? ORDER BY phase, attempt').all(workstream) as RunRow[];
+    }
+    return this.db
+      .prepare('SELECT * FROM runs WHERE workstream = ? AND phase = ? ORDER BY attempt')
+      .all(workstream, phase) as RunRow[];
+  }
+
+  /** Runs the loop must still drive: the agent may be working, or the merge is pending. */
+  activeRuns(workstream: string): RunRow[] {
+    return this.db
+      .prepare(`SELECT * FROM runs WHERE workstream = ? AND step IN ('dispatched', 'committed') ORDER BY phase`)
+      .all(workstream) as RunRow[];
+  }
+
+  recordGate(entry: Omit<GateRow, 'id' | 'evaluated_at'>): number {
+    return this.write(() => {
+      const info = this.db
+        .prepare(
+          `INSERT INTO gate_results (workstream, phase, run_id, target, moment, ok, checks, evaluated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(entry.workstream, entry.phase, entry.run_id, entry.target, entry.moment, entry.ok ? 1 : 0, JSON.stringify(entry.checks), nowIso());
+      return Number(info.lastInsertRowid);
+    });
+  }
+
+  /** The latest gate evaluation that concerned a phase (its dispatch or its advance). */
+  lastGate(workstream: string, phase: number): GateRow | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM gate_results WHERE workstream = ? AND phase = ? ORDER BY id DESC LIMIT 1')
+      .get(workstream, phase) as (Omit<GateRow, 'ok' | 'checks'> & { ok: number; checks: string }) | undefined;
+    return row === undefined ? undefined : toGateRow(row);
+  }
+
+  gates(workstream: string): GateRow[] {
+    const rows = this.db.prepare('SELECT * FROM gate_results WHERE workstream = ? ORDER BY id').all(workstream) as (Omit<
+      GateRow,
+      'ok' | 'checks'
+    > & { ok: number; checks: string })[];
+    return rows.map(toGateRow);
+  }
+}
+
+function toGateRow(row: Omit<GateRow, 'ok' | 'checks'> & { ok: number; checks: string }): GateRow {
+  return { ...row, ok: row.ok === 1, checks: JSON.parse(row.checks) as CheckResult[] };
+}

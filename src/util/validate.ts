@@ -1,0 +1,52 @@
+// Reading and validating JSON data files, with errors that name the file and the field.
+import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+import { fail, type DataKind, type Issue } from '../failures.js';
+import { isNodeError } from './fs.js';
+
+/** "gate.checks[1].path" from zod's path array; "(root)" for the document itself. */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+/** zod issues as file-field problems a human can act on. */
+export function issuesOf(error: z.ZodError): Issue[] {
+  return error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message }));
+}
+
+/** Parses JSON text; fails with invalid-json naming the file. */
+export function parseJsonText(text: string, file: string, kind: DataKind): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    return fail({ reason: 'invalid-json', file, kind, detail: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** Validates parsed data; fails with invalid-data listing every problem. */
+export function validateData<S extends z.ZodType>(data: unknown, schema: S, file: string, kind: DataKind): z.output<S> {
+  const result = schema.safeParse(data);
+  if (!result.success) fail({ reason: 'invalid-data', file, kind, issues: issuesOf(result.error) });
+  return result.data;
+}
+
+/** Reads, parses and validates a JSON file. Returns undefined only when the file is missing. */
+export async function readValidatedJson<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  kind: DataKind,
+): Promise<z.output<S> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (isNodeError(error) && error.code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return validateData(parseJsonText(text, file, kind), schema, file, kind);
+}

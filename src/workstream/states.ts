@@ -1,0 +1,43 @@
+// Phase states and the transitions between them. Every change goes through `assertTransition`
+// and is recorded in the store's append-only transitions table.
+//
+//              gate not met
+//   pending ───────────────► blocked ◄──────────────┐ merge waits for the user's checkout
+//      │                       │                    │
+//      │ dispatch              │ dispatch / merge   │
+//      ▼                       ▼                    │
+//   running ────────────────────────────────────────┘
+//      │  ├──► failed ───── retry ──► pending
+//      │  └──► conflict ─── retry ──► pending
+//      ▼
+//     done
+//
+// awaiting_approval is part of the public contract; approval gates add it (between commit
+// and merge).
+
+export const PHASE_STATES = ['pending', 'running', 'awaiting_approval', 'done', 'failed', 'blocked', 'conflict'] as const;
+
+export type PhaseState = (typeof PHASE_STATES)[number];
+
+const ALLOWED: Readonly<Record<PhaseState, readonly PhaseState[]>> = {
+  pending: ['running', 'blocked'],
+  blocked: ['running', 'done', 'failed', 'conflict'],
+  running: ['done', 'failed', 'conflict', 'blocked', 'awaiting_approval'],
+  awaiting_approval: ['done', 'pending', 'blocked', 'conflict'],
+  failed: ['pending'],
+  conflict: ['pending'],
+  done: [],
+};
+
+export function canTransition(from: PhaseState, to: PhaseState): boolean {
+  return ALLOWED[from].includes(to);
+}
+
+/** Throws on a transition the state machine does not allow: that is a bug, not user error. */
+export function assertTransition(from: PhaseState, to: PhaseState, phase: number): void {
+  if (!canTransition(from, to)) throw new Error(`illegal transition for phase ${phase}: ${from} -> ${to}`);
+}
+
+export function isPhaseState(value: string): value is PhaseState {
+  return (PHASE_STATES as readonly string[]).includes(value);
+}

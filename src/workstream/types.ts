@@ -1,0 +1,53 @@
+// The workstream interface of ADR 0005. The runner loop knows only these types; planning is
+// one implementation, and an execution workstream (tasks with depends_on, run in parallel)
+// plugs in as another without changes to the loop.
+import type { GateTarget } from '../gates/types.js';
+import type { Check } from '../phases/schema.js';
+import type { PhaseState } from './states.js';
+
+/** What the runner does, in order, once an attempt is complete. */
+export type SuccessAction = 'commit' | 'mergeToBase' | 'advancePhase';
+
+export interface WorkstreamStep {
+  readonly phase: number;
+  readonly name: string;
+  readonly title: string;
+  readonly role: string;
+  /** The phase's prompt template (see phases/prompt.ts for how it is framed). */
+  readonly prompt: string;
+  readonly reads: readonly string[];
+  /** Globs of the files this step may write; nothing else may change. */
+  readonly outputs: readonly string[];
+  readonly timeoutMinutes: number | undefined;
+  readonly successActions: readonly SuccessAction[];
+  readonly gates: { readonly beforeDispatch: GateTarget; readonly beforeAdvance: GateTarget };
+}
+
+export interface Workstream {
+  readonly name: string;
+  /** Every phase id, in order. */
+  readonly phaseIds: readonly number[];
+  /** The step for a phase, or undefined when the workstream has no such phase. */
+  stepForPhase(phase: number): WorkstreamStep | undefined;
+  /** The checks of a gate target, or undefined when the target is unknown. */
+  gateChecks(target: GateTarget): readonly Check[] | undefined;
+}
+
+/** What the loop needs to know about each phase to decide what runs next. */
+export interface PhaseView {
+  readonly phase: number;
+  readonly state: PhaseState;
+  /** True when an attempt is between the agent and the merge (dispatched or committed). */
+  readonly active: boolean;
+}
+
+/** The one interface the loop drives: which phases may start now, and when all is done. */
+export interface WorkstreamController {
+  readonly workstream: Workstream;
+  /** Phases whose beforeDispatch gate should be evaluated and, if it passes, dispatched now. */
+  ready(view: readonly PhaseView[]): readonly number[];
+  /** True when every step is done. */
+  complete(view: readonly PhaseView[]): boolean;
+  /** The phase the workstream is on, for status (undefined when complete). */
+  current(view: readonly PhaseView[]): number | undefined;
+}

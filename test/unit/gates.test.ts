@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateGate } from '../../src/gates/evaluate.js';
+import type { Check } from '../../src/phases/schema.js';
+import { tempDir, writeFile } from '../helpers/git.js';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+const target = { kind: 'phase', phase: 2 } as const;
+
+async function check(files: Record<string, string>, c: Check): Promise<{ ok: boolean; message: string }> {
+  const dir = tempDir();
+  for (const [path, content] of Object.entries(files)) writeFile(dir, path, content);
+  const result = await evaluateGate(target, [c], dir);
+  const first = result.checks[0];
+  if (first === undefined) throw new Error('no result');
+  expect(result.ok).toBe(first.ok);
+  return first;
+}
+
+const file = (extra: Partial<Extract<Check, { kind: 'file' }>>): Check => ({ kind: 'file', path: 'a.md', ...extra });
+
+describe('file checks', () => {
+  it('passes a present, non-empty file', async () => {
+    expect(await check({ 'a.md': '# A\n' }, file({}))).toMatchObject({ ok: true });
+  });
+
+  it('names a missing file', async () => {
+    expect(await check({}, file({}))).toMatchObject({ ok: false, message: 'a.md is missing.' });
+  });
+
+  it('fails a blank file unless emptiness is allowed', async () => {
+    expect(await check({ 'a.md': ' \n\n' }, file({}))).toMatchObject({ ok: false, message: 'a.md is empty.' });
+    expect(await check({ 'a.md': '' }, file({ non_empty: false }))).toMatchObject({ ok: true });
+  });
+
+  it('counts glob matches against min_count', async () => {
+    const c = file({ path: 'adr/*.md', min_count: 2 });
+    expect(await check({ 'adr/1.md': 'x' }, c)).toMatchObject({ ok: false, message: 'expected at least 2 file(s) matching adr/*.md, found 1.' });
+    expect(await check({ 'adr/1.md': 'x', 'adr/2.md': 'y' }, c)).toMatchObject({ ok: true });
+    expect(await check({}, file({ path: 'adr/*.md', min_count: 0 }))).toMatchObject({ ok: true });
+  });
+
+  it('requires a pattern, and reports the file and line of a forbidden one', async () => {
+    expect(await check({ 'a.md': '# A\n' }, file({ must_match: '^## Gaps' }))).toMatchObject({ ok: false, message: 'a.md has no match for /^## Gaps/.' });
+    expect(await check({ 'a.md': '## Gaps\n' }, file({ must_match: '^## Gaps' }))).toMatchObject({ ok: true });
+    const todo = await check({ 'a.md': '# A\n\nline\nTODO: later\n' }, file({ must_not_match: '\\bTODO\\b' }));
+    expect(todo).toMatchObject({ ok: false, message: 'a.md:4 contains "TODO", which must not appear.' });
+  });
+
+  it('does not read through a symlink that leaves the checkout', async () => {
+    const dir = tempDir();
+    const outside = tempDir();
+    writeFile(outside, 'secret.md', 'secret\n');
+    symlinkSync(join(outside, 'secret.md'), join(dir, 'a.md'));
+    const result = await evaluateGate(target, [file({})], dir);
+    // A symlink is not a regular file: the check sees no file at all.
+    expect(result.checks[0]).toMatchObject({ ok: false, message: 'a.md is missing.' });
+  });
+});
+
+describe('json checks', () => {
+  const tasks = (value: unknown): Record<string, string> => ({ 'planning/tasks.json': JSON.stringify(value) });
+  const c: Check = { kind: 'json', path: 'planning/tasks.json', schema: 'builtin:tasks' };
+
+  it('validates the built-in task schema and names the failing field', async () => {
+    expect(await check(tasks({ version: 1, tasks: [{ id: 'T-1', title: 't', depends_on: [] }] }), c)).toMatchObject({ ok: true });
+    const bad = await check(tasks({ version: 1, tasks: [{ id: 'T-1', title: 't', depends_on: 'T-0' }] }), c);
+    expect(bad.ok).toBe(false);
+    expect(bad.message).toContain('tasks[0].depends_on');
+  });
+
+  it('reports invalid JSON and a missing file', async () => {
+    expect(await check({ 'planning/tasks.json': '{"version": 1,' }, c)).toMatchObject({ ok: false, message: expect.stringContaining('is not valid JSON') as unknown });
+    expect(await check({}, c)).toMatchObject({ ok: false, message: 'planning/tasks.json is missing.' });
+  });
+
+  it('validates against a JSON Schema file in the repository', async () => {
+    const schema = JSON.stringify({ type: 'object', properties: { name: { type: 'string' } }, required: ['name'] });
+    const custom: Check = { kind: 'json', path: 'data.json', schema: 'schemas/data.json' };
+    expect(await check({ 'schemas/data.json': schema, 'data.json': '{"name": "x"}' }, custom)).toMatchObject({ ok: true });
+    const bad = await check({ 'schemas/data.json': schema, 'data.json': '{"name": 3}' }, custom);
+    expect(bad).toMatchObject({ ok: false });
+    expect(bad.message).toContain('name:');
+    expect(await check({ 'data.json': '{}' }, custom)).toMatchObject({ ok: false, message: 'the JSON Schema schemas/data.json is missing from the checkout.' });
+  });
+});
+
+describe('task graph checks', () => {
+  const c: Check = { kind: 'tasks', path: 't.json' };
+  const graph = (tasks: { id: string; depends_on: string[] }[]): Record<string, string> => ({ 't.json': JSON.stringify({ tasks }) });
+
+  it('accepts a well-formed graph', async () => {
+    expect(await check(graph([{ id: 'A', depends_on: [] }, { id: 'B', depends_on: ['A'] }]), c)).toMatchObject({ ok: true });
+  });
+
+  it('reports duplicate ids, dangling and self dependencies, and cycles', async () => {
+    const dup = await check(graph([{ id: 'A', depends_on: [] }, { id: 'A', depends_on: [] }]), c);
+    expect(dup.message).toContain('task id A is used more than once.');
+    const dangling = await check(graph([{ id: 'A', depends_on: ['Z'] }]), c);
+    expect(dangling.message).toContain('A depends on Z, which is not a task.');
+    const self = await check(graph([{ id: 'A', depends_on: ['A'] }]), c);
+    expect(self.message).toContain('A depends on itself.');
+    const cycle = await check(graph([{ id: 'A', depends_on: ['C'] }, { id: 'B', depends_on: ['A'] }, { id: 'C', depends_on: ['B'] }]), c);
+    expect(cycle).toMatchObject({ ok: false });
+    expect(cycle.message).toMatch(/dependency cycle: (A -> C -> B -> A|B -> A -> C -> B|C -> B -> A -> C)/);
+  });
+});
+
+describe('command checks', () => {
+  it('passes on exit 0 and keeps the output', async () => {
+    const dir = tempDir();
+    const result = await evaluateGate(target, [{ kind: 'command', argv: ['sh', '-c', 'echo hello'], timeout_seconds: 10 }], dir);
+    expect(result.checks[0]).toMatchObject({ ok: true, output: 'hello\n' });
+  });
+
+  it('fails on a non-zero exit with the last output lines', async () => {
+    const dir = tempDir();
+    const result = await evaluateGate(target, [{ kind: 'command', argv: ['sh', '-c', 'echo boom >&2; exit 4'], timeout_seconds: 10 }], dir);
+    expect(result.checks[0]).toMatchObject({ ok: false, message: '`sh -c echo boom >&2; exit 4` exited 4: boom' });
+  });
+
+  // The background `sleep 30` holds the output pipe open: if the whole process group were not
+  // killed, the check could not finish until it exits, and this test would time out.
+  it('kills a command that runs past its timeout, with everything it started', async () => {
+    const dir = tempDir();
+    const started = Date.now();
+    const result = await evaluateGate(target, [{ kind: 'command', argv: ['sh', '-c', 'sleep 30 & sleep 30'], timeout_seconds: 0.5 }], dir);
+    expect(result.checks[0]).toMatchObject({ ok: false, message: expect.stringContaining('did not finish within 0.5s') as unknown });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('reports a command that cannot start', async () => {
+    const result = await evaluateGate(target, [{ kind: 'command', argv: ['/nonexistent/tool'], timeout_seconds: 5 }], tempDir());
+    expect(result.checks[0]).toMatchObject({ ok: false, message: expect.stringContaining('could not start') as unknown });
+  });
+});

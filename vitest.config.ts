@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // End-to-end tests spawn the real CLI, git and agent processes.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // A focused test must fail CI rather than silently skip the rest.
+    allowOnly: false,
+    pool: 'forks',
+  },
+});
