@@ -1,0 +1,187 @@
+// Bad input: a clear error naming the file, field or command, the contract's exit code, and
+// no change to anything the user owns (nor any runner state created).
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { commitFile, emptyRepo, git, repoWithIntent, scriptedConfig, tempDir, userState, writeConfig } from '../helpers/git.js';
+import { scriptedRepo } from '../helpers/setup.js';
+
+/** Runs the CLI and checks exit code, message and that the repository did not change. */
+function refuses(repo: string, args: string[], code: number, message: RegExp | string): ReturnType<typeof cli> {
+  const before = userState(repo);
+  const result = cli(repo, args);
+  expect(result.code, `${args.join(' ')}\n${result.stderr}`).toBe(code);
+  if (typeof message === 'string') expect(result.stderr).toContain(message);
+  else expect(result.stderr).toMatch(message);
+  expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^Next: /);
+  expect(userState(repo)).toEqual(before);
+  return result;
+}
+
+const noState = (repo: string): boolean => !existsSync(join(repo, '.git', 'phaserunner'));
+
+describe('init refuses', () => {
+  it('outside a git repository', () => {
+    const dir = tempDir();
+    const result = cli(dir, ['init']);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain(`is not inside a git repository`);
+    expect(existsSync(join(dir, '.phaserunner'))).toBe(false);
+    expect(existsSync(join(dir, 'INTENT.md'))).toBe(false);
+  });
+
+  it('in a repository with no commits', () => {
+    const dir = emptyRepo();
+    const result = cli(dir, ['init']);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain('has no commits yet');
+    expect(existsSync(join(dir, '.phaserunner'))).toBe(false);
+  });
+
+  it('an unknown agent, a missing base branch, and a second init', () => {
+    const repo = repoWithIntent();
+    refuses(repo, ['init', '--agent', 'gpt9'], 78, 'unknown agent "gpt9" (--agent); known agents: scripted.');
+    refuses(repo, ['init', '--base', 'develop'], 78, 'the base branch "develop" does not exist');
+    expect(existsSync(join(repo, '.phaserunner'))).toBe(false);
+    expect(cli(repo, ['init']).code).toBe(0);
+    refuses(repo, ['init'], 78, 'config.json already exists; init changed nothing.');
+  });
+});
+
+describe('init', () => {
+  it('writes the config and an INTENT.md template when there is none, and explains the next step', () => {
+    const repo = emptyRepo();
+    commitFile(repo, 'README.md', '# x\n');
+    const result = cli(repo, ['init']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Wrote');
+    expect(result.stdout).toContain('phaserunner run --wait');
+    expect(existsSync(join(repo, 'INTENT.md'))).toBe(true);
+    expect(existsSync(join(repo, '.phaserunner', 'config.json'))).toBe(true);
+  });
+
+  it('leaves an existing INTENT.md alone', () => {
+    const repo = repoWithIntent();
+    const before = git(repo, 'hash-object', 'INTENT.md');
+    expect(cli(repo, ['init', '--json']).code).toBe(0);
+    expect(git(repo, 'hash-object', 'INTENT.md')).toBe(before);
+  });
+});
+
+describe('run refuses', () => {
+  it('before init', () => {
+    const repo = repoWithIntent();
+    refuses(repo, ['run'], 78, 'phaserunner is not set up in this repository');
+    expect(noState(repo)).toBe(true);
+  });
+
+  it('a config that is not JSON, naming the file', () => {
+    const repo = repoWithIntent();
+    commitFile(repo, '.phaserunner/config.json', '{"version": 1, "base": "main",');
+    refuses(repo, ['run'], 65, /\.phaserunner\/config\.json \(config\) is not valid JSON/);
+    expect(noState(repo)).toBe(true);
+  });
+
+  it('a config with a wrong field, naming the field', () => {
+    const repo = repoWithIntent();
+    writeConfig(repo, { ...scriptedConfig(), max_attempts: 0, timeouts: { phase_minute: 3 } });
+    const result = refuses(repo, ['run'], 65, 'config.json is not a valid config:');
+    expect(result.stderr).toContain('  - max_attempts: ');
+    expect(result.stderr).toContain('  - timeouts: Unrecognized key: "phase_minute"');
+    expect(noState(repo)).toBe(true);
+  });
+
+  it('a malformed phase file, naming the file and the field', () => {
+    const repo = scriptedRepo();
+    commitFile(repo, '.phaserunner/phases/2-gap-analysis.json', JSON.stringify({ id: 2, name: 'gap-analysis', title: 'Gaps', role: 'analyst', outputs: 'planning/gaps.md', prompt: 'x', gate: { checks: [] } }));
+    const result = refuses(repo, ['run'], 65, /\.phaserunner\/phases\/2-gap-analysis\.json is not a valid phase definition:/);
+    expect(result.stderr).toContain('  - outputs: ');
+    expect(noState(repo)).toBe(true);
+  });
+
+  it('a phase file that is not JSON', () => {
+    const repo = scriptedRepo();
+    commitFile(repo, '.phaserunner/phases/5-extra.json', '{ nope');
+    refuses(repo, ['run'], 65, /5-extra\.json \(phase definition\) is not valid JSON/);
+    expect(noState(repo)).toBe(true);
+  });
+
+  it('an unknown agent', () => {
+    const repo = repoWithIntent();
+    writeConfig(repo, { ...scriptedConfig(), agent: 'claude-9' });
+    refuses(repo, ['run'], 78, /unknown agent "claude-9" \("agent" in .*config\.json\); known agents: scripted\./);
+    expect(noState(repo)).toBe(true);
+  });
+
+  it('an agent whose program is not on PATH', () => {
+    const repo = repoWithIntent();
+    writeConfig(repo, { ...scriptedConfig(), agent: 'mine', agents: { mine: { type: 'command', argv: ['no-such-agent-binary', '{prompt_file}'] } } });
+    refuses(repo, ['run'], 69, 'agent "mine" cannot be started: no-such-agent-binary was not found or is not executable.');
+    expect(noState(repo)).toBe(true);
+  });
+
+  it('an agent argv with an unknown placeholder', () => {
+    const repo = repoWithIntent();
+    writeConfig(repo, { ...scriptedConfig(), agent: 'mine', agents: { mine: { type: 'command', argv: ['sh', '{promptfile}'] } } });
+    refuses(repo, ['run'], 65, /agents\.mine\.argv: unknown placeholder \{promptfile\}/);
+  });
+
+  it('a base branch that does not exist', () => {
+    const repo = repoWithIntent();
+    writeConfig(repo, { ...scriptedConfig(), base: 'release' });
+    refuses(repo, ['run'], 78, 'the base branch "release" does not exist');
+    expect(noState(repo)).toBe(true);
+  });
+
+  it('--until with a phase that does not exist', () => {
+    const repo = scriptedRepo();
+    refuses(repo, ['run', '--until', '7'], 64, 'there is no phase 7');
+  });
+});
+
+describe('the phase 1 gate', () => {
+  it('blocks with exit 2 when INTENT.md is missing, naming it, and creates no branch', () => {
+    const repo = scriptedRepo();
+    git(repo, 'rm', '--quiet', 'INTENT.md');
+    git(repo, 'commit', '--quiet', '-m', 'Remove intent');
+    const result = refuses(repo, ['run', '--wait'], 2, 'INTENT.md is missing.');
+    expect(result.stdout).toContain('gate phase-1 NOT met before dispatch');
+    expect(result.stderr).toContain('Describe the project in INTENT.md');
+    expect(git(repo, 'branch', '--list', 'phaserunner/*')).toBe('');
+  });
+
+  it('blocks while INTENT.md is still the init template, and opens once it is written', () => {
+    const repo = emptyRepo();
+    commitFile(repo, 'README.md', '# x\n');
+    expect(cli(repo, ['init']).code).toBe(0);
+    git(repo, 'add', '.');
+    git(repo, 'commit', '--quiet', '-m', 'init');
+    refuses(repo, ['run'], 2, /INTENT\.md:1 contains "<!-- phaserunner:template", which must not appear/);
+    writeFileSync(join(repo, 'INTENT.md'), '# Tiny\n\n## Goals\n\n- Do one thing well.\n');
+    git(repo, 'commit', '--quiet', '-am', 'Write intent');
+    const result = cli(repo, ['run', '--wait', '--until', '1']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Stopped after phase 1, as asked by --until.');
+  });
+
+  it('sees only committed files: an uncommitted INTENT.md does not count', () => {
+    const repo = scriptedRepo();
+    git(repo, 'rm', '--quiet', '--cached', 'INTENT.md');
+    git(repo, 'commit', '--quiet', '-m', 'Untrack intent');
+    // INTENT.md is still in the working tree, untracked.
+    refuses(repo, ['run'], 2, 'INTENT.md is missing.');
+  });
+});
+
+describe('usage errors', () => {
+  it('exit 64 with help for an unknown command or option', () => {
+    const dir = tempDir();
+    const unknown = cli(dir, ['frobnicate']);
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toContain('Unknown argument: frobnicate');
+    const badOption = cli(dir, ['status', '--colour']);
+    expect(badOption.code).toBe(64);
+    rmSync(dir, { recursive: true });
+  });
+});

@@ -1,0 +1,51 @@
+// Ready-made repositories for end-to-end tests.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoWithIntent, scriptedConfig, writeConfig } from './git.js';
+import { readStore } from './store.js';
+
+/** A repository with the demo intent, configured for the scripted agent with these behaviors. */
+export function scriptedRepo(behaviors: Record<string, string | string[]> = {}, extra: Record<string, unknown> = {}): string {
+  const dir = repoWithIntent();
+  writeConfig(dir, scriptedConfig(extra, Object.keys(behaviors).length > 0 ? { behaviors } : {}));
+  return dir;
+}
+
+export interface RunInfo {
+  run_id: string;
+  phase: number;
+  attempt: number;
+  step: string;
+  run_dir: string;
+  worktree: string;
+  wrapper_pid: number | null;
+  failure: string | null;
+  base_sha: string;
+}
+
+export function runsOf(repo: string): RunInfo[] {
+  return readStore<RunInfo>(repo, 'SELECT * FROM runs ORDER BY phase, attempt');
+}
+
+/** The agent's pid, from the wrapper's started.json. */
+export function agentPid(runDir: string): number {
+  return (JSON.parse(readFileSync(join(runDir, 'started.json'), 'utf8')) as { agent_pid: number }).agent_pid;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls until `predicate` holds (for background processes); throws after `ms`. */
+export async function until(predicate: () => boolean, ms = 15_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
