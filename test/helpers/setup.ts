@@ -44,7 +44,15 @@ export function isAlive(pid: number): boolean {
 /** Polls until `predicate` holds (for background processes); throws after `ms`. */
 export async function until(predicate: () => boolean, ms = 15_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!predicate()) {
+  const holds = (): boolean => {
+    try {
+      return predicate();
+    } catch {
+      // Not there yet (the store, a file the runner has still to write).
+      return false;
+    }
+  };
+  while (!holds()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -1,0 +1,31 @@
+// `phaserunner demo`: the README's first command.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { git, tempDir, trailersOf } from '../helpers/git.js';
+
+describe('demo', () => {
+  it('creates a repository at --dir and drives phases 1-4 to four merges, printing each step', () => {
+    const dir = join(tempDir(), 'shelf');
+    const result = cli(tempDir(), ['demo', '--dir', dir, '--delay', '20']);
+    expect(result.code, result.stderr).toBe(0);
+    for (const step of ['gate phase-1 passed', 'dispatched attempt 1', 'agent exited 0', 'committed', 'merged into main', 'done']) {
+      expect(result.stdout).toContain(step);
+    }
+    expect(result.stdout).toMatch(/4\s+task-planning\s+planner\s+done/);
+    expect(result.stdout).toContain(`Repository: ${dir}`);
+    expect(git(dir, 'rev-list', '--merges', '--count', 'main')).toBe('4');
+    expect(trailersOf(dir, 'main')).toMatchObject({ Phase: '4', Agent: 'scripted' });
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+  });
+
+  it('refuses a directory that is not empty', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'x'));
+    writeFileSync(join(dir, 'x', 'keep.txt'), 'mine\n');
+    const result = cli(dir, ['demo', '--dir', join(dir, 'x')]);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('is not empty; the demo needs a new or empty directory.');
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { loadPhaseSet } from '../../src/phases/load.js';
+import { renderPrompt, type PromptInput } from '../../src/phases/prompt.js';
+import { BUILTIN_PHASES_DIR } from '../../src/paths.js';
+import { planningWorkstream } from '../../src/workstream/planning.js';
+
+const workstream = planningWorkstream(await loadPhaseSet(BUILTIN_PHASES_DIR));
+
+function input(phase: number, extra: Partial<PromptInput> = {}): PromptInput {
+  const step = workstream.stepForPhase(phase);
+  if (step === undefined) throw new Error('no step');
+  return {
+    step,
+    phaseCount: 4,
+    position: phase,
+    workstream: 'planning',
+    base: 'main',
+    worktree: '/repo/.git/phaserunner/worktrees/planning-2-gap-analysis',
+    intentPath: 'INTENT.md',
+    intent: '# Shelf\n\nA bookmark manager.\n',
+    earlier: [{ phase: 1, title: 'Architecture baseline', files: [{ path: 'planning/architecture.md', bytes: 20, content: '## Components\n```js\nx\n```' }, { path: 'planning/adr/0001-big.md', bytes: 99999, content: undefined }] }],
+    gateLabel: 'the phase 3 gate',
+    gateChecks: workstream.gateChecks(step.gates.beforeAdvance) ?? [],
+    previous: undefined,
+    ...extra,
+  };
+}
+
+describe('the rendered prompt', () => {
+  const prompt = renderPrompt(input(2));
+
+  it('tells the agent its role, the phase and where it works', () => {
+    expect(prompt).toContain('# Phase 2: Gap analysis');
+    expect(prompt).toContain('You are the analyst of this project.');
+    expect(prompt).toContain('step 2 of 4');
+    expect(prompt).toContain('/repo/.git/phaserunner/worktrees/planning-2-gap-analysis');
+  });
+
+  it('fills the phase template\'s placeholders', () => {
+    expect(prompt).toContain('Compare where the project is with where INTENT.md and the architecture baseline say it must go.');
+    expect(prompt).not.toMatch(/\{\{/);
+  });
+
+  it('includes the intent and earlier outputs, inlining small files in fences they cannot close', () => {
+    expect(prompt).toContain('## The intent (INTENT.md)');
+    expect(prompt).toContain('A bookmark manager.');
+    expect(prompt).toContain('- planning/architecture.md (20 bytes)');
+    expect(prompt).toContain('````markdown\n## Components\n```js');
+    expect(prompt).toContain('- planning/adr/0001-big.md (99999 bytes): read it from the checkout.');
+  });
+
+  it('lists exactly the files to write and what the gate will check', () => {
+    expect(prompt).toContain('## Files you must write\n\n- planning/gap-analysis.md\n');
+    expect(prompt).toContain('## What the phase 3 gate will check when you finish');
+    expect(prompt).toContain('- planning/gap-analysis.md exists, is not empty, contains a match for /^## Gaps/m and contains no match for /\\b(TODO|TBD)\\b/m');
+  });
+
+  it('always carries the rules', () => {
+    expect(prompt).toContain('Do not run `git commit`');
+    expect(prompt).toContain('Stay on the branch you were started on');
+    expect(prompt).toContain('Write only the files listed under "Files you must write".');
+  });
+
+  it('says why the previous attempt failed, on a retry only', () => {
+    expect(prompt).not.toContain('previous attempt');
+    const retry = renderPrompt(input(2, { previous: { attempt: 1, reason: 'the phase 3 gate is not met: planning/gap-analysis.md is missing.' } }));
+    expect(retry).toContain('## Why the previous attempt failed\n\nAttempt 1 failed: the phase 3 gate is not met: planning/gap-analysis.md is missing.');
+  });
+});
