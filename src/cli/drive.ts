@@ -15,6 +15,8 @@ export interface DriveOptions {
   readonly retry?: number | undefined;
   /** Extra fields for the JSON result document. */
   readonly extra?: Record<string, unknown>;
+  /** With --json: stream NDJSON events (run --wait) instead of one document at the end. */
+  readonly ndjson?: boolean;
 }
 
 export async function drive(out: Output, options: DriveOptions): Promise<number> {
@@ -27,8 +29,9 @@ export async function drive(out: Output, options: DriveOptions): Promise<number>
 
   const render = renderer(out);
   const events: RunnerEvent[] = [];
-  // One JSON document unless --wait streams NDJSON: then events go out as they happen.
-  const streaming = !out.json || options.wait;
+  // One JSON document unless NDJSON was asked for (run --wait --json): then events go out as they happen.
+  const ndjson = options.ndjson ?? options.wait;
+  const streaming = !out.json || ndjson;
   const emit = (event: RunnerEvent): void => {
     if (streaming) render(event);
     else if (event.type !== 'progress') events.push(event);
@@ -62,7 +65,7 @@ export async function drive(out: Output, options: DriveOptions): Promise<number>
   const code = exitCodeOf(result);
   if (out.json) {
     const doc = { type: 'result', exit_code: code, ...(options.extra ?? {}), result, status: view };
-    if (options.wait) out.event(doc);
+    if (ndjson) out.event(doc);
     else out.document({ ...doc, events });
   } else {
     const text = outcomeText(result, view, options.until);

@@ -1,4 +1,5 @@
 // What an agent changed in its worktree, from `git status`.
+import { staticPrefix } from '../util/glob.js';
 import { git, gitOut, splitNul } from './exec.js';
 
 export interface ChangedPath {
@@ -16,6 +17,20 @@ export async function changedPaths(worktree: string): Promise<ChangedPath[]> {
     cwd: worktree,
   });
   return splitNul(stdout).map((record) => ({ status: record.slice(0, 2), path: record.slice(3) }));
+}
+
+/**
+ * Files git ignores (.gitignore and friends) under the outputs' directories. `git status`
+ * does not show them, but an output the user happens to ignore is still the agent's work.
+ */
+export async function ignoredFilesUnder(worktree: string, outputs: readonly string[]): Promise<string[]> {
+  const prefixes = [...new Set(outputs.map(staticPrefix))];
+  const pathspecs = prefixes.includes('') ? [] : prefixes;
+  const { stdout } = await git(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...pathspecs], {
+    cwd: worktree,
+    env: { GIT_LITERAL_PATHSPECS: '1' },
+  });
+  return splitNul(stdout);
 }
 
 /** HEAD's commit and the branch it is on (undefined when detached). */

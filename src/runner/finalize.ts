@@ -1,7 +1,9 @@
 // Runs a step's success actions in order: commit, mergeToBase, advancePhase. Each is
 // skipped when the run already got past it, so a pass that stopped half-way (the merge was
 // waiting for the user's checkout) resumes where it left off.
+import { updateRefCas } from '../git/commit.js';
 import { removeWorktree } from '../git/worktree.js';
+import { attemptSnapshotRef } from './naming.js';
 import { unreachable } from '../failures.js';
 import type { RunRow } from '../store/store.js';
 import type { WorkstreamStep } from '../workstream/types.js';
@@ -28,7 +30,9 @@ export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, 
         if (commit === null) throw new Error(`phase ${step.phase}: mergeToBase before commit`);
         const outcome = await mergePhase(r, run, step, commit);
         if (outcome.kind === 'conflict') {
-          const reason = `merging ${run.branch} into ${r.config.base} conflicts on ${outcome.paths.join(', ')}.`;
+          // A retry resets the phase branch: keep the conflicted commit on a ref of its own.
+          await updateRefCas(r.repo.root, attemptSnapshotRef(run.run_id), commit, undefined, `phaserunner: conflicted attempt ${run.attempt} of phase ${step.phase}`);
+          const reason = `merging ${run.branch} into ${r.config.base} conflicts on ${outcome.paths.join(', ')}; the commit is kept as ${attemptSnapshotRef(run.run_id)}.`;
           r.store.write(() => {
             r.store.updateRun(run.run_id, { step: 'conflict', failure: reason });
             r.store.transition(ws, step.phase, run.run_id, 'conflict', reason, { commit_sha: commit });

@@ -8,7 +8,7 @@ import { runFiles } from '../dispatch/run-dir.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
 import { evaluateGate } from '../gates/evaluate.js';
 import { failureLines, targetKey, targetLabel } from '../gates/types.js';
-import { changedPaths, headOf } from '../git/status.js';
+import { changedPaths, headOf, ignoredFilesUnder } from '../git/status.js';
 import type { RunRow } from '../store/store.js';
 import { matcherFor } from '../util/glob.js';
 import type { WorkstreamStep } from '../workstream/types.js';
@@ -36,7 +36,9 @@ export async function judgeAttempt(r: Runner, run: RunRow, step: WorkstreamStep,
   if (outside.length > 0) {
     return { ok: false, reason: `the agent changed files outside its declared outputs: ${list(outside)} (allowed: ${step.outputs.join(', ')}).` };
   }
-  const inside = changed.map((c) => c.path);
+  // Ignored files count only inside the outputs: elsewhere they are caches and build output.
+  const ignoredOutputs = (await ignoredFilesUnder(run.worktree, step.outputs)).filter(inOutputs);
+  const inside = [...changed.map((c) => c.path), ...ignoredOutputs];
   if (inside.length === 0) {
     return { ok: false, reason: `the agent exited 0 but changed nothing inside its declared outputs (${step.outputs.join(', ')}).` };
   }

@@ -20,6 +20,15 @@ describe('demo', () => {
     expect(git(dir, 'status', '--porcelain')).toBe('');
   });
 
+  it('prints one JSON document with --json', () => {
+    const dir = join(tempDir(), 'shelf');
+    const result = cli(tempDir(), ['demo', '--dir', dir, '--delay', '0', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const doc = JSON.parse(result.stdout) as { type: string; exit_code: number; dir: string; status: { complete: boolean }; events: { type: string }[] };
+    expect(doc).toMatchObject({ type: 'result', exit_code: 0, dir, status: { complete: true } });
+    expect(doc.events.filter((e) => e.type === 'merged')).toHaveLength(4);
+  });
+
   it('refuses a directory that is not empty', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'x'));

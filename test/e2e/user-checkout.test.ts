@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
 import { commitFile, git, userState, writeFile } from '../helpers/git.js';
 import { readStore } from '../helpers/store.js';
-import { scriptedRepo } from '../helpers/setup.js';
+import { runsOf, scriptedRepo } from '../helpers/setup.js';
 
 interface Status {
   phases: { phase: number; state: string; attempts: number; commit: string | null; merge: string | null; branch: string }[];
@@ -59,6 +59,18 @@ describe('the user\'s checkout', () => {
     expect(states.map((t) => `${t.from_state}->${t.to_state}`)).toEqual(['pending->running', 'running->blocked', 'blocked->done']);
   });
 
+  it('commits outputs the repository ignores, and does not count other ignored files against the agent', () => {
+    const repo = scriptedRepo();
+    commitFile(repo, '.gitignore', 'planning/\n.cache/\n');
+    writeFile(repo, '.cache/ignored-by-user.txt', 'mine\n');
+    const result = cli(repo, ['run', '--wait', '--until', '1']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(git(repo, 'ls-tree', '-r', '--name-only', 'main', 'planning')).toBe(
+      ['planning/adr/0001-record-architecture-decisions.md', 'planning/adr/0002-one-server-process-and-one-sqlite-file-no-extern.md', 'planning/architecture.md'].join('\n'),
+    );
+    expect(readFileSync(join(repo, '.cache/ignored-by-user.txt'), 'utf8')).toBe('mine\n');
+  });
+
   it('merges onto a base branch that moved while the agent worked, never over it', () => {
     const repo = scriptedRepo();
     expect(cli(repo, ['run']).code).toBe(0);
@@ -94,13 +106,16 @@ describe('the user\'s checkout', () => {
     expect(conflicted.stderr).toMatch(/Next: .*phaserunner retry 1/);
     const status = json<Status>(cli(repo, ['status', '--json'])).phases[0];
     expect(status).toMatchObject({ state: 'conflict', merge: null });
-    // The phase branch keeps the agent's commit.
+    // The phase branch keeps the agent's commit, and so does a ref that survives the retry.
     expect(git(repo, 'rev-parse', 'phaserunner/planning/1-architecture-baseline')).toBe(status?.commit);
+    const conflictedRun = runsOf(repo)[0]?.run_id ?? '';
+    expect(git(repo, 'rev-parse', `refs/phaserunner/attempts/${conflictedRun}`)).toBe(status?.commit);
 
     const retried = cli(repo, ['retry', '1', '--wait', '--json']);
     expect(retried.code, retried.stderr).toBe(0);
     const merge = git(repo, 'log', '--merges', '--format=%H', '--grep=merge phase 1', 'main');
     // Attempt 2 started from the user's commit, so it merges cleanly over it.
     expect(git(repo, 'log', '-1', '--format=%s', `${merge}^2^`)).toBe('User writes the architecture');
+    expect(git(repo, 'rev-parse', `refs/phaserunner/attempts/${conflictedRun}`)).toBe(status?.commit);
   });
 });

@@ -46,3 +46,16 @@ export function json<T = Record<string, unknown>>(result: CliResult): T {
     throw new Error(`stdout is not one JSON document:\n${result.stdout}\nstderr:\n${result.stderr}`);
   }
 }
+
+/**
+ * Runs the CLI with a real terminal on its stdout (python3's pty module, which every machine
+ * that runs these tests has), to see what a person at a terminal sees.
+ */
+export function cliTty(cwd: string, args: readonly string[]): CliResult {
+  const result = spawnSync(
+    'python3',
+    ['-c', 'import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)', process.execPath, CLI, ...args],
+    { cwd, env: { ...testEnv(), TERM: 'xterm' }, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}

@@ -28,7 +28,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       out.line(`Created a demo repository at ${dir}`);
       out.line('It has an INTENT.md for "Shelf", a bookmark manager, and phaserunner set up on the scripted agent.');
       out.line('');
-      const code = await drive(out, { cwd: dir, wait: true, extra: { dir } });
+      const code = await drive(out, { cwd: dir, wait: true, ndjson: false, extra: { dir } });
       if (!out.json) {
         const { readStatus } = await import('../../runner/status.js');
         out.line('');
