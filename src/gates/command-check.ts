@@ -2,13 +2,13 @@
 import type { z } from 'zod';
 import type { CommandCheck } from '../phases/schema.js';
 import { runBounded } from '../util/process.js';
-import type { CheckResult } from './types.js';
+import { resultBase, type CheckResult } from './types.js';
 
 type CommandCheckDef = z.output<typeof CommandCheck>;
 
 export async function runCommandCheck(check: CommandCheckDef, root: string): Promise<CheckResult> {
   const line = check.argv.join(' ');
-  const base = { kind: 'command', subject: line, ...(check.message === undefined ? {} : { hint: check.message }) };
+  const base = resultBase('command', line, check.message);
   const run = await runBounded(check.argv, { cwd: root, timeoutMs: check.timeout_seconds * 1000 });
   const output = run.output;
   if (run.spawnError !== undefined) {

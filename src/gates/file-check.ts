@@ -3,7 +3,7 @@ import type { FileCheck } from '../phases/schema.js';
 import type { z } from 'zod';
 import { isGlob } from '../util/glob.js';
 import { listMatches, readInside } from './files.js';
-import type { CheckResult } from './types.js';
+import { resultBase, type CheckResult } from './types.js';
 
 type FileCheckDef = z.output<typeof FileCheck>;
 
@@ -12,7 +12,7 @@ const MAX_PROBLEMS = 5;
 export async function runFileCheck(check: FileCheckDef, root: string): Promise<CheckResult> {
   const matches = await listMatches(root, check.path);
   const min = check.min_count ?? 1;
-  const base = { kind: 'file', subject: check.path, ...(check.message === undefined ? {} : { hint: check.message }) };
+  const base = resultBase('file', check.path, check.message);
   if (matches.length < min) {
     const message = isGlob(check.path)
       ? `expected at least ${min} file(s) matching ${check.path}, found ${matches.length}.`

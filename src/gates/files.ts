@@ -55,3 +55,16 @@ export async function readInside(root: string, rel: string): Promise<string | un
   if (real !== realRoot && !real.startsWith(realRoot + sep)) return undefined;
   return readFile(real, 'utf8');
 }
+
+export type JsonRead = { readonly ok: true; readonly data: unknown } | { readonly ok: false; readonly message: string };
+
+/** Reads and parses a JSON file of the checkout, or says why it could not. */
+export async function readJsonInside(root: string, rel: string): Promise<JsonRead> {
+  const text = await readInside(root, rel);
+  if (text === undefined) return { ok: false, message: `${rel} is missing.` };
+  try {
+    return { ok: true, data: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, message: `${rel} is not valid JSON: ${(error as Error).message}.` };
+  }
+}

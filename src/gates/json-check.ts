@@ -5,26 +5,20 @@ import { z } from 'zod';
 import type { JsonCheck } from '../phases/schema.js';
 import { TasksFileSchema } from '../planning/tasks-schema.js';
 import { formatIssuePath } from '../util/validate.js';
-import { readInside } from './files.js';
-import type { CheckResult } from './types.js';
+import { readInside, readJsonInside } from './files.js';
+import { resultBase, type CheckResult } from './types.js';
 
 type JsonCheckDef = z.output<typeof JsonCheck>;
 
 const BUILTIN_SCHEMAS: Readonly<Record<string, z.ZodType>> = { 'builtin:tasks': TasksFileSchema };
 
 export async function runJsonCheck(check: JsonCheckDef, root: string): Promise<CheckResult> {
-  const base = { kind: 'json', subject: check.path, ...(check.message === undefined ? {} : { hint: check.message }) };
-  const text = await readInside(root, check.path);
-  if (text === undefined) return { ...base, ok: false, message: `${check.path} is missing.` };
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    return { ...base, ok: false, message: `${check.path} is not valid JSON: ${(error as Error).message}.` };
-  }
+  const base = resultBase('json', check.path, check.message);
+  const read = await readJsonInside(root, check.path);
+  if (!read.ok) return { ...base, ok: false, message: read.message };
   const schema = await loadSchema(check.schema, root);
   if (typeof schema === 'string') return { ...base, ok: false, message: schema };
-  const result = schema.safeParse(data);
+  const result = schema.safeParse(read.data);
   if (result.success) return { ...base, ok: true, message: `${check.path} matches ${check.schema}.` };
   const problems = result.error.issues.slice(0, 5).map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
   const more = result.error.issues.length > 5 ? ` (and ${result.error.issues.length - 5} more)` : '';

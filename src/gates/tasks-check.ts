@@ -2,8 +2,8 @@
 // JSON Schema cannot express references between items, so this checks them directly.
 import type { z } from 'zod';
 import type { TasksCheck } from '../phases/schema.js';
-import { readInside } from './files.js';
-import type { CheckResult } from './types.js';
+import { readJsonInside } from './files.js';
+import { resultBase, type CheckResult } from './types.js';
 
 type TasksCheckDef = z.output<typeof TasksCheck>;
 
@@ -13,16 +13,10 @@ interface TaskNode {
 }
 
 export async function runTasksCheck(check: TasksCheckDef, root: string): Promise<CheckResult> {
-  const base = { kind: 'tasks', subject: check.path, ...(check.message === undefined ? {} : { hint: check.message }) };
-  const text = await readInside(root, check.path);
-  if (text === undefined) return { ...base, ok: false, message: `${check.path} is missing.` };
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    return { ...base, ok: false, message: `${check.path} is not valid JSON: ${(error as Error).message}.` };
-  }
-  const nodes = taskNodes(data);
+  const base = resultBase('tasks', check.path, check.message);
+  const read = await readJsonInside(root, check.path);
+  if (!read.ok) return { ...base, ok: false, message: read.message };
+  const nodes = taskNodes(read.data);
   if (typeof nodes === 'string') return { ...base, ok: false, message: `${check.path}: ${nodes}` };
   const problems = graphProblems(nodes);
   if (problems.length > 0) return { ...base, ok: false, message: `${check.path}: ${problems.slice(0, 5).join(' ')}` };

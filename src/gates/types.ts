@@ -38,3 +38,8 @@ export function failureLines(result: GateResult): string[] {
     .filter((c) => !c.ok)
     .map((c) => (c.hint === undefined ? c.message : `${c.message} ${c.hint}`));
 }
+
+/** The fields every result of a check shares: its kind, its subject, and its hint if it has one. */
+export function resultBase(kind: string, subject: string, hint: string | undefined): Pick<CheckResult, 'kind' | 'subject' | 'hint'> {
+  return hint === undefined ? { kind, subject } : { kind, subject, hint };
+}
