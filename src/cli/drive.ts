@@ -2,6 +2,7 @@
 // the exit code of DESIGN.md.
 import { fail } from '../failures.js';
 import type { RunnerEvent } from '../runner/events.js';
+import type { Runner, Validated } from '../runner/context.js';
 import type { PassResult } from '../runner/loop.js';
 import type { Output } from './output.js';
 import { outcomeText } from './render/outcome.js';
@@ -46,17 +47,23 @@ export async function drive(out: Output, options: DriveOptions): Promise<number>
   };
   if (options.wait) process.on('SIGINT', onSigint);
 
+  // Phase numbers in the arguments are checked before anything is touched.
+  const precheck = (v: Validated): void => {
+    for (const phase of [options.until, options.retry]) {
+      if (phase !== undefined && !v.workstream.phaseIds.includes(phase)) {
+        fail({ reason: 'unknown-phase', phase, known: [...v.workstream.phaseIds] });
+      }
+    }
+  };
+  const body = async (r: Runner): Promise<PassResult & { interrupted?: boolean }> => {
+    let first: PassResult | undefined;
+    if (options.retry !== undefined) first = await retryPhase(r, options.retry);
+    if (!options.wait) return first ?? (await runPass(r, { until: options.until }));
+    return runUntilSettled(r, { until: options.until, signal: abort.signal });
+  };
   let result: PassResult & { interrupted?: boolean };
   try {
-    result = await withRunner(options.cwd, emit, async (r) => {
-      if (options.until !== undefined && !r.workstream.phaseIds.includes(options.until)) {
-        fail({ reason: 'unknown-phase', phase: options.until, known: [...r.workstream.phaseIds] });
-      }
-      let first: PassResult | undefined;
-      if (options.retry !== undefined) first = await retryPhase(r, options.retry);
-      if (!options.wait) return first ?? (await runPass(r, { until: options.until }));
-      return runUntilSettled(r, { until: options.until, signal: abort.signal });
-    });
+    result = await withRunner(options.cwd, emit, body, precheck);
   } finally {
     process.off('SIGINT', onSigint);
   }

@@ -11,6 +11,11 @@ import { runCommandModule } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 
 export async function main(argv: string[]): Promise<void> {
+  // `phaserunner status | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   await yargs(argv)
     .scriptName('phaserunner')
     .usage('$0 <command> [options]\n\nDrives an AI coding agent through gated planning phases: it dispatches the agent in its own worktree, commits and merges the agent\'s work itself with audit trailers, and records every transition.')

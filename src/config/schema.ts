@@ -69,7 +69,7 @@ export const ConfigSchema = z.strictObject({
   max_attempts: z.number().int().min(1).max(100).default(3).describe('Attempts per phase, retries included.'),
   timeouts: z
     .strictObject({
-      phase_minutes: z.number().positive().max(7 * 24 * 60).default(30),
+      phase_minutes: z.number().min(0.01).max(7 * 24 * 60).default(30).describe('Minutes an agent may run before it is killed (at least 0.01).'),
       kill_grace_seconds: z.number().min(0).max(300).default(5),
     })
     .prefault({}),

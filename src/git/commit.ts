@@ -71,11 +71,13 @@ export async function snapshotWorktree(
   message: string,
   indexFile: string,
   identity: Identity,
+  ignoredToKeep: readonly string[],
 ): Promise<string> {
   const env = { GIT_INDEX_FILE: indexFile };
   await git(['read-tree', parent], { cwd: worktree, env });
   await git(['add', '--all', '--', '.'], { cwd: worktree, env });
-  const tree = await gitOut(['write-tree'], { cwd: worktree, env });
+  // `add --all` skips ignored files; ignored outputs are still the agent's work.
+  const tree = await stagePaths(worktree, ignoredToKeep, indexFile);
   const commit = await commitTree(worktree, tree, [parent], message, identity);
   await git(['update-ref', '-m', message, ref, commit], { cwd: worktree });
   return commit;

@@ -2,6 +2,7 @@
 // Measured on this machine: node:child_process spawns git in ~2.9 ms a call, execa in ~5.0 ms,
 // and execa adds ~118 ms of import time to every CLI start (docs/performance.md).
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { PhaserunnerError } from '../failures.js';
 
 export interface GitResult {
@@ -55,12 +56,20 @@ export function git(args: readonly string[], options: GitOptions): Promise<GitRe
       cwd: options.cwd,
       env: gitEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C meant for the runner must not kill git half-way
+      // through updating a checkout. The runner finishes the step, then stops.
+      detached: true,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
+      // spawn says ENOENT both for a missing program and for a missing working directory.
+      if (error.code === 'ENOENT' && !existsSync(options.cwd)) {
+        reject(new Error(`cannot run git in ${options.cwd}: the directory does not exist`, { cause: error }));
+        return;
+      }
       reject(error.code === 'ENOENT' ? new PhaserunnerError({ reason: 'git-missing' }, { cause: error }) : error);
     });
     child.on('close', (code) => {

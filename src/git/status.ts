@@ -1,4 +1,6 @@
 // What an agent changed in its worktree, from `git status`.
+import { existsSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { staticPrefix } from '../util/glob.js';
 import { git, gitOut, splitNul } from './exec.js';
 
@@ -31,6 +33,17 @@ export async function ignoredFilesUnder(worktree: string, outputs: readonly stri
     env: { GIT_LITERAL_PATHSPECS: '1' },
   });
   return splitNul(stdout);
+}
+
+/**
+ * True when `dir` is the top of its own git working tree. An agent that deletes its
+ * checkout's .git file leaves a plain directory inside the main repository's .git, where git
+ * would otherwise silently find (and act on) the main repository.
+ */
+export async function isOwnWorktree(dir: string): Promise<boolean> {
+  if (!existsSync(join(dir, '.git'))) return false;
+  const result = await git(['rev-parse', '--show-toplevel'], { cwd: dir, okCodes: [128] });
+  return result.exitCode === 0 && realpathSync(result.stdout.trim()) === realpathSync(dir);
 }
 
 /** HEAD's commit and the branch it is on (undefined when detached). */

@@ -53,8 +53,10 @@ export async function addWorktree(dir: string, path: string, branch: string, sta
 /** Removes a worktree and its administrative files; tolerates one whose directory is gone. */
 export async function removeWorktree(dir: string, path: string): Promise<void> {
   if (existsSync(path)) {
+    // Fails (128) for a directory that is no longer a worktree; the caller checks what is left.
     await git(['worktree', 'remove', '--force', '--force', path], { cwd: dir, okCodes: [128] });
   }
+  // Forgets worktrees whose directory is gone, so their branch can be checked out again.
   await git(['worktree', 'prune'], { cwd: dir });
 }
 

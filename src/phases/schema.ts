@@ -77,7 +77,7 @@ export const PhaseDefinitionSchema = z.strictObject({
   gate: z
     .strictObject({ checks: z.array(Check) })
     .describe('What must be true to enter this phase (its inputs are good).'),
-  timeout_minutes: z.number().positive().max(7 * 24 * 60).optional(),
+  timeout_minutes: z.number().min(0.01).max(7 * 24 * 60).optional().describe('Overrides timeouts.phase_minutes of the config for this phase.'),
 });
 
 export type PhaseDefinition = z.output<typeof PhaseDefinitionSchema>;

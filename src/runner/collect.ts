@@ -1,8 +1,12 @@
 // Collecting one active run: read what the wrapper left, judge the attempt, and either fail
-// it or run the step's success actions. A run whose merge was waiting resumes there.
+// it or run the step's success actions. A run whose merge was waiting resumes there, and a
+// commit made just before a crash is recognised rather than blamed on the agent.
 import { probeAttempt } from '../dispatch/probe.js';
+import type { ExitFile } from '../dispatch/exit-file.js';
 import type { RunRow } from '../store/store.js';
+import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
+import { committedBefore } from './commit-phase.js';
 import { failRun } from './fail-run.js';
 import { finalizeRun } from './finalize.js';
 import { judgeAttempt } from './verdict.js';
@@ -19,19 +23,19 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
   if (step === undefined) throw new Error(`run ${run.run_id} is for phase ${run.phase}, which the workstream no longer has`);
   if (run.step === 'committed') return finalizeRun(r, run, step, []);
 
-  const probe = probeAttempt(run.run_dir, run.wrapper_pid);
+  const probe = probeAttempt(run.run_dir, run.wrapper_pid, run.run_id);
   switch (probe.kind) {
     case 'running':
       return { kind: 'running' };
     case 'crashed': {
       const reason = `${probe.detail}; the attempt crashed.`;
-      await failRun(r, run, step.name, reason);
+      await failRun(r, run, step, reason);
       return { kind: 'failed', reason, badData: false };
     }
     case 'bad-exit-file': {
       const problems = probe.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
       const reason = `${probe.file} is not a valid exit.json (${problems}); the attempt cannot count as finished.`;
-      await failRun(r, run, step.name, reason);
+      await failRun(r, run, step, reason);
       return { kind: 'failed', reason, badData: true };
     }
     case 'exited': {
@@ -46,13 +50,31 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
         cost_usd: exit.cost_usd ?? null,
       });
       r.emit({ type: 'agent-exited', phase: run.phase, runId: run.run_id, exitCode: exit.exit_code, signal: exit.signal, durationMs: exit.duration_ms, timedOut: exit.timed_out === true });
-      const verdict = await judgeAttempt(r, run, step, exit);
-      if (!verdict.ok) {
-        await failRun(r, run, step.name, verdict.reason);
-        return { kind: 'failed', reason: verdict.reason, badData: false };
-      }
       const updated = r.store.run(run.run_id) ?? run;
-      return finalizeRun(r, updated, step, verdict.paths);
+      return judgeAndFinish(r, updated, step, exit);
     }
   }
+}
+
+async function judgeAndFinish(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<CollectOutcome> {
+  let paths: readonly string[] = [];
+  try {
+    if ((await committedBefore(r, run)) !== undefined) {
+      r.store.updateRun(run.run_id, { step: 'committed' });
+    } else {
+      const verdict = await judgeAttempt(r, run, step, exit);
+      if (!verdict.ok) {
+        await failRun(r, run, step, verdict.reason);
+        return { kind: 'failed', reason: verdict.reason, badData: false };
+      }
+      paths = verdict.paths;
+    }
+  } catch (error) {
+    // Whatever went wrong judging the attempt, the phase must not stay `running` forever:
+    // fail the attempt with the error, so it can be inspected and retried.
+    const reason = `phaserunner could not check this attempt: ${error instanceof Error ? error.message : String(error)}`;
+    await failRun(r, run, step, reason);
+    return { kind: 'failed', reason, badData: false };
+  }
+  return finalizeRun(r, r.store.run(run.run_id) ?? run, step, paths);
 }

@@ -2,6 +2,7 @@
 // paths on the phase branch, with the trailers of the git contract.
 import { commitTree, stagePaths, updateRefCas } from '../git/commit.js';
 import { digestOf, outputFilesAt } from '../git/digest.js';
+import { resolveCommit } from '../git/repo.js';
 import { buildMessage, quoteForBody } from '../git/trailers.js';
 import type { RunRow } from '../store/store.js';
 import type { WorkstreamStep } from '../workstream/types.js';
@@ -18,11 +19,24 @@ export async function commitPhase(r: Runner, run: RunRow, step: WorkstreamStep, 
     trailersFor(ws, step, run, digest),
   );
   const commit = await commitTree(r.repo.root, tree, [run.base_sha], message, r.config.identity);
+  // Intent first: if the runner dies after the branch moves, the next pass knows this commit.
+  r.store.updateRun(run.run_id, { commit_sha: commit });
   const ref = `refs/heads/${run.branch}`;
   if (!(await updateRefCas(r.repo.root, ref, commit, run.base_sha, `phaserunner: commit phase ${step.phase}`))) {
     throw new Error(`${run.branch} moved while phaserunner was committing phase ${step.phase}`);
   }
-  r.store.updateRun(run.run_id, { step: 'committed', commit_sha: commit });
+  r.store.updateRun(run.run_id, { step: 'committed' });
   r.emit({ type: 'committed', phase: step.phase, runId: run.run_id, commit, branch: run.branch, files: paths });
   return commit;
+}
+
+/**
+ * The phase commit of this run if the branch already has it: the runner moved the branch and
+ * died before recording that it did. Recognised by the commit id recorded (as the intent)
+ * before the branch moved, which the agent cannot know in advance, so it cannot forge it.
+ */
+export async function committedBefore(r: Runner, run: RunRow): Promise<string | undefined> {
+  if (run.commit_sha === null) return undefined;
+  const tip = await resolveCommit(r.repo.root, `refs/heads/${run.branch}`);
+  return tip === run.commit_sha ? tip : undefined;
 }

@@ -1,7 +1,7 @@
 // Gate, then dispatch: prepare the phase's checkout from the base tip, evaluate the
 // beforeDispatch gate in it (exactly what the agent will see), render the prompt, record the
 // run, and start the agent detached.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchWrapper } from '../dispatch/launch.js';
 import { runFiles } from '../dispatch/run-dir.js';
@@ -27,8 +27,8 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
   const worktree = phaseWorktree(r.state, ws, step);
   const baseSha = await branchTip(r.repo.root, r.config.base);
 
-  // A previous attempt's checkout goes; its files were kept in a snapshot ref when it failed.
-  if (existsSync(worktree)) await removeWorktree(r.repo.root, worktree);
+  const previousRun = r.store.runs(ws, step.phase).at(-1);
+  await clearCheckout(r, worktree, previousRun?.run_dir);
   const branchExisted = (await resolveCommit(r.repo.root, `refs/heads/${branch}`)) !== undefined;
   await addWorktree(r.repo.root, worktree, branch, baseSha);
 
@@ -51,7 +51,6 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
   const runDir = join(r.state.runs, runId);
   mkdirSync(runDir, { recursive: true });
   const files = runFiles(runDir);
-  const previousRun = r.store.runs(ws, step.phase).at(-1);
   const previous =
     previousRun?.failure == null ? undefined : { attempt: previousRun.attempt, reason: previousRun.failure };
   writeFileAtomic(files.prompt, renderPrompt(await collectPromptInput(r, step, worktree, previous)));
@@ -87,4 +86,18 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
   r.store.updateRun(runId, { wrapper_pid: wrapperPid });
   r.emit({ type: 'dispatched', phase: step.phase, name: step.name, role: step.role, attempt, runId, agent: r.agent.name, branch, worktree, runDir, timeoutMinutes });
   return { kind: 'dispatched', runId };
+}
+
+/**
+ * Makes room for the phase's checkout. A previous attempt's worktree goes (its files were
+ * kept in a snapshot ref when it failed); git's record of a worktree whose directory is gone
+ * is pruned; and a directory git no longer knows as a worktree (an agent removed its .git)
+ * is moved into the previous run's directory, never deleted.
+ */
+async function clearCheckout(r: Runner, worktree: string, previousRunDir: string | undefined): Promise<void> {
+  await removeWorktree(r.repo.root, worktree);
+  if (existsSync(worktree)) {
+    const keep = join(previousRunDir ?? r.state.runs, `leftover-checkout-${Date.now()}`);
+    renameSync(worktree, keep);
+  }
 }

@@ -1,14 +1,18 @@
-// Failing an attempt: keep every file the agent wrote (a snapshot commit on a ref of its own),
-// record why, and move the phase to failed. The checkout stays for inspection until a retry.
+// Failing an attempt: keep every file the agent wrote (a snapshot commit on a ref of its own,
+// ignored outputs included), record why, and move the phase to failed. The checkout stays
+// for inspection until a retry.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { snapshotWorktree } from '../git/commit.js';
+import { ignoredFilesUnder, isOwnWorktree } from '../git/status.js';
 import type { RunRow } from '../store/store.js';
+import { matcherFor } from '../util/glob.js';
+import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { attemptSnapshotRef } from './naming.js';
 
-export async function failRun(r: Runner, run: RunRow, name: string, reason: string): Promise<void> {
-  const snapshot = await keepFiles(r, run);
+export async function failRun(r: Runner, run: RunRow, step: WorkstreamStep, reason: string): Promise<void> {
+  const snapshot = await keepFiles(r, run, step);
   r.store.write(() => {
     r.store.updateRun(run.run_id, { step: 'failed', failure: reason });
     r.store.transition(r.workstream.name, run.phase, run.run_id, 'failed', `attempt ${run.attempt} failed: ${reason}`);
@@ -16,7 +20,7 @@ export async function failRun(r: Runner, run: RunRow, name: string, reason: stri
   r.emit({
     type: 'phase-failed',
     phase: run.phase,
-    name,
+    name: step.name,
     runId: run.run_id,
     attempt: run.attempt,
     maxAttempts: r.config.max_attempts,
@@ -26,11 +30,17 @@ export async function failRun(r: Runner, run: RunRow, name: string, reason: stri
   });
 }
 
-/** Best effort: an agent that deleted its checkout leaves nothing to keep. */
-async function keepFiles(r: Runner, run: RunRow): Promise<string | null> {
-  if (!existsSync(run.worktree)) return null;
+/**
+ * Best effort: an agent that deleted its checkout leaves nothing to keep, and one that broke
+ * its checkout's .git is left as a directory (the next dispatch moves it into the run
+ * directory). Git is never pointed at a directory that is not its own worktree.
+ */
+async function keepFiles(r: Runner, run: RunRow, step: WorkstreamStep): Promise<string | null> {
+  if (!existsSync(run.worktree) || !(await isOwnWorktree(run.worktree))) return null;
   const ref = attemptSnapshotRef(run.run_id);
   try {
+    const inOutputs = matcherFor(step.outputs);
+    const ignored = (await ignoredFilesUnder(run.worktree, step.outputs)).filter(inOutputs);
     await snapshotWorktree(
       run.worktree,
       run.base_sha,
@@ -38,6 +48,7 @@ async function keepFiles(r: Runner, run: RunRow): Promise<string | null> {
       `phaserunner: files of failed attempt ${run.attempt} of phase ${run.phase} (run ${run.run_id})`,
       join(run.run_dir, 'snapshot.index'),
       r.config.identity,
+      ignored,
     );
     return ref;
   } catch {

@@ -1,6 +1,11 @@
 // One runner per repository. The lock file records who holds it; a holder that died on this
-// host is detected by its pid and the lock taken over without manual cleanup.
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+// host is detected by its pid and its lock taken over without manual cleanup.
+//
+// The lock appears complete or not at all: the holder is written to a private file first and
+// hard-linked into place (link fails if the lock exists). A dead holder's lock is taken over by
+// renaming it aside and checking that what was moved is the dead holder's: if a racer already
+// replaced it with a live lock, that lock is put back and the racer wins.
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fail } from '../failures.js';
 import { isNodeError } from '../util/fs.js';
@@ -17,32 +22,72 @@ export interface Lock {
   release(): void;
 }
 
+const MAX_TRIES = 5;
+
 /** Takes the lock or fails with `locked` naming the holder. */
 export function acquireLock(file: string): Lock {
-  for (let tries = 0; tries < 3; tries++) {
-    try {
-      const fd = openSync(file, 'wx', 0o644);
-      const holder: LockHolder = { pid: process.pid, host: hostname(), since: nowIso() };
-      writeSync(fd, JSON.stringify(holder) + '\n');
-      closeSync(fd);
-      return {
-        release() {
-          // Only remove the lock if it is still ours.
-          if (readHolder(file)?.pid === process.pid) rmSync(file, { force: true });
-        },
-      };
-    } catch (error) {
-      if (!isNodeError(error) || error.code !== 'EEXIST') throw error;
+  const me: LockHolder = { pid: process.pid, host: hostname(), since: nowIso() };
+  const mine = `${file}.${process.pid}.tmp`;
+  writePrivate(mine, JSON.stringify(me) + '\n');
+  try {
+    for (let tries = 0; tries < MAX_TRIES; tries++) {
+      try {
+        linkSync(mine, file);
+        return {
+          release: () => {
+            releaseIfMine(file, me);
+          },
+        };
+      } catch (error) {
+        if (!isNodeError(error) || error.code !== 'EEXIST') throw error;
+      }
+      const holder = readHolder(file);
+      if (holder !== undefined && !(holder.host === hostname() && !isProcessAlive(holder.pid))) {
+        fail({ reason: 'locked', lockFile: file, pid: holder.pid, host: holder.host, since: holder.since });
+      }
+      takeOverDead(file, holder);
     }
-    const holder = readHolder(file);
-    if (holder === undefined || (holder.host === hostname() && !isProcessAlive(holder.pid))) {
-      // The holder died (or the file is unreadable garbage): recover the lock.
-      rmSync(file, { force: true });
-      continue;
-    }
-    fail({ reason: 'locked', lockFile: file, pid: holder.pid, host: holder.host, since: holder.since });
+  } finally {
+    rmSync(mine, { force: true });
   }
-  throw new Error(`could not take the runner lock ${file}`);
+  throw new Error(`could not take the runner lock ${file} after ${MAX_TRIES} tries`);
+}
+
+/** Moves a dead (or unreadable) holder's lock aside; restores it if it turned out to be live. */
+function takeOverDead(file: string, dead: LockHolder | undefined): void {
+  const aside = `${file}.${process.pid}.stale`;
+  try {
+    renameSync(file, aside);
+  } catch (error) {
+    if (isNodeError(error) && error.code === 'ENOENT') return; // Someone else cleared it.
+    throw error;
+  }
+  const moved = readHolder(aside);
+  const same = dead === undefined ? moved === undefined : moved?.pid === dead.pid && moved.since === dead.since;
+  if (!same) {
+    // A racer's fresh lock: put it back (link never overwrites), then let the loop see it.
+    try {
+      linkSync(aside, file);
+    } catch {
+      // A third runner took the lock meanwhile; the racer's lock is lost to it, not to us.
+    }
+  }
+  rmSync(aside, { force: true });
+}
+
+function releaseIfMine(file: string, me: LockHolder): void {
+  const holder = readHolder(file);
+  if (holder?.pid === me.pid && holder.since === me.since) rmSync(file, { force: true });
+}
+
+function writePrivate(path: string, text: string): void {
+  const fd = openSync(path, 'w', 0o644);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function readHolder(file: string): LockHolder | undefined {

@@ -6,8 +6,9 @@
 // If the base moved meanwhile, the merge is recomputed on the new tip; it is never overwritten.
 import { commitTree, updateRefCas } from '../git/commit.js';
 import { artifactsDigest } from '../git/digest.js';
-import { fastForwardCheckout, mergeTree } from '../git/merge.js';
-import { branchTip } from '../git/repo.js';
+import { existsSync } from 'node:fs';
+import { fastForwardCheckout, mergeThatBrought, mergeTree } from '../git/merge.js';
+import { branchTip, isAncestor } from '../git/repo.js';
 import { buildMessage } from '../git/trailers.js';
 import { worktreeWithBranch } from '../git/worktree.js';
 import type { RunRow } from '../store/store.js';
@@ -28,6 +29,9 @@ export async function mergePhase(r: Runner, run: RunRow, step: WorkstreamStep, c
   const ws = r.workstream.name;
   for (let tries = 0; tries < MAX_TRIES; tries++) {
     const tip = await branchTip(root, base);
+    // Already in the base: published by a pass that died before recording it, or merged by
+    // hand. Recognise it rather than merge twice.
+    if (await isAncestor(root, commit, tip)) return { kind: 'merged', merge: (await mergeThatBrought(root, tip, commit)) ?? tip };
     const merged = await mergeTree(root, tip, commit);
     if (!merged.clean) return { kind: 'conflict', paths: merged.conflicts };
     const digest = await artifactsDigest(root, merged.tree, step.outputs);
@@ -37,7 +41,10 @@ export async function mergePhase(r: Runner, run: RunRow, step: WorkstreamStep, c
       trailersFor(ws, step, run, digest),
     );
     const merge = await commitTree(root, merged.tree, [tip, commit], message, r.config.identity);
-    const checkout = await worktreeWithBranch(root, base);
+    const found = await worktreeWithBranch(root, base);
+    // A worktree whose directory was deleted still "has" the branch for git, but there is no
+    // checkout to keep consistent: move the ref.
+    const checkout = found !== undefined && existsSync(found.path) ? found : undefined;
     if (checkout === undefined) {
       if (await updateRefCas(root, `refs/heads/${base}`, merge, tip, `phaserunner: merge phase ${step.phase}`)) {
         return { kind: 'merged', merge };
@@ -50,8 +57,8 @@ export async function mergePhase(r: Runner, run: RunRow, step: WorkstreamStep, c
     return {
       kind: 'waiting',
       reason:
-        `phase ${step.phase} is committed (${commit.slice(0, 12)} on ${run.branch}) but merging it would overwrite ` +
-        `uncommitted changes in your checkout ${checkout.path}: ${ff.message.replace(/\s+/g, ' ')}`,
+        `phase ${step.phase} is committed (${commit.slice(0, 12)} on ${run.branch}), but git refused to bring your ` +
+        `checkout ${checkout.path} (which has ${base}) up to the merge, changing nothing: ${ff.message.replace(/\s+/g, ' ')}`,
     };
   }
   return { kind: 'waiting', reason: `${base} kept moving while phaserunner tried to merge phase ${step.phase} (${MAX_TRIES} tries).` };

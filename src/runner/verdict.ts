@@ -8,7 +8,7 @@ import { runFiles } from '../dispatch/run-dir.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
 import { evaluateGate } from '../gates/evaluate.js';
 import { failureLines, targetKey, targetLabel } from '../gates/types.js';
-import { changedPaths, headOf, ignoredFilesUnder } from '../git/status.js';
+import { changedPaths, headOf, ignoredFilesUnder, isOwnWorktree } from '../git/status.js';
 import type { RunRow } from '../store/store.js';
 import { matcherFor } from '../util/glob.js';
 import type { WorkstreamStep } from '../workstream/types.js';
@@ -19,8 +19,12 @@ export type Verdict = { readonly ok: true; readonly paths: readonly string[] } |
 const SHOWN = 8;
 
 export async function judgeAttempt(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<Verdict> {
-  if (exit.exit_code !== 0) return { ok: false, reason: await exitReason(r, run, step, exit) };
+  // A timed-out agent may exit 0 on SIGTERM: it still did not finish in time.
+  if (exit.exit_code !== 0 || exit.timed_out === true) return { ok: false, reason: await exitReason(r, run, step, exit) };
   if (!existsSync(run.worktree)) return { ok: false, reason: `the agent's checkout ${run.worktree} is gone.` };
+  if (!(await isOwnWorktree(run.worktree))) {
+    return { ok: false, reason: `the agent's checkout ${run.worktree} is no longer a git worktree (its .git was removed or replaced).` };
+  }
 
   const head = await headOf(run.worktree);
   if (head.branch !== `refs/heads/${run.branch}`) {
@@ -32,6 +36,11 @@ export async function judgeAttempt(r: Runner, run: RunRow, step: WorkstreamStep,
 
   const inOutputs = matcherFor(step.outputs);
   const changed = await changedPaths(run.worktree);
+  // git prints names as bytes; one that is not UTF-8 cannot be matched or staged reliably.
+  const undecodable = changed.filter((c) => c.path.includes('\uFFFD')).map((c) => c.path);
+  if (undecodable.length > 0) {
+    return { ok: false, reason: `the agent wrote file names that are not valid UTF-8: ${list(undecodable)}.` };
+  }
   const outside = changed.filter((c) => !inOutputs(c.path)).map((c) => c.path);
   if (outside.length > 0) {
     return { ok: false, reason: `the agent changed files outside its declared outputs: ${list(outside)} (allowed: ${step.outputs.join(', ')}).` };

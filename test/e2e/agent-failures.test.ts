@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
-import { git, userState } from '../helpers/git.js';
+import { commitFile, git, userState } from '../helpers/git.js';
 import { agentPid, isAlive, runsOf, scriptedRepo } from '../helpers/setup.js';
 
 interface Status {
@@ -42,6 +42,16 @@ describe('an agent that', () => {
     if (run === undefined) throw new Error('no run');
     expect(git(repo, 'ls-tree', '-r', '--name-only', `refs/phaserunner/attempts/${run.run_id}`)).toContain('planning/architecture.md');
     expect(result.stdout).toContain(`the agent's files are kept in refs/phaserunner/attempts/${run.run_id}`);
+  });
+
+  it('fails keeps its ignored outputs in the snapshot too', () => {
+    const repo = scriptedRepo({ '1': 'todo' });
+    commitFile(repo, '.gitignore', 'planning/adr/\n');
+    expect(cli(repo, ['run', '--wait']).code).toBe(1);
+    const [run] = runsOf(repo);
+    const kept = git(repo, 'ls-tree', '-r', '--name-only', `refs/phaserunner/attempts/${run?.run_id ?? ''}`);
+    expect(kept).toContain('planning/architecture.md');
+    expect(kept).toContain('planning/adr/0001-record-architecture-decisions.md');
   });
 
   it('runs past the phase timeout is killed with its whole process group', () => {

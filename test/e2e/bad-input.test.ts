@@ -3,7 +3,9 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, cli } from '../helpers/cli.js';
+import { testEnv } from '../helpers/env.js';
 import { commitFile, emptyRepo, git, repoWithIntent, scriptedConfig, tempDir, userState, writeConfig } from '../helpers/git.js';
 import { scriptedRepo } from '../helpers/setup.js';
 
@@ -134,9 +136,23 @@ describe('run refuses', () => {
     expect(noState(repo)).toBe(true);
   });
 
-  it('--until with a phase that does not exist', () => {
+  it('--until or retry with a phase that does not exist, before creating any state', () => {
     const repo = scriptedRepo();
     refuses(repo, ['run', '--until', '7'], 64, 'there is no phase 7');
+    refuses(repo, ['retry', '9'], 64, 'there is no phase 9');
+    expect(noState(repo)).toBe(true);
+  });
+
+  it('a phase timeout too small to run anything', () => {
+    const repo = repoWithIntent();
+    writeConfig(repo, scriptedConfig({ timeouts: { phase_minutes: 0.000001 } }));
+    refuses(repo, ['run'], 65, / {2}- timeouts\.phase_minutes: Too small: expected number to be >=0\.01/);
+  });
+
+  it('a directory that does not exist', () => {
+    const result = cli(tempDir(), ['-C', '/nonexistent/phaserunner', 'run']);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain('/nonexistent/phaserunner is not inside a git repository');
   });
 });
 
@@ -171,6 +187,15 @@ describe('the phase 1 gate', () => {
     git(repo, 'commit', '--quiet', '-m', 'Untrack intent');
     // INTENT.md is still in the working tree, untracked.
     refuses(repo, ['run'], 2, 'INTENT.md is missing.');
+  });
+});
+
+describe('output', () => {
+  it('stops quietly when the reader closes the pipe', () => {
+    const repo = scriptedRepo();
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" status | head -c 5`], { cwd: repo, env: testEnv(), encoding: 'utf8' });
+    expect(result.stdout).toBe('plann');
+    expect(result.stderr).toBe('');
   });
 });
 

@@ -44,7 +44,7 @@ describe('the user\'s checkout', () => {
     const blocked = cli(repo, ['run', '--wait']);
     expect(blocked.code).toBe(2);
     expect(blocked.stdout).toMatch(/phase 1 architecture-baseline: committed [0-9a-f]{12}/);
-    expect(blocked.stdout).toContain('would overwrite uncommitted changes in your checkout');
+    expect(blocked.stdout).toMatch(/git refused to bring your checkout .* \(which has main\) up to the merge, changing nothing: .*planning\/architecture\.md/);
     expect(blocked.stderr.trim().split('\n').at(-1)).toMatch(/^Next: Phase 1 \(architecture-baseline\) is blocked: .*Fix that, then `phaserunner run`\./);
     expect(readFileSync(join(repo, 'planning/architecture.md'), 'utf8')).toBe('my own draft\n');
     expect(git(repo, 'rev-parse', 'main')).toBe(mainBefore);
@@ -69,6 +69,30 @@ describe('the user\'s checkout', () => {
       ['planning/adr/0001-record-architecture-decisions.md', 'planning/adr/0002-one-server-process-and-one-sqlite-file-no-extern.md', 'planning/architecture.md'].join('\n'),
     );
     expect(readFileSync(join(repo, '.cache/ignored-by-user.txt'), 'utf8')).toBe('mine\n');
+  });
+
+  it('does not overwrite a file the user\'s .gitignore ignores, where the merge brings one', () => {
+    const repo = scriptedRepo();
+    commitFile(repo, '.gitignore', 'planning/\n');
+    writeFile(repo, 'planning/architecture.md', 'MY PRIVATE NOTES\n');
+    const result = cli(repo, ['run', '--wait', '--until', '1']);
+    expect(result.code).toBe(2);
+    expect(readFileSync(join(repo, 'planning/architecture.md'), 'utf8')).toBe('MY PRIVATE NOTES\n');
+    expect(json<Status>(cli(repo, ['status', '--json'])).phases[0]?.state).toBe('blocked');
+  });
+
+  it('recognises a phase the user merged by hand while it was blocked, instead of merging it twice', () => {
+    const repo = scriptedRepo();
+    writeFile(repo, 'planning/architecture.md', 'draft\n');
+    expect(cli(repo, ['run', '--wait', '--until', '1']).code).toBe(2);
+    unlinkSync(join(repo, 'planning/architecture.md'));
+    git(repo, 'merge', '--quiet', '--no-ff', '-m', 'Merge phase 1 by hand', 'phaserunner/planning/1-architecture-baseline');
+    const byHand = git(repo, 'rev-parse', 'HEAD');
+    const result = cli(repo, ['run', '--until', '1']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(git(repo, 'rev-list', '--merges', '--count', 'main')).toBe('1');
+    const status = json<Status>(cli(repo, ['status', '--json'])).phases[0];
+    expect(status).toMatchObject({ state: 'done', merge: byHand });
   });
 
   it('merges onto a base branch that moved while the agent worked, never over it', () => {

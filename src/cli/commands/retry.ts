@@ -8,6 +8,7 @@ import { runCommand } from '../run-command.js';
 interface RetryArgs extends GlobalArgs {
   phase: number;
   wait: boolean;
+  until?: number | undefined;
 }
 
 export const retryCommand: CommandModule<GlobalArgs, RetryArgs> = {
@@ -17,10 +18,11 @@ export const retryCommand: CommandModule<GlobalArgs, RetryArgs> = {
     y
       .positional('phase', { type: 'number', demandOption: true, describe: 'The phase number' })
       .option('wait', { type: 'boolean', default: false, describe: 'Then keep going like `run --wait`' })
+      .option('until', { type: 'number', describe: 'With --wait: stop after this phase is done' })
       .example('$0 retry 2', 'Start attempt 2 of phase 2 after it failed')
       .example('$0 retry 2 --wait', 'Retry and follow it to the end'),
   handler: async (args) => {
     const out = new Output(args.json);
-    process.exitCode = await runCommand(out, () => drive(out, { cwd: args.cwd, wait: args.wait, retry: args.phase }));
+    process.exitCode = await runCommand(out, () => drive(out, { cwd: args.cwd, wait: args.wait, until: args.until, retry: args.phase }));
   },
 };

@@ -1,0 +1,90 @@
+// Agents that break their own checkout or ignore signals: the attempt fails with a reason,
+// nothing of theirs is lost, and the phase can always be retried.
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, json } from '../helpers/cli.js';
+import { commitFile, git, repoWithIntent, scriptedConfig, userState, writeConfig } from '../helpers/git.js';
+import { agentPid, isAlive, runsOf, scriptedRepo, until } from '../helpers/setup.js';
+
+/** Writes phase 1's outputs (valid for its gate). */
+const WRITE_OUTPUTS = `mkdir -p planning/adr
+printf '# A\\n\\n## Components\\n\\n### Web\\n' > planning/architecture.md
+printf '# 0001. X\\n\\n## Decision\\n\\nX.\\n' > planning/adr/0001-x.md`;
+
+/** A repository whose agent is a shell script: `attempt1` on the first attempt, then well-behaved. */
+function shellAgent(attempt1: string, extra: Record<string, unknown> = {}): string {
+  const repo = repoWithIntent();
+  const script = `#!/bin/sh\nset -e\nif [ "$PHASERUNNER_ATTEMPT" = 1 ]; then\n${attempt1}\nfi\n${WRITE_OUTPUTS}\n`;
+  commitFile(repo, 'tools/agent.sh', script);
+  chmodSync(join(repo, 'tools/agent.sh'), 0o755);
+  git(repo, 'update-index', '--chmod=+x', 'tools/agent.sh');
+  git(repo, 'commit', '--quiet', '-m', 'Make the agent executable');
+  writeConfig(repo, { ...scriptedConfig(extra), agent: 'shell', agents: { shell: { type: 'command', argv: ['./tools/agent.sh'], stdin: false } } });
+  return repo;
+}
+
+interface Status {
+  phases: { state: string; attempts: number; reason: string | null }[];
+}
+
+function failsThenRetries(repo: string, reason: RegExp): void {
+  const first = cli(repo, ['run', '--wait', '--until', '1']);
+  expect(first.code, first.stderr).toBe(1);
+  expect(first.stderr).toMatch(reason);
+  const retried = cli(repo, ['retry', '1', '--wait', '--until', '1']);
+  expect(retried.code, retried.stderr).toBe(0);
+  expect(json<Status>(cli(repo, ['status', '--json'])).phases[0]).toMatchObject({ state: 'done', attempts: 2 });
+}
+
+describe('an agent that', () => {
+  it('deletes its own checkout fails, and the retry gets a fresh one', () => {
+    const repo = shellAgent(`${WRITE_OUTPUTS}\nrm -rf "$PHASERUNNER_WORKTREE"\nexit 0`);
+    failsThenRetries(repo, /the agent's checkout .* is gone\./);
+  });
+
+  it('removes its checkout\'s .git fails without git acting on the main repository, and its files are kept', () => {
+    const repo = shellAgent(`${WRITE_OUTPUTS}\nrm -f .git\nexit 0`);
+    const before = userState(repo);
+    const first = cli(repo, ['run', '--wait', '--until', '1']);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/is no longer a git worktree \(its \.git was removed or replaced\)/);
+    const userRefs = (state: Record<string, string>): string[] => (state.refs ?? '').split('\n').filter((l) => !l.includes('phaserunner'));
+    expect(userRefs(userState(repo))).toEqual(userRefs(before));
+    const retried = cli(repo, ['retry', '1', '--wait', '--until', '1']);
+    expect(retried.code, retried.stderr).toBe(0);
+    // The broken checkout was moved into the first run's directory, files and all.
+    const firstRun = runsOf(repo)[0]?.run_dir ?? '';
+    const leftover = readdirSync(firstRun).find((n) => n.startsWith('leftover-checkout-'));
+    expect(leftover).toBeDefined();
+    expect(readFileSync(join(firstRun, leftover ?? '', 'planning/architecture.md'), 'utf8')).toContain('## Components');
+  });
+
+  it('writes a file name that is not UTF-8 fails cleanly instead of wedging the phase', () => {
+    const repo = shellAgent(`${WRITE_OUTPUTS}\nprintf x > "planning/adr/$(printf 'bad-\\377.md')"\nexit 0`);
+    failsThenRetries(repo, /the agent wrote file names that are not valid UTF-8: "planning\/adr\/bad-\uFFFD\.md"/);
+  });
+
+  it('exits 0 when the timeout signals it still fails: it did not finish in time', () => {
+    const repo = shellAgent(`${WRITE_OUTPUTS}\ntrap 'exit 0' TERM\nwhile :; do sleep 0.1; done`, { timeouts: { phase_minutes: 0.02, kill_grace_seconds: 2 } });
+    failsThenRetries(repo, /the agent ran past the phase timeout \(0\.02 min\) and was killed\./);
+  });
+});
+
+describe('a wrapper killed with kill -9', () => {
+  it('fails the attempt as crashed and stops the agent it left behind', async () => {
+    const repo = scriptedRepo({ '1': 'hang' });
+    expect(cli(repo, ['run']).code).toBe(0);
+    const [run] = runsOf(repo);
+    if (run?.wrapper_pid == null) throw new Error('no run');
+    await until(() => existsSync(join(run.run_dir, 'started.json')), 15_000, 'started.json');
+    const agent = agentPid(run.run_dir);
+    process.kill(run.wrapper_pid, 'SIGKILL');
+    await until(() => !isAlive(run.wrapper_pid ?? 0), 15_000, 'the wrapper to die');
+    expect(isAlive(agent)).toBe(true);
+    const result = cli(repo, ['run']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`(its agent, pid ${agent}, was still running and has been stopped); the attempt crashed.`);
+    await until(() => !isAlive(agent), 5_000, 'the agent to be stopped');
+  });
+});
