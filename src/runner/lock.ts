@@ -5,10 +5,10 @@
 // hard-linked into place (link fails if the lock exists). A dead holder's lock is taken over by
 // renaming it aside and checking that what was moved is the dead holder's: if a racer already
 // replaced it with a live lock, that lock is put back and the racer wins.
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fail } from '../failures.js';
-import { isNodeError } from '../util/fs.js';
+import { isNodeError, writeFileDurable } from '../util/fs.js';
 import { isProcessAlive } from '../util/process.js';
 import { nowIso } from '../util/time.js';
 
@@ -28,7 +28,7 @@ const MAX_TRIES = 5;
 export function acquireLock(file: string): Lock {
   const me: LockHolder = { pid: process.pid, host: hostname(), since: nowIso() };
   const mine = `${file}.${process.pid}.tmp`;
-  writePrivate(mine, JSON.stringify(me) + '\n');
+  writeFileDurable(mine, JSON.stringify(me) + '\n');
   try {
     for (let tries = 0; tries < MAX_TRIES; tries++) {
       try {
@@ -78,16 +78,6 @@ function takeOverDead(file: string, dead: LockHolder | undefined): void {
 function releaseIfMine(file: string, me: LockHolder): void {
   const holder = readHolder(file);
   if (holder?.pid === me.pid && holder.since === me.since) rmSync(file, { force: true });
-}
-
-function writePrivate(path: string, text: string): void {
-  const fd = openSync(path, 'w', 0o644);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function readHolder(file: string): LockHolder | undefined {

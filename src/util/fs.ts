@@ -9,14 +9,19 @@ import { dirname, join, basename } from 'node:path';
  */
 export function writeFileAtomic(path: string, data: string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w', 0o644);
+  writeFileDurable(tmp, data);
+  renameSync(tmp, path);
+}
+
+/** Writes a file and fsyncs it, so its content is on disk before anything refers to it. */
+export function writeFileDurable(path: string, data: string): void {
+  const fd = openSync(path, 'w', 0o644);
   try {
     writeSync(fd, data);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-  renameSync(tmp, path);
 }
 
 /** Reads a text file, or undefined when it does not exist. */

@@ -6,24 +6,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { git, userState } from '../helpers/git.js';
-import { agentPid, isAlive, runsOf, scriptedRepo, until, type RunInfo } from '../helpers/setup.js';
-import { existsSync } from 'node:fs';
+import { dispatchHanging, isAlive, runsOf, until, type RunInfo } from '../helpers/setup.js';
 
 /**
  * Dispatches phase 1 on an agent that writes its files then hangs, and kills the wrapper and
  * the agent the way a crash (or kill -9) would: no exit.json is written.
  */
 async function crashedAttempt(): Promise<{ repo: string; run: RunInfo; before: Record<string, string> }> {
-  const repo = scriptedRepo({ '1': 'hang' });
+  const { repo, run, agent } = await dispatchHanging();
+  // Dispatch only adds phaserunner's own refs and its worktree; the user's checkout is as before.
   const before = userState(repo);
-  expect(cli(repo, ['run']).code).toBe(0);
-  const [run] = runsOf(repo);
-  if (run?.wrapper_pid == null) throw new Error('no run');
-  await until(() => existsSync(join(run.run_dir, 'started.json')), 15_000, 'started.json');
-  const agent = agentPid(run.run_dir);
   process.kill(run.wrapper_pid, 'SIGKILL');
   process.kill(-agent, 'SIGKILL');
-  await until(() => !isAlive(run.wrapper_pid ?? 0) && !isAlive(agent), 15_000, 'processes to die');
+  await until(() => !isAlive(run.wrapper_pid) && !isAlive(agent), 15_000, 'processes to die');
   // The hanging agent wrote nothing; leave a file in its checkout to prove it is kept.
   writeFileSync(join(run.worktree, 'planning-notes.txt'), 'agent output\n');
   return { repo, run, before };

@@ -1,11 +1,11 @@
 // Agents that break their own checkout or ignore signals: the attempt fails with a reason,
 // nothing of theirs is lost, and the phase can always be retried.
-import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
 import { commitFile, git, repoWithIntent, scriptedConfig, userState, writeConfig } from '../helpers/git.js';
-import { agentPid, isAlive, runsOf, scriptedRepo, until } from '../helpers/setup.js';
+import { dispatchHanging, isAlive, runsOf, until } from '../helpers/setup.js';
 
 /** Writes phase 1's outputs (valid for its gate). */
 const WRITE_OUTPUTS = `mkdir -p planning/adr
@@ -73,14 +73,9 @@ describe('an agent that', () => {
 
 describe('a wrapper killed with kill -9', () => {
   it('fails the attempt as crashed and stops the agent it left behind', async () => {
-    const repo = scriptedRepo({ '1': 'hang' });
-    expect(cli(repo, ['run']).code).toBe(0);
-    const [run] = runsOf(repo);
-    if (run?.wrapper_pid == null) throw new Error('no run');
-    await until(() => existsSync(join(run.run_dir, 'started.json')), 15_000, 'started.json');
-    const agent = agentPid(run.run_dir);
+    const { repo, run, agent } = await dispatchHanging();
     process.kill(run.wrapper_pid, 'SIGKILL');
-    await until(() => !isAlive(run.wrapper_pid ?? 0), 15_000, 'the wrapper to die');
+    await until(() => !isAlive(run.wrapper_pid), 15_000, 'the wrapper to die');
     expect(isAlive(agent)).toBe(true);
     const result = cli(repo, ['run']);
     expect(result.code).toBe(1);

@@ -1,6 +1,8 @@
 // Ready-made repositories for end-to-end tests.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { cli } from './cli.js';
 import { repoWithIntent, scriptedConfig, writeConfig } from './git.js';
 import { readStore } from './store.js';
 
@@ -56,4 +58,15 @@ export async function until(predicate: () => boolean, ms = 15_000, what = 'condi
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Dispatches phase 1 on an agent that hangs (one `run` pass) and waits until it has started. */
+export async function dispatchHanging(): Promise<{ repo: string; run: RunInfo & { wrapper_pid: number }; agent: number }> {
+  const repo = scriptedRepo({ '1': 'hang' });
+  const result = cli(repo, ['run']);
+  if (result.code !== 0) throw new Error(`run failed: ${result.stderr}`);
+  const [run] = runsOf(repo);
+  if (run?.wrapper_pid == null) throw new Error('no run was recorded');
+  await until(() => existsSync(join(run.run_dir, 'started.json')), 15_000, 'started.json');
+  return { repo, run: { ...run, wrapper_pid: run.wrapper_pid }, agent: agentPid(run.run_dir) };
 }
