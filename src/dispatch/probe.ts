@@ -1,7 +1,7 @@
 // Looking at an attempt from outside: has the wrapper written exit.json, is it still alive?
 import { existsSync, readFileSync } from 'node:fs';
 import type { Issue } from '../failures.js';
-import { isProcessAlive, killGroup } from '../util/process.js';
+import { isProcessAlive } from '../util/process.js';
 import { issuesOf } from '../util/validate.js';
 import { ExitFileSchema, type ExitFile } from './exit-file.js';
 import { runFiles } from './run-dir.js';
@@ -9,7 +9,7 @@ import { runFiles } from './run-dir.js';
 export type AttemptProbe =
   | { readonly kind: 'running' }
   | { readonly kind: 'exited'; readonly exit: ExitFile }
-  | { readonly kind: 'crashed'; readonly detail: string }
+  | { readonly kind: 'crashed'; readonly detail: string; readonly orphanedAgent: number | undefined }
   | { readonly kind: 'bad-exit-file'; readonly file: string; readonly issues: readonly Issue[] };
 
 interface Started {
@@ -25,26 +25,32 @@ function started(runDir: string): Started {
   }
 }
 
+/** The wrapper's pid: as the runner recorded it, or from started.json if the runner died first. */
+function wrapperPidOf(runDir: string, recorded: number | null): number | null {
+  return recorded ?? started(runDir).wrapper_pid ?? null;
+}
+
+/** True while the attempt's wrapper runs. Its command line holds the run dir, so a recycled pid does not count. */
+export function wrapperAlive(runDir: string, recordedWrapperPid: number | null): boolean {
+  const pid = wrapperPidOf(runDir, recordedWrapperPid);
+  return pid !== null && isProcessAlive(pid, runDir);
+}
+
 /**
  * exit.json decides: present and valid means the agent ended. Absent with a live wrapper
- * means it is still working; absent with a dead wrapper means the attempt crashed, and an
- * agent the dead wrapper left behind is stopped so it cannot keep writing.
+ * means it is still working; absent with a dead wrapper means the attempt crashed (and names
+ * an agent the dead wrapper left running, for the caller to stop). Only looks; changes nothing.
  */
 export function probeAttempt(runDir: string, recordedWrapperPid: number | null, runId: string): AttemptProbe {
   const files = runFiles(runDir);
   if (!existsSync(files.exit)) {
-    // The runner may have died before recording the wrapper's pid; the wrapper records it too.
-    const wrapperPid = recordedWrapperPid ?? started(runDir).wrapper_pid ?? null;
-    // The wrapper's command line contains the run dir, so a recycled pid does not count.
-    if (wrapperPid !== null && isProcessAlive(wrapperPid, runDir)) return { kind: 'running' };
+    if (wrapperAlive(runDir, recordedWrapperPid)) return { kind: 'running' };
     // It may have written exit.json and exited between the two checks.
     if (!existsSync(files.exit)) {
-      const stopped = stopOrphanedAgent(runDir, runId);
       return {
         kind: 'crashed',
-        detail:
-          `the dispatch wrapper (pid ${wrapperPid ?? 'unknown'}) is gone and left no exit.json in ${runDir}` +
-          (stopped === undefined ? '' : ` (its agent, pid ${stopped}, was still running and has been stopped)`),
+        detail: `the dispatch wrapper (pid ${wrapperPidOf(runDir, recordedWrapperPid) ?? 'unknown'}) is gone and left no exit.json in ${runDir}`,
+        orphanedAgent: orphanedAgent(runDir, runId),
       };
     }
   }
@@ -62,10 +68,10 @@ export function probeAttempt(runDir: string, recordedWrapperPid: number | null, 
 }
 
 /**
- * Kills the process group of an agent whose wrapper died. The agent is recognised by the run
- * id in its environment (Linux /proc), so a recycled pid is never signalled.
+ * The pid of an agent still running after its wrapper died. It is recognised by the run id in
+ * its environment (Linux /proc), so a recycled pid is never taken for it.
  */
-function stopOrphanedAgent(runDir: string, runId: string): number | undefined {
+function orphanedAgent(runDir: string, runId: string): number | undefined {
   const pid = started(runDir).agent_pid;
   if (pid === undefined || !isProcessAlive(pid)) return undefined;
   let environ: string;
@@ -74,7 +80,5 @@ function stopOrphanedAgent(runDir: string, runId: string): number | undefined {
   } catch {
     return undefined;
   }
-  if (!environ.split('\0').includes(`PHASERUNNER_RUN_ID=${runId}`)) return undefined;
-  killGroup(pid, 'SIGKILL');
-  return pid;
+  return environ.split('\0').includes(`PHASERUNNER_RUN_ID=${runId}`) ? pid : undefined;
 }

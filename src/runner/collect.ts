@@ -4,6 +4,7 @@
 import { probeAttempt } from '../dispatch/probe.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
 import type { RunRow } from '../store/store.js';
+import { killGroup } from '../util/process.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { committedBefore } from './commit-phase.js';
@@ -28,7 +29,10 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
     case 'running':
       return { kind: 'running' };
     case 'crashed': {
-      const reason = `${probe.detail}; the attempt crashed.`;
+      // An agent whose wrapper died must not keep writing into a checkout nobody watches.
+      if (probe.orphanedAgent !== undefined) killGroup(probe.orphanedAgent, 'SIGKILL');
+      const stopped = probe.orphanedAgent === undefined ? '' : ` (its agent, pid ${probe.orphanedAgent}, was still running and has been stopped)`;
+      const reason = `${probe.detail}${stopped}; the attempt crashed.`;
       await failRun(r, run, step, reason);
       return { kind: 'failed', reason, badData: false };
     }

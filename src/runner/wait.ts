@@ -5,7 +5,7 @@ import { runPass, type PassOptions, type PassResult } from './loop.js';
 import { latestOutputLine } from './progress.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import { existsSync } from 'node:fs';
-import { isProcessAlive } from '../util/process.js';
+import { wrapperAlive } from '../dispatch/probe.js';
 
 export interface WaitOptions extends PassOptions {
   readonly pollMs?: number;
@@ -39,7 +39,7 @@ async function watchRunning(r: Runner, pollMs: number, signal: AbortSignal | und
     const runs = r.store.activeRuns(r.workstream.name).filter((run) => run.step === 'dispatched');
     if (runs.length === 0) return false;
     for (const run of runs) {
-      const ended = existsSync(runFiles(run.run_dir).exit) || run.wrapper_pid === null || !isProcessAlive(run.wrapper_pid, run.run_dir);
+      const ended = existsSync(runFiles(run.run_dir).exit) || !wrapperAlive(run.run_dir, run.wrapper_pid);
       if (ended) return false;
       r.emit({
         type: 'progress',

@@ -1,6 +1,7 @@
 // How `run` behaves as a command: one pass or --wait, --until, --json and NDJSON, progress,
 // the single-runner lock, and Ctrl-C.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -137,5 +138,21 @@ describe('status', () => {
     expect(status.phases.map((p) => p.state)).toEqual(['pending', 'pending', 'pending', 'pending']);
     expect(status.current).toBe(1);
     expect(existsSync(join(repo, '.git', 'phaserunner'))).toBe(false);
+  });
+});
+
+describe('a run whose wrapper pid was never recorded (the runner died right after starting it)', () => {
+  it('is still watched with progress until the agent ends, not polled in a tight loop', () => {
+    const repo = scriptedRepo({ '1': 'slow' });
+    expect(cli(repo, ['run']).code).toBe(0);
+    const db = new Database(join(repo, '.git', 'phaserunner', 'state.db'));
+    db.prepare('UPDATE runs SET wrapper_pid = NULL').run();
+    db.close();
+    const result = cli(repo, ['run', '--wait', '--json', '--until', '1']);
+    expect(result.code, result.stderr).toBe(0);
+    const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    // The wrapper (found through its started.json) was watched: progress was reported.
+    expect(events.some((e) => e.type === 'progress')).toBe(true);
+    expect(events.some((e) => e.type === 'phase-done')).toBe(true);
   });
 });
