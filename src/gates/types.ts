@@ -33,8 +33,8 @@ export function targetLabel(target: GateTarget): string {
 }
 
 /** The failing checks of a gate as lines for humans. */
-export function failureLines(result: GateResult): string[] {
-  return result.checks
+export function failureLines(checks: readonly CheckResult[]): string[] {
+  return checks
     .filter((c) => !c.ok)
     .map((c) => (c.hint === undefined ? c.message : `${c.message} ${c.hint}`));
 }

@@ -1,7 +1,7 @@
 // Artifacts-Digest: sha256 over the phase's declared output files at a commit, as sorted
 // (path, blob id) pairs. Defined in docs/git-contract.md so anyone can recompute it.
 import { createHash } from 'node:crypto';
-import { matcherFor, staticPrefix } from '../util/glob.js';
+import { matcherFor, outputPathspecs } from '../util/glob.js';
 import { git, splitNul } from './exec.js';
 
 export interface TreeFile {
@@ -11,10 +11,7 @@ export interface TreeFile {
 
 /** The blobs at `commit` that match the output globs, sorted by path bytes. */
 export async function outputFilesAt(dir: string, commit: string, outputs: readonly string[]): Promise<TreeFile[]> {
-  // Restrict ls-tree to the globs' fixed directories; an empty prefix means the whole tree.
-  const prefixes = [...new Set(outputs.map(staticPrefix))];
-  const pathspecs = prefixes.includes('') ? [] : prefixes;
-  const { stdout } = await git(['ls-tree', '-r', '-z', '--full-tree', commit, '--', ...pathspecs], {
+  const { stdout } = await git(['ls-tree', '-r', '-z', '--full-tree', commit, '--', ...outputPathspecs(outputs)], {
     cwd: dir,
     env: { GIT_LITERAL_PATHSPECS: '1' },
   });

@@ -1,8 +1,8 @@
 // What an agent changed in its worktree, from `git status`.
 import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { staticPrefix } from '../util/glob.js';
-import { git, gitOut, splitNul } from './exec.js';
+import { matcherFor, outputPathspecs } from '../util/glob.js';
+import { git, splitNul } from './exec.js';
 
 export interface ChangedPath {
   readonly path: string;
@@ -22,33 +22,32 @@ export async function changedPaths(worktree: string): Promise<ChangedPath[]> {
 }
 
 /**
- * Files git ignores (.gitignore and friends) under the outputs' directories. `git status`
- * does not show them, but an output the user happens to ignore is still the agent's work.
+ * Output files git ignores (.gitignore and friends). `git status` does not show them, but an
+ * output the user happens to ignore is still the agent's work; ignored files elsewhere are not.
  */
-export async function ignoredFilesUnder(worktree: string, outputs: readonly string[]): Promise<string[]> {
-  const prefixes = [...new Set(outputs.map(staticPrefix))];
-  const pathspecs = prefixes.includes('') ? [] : prefixes;
-  const { stdout } = await git(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...pathspecs], {
+export async function ignoredOutputFiles(worktree: string, outputs: readonly string[]): Promise<string[]> {
+  const { stdout } = await git(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...outputPathspecs(outputs)], {
     cwd: worktree,
     env: { GIT_LITERAL_PATHSPECS: '1' },
   });
-  return splitNul(stdout);
+  return splitNul(stdout).filter(matcherFor(outputs));
+}
+
+export interface CheckoutState {
+  readonly commit: string;
+  /** Full ref name of the branch checked out, or undefined when HEAD is detached. */
+  readonly branch: string | undefined;
 }
 
 /**
- * True when `dir` is the top of its own git working tree. An agent that deletes its
- * checkout's .git file leaves a plain directory inside the main repository's .git, where git
- * would otherwise silently find (and act on) the main repository.
+ * HEAD of the checkout at `dir`, or undefined when `dir` is not the top of its own working
+ * tree. An agent that deletes its checkout's .git file leaves a plain directory inside the main
+ * repository's .git, where git would otherwise silently find (and act on) the main repository.
  */
-export async function isOwnWorktree(dir: string): Promise<boolean> {
-  if (!existsSync(join(dir, '.git'))) return false;
-  const result = await git(['rev-parse', '--show-toplevel'], { cwd: dir, okCodes: [128] });
-  return result.exitCode === 0 && realpathSync(result.stdout.trim()) === realpathSync(dir);
-}
-
-/** HEAD's commit and the branch it is on (undefined when detached). */
-export async function headOf(worktree: string): Promise<{ commit: string; branch: string | undefined }> {
-  const commit = await gitOut(['rev-parse', 'HEAD'], { cwd: worktree });
-  const result = await git(['symbolic-ref', '--quiet', 'HEAD'], { cwd: worktree, okCodes: [1] });
-  return { commit, branch: result.exitCode === 0 ? result.stdout.trim() : undefined };
+export async function checkoutOf(dir: string): Promise<CheckoutState | undefined> {
+  if (!existsSync(join(dir, '.git'))) return undefined;
+  const result = await git(['rev-parse', '--show-toplevel', 'HEAD', '--symbolic-full-name', 'HEAD'], { cwd: dir, okCodes: [128] });
+  const [top, commit, ref] = result.stdout.trim().split('\n');
+  if (result.exitCode !== 0 || top === undefined || commit === undefined || realpathSync(top) !== realpathSync(dir)) return undefined;
+  return { commit, branch: ref === undefined || ref === 'HEAD' ? undefined : ref };
 }

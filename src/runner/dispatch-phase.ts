@@ -40,7 +40,7 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
     // Leave nothing behind: no checkout, and no branch unless an earlier attempt made it.
     await removeWorktree(r.repo.root, worktree);
     if (!branchExisted) await deleteBranch(r.repo.root, branch);
-    const reason = `${targetLabel(target)} is not met: ${failureLines(gate).join(' ')}`;
+    const reason = `${targetLabel(target)} is not met: ${failureLines(gate.checks).join(' ')}`;
     if (phase.state !== 'blocked') r.store.transition(ws, step.phase, null, 'blocked', reason);
     r.emit({ type: 'blocked', phase: step.phase, name: step.name, reason });
     return { kind: 'blocked', reason };

@@ -4,9 +4,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { snapshotWorktree } from '../git/commit.js';
-import { ignoredFilesUnder, isOwnWorktree } from '../git/status.js';
+import { checkoutOf, ignoredOutputFiles } from '../git/status.js';
 import type { RunRow } from '../store/store.js';
-import { matcherFor } from '../util/glob.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { attemptSnapshotRef } from './naming.js';
@@ -36,11 +35,10 @@ export async function failRun(r: Runner, run: RunRow, step: WorkstreamStep, reas
  * directory). Git is never pointed at a directory that is not its own worktree.
  */
 async function keepFiles(r: Runner, run: RunRow, step: WorkstreamStep): Promise<string | null> {
-  if (!existsSync(run.worktree) || !(await isOwnWorktree(run.worktree))) return null;
+  if (!existsSync(run.worktree) || (await checkoutOf(run.worktree)) === undefined) return null;
   const ref = attemptSnapshotRef(run.run_id);
   try {
-    const inOutputs = matcherFor(step.outputs);
-    const ignored = (await ignoredFilesUnder(run.worktree, step.outputs)).filter(inOutputs);
+    const ignored = await ignoredOutputFiles(run.worktree, step.outputs);
     await snapshotWorktree(
       run.worktree,
       run.base_sha,

@@ -89,7 +89,7 @@ function summarize(gate: GateRow): GateSummary {
     moment: gate.moment,
     ok: gate.ok,
     at: gate.evaluated_at,
-    failures: failureLines({ target: { kind: 'named', name: gate.target }, ok: gate.ok, checks: gate.checks }),
+    failures: failureLines(gate.checks),
     checks: gate.checks,
   };
 }

@@ -8,7 +8,7 @@ import { runFiles } from '../dispatch/run-dir.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
 import { evaluateGate } from '../gates/evaluate.js';
 import { failureLines, targetKey, targetLabel } from '../gates/types.js';
-import { changedPaths, headOf, ignoredFilesUnder, isOwnWorktree } from '../git/status.js';
+import { changedPaths, checkoutOf, ignoredOutputFiles } from '../git/status.js';
 import type { RunRow } from '../store/store.js';
 import { matcherFor } from '../util/glob.js';
 import type { WorkstreamStep } from '../workstream/types.js';
@@ -22,11 +22,10 @@ export async function judgeAttempt(r: Runner, run: RunRow, step: WorkstreamStep,
   // A timed-out agent may exit 0 on SIGTERM: it still did not finish in time.
   if (exit.exit_code !== 0 || exit.timed_out === true) return { ok: false, reason: await exitReason(r, run, step, exit) };
   if (!existsSync(run.worktree)) return { ok: false, reason: `the agent's checkout ${run.worktree} is gone.` };
-  if (!(await isOwnWorktree(run.worktree))) {
+  const head = await checkoutOf(run.worktree);
+  if (head === undefined) {
     return { ok: false, reason: `the agent's checkout ${run.worktree} is no longer a git worktree (its .git was removed or replaced).` };
   }
-
-  const head = await headOf(run.worktree);
   if (head.branch !== `refs/heads/${run.branch}`) {
     return { ok: false, reason: `the agent left its branch ${run.branch} (HEAD is now ${head.branch ?? `detached at ${head.commit.slice(0, 12)}`}).` };
   }
@@ -35,19 +34,19 @@ export async function judgeAttempt(r: Runner, run: RunRow, step: WorkstreamStep,
   }
 
   const inOutputs = matcherFor(step.outputs);
-  const changed = await changedPaths(run.worktree);
+  const changed = (await changedPaths(run.worktree)).map((c) => c.path);
+  // Ignored files count only inside the outputs: elsewhere they are caches and build output.
+  const ignoredOutputs = await ignoredOutputFiles(run.worktree, step.outputs);
   // git prints names as bytes; one that is not UTF-8 cannot be matched or staged reliably.
-  const undecodable = changed.filter((c) => c.path.includes('\uFFFD')).map((c) => c.path);
+  const undecodable = [...changed, ...ignoredOutputs].filter((p) => p.includes('\uFFFD'));
   if (undecodable.length > 0) {
     return { ok: false, reason: `the agent wrote file names that are not valid UTF-8: ${list(undecodable)}.` };
   }
-  const outside = changed.filter((c) => !inOutputs(c.path)).map((c) => c.path);
+  const outside = changed.filter((p) => !inOutputs(p));
   if (outside.length > 0) {
     return { ok: false, reason: `the agent changed files outside its declared outputs: ${list(outside)} (allowed: ${step.outputs.join(', ')}).` };
   }
-  // Ignored files count only inside the outputs: elsewhere they are caches and build output.
-  const ignoredOutputs = (await ignoredFilesUnder(run.worktree, step.outputs)).filter(inOutputs);
-  const inside = [...changed.map((c) => c.path), ...ignoredOutputs];
+  const inside = [...changed, ...ignoredOutputs];
   if (inside.length === 0) {
     return { ok: false, reason: `the agent exited 0 but changed nothing inside its declared outputs (${step.outputs.join(', ')}).` };
   }
@@ -56,7 +55,7 @@ export async function judgeAttempt(r: Runner, run: RunRow, step: WorkstreamStep,
   const gate = await evaluateGate(target, r.workstream.gateChecks(target) ?? [], run.worktree);
   r.store.recordGate({ workstream: r.workstream.name, phase: step.phase, run_id: run.run_id, target: targetKey(target), moment: 'beforeAdvance', ok: gate.ok, checks: gate.checks });
   r.emit({ type: 'gate', phase: step.phase, name: step.name, target: targetKey(target), moment: 'beforeAdvance', ok: gate.ok, checks: gate.checks, runId: run.run_id });
-  if (!gate.ok) return { ok: false, reason: `${targetLabel(target)} is not met: ${failureLines(gate).join(' ')}` };
+  if (!gate.ok) return { ok: false, reason: `${targetLabel(target)} is not met: ${failureLines(gate.checks).join(' ')}` };
   return { ok: true, paths: inside };
 }
 

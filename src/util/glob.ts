@@ -72,6 +72,15 @@ export function staticPrefix(glob: string): string {
   return fixed.join('/');
 }
 
+/**
+ * Git pathspecs that cover every path the globs can match: their fixed directories, or none
+ * (the whole tree) when a glob starts with a wildcard. Narrows git's listing; match afterwards.
+ */
+export function outputPathspecs(globs: readonly string[]): string[] {
+  const prefixes = [...new Set(globs.map(staticPrefix))];
+  return prefixes.includes('') ? [] : prefixes;
+}
+
 /** A matcher for a set of globs: true when the path matches any of them. */
 export function matcherFor(globs: readonly string[]): (path: string) => boolean {
   const res = globs.map(globToRegExp);
