@@ -4,6 +4,7 @@ import { fail } from '../failures.js';
 import type { RunnerEvent } from '../runner/events.js';
 import type { Runner, Validated } from '../runner/context.js';
 import type { PassResult } from '../runner/loop.js';
+import type { StatusView } from '../runner/status.js';
 import type { Output } from './output.js';
 import { outcomeText } from './render/outcome.js';
 import { renderer } from './render/events.js';
@@ -20,12 +21,18 @@ export interface DriveOptions {
   readonly ndjson?: boolean;
 }
 
-export async function drive(out: Output, options: DriveOptions): Promise<number> {
+export interface DriveResult {
+  readonly code: number;
+  /** Status after the run, for callers that show it (demo). */
+  readonly view: StatusView;
+}
+
+export async function drive(out: Output, options: DriveOptions): Promise<DriveResult> {
   const { withRunner } = await import('../runner/session.js');
   const { runPass } = await import('../runner/loop.js');
   const { runUntilSettled } = await import('../runner/wait.js');
   const { retryPhase } = await import('../runner/retry.js');
-  const { readStatus } = await import('../runner/status.js');
+  const { buildStatus } = await import('../runner/status.js');
   const { exitCodeOf } = await import('../runner/outcome.js');
 
   const render = renderer(out);
@@ -55,20 +62,21 @@ export async function drive(out: Output, options: DriveOptions): Promise<number>
       }
     }
   };
-  const body = async (r: Runner): Promise<PassResult & { interrupted?: boolean }> => {
+  const pass = async (r: Runner): Promise<PassResult & { interrupted?: boolean }> => {
     let first: PassResult | undefined;
     if (options.retry !== undefined) first = await retryPhase(r, options.retry);
     if (!options.wait) return first ?? (await runPass(r, { until: options.until }));
     return runUntilSettled(r, { until: options.until, signal: abort.signal });
   };
   let result: PassResult & { interrupted?: boolean };
+  let view: StatusView;
   try {
-    result = await withRunner(options.cwd, emit, body, precheck);
+    // The status comes from the runner that just ran, while its store is still open.
+    [result, view] = await withRunner(options.cwd, emit, async (r) => [await pass(r), buildStatus(r, r.store)] as const, precheck);
   } finally {
     process.off('SIGINT', onSigint);
   }
 
-  const view = await readStatus(options.cwd);
   const code = exitCodeOf(result);
   if (out.json) {
     const doc = { type: 'result', exit_code: code, ...(options.extra ?? {}), result, status: view };
@@ -80,5 +88,5 @@ export async function drive(out: Output, options: DriveOptions): Promise<number>
     for (const line of text.info) out.line(line);
     for (const line of text.problems) out.error(line);
   }
-  return code;
+  return { code, view };
 }

@@ -6,7 +6,7 @@ import { openDbReadOnly } from '../store/db.js';
 import { Store, type GateRow, type PhaseRow, type RunRow } from '../store/store.js';
 import { planningController, planningWorkstream } from '../workstream/planning.js';
 import type { PhaseState } from '../workstream/states.js';
-import { openDefinitions } from './context.js';
+import { openDefinitions, type Definitions } from './context.js';
 import { phaseBranch } from './naming.js';
 
 export interface GateSummary {
@@ -44,43 +44,50 @@ export interface StatusView {
   readonly next: string;
 }
 
+/** Status from the repository at `cwd`, opening the store read-only (or none before the first run). */
 export async function readStatus(cwd: string): Promise<StatusView> {
-  const { state, config, phases } = await openDefinitions(cwd);
-  const workstream = planningWorkstream(phases);
-  const store = existsSync(state.db) ? new Store(openDbReadOnly(state.db)) : undefined;
+  const defs = await openDefinitions(cwd);
+  const store = existsSync(defs.state.db) ? new Store(openDbReadOnly(defs.state.db)) : undefined;
   try {
-    const rows = new Map((store?.phases(workstream.name) ?? []).map((p) => [p.phase, p]));
-    const runs = store?.runs(workstream.name) ?? [];
-    const view: PhaseStatus[] = phases.phases.map(({ def }) => {
-      const row: PhaseRow | undefined = rows.get(def.id);
-      const lastRun: RunRow | undefined = runs.filter((r) => r.phase === def.id).at(-1);
-      const gate = store?.lastGate(workstream.name, def.id);
-      return {
-        phase: def.id,
-        name: def.name,
-        title: def.title,
-        role: def.role,
-        state: row?.state ?? 'pending',
-        attempts: row?.attempts ?? 0,
-        max_attempts: config.max_attempts,
-        branch: row?.branch ?? phaseBranch(workstream.name, { phase: def.id, name: def.name }),
-        commit: row?.commit_sha ?? null,
-        merge: row?.merge_sha ?? null,
-        run_id: lastRun?.run_id ?? null,
-        reason: row?.reason ?? null,
-        run_dir: lastRun?.run_dir ?? null,
-        last_gate: gate === undefined ? null : summarize(gate),
-      };
-    });
-    const controller = planningController(workstream);
-    const active = new Set(runs.filter((r) => r.step === 'dispatched' || r.step === 'committed').map((r) => r.phase));
-    const phaseViews = view.map((p) => ({ phase: p.phase, state: p.state, active: active.has(p.phase) }));
-    const complete = controller.complete(phaseViews);
-    const current = controller.current(phaseViews) ?? null;
-    return { workstream: workstream.name, base: config.base, current, complete, phases: view, next: nextStep(view, complete) };
+    return buildStatus(defs, store);
   } finally {
     store?.close();
   }
+}
+
+/** Status from definitions already loaded and a store already open (a runner that just ran). */
+export function buildStatus(defs: Pick<Definitions, 'config' | 'phases'>, store: Store | undefined): StatusView {
+  const { config, phases } = defs;
+  const workstream = planningWorkstream(phases);
+  const rows = new Map((store?.phases(workstream.name) ?? []).map((p) => [p.phase, p]));
+  const runs = store?.runs(workstream.name) ?? [];
+  const view: PhaseStatus[] = phases.phases.map(({ def }) => {
+    const row: PhaseRow | undefined = rows.get(def.id);
+    const lastRun: RunRow | undefined = runs.filter((r) => r.phase === def.id).at(-1);
+    const gate = store?.lastGate(workstream.name, def.id);
+    return {
+      phase: def.id,
+      name: def.name,
+      title: def.title,
+      role: def.role,
+      state: row?.state ?? 'pending',
+      attempts: row?.attempts ?? 0,
+      max_attempts: config.max_attempts,
+      branch: row?.branch ?? phaseBranch(workstream.name, { phase: def.id, name: def.name }),
+      commit: row?.commit_sha ?? null,
+      merge: row?.merge_sha ?? null,
+      run_id: lastRun?.run_id ?? null,
+      reason: row?.reason ?? null,
+      run_dir: lastRun?.run_dir ?? null,
+      last_gate: gate === undefined ? null : summarize(gate),
+    };
+  });
+  const controller = planningController(workstream);
+  const active = new Set(runs.filter((r) => r.step === 'dispatched' || r.step === 'committed').map((r) => r.phase));
+  const phaseViews = view.map((p) => ({ phase: p.phase, state: p.state, active: active.has(p.phase) }));
+  const complete = controller.complete(phaseViews);
+  const current = controller.current(phaseViews) ?? null;
+  return { workstream: workstream.name, base: config.base, current, complete, phases: view, next: nextStep(view, complete) };
 }
 
 function summarize(gate: GateRow): GateSummary {

@@ -28,11 +28,10 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       out.line(`Created a demo repository at ${dir}`);
       out.line('It has an INTENT.md for "Shelf", a bookmark manager, and phaserunner set up on the scripted agent.');
       out.line('');
-      const code = await drive(out, { cwd: dir, wait: true, ndjson: false, extra: { dir } });
+      const { code, view } = await drive(out, { cwd: dir, wait: true, ndjson: false, extra: { dir } });
       if (!out.json) {
-        const { readStatus } = await import('../../runner/status.js');
         out.line('');
-        for (const line of statusLines(await readStatus(dir))) out.line(line);
+        for (const line of statusLines(view)) out.line(line);
         out.line('');
         out.line(`Repository: ${dir}`);
         out.line(`  git -C ${dir} log --graph --oneline --decorate`);

@@ -23,6 +23,6 @@ export const retryCommand: CommandModule<GlobalArgs, RetryArgs> = {
       .example('$0 retry 2 --wait', 'Retry and follow it to the end'),
   handler: async (args) => {
     const out = new Output(args.json);
-    process.exitCode = await runCommand(out, () => drive(out, { cwd: args.cwd, wait: args.wait, until: args.until, retry: args.phase }));
+    process.exitCode = await runCommand(out, async () => (await drive(out, { cwd: args.cwd, wait: args.wait, until: args.until, retry: args.phase })).code);
   },
 };

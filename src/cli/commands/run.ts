@@ -23,6 +23,6 @@ export const runCommandModule: CommandModule<GlobalArgs, RunArgs> = {
       .example('$0 run --wait --json', 'NDJSON events, then a result line'),
   handler: async (args) => {
     const out = new Output(args.json);
-    process.exitCode = await runCommand(out, () => drive(out, { cwd: args.cwd, wait: args.wait, until: args.until }));
+    process.exitCode = await runCommand(out, async () => (await drive(out, { cwd: args.cwd, wait: args.wait, until: args.until })).code);
   },
 };
