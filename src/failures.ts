@@ -28,6 +28,14 @@ export type Failure =
       readonly maxAttempts: number;
       readonly cause: 'not-failed' | 'attempts-used';
     }
+  | {
+      readonly reason: 'approval-refused';
+      readonly phase: number;
+      readonly verb: 'approve' | 'reject';
+      readonly cause: 'not-awaiting' | 'branch-changed' | 'bad-name' | 'no-reason';
+      /** The phase's state (not-awaiting) or what is wrong. */
+      readonly detail: string;
+    }
   | { readonly reason: 'locked'; readonly lockFile: string; readonly pid: number; readonly host: string; readonly since: string }
   | { readonly reason: 'demo-dir-not-empty'; readonly dir: string }
   | { readonly reason: 'git-failed'; readonly command: string; readonly exitCode: number | null; readonly stderr: string };

@@ -13,8 +13,15 @@ export interface DriveOptions {
   readonly cwd: string;
   readonly wait: boolean;
   readonly until?: number | undefined;
-  /** Retry this phase first. */
-  readonly retry?: number | undefined;
+  /** Phase numbers given on the command line: checked before anything is touched. */
+  readonly phases?: readonly number[];
+  /** What the verb does first, with the lock held (retry, approve, reject); then the loop runs. */
+  readonly before?: (r: Runner) => void | Promise<void>;
+  /**
+   * With --wait: called when the loop has settled; returning true runs it again (the demo
+   * plays the human who approves).
+   */
+  readonly onSettled?: (r: Runner, result: PassResult) => Promise<boolean>;
   /** Extra fields for the JSON result document. */
   readonly extra?: Record<string, unknown>;
   /** With --json: stream NDJSON events (run --wait) instead of one document at the end. */
@@ -31,7 +38,6 @@ export async function drive(out: Output, options: DriveOptions): Promise<DriveRe
   const { withRunner } = await import('../runner/session.js');
   const { runPass } = await import('../runner/loop.js');
   const { runUntilSettled } = await import('../runner/wait.js');
-  const { retryPhase } = await import('../runner/retry.js');
   const { buildStatus } = await import('../runner/status.js');
   const { exitCodeOf } = await import('../runner/outcome.js');
 
@@ -56,17 +62,19 @@ export async function drive(out: Output, options: DriveOptions): Promise<DriveRe
 
   // Phase numbers in the arguments are checked before anything is touched.
   const precheck = (v: Validated): void => {
-    for (const phase of [options.until, options.retry]) {
+    for (const phase of [options.until, ...(options.phases ?? [])]) {
       if (phase !== undefined && !v.workstream.phaseIds.includes(phase)) {
         fail({ reason: 'unknown-phase', phase, known: [...v.workstream.phaseIds] });
       }
     }
   };
   const pass = async (r: Runner): Promise<PassResult & { interrupted?: boolean }> => {
-    let first: PassResult | undefined;
-    if (options.retry !== undefined) first = await retryPhase(r, options.retry);
-    if (!options.wait) return first ?? (await runPass(r, { until: options.until }));
-    return runUntilSettled(r, { until: options.until, signal: abort.signal });
+    await options.before?.(r);
+    if (!options.wait) return runPass(r, { until: options.until });
+    for (;;) {
+      const result = await runUntilSettled(r, { until: options.until, signal: abort.signal });
+      if (result.interrupted || options.onSettled === undefined || !(await options.onSettled(r, result))) return result;
+    }
   };
   let result: PassResult & { interrupted?: boolean };
   let view: StatusView;

@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode } from '../exit-codes.js';
+import { approveCommand, rejectCommand } from './commands/approve.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
 import { retryCommand } from './commands/retry.js';
@@ -25,6 +26,8 @@ export async function main(argv: string[]): Promise<void> {
     .command(runCommandModule)
     .command(statusCommand)
     .command(retryCommand)
+    .command(approveCommand)
+    .command(rejectCommand)
     .command(demoCommand)
     .demandCommand(1, 'Give a command; `phaserunner --help` lists them.')
     .strict()

@@ -3,7 +3,7 @@
 import { fail } from '../failures.js';
 import { configFile } from '../paths.js';
 import { readValidatedJson } from '../util/validate.js';
-import { ConfigSchema, type Config } from './schema.js';
+import { ConfigSchema, DEFAULT_APPROVALS, type Config } from './schema.js';
 
 export async function loadConfig(root: string): Promise<Config> {
   const file = configFile(root);
@@ -19,6 +19,7 @@ export function initialConfig(base: string, agent: string): Record<string, unkno
     base,
     agent,
     max_attempts: 3,
+    approvals: [...DEFAULT_APPROVALS],
     timeouts: { phase_minutes: 30 },
   };
 }

@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { ARGV_PLACEHOLDERS, unknownPlaceholders } from '../agents/template.js';
 
+/** Planning phases that need a human's approval unless the config says otherwise: the task plan, before anyone executes it. */
+export const DEFAULT_APPROVALS = [4] as const;
+
 export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
 
 /** What the built-in scripted agent does for a phase; everything but `ok` misbehaves on purpose. */
@@ -67,6 +70,10 @@ export const ConfigSchema = z.strictObject({
   agents: z.record(z.string().regex(NAME_PATTERN), AgentConfig).default({}),
   intent: z.string().min(1).default('INTENT.md').describe('The file describing what the project is for.'),
   max_attempts: z.number().int().min(1).max(100).default(3).describe('Attempts per phase, retries included.'),
+  approvals: z
+    .array(z.number().int().min(1).max(99))
+    .default([...DEFAULT_APPROVALS])
+    .describe('Phases whose outputs a human must approve (`phaserunner approve N`) before they are merged. [] turns approvals off.'),
   timeouts: z
     .strictObject({
       phase_minutes: z.number().min(0.01).max(7 * 24 * 60).default(30).describe('Minutes an agent may run before it is killed (at least 0.01).'),

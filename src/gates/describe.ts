@@ -24,6 +24,8 @@ export function describeCheck(check: Check): string {
       return `${check.path} has unique task ids, every depends_on names an existing task, and no dependency cycle`;
     case 'command':
       return `the command \`${check.argv.join(' ')}\` exits 0 within ${check.timeout_seconds}s`;
+    case 'approval':
+      return 'a human reviews and approves these outputs (`phaserunner approve`) before they are merged';
   }
 }
 

@@ -7,13 +7,24 @@ import { runJsonCheck } from './json-check.js';
 import { runTasksCheck } from './tasks-check.js';
 import type { CheckResult, GateResult, GateTarget } from './types.js';
 
+type CheckoutCheck = Exclude<Check, { kind: 'approval' }>;
+
+/** Checks that look at files; an approval is a human's decision, handled between commit and merge. */
+export function checkoutChecks(checks: readonly Check[]): CheckoutCheck[] {
+  return checks.filter((c): c is CheckoutCheck => c.kind !== 'approval');
+}
+
+export function needsApproval(checks: readonly Check[]): boolean {
+  return checks.some((c) => c.kind === 'approval');
+}
+
 export async function evaluateGate(target: GateTarget, checks: readonly Check[], root: string): Promise<GateResult> {
   const results: CheckResult[] = [];
-  for (const check of checks) results.push(await runCheck(check, root));
+  for (const check of checkoutChecks(checks)) results.push(await runCheck(check, root));
   return { target, ok: results.every((r) => r.ok), checks: results };
 }
 
-function runCheck(check: Check, root: string): Promise<CheckResult> {
+function runCheck(check: CheckoutCheck, root: string): Promise<CheckResult> {
   switch (check.kind) {
     case 'file':
       return runFileCheck(check, root);

@@ -16,6 +16,30 @@ export const TRAILER_KEYS = [
 
 export type TrailerKey = (typeof TRAILER_KEYS)[number];
 
+/** Added, in this order, to the merge commit of an approved phase. */
+export const APPROVAL_KEYS = ['Approved-By', 'Approved-At', 'Approved-Digest'] as const;
+
+export interface ApprovalTrailers {
+  /** A person's name: one line, any script, no control characters. */
+  readonly by: string;
+  /** ISO 8601 UTC. */
+  readonly at: string;
+  /** The Artifacts-Digest the human approved. */
+  readonly digest: string;
+}
+
+const ASCII_VALUE = /^[\x21-\x7e][\x20-\x7e]*$/;
+/** A name may be in any script, but is one line without control characters or edge spaces. */
+const NAME_VALUE = /^[^\p{C}\p{Z}](?:[^\p{C}\p{Zl}\p{Zp}]*[^\p{C}\p{Z}])?$/u;
+
+/** Why a person's name cannot be a trailer value, or undefined when it can. */
+export function nameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'is empty';
+  if (name.length > 100) return 'is longer than 100 characters';
+  if (!NAME_VALUE.test(name)) return 'must be one line without control characters or leading/trailing spaces';
+  return undefined;
+}
+
 export interface PhaseTrailers {
   readonly workstream: string;
   readonly phase: number;
@@ -41,28 +65,31 @@ export function trailerLines(t: PhaseTrailers): string[] {
     'Exit-Code': String(t.exitCode),
     'Artifacts-Digest': t.artifactsDigest,
   };
-  return TRAILER_KEYS.map((key) => {
-    const value = values[key];
-    if (!/^[\x21-\x7e][\x20-\x7e]*$/.test(value)) {
-      throw new Error(`trailer ${key} has an unsafe value ${JSON.stringify(value)}`);
-    }
-    return `${key}: ${value}`;
-  });
+  return TRAILER_KEYS.map((key) => line(key, values[key], ASCII_VALUE));
+}
+
+export function approvalLines(a: ApprovalTrailers): string[] {
+  return [line('Approved-By', a.by, NAME_VALUE), line('Approved-At', a.at, ASCII_VALUE), line('Approved-Digest', a.digest, ASCII_VALUE)];
+}
+
+function line(key: string, value: string, allowed: RegExp): string {
+  if (!allowed.test(value)) throw new Error(`trailer ${key} has an unsafe value ${JSON.stringify(value)}`);
+  return `${key}: ${value}`;
 }
 
 /** Quotes agent-influenced text (a file name) so it is one printable line. */
 export function quoteForBody(text: string): string {
-  return /^[\x21-\x7e][\x20-\x7e]*$/.test(text) && !text.includes(':') ? text : JSON.stringify(text);
+  return ASCII_VALUE.test(text) && !text.includes(':') ? text : JSON.stringify(text);
 }
 
 /**
  * A full commit message: subject, body lines (indented, so no body line can start a trailer
  * paragraph), then the trailer paragraph.
  */
-export function buildMessage(subject: string, body: readonly string[], trailers: PhaseTrailers): string {
+export function buildMessage(subject: string, body: readonly string[], trailers: PhaseTrailers, approval?: ApprovalTrailers): string {
   const parts = [subject];
-  if (body.length > 0) parts.push(body.map((line) => (line === '' ? '' : `  ${line}`)).join('\n'));
-  parts.push(trailerLines(trailers).join('\n'));
+  if (body.length > 0) parts.push(body.map((text) => (text === '' ? '' : `  ${text}`)).join('\n'));
+  parts.push([...trailerLines(trailers), ...(approval === undefined ? [] : approvalLines(approval))].join('\n'));
   return parts.join('\n\n') + '\n';
 }
 

@@ -59,7 +59,16 @@ export const CommandCheck = z
   })
   .describe('A command exits 0 within its timeout; its output is kept.');
 
-export const Check = z.discriminatedUnion('kind', [FileCheck, JsonCheck, TasksCheck, CommandCheck]);
+export const ApprovalCheck = z
+  .strictObject({
+    kind: z.literal('approval'),
+    message: hint,
+  })
+  .describe(
+    'A human approves the outputs this gate checks (`phaserunner approve N`) before they are merged; the phase waits in awaiting_approval meanwhile.',
+  );
+
+export const Check = z.discriminatedUnion('kind', [FileCheck, JsonCheck, TasksCheck, CommandCheck, ApprovalCheck]);
 export type Check = z.output<typeof Check>;
 
 export const PhaseDefinitionSchema = z.strictObject({

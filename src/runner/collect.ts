@@ -17,7 +17,8 @@ export type CollectOutcome =
   | { readonly kind: 'done' }
   | { readonly kind: 'failed'; readonly reason: string; readonly badData: boolean }
   | { readonly kind: 'conflict' }
-  | { readonly kind: 'waiting'; readonly reason: string };
+  | { readonly kind: 'waiting'; readonly reason: string }
+  | { readonly kind: 'awaiting-approval'; readonly reason: string };
 
 export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome> {
   const step = r.workstream.stepForPhase(run.phase);

@@ -40,6 +40,9 @@ export async function openDefinitions(cwd: string): Promise<Definitions> {
   if (!(await hasCommits(repo.root))) fail({ reason: 'no-commits', dir: repo.root });
   const config = await loadConfig(repo.root);
   const phases = await loadPhaseSet(BUILTIN_PHASES_DIR, overridePhasesDir(repo.root));
+  const ids = phases.phases.map((p) => p.def.id);
+  const unknown = config.approvals.flatMap((phase, i) => (ids.includes(phase) ? [] : [{ path: `approvals[${i}]`, message: `there is no phase ${phase}; the phases are ${ids.join(', ')}` }]));
+  if (unknown.length > 0) fail({ reason: 'invalid-data', file: configFile(repo.root), kind: 'config', issues: unknown });
   return { repo, state: statePaths(repo.commonDir), config, phases };
 }
 
@@ -50,7 +53,7 @@ export async function validateForRun(cwd: string): Promise<Validated> {
   const agent = resolveAgent(defs.config, defs.config.agent, defs.repo.root, `"agent" in ${configFile(defs.repo.root)}`);
   agent.preflight();
   await branchTip(defs.repo.root, defs.config.base);
-  return { ...defs, workstream: planningWorkstream(defs.phases), agent };
+  return { ...defs, workstream: planningWorkstream(defs.phases, defs.config.approvals), agent };
 }
 
 /** Opens the store for a validated repository; call with the runner lock held. */

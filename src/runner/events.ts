@@ -72,6 +72,36 @@ export type RunnerEvent =
       readonly branch: string;
       readonly paths: readonly string[];
     }
+  | {
+      readonly type: 'awaiting-approval';
+      readonly phase: number;
+      readonly name: string;
+      readonly runId: string;
+      readonly commit: string;
+      readonly branch: string;
+      readonly reason: string;
+    }
+  | {
+      readonly type: 'approved';
+      readonly phase: number;
+      readonly name: string;
+      readonly runId: string;
+      readonly by: string;
+      readonly commit: string;
+      readonly digest: string;
+    }
+  | {
+      readonly type: 'rejected';
+      readonly phase: number;
+      readonly name: string;
+      readonly runId: string;
+      readonly by: string;
+      readonly reason: string;
+      /** The ref that keeps the rejected commit. */
+      readonly kept: string;
+      /** True when the phase has no attempts left and is now failed. */
+      readonly exhausted: boolean;
+    }
   | { readonly type: 'complete'; readonly workstream: string };
 
 export type Emit = (event: RunnerEvent) => void;

@@ -10,13 +10,16 @@ import type { RunRow } from '../store/store.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { commitPhase } from './commit-phase.js';
-import { mergePhase } from './merge-phase.js';
+import { checkApproval } from './approval.js';
+import { mergePhase, type ConflictReason } from './merge-phase.js';
+import type { ApprovalTrailers } from '../git/trailers.js';
 import { attemptSnapshotRef } from './naming.js';
 
 export type FinalizeOutcome =
   | { readonly kind: 'done' }
   | { readonly kind: 'conflict'; readonly paths: readonly string[] }
-  | { readonly kind: 'waiting'; readonly reason: string };
+  | { readonly kind: 'waiting'; readonly reason: string }
+  | { readonly kind: 'awaiting-approval'; readonly reason: string };
 
 export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, paths: readonly string[]): Promise<FinalizeOutcome> {
   const ws = r.workstream.name;
@@ -33,8 +36,14 @@ export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, 
       case 'mergeToBase': {
         if (merge !== null) break;
         if (commit === null) throw new Error(`phase ${step.phase}: mergeToBase before commit`);
-        const outcome = await mergePhase(r, run, step, commit);
-        if (outcome.kind === 'conflict') return conflict(r, run, step, commit, outcome.paths);
+        let approval: ApprovalTrailers | undefined;
+        if (step.approval) {
+          const check = await checkApproval(r, run, step, commit);
+          if (check.kind === 'waiting') return awaitApproval(r, run, step, commit, check.reason);
+          approval = check.approval;
+        }
+        const outcome = await mergePhase(r, run, step, commit, approval);
+        if (outcome.kind === 'conflict') return conflict(r, run, step, commit, outcome.reason);
         if (outcome.kind === 'waiting') {
           if (r.store.phase(ws, step.phase)?.state !== 'blocked') {
             r.store.transition(ws, step.phase, run.run_id, 'blocked', outcome.reason, { commit_sha: commit });
@@ -69,11 +78,30 @@ export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, 
   return { kind: 'done' };
 }
 
-async function conflict(r: Runner, run: RunRow, step: WorkstreamStep, commit: string, paths: readonly string[]): Promise<FinalizeOutcome> {
+function awaitApproval(r: Runner, run: RunRow, step: WorkstreamStep, commit: string, reason: string): FinalizeOutcome {
+  const ws = r.workstream.name;
+  const row = r.store.phase(ws, step.phase);
+  // Said once per change of reason: every later pass finds the same thing and stays quiet.
+  if (row?.state !== 'awaiting_approval' || row.reason !== reason) {
+    if (row?.state !== 'awaiting_approval') {
+      r.store.transition(ws, step.phase, run.run_id, 'awaiting_approval', reason, { commit_sha: commit });
+    } else {
+      r.store.noteReason(ws, step.phase, reason);
+    }
+  }
+  r.emit({ type: 'awaiting-approval', phase: step.phase, name: step.name, runId: run.run_id, commit, branch: run.branch, reason });
+  return { kind: 'awaiting-approval', reason };
+}
+
+async function conflict(r: Runner, run: RunRow, step: WorkstreamStep, commit: string, why: ConflictReason): Promise<FinalizeOutcome> {
   // A retry resets the phase branch: keep the conflicted commit on a ref of its own.
   const ref = attemptSnapshotRef(run.run_id);
   await updateRefCas(r.repo.root, ref, commit, undefined, `phaserunner: conflicted attempt ${run.attempt} of phase ${step.phase}`);
-  const reason = `merging ${run.branch} into ${r.config.base} conflicts on ${paths.join(', ')}; the commit is kept as ${ref}.`;
+  const paths = why.paths;
+  const reason =
+    why.kind === 'conflict'
+      ? `merging ${run.branch} into ${r.config.base} conflicts on ${paths.join(', ')}; the commit is kept as ${ref}.`
+      : `${r.config.base} changed this phase's outputs (${paths.join(', ')}) after they were approved, so what would be merged is not what was approved; the commit is kept as ${ref}.`;
   r.store.write(() => {
     r.store.updateRun(run.run_id, { step: 'conflict', failure: reason });
     r.store.transition(r.workstream.name, step.phase, run.run_id, 'conflict', reason, { commit_sha: commit });

@@ -25,6 +25,8 @@ export interface PassResult {
   /** Phases waiting for a human: a gate not met, a merge waiting for the user's checkout. */
   readonly blocked: readonly PhaseProblem[];
   readonly conflicts: readonly PhaseProblem[];
+  /** Phases committed and waiting for a human's `approve` or `reject`. */
+  readonly awaiting: readonly PhaseProblem[];
   /** An exit.json was malformed in this pass (exit code 65). */
   readonly badData: boolean;
   readonly complete: boolean;
@@ -71,6 +73,7 @@ export async function runPass(r: Runner, options: PassOptions = {}): Promise<Pas
     failed: problems('failed'),
     blocked: problems('blocked'),
     conflicts: problems('conflict'),
+    awaiting: problems('awaiting_approval'),
     badData,
     complete,
     untilReached: untilReached(view, options.until),

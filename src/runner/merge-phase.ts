@@ -5,25 +5,32 @@
 // - otherwise by moving the base ref with compare-and-swap.
 // If the base moved meanwhile, the merge is recomputed on the new tip; it is never overwritten.
 import { commitTree, updateRefCas } from '../git/commit.js';
-import { artifactsDigest } from '../git/digest.js';
+import { digestOf, outputFilesAt } from '../git/digest.js';
 import { existsSync } from 'node:fs';
 import { fastForwardCheckout, mergeThatBrought, mergeTree } from '../git/merge.js';
 import { branchTip, isAncestor } from '../git/repo.js';
-import { buildMessage } from '../git/trailers.js';
+import { buildMessage, quoteForBody, type ApprovalTrailers } from '../git/trailers.js';
 import { worktreeWithBranch } from '../git/worktree.js';
 import type { RunRow } from '../store/store.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { trailersFor } from './trailers-for.js';
 
+/** Why a merge cannot happen without redoing the phase. */
+export interface ConflictReason {
+  /** `approval-stale`: the merge would change the approved outputs (the base changed them). */
+  readonly kind: 'conflict' | 'approval-stale';
+  readonly paths: readonly string[];
+}
+
 export type MergeOutcome =
   | { readonly kind: 'merged'; readonly merge: string }
-  | { readonly kind: 'conflict'; readonly paths: readonly string[] }
+  | { readonly kind: 'conflict'; readonly reason: ConflictReason }
   | { readonly kind: 'waiting'; readonly reason: string };
 
 const MAX_TRIES = 5;
 
-export async function mergePhase(r: Runner, run: RunRow, step: WorkstreamStep, commit: string): Promise<MergeOutcome> {
+export async function mergePhase(r: Runner, run: RunRow, step: WorkstreamStep, commit: string, approval?: ApprovalTrailers): Promise<MergeOutcome> {
   const root = r.repo.root;
   const base = r.config.base;
   const ws = r.workstream.name;
@@ -33,13 +40,19 @@ export async function mergePhase(r: Runner, run: RunRow, step: WorkstreamStep, c
     // hand. Recognise it rather than merge twice.
     if (await isAncestor(root, commit, tip)) return { kind: 'merged', merge: (await mergeThatBrought(root, tip, commit)) ?? tip };
     const merged = await mergeTree(root, tip, commit);
-    if (!merged.clean) return { kind: 'conflict', paths: merged.conflicts };
-    const digest = await artifactsDigest(root, merged.tree, step.outputs);
-    const message = buildMessage(
-      `${ws}: merge phase ${step.phase} ${step.name} into ${base}`,
-      [`Merges ${run.branch} (attempt ${run.attempt}).`],
-      trailersFor(ws, step, run, digest),
-    );
+    if (!merged.clean) return { kind: 'conflict', reason: { kind: 'conflict', paths: merged.conflicts } };
+    const files = await outputFilesAt(root, merged.tree, step.outputs);
+    const digest = digestOf(files);
+    // The approval names what may be merged: when the base changed those outputs, the merge
+    // would publish something nobody approved.
+    if (approval !== undefined && approval.digest !== digest) {
+      const approved = new Map((await outputFilesAt(root, commit, step.outputs)).map((f) => [f.path, f.oid]));
+      const changed = files.filter((f) => approved.get(f.path) !== f.oid).map((f) => f.path);
+      return { kind: 'conflict', reason: { kind: 'approval-stale', paths: changed.length > 0 ? changed : [...approved.keys()] } };
+    }
+    const body = [`Merges ${run.branch} (attempt ${run.attempt}).`];
+    if (approval !== undefined) body.push(`Approved by ${quoteForBody(approval.by)}.`);
+    const message = buildMessage(`${ws}: merge phase ${step.phase} ${step.name} into ${base}`, body, trailersFor(ws, step, run, digest), approval);
     const merge = await commitTree(root, merged.tree, [tip, commit], message, r.config.identity);
     const found = await worktreeWithBranch(root, base);
     // A worktree whose directory was deleted still "has" the branch for git, but there is no

@@ -8,6 +8,6 @@ export function exitCodeOf(result: PassResult & { interrupted?: boolean }): Exit
   if (result.badData) return ExitCode.badData;
   if (result.complete || result.untilReached) return ExitCode.ok;
   if (result.failed.length > 0) return ExitCode.phaseFailed;
-  if (result.blocked.length > 0 || result.conflicts.length > 0) return ExitCode.humanNeeded;
+  if (result.blocked.length > 0 || result.conflicts.length > 0 || result.awaiting.length > 0) return ExitCode.humanNeeded;
   return ExitCode.ok;
 }

@@ -1,10 +1,9 @@
-// `retry N`: a failed (or conflicted) phase goes back to pending, as a recorded transition,
-// and the same pass dispatches it as a new, counted attempt.
+// `retry N`: a failed (or conflicted) phase goes back to pending, as a recorded transition;
+// the pass that follows dispatches it as a new, counted attempt.
 import { fail } from '../failures.js';
 import type { Runner } from './context.js';
-import { runPass, type PassResult } from './loop.js';
 
-export async function retryPhase(r: Runner, phase: number): Promise<PassResult> {
+export function requestRetry(r: Runner, phase: number): void {
   const ws = r.workstream.name;
   const step = r.workstream.stepForPhase(phase);
   const row = r.store.phase(ws, phase);
@@ -15,5 +14,4 @@ export async function retryPhase(r: Runner, phase: number): Promise<PassResult> 
   if (row.state !== 'failed' && row.state !== 'conflict') fail({ reason: 'retry-refused', ...base, cause: 'not-failed' });
   if (row.attempts >= r.config.max_attempts) fail({ reason: 'retry-refused', ...base, cause: 'attempts-used' });
   r.store.transition(ws, phase, null, 'pending', `retry requested (attempt ${row.attempts + 1} of ${r.config.max_attempts})`);
-  return runPass(r);
 }

@@ -33,6 +33,19 @@ export interface PhaseStatus {
   readonly reason: string | null;
   readonly run_dir: string | null;
   readonly last_gate: GateSummary | null;
+  /** A human must approve this phase's commit before it is merged. */
+  readonly needs_approval: boolean;
+  /** The latest approval or rejection of the phase's latest attempt. */
+  readonly approval: ApprovalSummary | null;
+}
+
+export interface ApprovalSummary {
+  readonly decision: 'approved' | 'rejected';
+  readonly by: string;
+  readonly at: string;
+  readonly note: string | null;
+  readonly commit: string;
+  readonly digest: string;
 }
 
 export interface StatusView {
@@ -58,13 +71,14 @@ export async function readStatus(cwd: string): Promise<StatusView> {
 /** Status from definitions already loaded and a store already open (a runner that just ran). */
 export function buildStatus(defs: Pick<Definitions, 'config' | 'phases'>, store: Store | undefined): StatusView {
   const { config, phases } = defs;
-  const workstream = planningWorkstream(phases);
+  const workstream = planningWorkstream(phases, config.approvals);
   const rows = new Map((store?.phases(workstream.name) ?? []).map((p) => [p.phase, p]));
   const runs = store?.runs(workstream.name) ?? [];
   const view: PhaseStatus[] = phases.phases.map(({ def }) => {
     const row: PhaseRow | undefined = rows.get(def.id);
     const lastRun: RunRow | undefined = runs.filter((r) => r.phase === def.id).at(-1);
     const gate = store?.lastGate(workstream.name, def.id);
+    const decision = lastRun === undefined ? undefined : store?.lastApproval(lastRun.run_id);
     return {
       phase: def.id,
       name: def.name,
@@ -80,6 +94,11 @@ export function buildStatus(defs: Pick<Definitions, 'config' | 'phases'>, store:
       reason: row?.reason ?? null,
       run_dir: lastRun?.run_dir ?? null,
       last_gate: gate === undefined ? null : summarize(gate),
+      needs_approval: workstream.stepForPhase(def.id)?.approval ?? false,
+      approval:
+        decision === undefined
+          ? null
+          : { decision: decision.decision, by: decision.by, at: decision.at, note: decision.note, commit: decision.commit_sha, digest: decision.digest },
     };
   });
   const controller = planningController(workstream);
@@ -87,7 +106,7 @@ export function buildStatus(defs: Pick<Definitions, 'config' | 'phases'>, store:
   const phaseViews = view.map((p) => ({ phase: p.phase, state: p.state, active: active.has(p.phase) }));
   const complete = controller.complete(phaseViews);
   const current = controller.current(phaseViews) ?? null;
-  return { workstream: workstream.name, base: config.base, current, complete, phases: view, next: nextStep(view, complete) };
+  return { workstream: workstream.name, base: config.base, current, complete, phases: view, next: nextStep(view, complete, config.base) };
 }
 
 function summarize(gate: GateRow): GateSummary {
@@ -102,8 +121,8 @@ function summarize(gate: GateRow): GateSummary {
 }
 
 /** The one thing a human should do next. */
-function nextStep(phases: readonly PhaseStatus[], complete: boolean): string {
-  if (complete) return 'Planning is complete: the plan is in planning/ on the base branch. Audit the history with `git log --first-parent`.';
+function nextStep(phases: readonly PhaseStatus[], complete: boolean, base: string): string {
+  if (complete) return 'Planning is complete: the plan is in planning/ on the base branch. Verify its history with `phaserunner audit`.';
   const p = phases.find((x) => x.state !== 'done');
   if (p === undefined) return 'Nothing to do.';
   switch (p.state) {
@@ -120,7 +139,13 @@ function nextStep(phases: readonly PhaseStatus[], complete: boolean): string {
     case 'conflict':
       return `Phase ${p.phase} (${p.name}) conflicts with the base branch. Run \`phaserunner retry ${p.phase}\` to redo it on the current base.`;
     case 'awaiting_approval':
-      return `Phase ${p.phase} (${p.name}) awaits approval.`;
+      // A voided approval says itself how to recover; otherwise: review, then decide.
+      return (
+        `Phase ${p.phase} (${p.name}) awaits approval. ` +
+        (p.approval?.decision === 'approved' ? `${p.reason ?? ''} ` : `Review it with \`git diff ${base}...${p.branch}\`, then `) +
+        `\`phaserunner approve ${p.phase} --by "Your Name"\` merges it; ` +
+        `\`phaserunner reject ${p.phase} --by "Your Name" --reason "what must change"\` sends it back.`
+      );
     case 'done':
       return 'Nothing to do.';
   }

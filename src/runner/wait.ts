@@ -29,7 +29,7 @@ export async function runUntilSettled(r: Runner, options: WaitOptions = {}): Pro
 /** True when another pass cannot make progress without a human (or there is nothing left). */
 export function settled(result: PassResult): boolean {
   if (result.complete || result.untilReached || result.badData) return true;
-  if (result.failed.length > 0 || result.conflicts.length > 0 || result.blocked.length > 0) return true;
+  if (result.failed.length > 0 || result.conflicts.length > 0 || result.blocked.length > 0 || result.awaiting.length > 0) return true;
   return result.running.length === 0 && result.dispatched.length === 0 && result.completed.length === 0;
 }
 

@@ -87,4 +87,25 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX transitions_phase ON transitions (workstream, phase, id);
   CREATE INDEX runs_phase ON runs (workstream, phase, attempt);
   `,
+  `
+  -- Every approval and rejection of a phase commit, bound to what was reviewed: the commit
+  -- and its Artifacts-Digest. Append-only, like transitions.
+  CREATE TABLE approvals (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    workstream  TEXT NOT NULL,
+    phase       INTEGER NOT NULL,
+    run_id      TEXT NOT NULL REFERENCES runs(run_id),
+    decision    TEXT NOT NULL CHECK (decision IN ('approved', 'rejected')),
+    by          TEXT NOT NULL,
+    note        TEXT,
+    commit_sha  TEXT NOT NULL,
+    digest      TEXT NOT NULL,
+    at          TEXT NOT NULL
+  );
+  CREATE INDEX approvals_run ON approvals (run_id, id);
+  CREATE TRIGGER approvals_no_update BEFORE UPDATE ON approvals
+    BEGIN SELECT RAISE(ABORT, 'approvals are append-only'); END;
+  CREATE TRIGGER approvals_no_delete BEFORE DELETE ON approvals
+    BEGIN SELECT RAISE(ABORT, 'approvals are append-only'); END;
+  `,
 ];

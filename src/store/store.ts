@@ -7,7 +7,7 @@ import { nowIso } from '../util/time.js';
 import type { Db } from './db.js';
 
 /** Where a run is between dispatch and merge. */
-export type RunStep = 'dispatched' | 'committed' | 'merged' | 'failed' | 'conflict';
+export type RunStep = 'dispatched' | 'committed' | 'merged' | 'failed' | 'conflict' | 'rejected';
 
 export interface WorkstreamRow {
   readonly name: string;
@@ -79,6 +79,21 @@ export interface GateRow {
   readonly evaluated_at: string;
 }
 
+export interface ApprovalRow {
+  readonly id: number;
+  readonly workstream: string;
+  readonly phase: number;
+  readonly run_id: string;
+  readonly decision: 'approved' | 'rejected';
+  readonly by: string;
+  readonly note: string | null;
+  readonly commit_sha: string;
+  readonly digest: string;
+  readonly at: string;
+}
+
+export type NewApproval = Omit<ApprovalRow, 'id' | 'at'>;
+
 export type NewRun = Pick<
   RunRow,
   'run_id' | 'workstream' | 'phase' | 'attempt' | 'agent' | 'branch' | 'worktree' | 'run_dir' | 'base_sha'
@@ -89,6 +104,11 @@ type PhasePatch = Partial<Pick<PhaseRow, 'branch' | 'commit_sha' | 'merge_sha' |
 
 export class Store {
   constructor(private readonly db: Db) {}
+
+  /** A store of an older schema opened read-only (status, audit) has no approvals table yet. */
+  private hasApprovals(): boolean {
+    return this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'approvals'`).get() !== undefined;
+  }
 
   close(): void {
     this.db.close();
@@ -172,6 +192,13 @@ export class Store {
     });
   }
 
+  /** Updates why a phase is in its state, without a transition (the same state, a new reason). */
+  noteReason(workstream: string, phase: number, reason: string): void {
+    this.write(() => {
+      this.db.prepare('UPDATE phases SET reason = ?, updated_at = ? WHERE workstream = ? AND phase = ?').run(reason, nowIso(), workstream, phase);
+    });
+  }
+
   transitions(workstream: string): TransitionRow[] {
     return this.db.prepare('SELECT * FROM transitions WHERE workstream = ? ORDER BY id').all(workstream) as TransitionRow[];
   }
@@ -216,6 +243,30 @@ export class Store {
     return this.db
       .prepare(`SELECT * FROM runs WHERE workstream = ? AND step IN ('dispatched', 'committed') ORDER BY phase`)
       .all(workstream) as RunRow[];
+  }
+
+  recordApproval(entry: NewApproval): ApprovalRow {
+    return this.write(() => {
+      const at = nowIso();
+      const info = this.db
+        .prepare(
+          `INSERT INTO approvals (workstream, phase, run_id, decision, by, note, commit_sha, digest, at)
+           VALUES (@workstream, @phase, @run_id, @decision, @by, @note, @commit_sha, @digest, @at)`,
+        )
+        .run({ ...entry, at });
+      return { ...entry, id: Number(info.lastInsertRowid), at };
+    });
+  }
+
+  /** The latest decision on a run, if any. */
+  lastApproval(runId: string): ApprovalRow | undefined {
+    if (!this.hasApprovals()) return undefined;
+    return this.db.prepare('SELECT * FROM approvals WHERE run_id = ? ORDER BY id DESC LIMIT 1').get(runId) as ApprovalRow | undefined;
+  }
+
+  approvals(workstream: string): ApprovalRow[] {
+    if (!this.hasApprovals()) return [];
+    return this.db.prepare('SELECT * FROM approvals WHERE workstream = ? ORDER BY id').all(workstream) as ApprovalRow[];
   }
 
   recordGate(entry: Omit<GateRow, 'id' | 'evaluated_at'>): number {

@@ -1,6 +1,7 @@
 // The planning workstream: phases run one after another. Before dispatching phase N its own
 // gate must pass (its inputs exist); before advancing, the next phase's gate must pass (this
 // phase's outputs are good); after the last phase, the planning-complete gate.
+import { needsApproval } from '../gates/evaluate.js';
 import type { GateTarget } from '../gates/types.js';
 import type { PhaseSet } from '../phases/load.js';
 import type { Check } from '../phases/schema.js';
@@ -9,7 +10,11 @@ import type { PhaseView, Workstream, WorkstreamController, WorkstreamStep } from
 export const PLANNING = 'planning';
 export const PLANNING_COMPLETE_GATE = 'planning-complete';
 
-export function planningWorkstream(set: PhaseSet): Workstream {
+/**
+ * `approvals`: phases the config says need a human's approval, on top of any gate with an
+ * `approval` check (which, like every check of a gate, concerns the phase before it).
+ */
+export function planningWorkstream(set: PhaseSet, approvals: readonly number[] = []): Workstream {
   const byId = new Map(set.phases.map((p) => [p.def.id, p.def]));
   const ids = set.phases.map((p) => p.def.id);
   return {
@@ -21,6 +26,7 @@ export function planningWorkstream(set: PhaseSet): Workstream {
       const next = ids[ids.indexOf(phase) + 1];
       const beforeAdvance: GateTarget =
         next === undefined ? { kind: 'named', name: PLANNING_COMPLETE_GATE } : { kind: 'phase', phase: next };
+      const advanceChecks = beforeAdvance.kind === 'phase' ? byId.get(beforeAdvance.phase)?.gate.checks : set.gates.get(beforeAdvance.name)?.def.checks;
       return {
         phase,
         name: def.name,
@@ -31,6 +37,7 @@ export function planningWorkstream(set: PhaseSet): Workstream {
         outputs: def.outputs,
         timeoutMinutes: def.timeout_minutes,
         successActions: ['commit', 'mergeToBase', 'advancePhase'],
+        approval: approvals.includes(phase) || needsApproval(advanceChecks ?? []),
         gates: { beforeDispatch: { kind: 'phase', phase }, beforeAdvance },
       };
     },

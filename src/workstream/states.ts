@@ -12,8 +12,9 @@
 //      ▼
 //     done
 //
-// awaiting_approval is part of the public contract; approval gates add it (between commit
-// and merge).
+// A phase that needs approval waits in awaiting_approval between its commit and its merge:
+//   running ──► awaiting_approval ──approve──► done (or blocked / conflict, as for a merge)
+//                      └──reject──► pending (failed when no attempts are left)
 
 export const PHASE_STATES = ['pending', 'running', 'awaiting_approval', 'done', 'failed', 'blocked', 'conflict'] as const;
 
@@ -21,9 +22,9 @@ export type PhaseState = (typeof PHASE_STATES)[number];
 
 const ALLOWED: Readonly<Record<PhaseState, readonly PhaseState[]>> = {
   pending: ['running', 'blocked'],
-  blocked: ['running', 'done', 'failed', 'conflict'],
+  blocked: ['running', 'done', 'failed', 'conflict', 'awaiting_approval'],
   running: ['done', 'failed', 'conflict', 'blocked', 'awaiting_approval'],
-  awaiting_approval: ['done', 'pending', 'blocked', 'conflict'],
+  awaiting_approval: ['done', 'pending', 'failed', 'blocked', 'conflict'],
   failed: ['pending'],
   conflict: ['pending'],
   done: [],

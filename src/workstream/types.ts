@@ -20,6 +20,8 @@ export interface WorkstreamStep {
   readonly outputs: readonly string[];
   readonly timeoutMinutes: number | undefined;
   readonly successActions: readonly SuccessAction[];
+  /** A human must approve the phase commit (bound to its Artifacts-Digest) before it is merged. */
+  readonly approval: boolean;
   readonly gates: { readonly beforeDispatch: GateTarget; readonly beforeAdvance: GateTarget };
 }
 

@@ -26,6 +26,7 @@ interface StatusJson {
 describe('a full planning run on the scripted agent', () => {
   let repo: string;
   let run: ReturnType<typeof cli>;
+  let approve: ReturnType<typeof cli>;
   let merges: string[];
 
   beforeAll(() => {
@@ -33,19 +34,38 @@ describe('a full planning run on the scripted agent', () => {
     expect(cli(repo, ['init', '--agent', 'scripted']).code).toBe(0);
     git(repo, 'add', '.phaserunner');
     git(repo, 'commit', '--quiet', '-m', 'Set up phaserunner');
+    // The config init writes has a human approve phase 4 before it is merged.
     run = cli(repo, ['run', '--wait']);
+    approve = cli(repo, ['approve', '4', '--by', 'Test Reviewer']);
     merges = git(repo, 'rev-list', '--first-parent', '--merges', 'main').split('\n').reverse();
   });
 
-  it('exits 0 and reports each phase as it goes', () => {
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+  it('reports each phase as it goes, stops for approval of phase 4 (exit 2), then merges it once approved', () => {
+    expect(run.code, run.stderr).toBe(2);
     for (const p of PHASES) {
       expect(run.stdout).toContain(`phase ${p.phase} ${p.name}: dispatched attempt 1 to scripted as ${p.role}`);
-      expect(run.stdout).toContain(`phase ${p.phase} ${p.name}: merged into main`);
-      expect(run.stdout).toContain(`phase ${p.phase} ${p.name}: done`);
+      if (p.phase < 4) expect(run.stdout).toContain(`phase ${p.phase} ${p.name}: merged into main`);
     }
-    expect(run.stdout).toContain('Planning complete: 4 phase(s) committed and merged into main.');
+    expect(run.stdout).toMatch(/phase 4 task-planning: awaiting approval: committed as [0-9a-f]{12} on phaserunner\/planning\/4-task-planning/);
+    expect(run.stdout).not.toContain('phase 4 task-planning: merged');
+    expect(run.stderr).toContain('Next: Phase 4 (task-planning) awaits approval. Review it with `git diff main...phaserunner/planning/4-task-planning`');
+    expect(approve.stderr).toBe('');
+    expect(approve.code).toBe(0);
+    expect(approve.stdout).toContain('phase 4 task-planning: approved by Test Reviewer');
+    expect(approve.stdout).toContain('phase 4 task-planning: merged into main');
+    expect(approve.stdout).toContain('Planning complete: 4 phase(s) committed and merged into main.');
+  });
+
+  it('binds the approval to the merged artifacts in the merge commit\'s trailers', () => {
+    const trailers = trailersOf(repo, merges[3] ?? '');
+    expect(trailers['Approved-By']).toBe('Test Reviewer');
+    expect(trailers['Approved-At']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(trailers['Approved-Digest']).toBe(trailers['Artifacts-Digest']);
+    for (const merge of merges.slice(0, 3)) expect(trailersOf(repo, merge)['Approved-By']).toBeUndefined();
+    const stored = readStore<{ phase: number; decision: string; by: string; commit_sha: string; digest: string }>(repo, 'SELECT * FROM approvals');
+    expect(stored).toEqual([
+      expect.objectContaining({ phase: 4, decision: 'approved', by: 'Test Reviewer', commit_sha: git(repo, 'rev-parse', `${merges[3] ?? ''}^2`), digest: trailers['Approved-Digest'] }),
+    ]);
   });
 
   it('leaves four merge commits on main, in phase order, each with a phase commit as second parent', () => {
@@ -58,7 +78,8 @@ describe('a full planning run on the scripted agent', () => {
       if (phase === undefined) throw new Error('phase');
       const mergeTrailers = trailersOf(repo, merge);
       const commitTrailers = trailersOf(repo, second);
-      expect(mergeTrailers).toEqual(commitTrailers);
+      // The merge adds only the approval trailers.
+      expect(Object.fromEntries(Object.entries(mergeTrailers).filter(([k]) => !k.startsWith('Approved-')))).toEqual(commitTrailers);
       expect(mergeTrailers).toMatchObject({
         Workstream: 'planning',
         Phase: String(phase.phase),
@@ -115,10 +136,18 @@ describe('a full planning run on the scripted agent', () => {
       'SELECT phase, run_id, from_state, to_state, reason FROM transitions ORDER BY id',
     );
     expect(transitions.map((t) => [t.phase, t.from_state, t.to_state])).toEqual(
-      PHASES.flatMap((p) => [
-        [p.phase, 'pending', 'running'],
-        [p.phase, 'running', 'done'],
-      ]),
+      PHASES.flatMap((p) =>
+        p.phase === 4
+          ? [
+              [p.phase, 'pending', 'running'],
+              [p.phase, 'running', 'awaiting_approval'],
+              [p.phase, 'awaiting_approval', 'done'],
+            ]
+          : [
+              [p.phase, 'pending', 'running'],
+              [p.phase, 'running', 'done'],
+            ],
+      ),
     );
     merges.forEach((merge, i) => {
       const runId = trailersOf(repo, merge)['Run-Id'];

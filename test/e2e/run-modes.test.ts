@@ -125,9 +125,9 @@ describe('status', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines[0]).toBe('planning on main: current phase 2');
-    expect(lines.find((l) => l.startsWith('#'))).toMatch(/^#\s+phase\s+role\s+state\s+attempts\s+commit\s+merge\s+last gate$/);
-    expect(lines.find((l) => l.startsWith('1 '))).toMatch(/^1\s+architecture-baseline\s+architect\s+done\s+1\/3\s+[0-9a-f]{12}\s+[0-9a-f]{12}\s+phase-2 ok$/);
-    expect(lines.find((l) => l.startsWith('2 '))).toMatch(/^2\s+gap-analysis\s+analyst\s+failed\s+1\/3\s+-\s+-\s+phase-2 ok$/);
+    expect(lines.find((l) => l.startsWith('#'))).toMatch(/^#\s+phase\s+role\s+state\s+attempts\s+commit\s+merge\s+approval\s+last gate$/);
+    expect(lines.find((l) => l.startsWith('1 '))).toMatch(/^1\s+architecture-baseline\s+architect\s+done\s+1\/3\s+[0-9a-f]{12}\s+[0-9a-f]{12}\s+-\s+phase-2 ok$/);
+    expect(lines.find((l) => l.startsWith('2 '))).toMatch(/^2\s+gap-analysis\s+analyst\s+failed\s+1\/3\s+-\s+-\s+-\s+phase-2 ok$/);
     expect(result.stdout).toContain('  attempt 1 failed: the agent exited with code 3.');
     expect(lines.at(-2)).toMatch(/^Next: Phase 2 \(gap-analysis\) failed\. See `.*`, fix the cause, then `phaserunner retry 2`\.$/);
   });

@@ -62,6 +62,8 @@ export function scriptedConfig(extra: Record<string, unknown> = {}, scripted: Re
     agent: 'scripted',
     agents: { scripted: { type: 'scripted', ...scripted } },
     max_attempts: 3,
+    // Approvals are tested on their own; elsewhere phases merge as soon as they pass.
+    approvals: [],
     ...extra,
   };
 }

@@ -5,6 +5,10 @@ import type { GlobalArgs } from '../globals.js';
 import { Output } from '../output.js';
 import { statusLines } from '../render/status.js';
 import { runCommand } from '../run-command.js';
+import type { Runner } from '../../runner/context.js';
+import type { PassResult } from '../../runner/loop.js';
+
+const DEMO_APPROVER = 'Demo Reviewer';
 
 interface DemoArgs extends GlobalArgs {
   dir?: string | undefined;
@@ -28,7 +32,20 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       out.line(`Created a demo repository at ${dir}`);
       out.line('It has an INTENT.md for "Shelf", a bookmark manager, and phaserunner set up on the scripted agent.');
       out.line('');
-      const { code, view } = await drive(out, { cwd: dir, wait: true, ndjson: false, extra: { dir } });
+      // The shipped config has a human approve the task plan. The demo plays that human,
+      // showing the command a user would type after reviewing the phase.
+      const { approvePhase } = await import('../../runner/approval.js');
+      const onSettled = async (r: Runner, result: PassResult): Promise<boolean> => {
+        const phase = result.awaiting[0]?.phase;
+        if (phase === undefined) return false;
+        out.line('');
+        out.line(`The demo approves phase ${phase} for you, as you would after reviewing it:`);
+        out.line(`  phaserunner approve ${phase} --by "${DEMO_APPROVER}"`);
+        out.line('');
+        await approvePhase(r, { phase, by: DEMO_APPROVER, text: 'approved by the demo' });
+        return true;
+      };
+      const { code, view } = await drive(out, { cwd: dir, wait: true, ndjson: false, extra: { dir }, onSettled });
       if (!out.json) {
         out.line('');
         for (const line of statusLines(view)) out.line(line);

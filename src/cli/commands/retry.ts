@@ -2,6 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { drive } from '../drive.js';
 import type { GlobalArgs } from '../globals.js';
+import type { Runner } from '../../runner/context.js';
 import { Output } from '../output.js';
 import { runCommand } from '../run-command.js';
 
@@ -23,6 +24,12 @@ export const retryCommand: CommandModule<GlobalArgs, RetryArgs> = {
       .example('$0 retry 2 --wait', 'Retry and follow it to the end'),
   handler: async (args) => {
     const out = new Output(args.json);
-    process.exitCode = await runCommand(out, async () => (await drive(out, { cwd: args.cwd, wait: args.wait, until: args.until, retry: args.phase })).code);
+    process.exitCode = await runCommand(out, async () => {
+      const { requestRetry } = await import('../../runner/retry.js');
+      const before = (r: Runner): void => {
+        requestRetry(r, args.phase);
+      };
+      return (await drive(out, { cwd: args.cwd, wait: args.wait, until: args.until, phases: [args.phase], before })).code;
+    });
   },
 };

@@ -106,6 +106,20 @@ function humanRenderer(out: Output): Renderer {
       case 'conflict':
         print(`${label(event.phase)}: CONFLICT merging ${event.branch}: ${event.paths.join(', ')}`);
         return;
+      case 'awaiting-approval':
+        names.set(event.phase, event.name);
+        print(`${label(event.phase)}: awaiting approval: ${event.reason}`);
+        return;
+      case 'approved':
+        names.set(event.phase, event.name);
+        print(`${label(event.phase)}: approved by ${event.by} (${event.digest.slice(0, 19)}…, commit ${event.commit.slice(0, 12)})`);
+        return;
+      case 'rejected':
+        names.set(event.phase, event.name);
+        print(`${label(event.phase)}: rejected by ${event.by}: ${event.reason}`);
+        print(`    the rejected commit is kept in ${event.kept}`);
+        if (event.exhausted) print('    no attempts are left: the phase is failed');
+        return;
       case 'complete':
         print(`${event.workstream}: all phases done ✓`);
         return;

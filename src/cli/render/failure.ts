@@ -100,6 +100,29 @@ export function renderFailure(f: Failure): RenderedFailure {
             message: `phase ${f.phase} has used all ${f.maxAttempts} of its attempts.`,
             next: `Raise "max_attempts" in .phaserunner/config.json above ${f.attempts}, then run \`phaserunner retry ${f.phase}\` again.`,
           };
+    case 'approval-refused':
+      switch (f.cause) {
+        case 'not-awaiting':
+          return {
+            code: ExitCode.usage,
+            message: `phase ${f.phase} is ${f.detail.replace('_', ' ')}, not awaiting approval; only a phase in awaiting_approval can be approved or rejected. Nothing was recorded.`,
+            next: 'See `phaserunner status`: it says which phase, if any, awaits approval.',
+          };
+        case 'branch-changed':
+          return {
+            code: ExitCode.humanNeeded,
+            message: `cannot ${f.verb} phase ${f.phase}: ${f.detail}`,
+            next: `Restore the branch as shown, then \`phaserunner ${f.verb} ${f.phase}\` again.`,
+          };
+        case 'bad-name':
+        case 'no-reason':
+          return {
+            code: ExitCode.usage,
+            message: `cannot ${f.verb} phase ${f.phase}: ${f.detail}. Nothing was recorded.`,
+            next: f.verb === 'approve' ? `Run \`phaserunner approve ${f.phase} --by "Your Name"\`.` : `Run \`phaserunner reject ${f.phase} --by "Your Name" --reason "what must change"\`.`,
+          };
+      }
+      break;
     case 'locked':
       return {
         code: ExitCode.locked,

@@ -29,7 +29,7 @@ export function outcomeText(result: PassResult & { interrupted?: boolean }, view
       ],
     };
   }
-  if (result.conflicts.length > 0 || result.blocked.length > 0) {
+  if (result.conflicts.length > 0 || result.blocked.length > 0 || result.awaiting.length > 0) {
     return { info: [], problems: [`Next: ${view.next}`] };
   }
   if (result.complete) {

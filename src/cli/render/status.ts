@@ -8,8 +8,13 @@ function gateCell(p: PhaseStatus): string {
   return `${p.last_gate.target} ${p.last_gate.ok ? 'ok' : 'NOT met'}`;
 }
 
+function approvalCell(p: PhaseStatus): string {
+  if (p.approval !== null) return `${p.approval.decision} by ${p.approval.by}`;
+  return p.needs_approval ? 'required' : '-';
+}
+
 export function statusLines(view: StatusView): string[] {
-  const header = ['#', 'phase', 'role', 'state', 'attempts', 'commit', 'merge', 'last gate'];
+  const header = ['#', 'phase', 'role', 'state', 'attempts', 'commit', 'merge', 'approval', 'last gate'];
   const rows = view.phases.map((p) => [
     String(p.phase),
     p.name,
@@ -18,6 +23,7 @@ export function statusLines(view: StatusView): string[] {
     `${p.attempts}/${p.max_attempts}`,
     short(p.commit),
     short(p.merge),
+    approvalCell(p),
     gateCell(p),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

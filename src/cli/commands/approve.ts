@@ -1,0 +1,58 @@
+// `phaserunner approve N --by NAME [--note TEXT]` and `phaserunner reject N --by NAME --reason TEXT`
+import type { CommandModule } from 'yargs';
+import type { Runner } from '../../runner/context.js';
+import { drive } from '../drive.js';
+import type { GlobalArgs } from '../globals.js';
+import { Output } from '../output.js';
+import { runCommand } from '../run-command.js';
+
+interface DecisionArgs extends GlobalArgs {
+  phase: number;
+  by: string;
+  wait: boolean;
+}
+
+export const approveCommand: CommandModule<GlobalArgs, DecisionArgs & { note?: string | undefined }> = {
+  command: 'approve <phase>',
+  describe: 'Approve the committed work of a phase awaiting approval; it is then merged with Approved-* trailers',
+  builder: (y) =>
+    y
+      .positional('phase', { type: 'number', demandOption: true, describe: 'The phase number' })
+      .option('by', { type: 'string', demandOption: true, describe: 'Who approves (recorded in the store and the merge commit)' })
+      .option('note', { type: 'string', describe: 'Why, or what was checked (recorded in the store)' })
+      .option('wait', { type: 'boolean', default: false, describe: 'Then keep going like `run --wait`' })
+      .example('$0 approve 4 --by "Ada Lovelace"', 'Approve phase 4 as committed; it is merged now')
+      .example('git diff main...phaserunner/planning/4-task-planning', 'Review what you approve first'),
+  handler: async (args) => {
+    const out = new Output(args.json);
+    process.exitCode = await runCommand(out, async () => {
+      const { approvePhase } = await import('../../runner/approval.js');
+      const before = async (r: Runner): Promise<void> => {
+        await approvePhase(r, { phase: args.phase, by: args.by, text: args.note });
+      };
+      return (await drive(out, { cwd: args.cwd, wait: args.wait, phases: [args.phase], before })).code;
+    });
+  },
+};
+
+export const rejectCommand: CommandModule<GlobalArgs, DecisionArgs & { reason: string }> = {
+  command: 'reject <phase>',
+  describe: 'Reject the committed work of a phase awaiting approval; the next attempt is told why',
+  builder: (y) =>
+    y
+      .positional('phase', { type: 'number', demandOption: true, describe: 'The phase number' })
+      .option('by', { type: 'string', demandOption: true, describe: 'Who rejects' })
+      .option('reason', { type: 'string', demandOption: true, describe: 'What must change; the next attempt\'s prompt includes it' })
+      .option('wait', { type: 'boolean', default: false, describe: 'Then keep going like `run --wait`' })
+      .example('$0 reject 4 --by Ada --reason "T3 is too big: split it"', 'Send phase 4 back; a new attempt starts'),
+  handler: async (args) => {
+    const out = new Output(args.json);
+    process.exitCode = await runCommand(out, async () => {
+      const { rejectPhase } = await import('../../runner/approval.js');
+      const before = async (r: Runner): Promise<void> => {
+        await rejectPhase(r, { phase: args.phase, by: args.by, text: args.reason });
+      };
+      return (await drive(out, { cwd: args.cwd, wait: args.wait, phases: [args.phase], before })).code;
+    });
+  },
+};

@@ -1,0 +1,103 @@
+// Human approval of a phase commit. An approval is bound to exactly what was reviewed: the
+// phase commit and its Artifacts-Digest. If the phase branch no longer points at that commit
+// when the runner merges, the approval does not count. `reject` sends the phase back with the
+// reason, which the next attempt's prompt shows.
+import { updateRefCas } from '../git/commit.js';
+import { artifactsDigest } from '../git/digest.js';
+import { resolveCommit } from '../git/repo.js';
+import { nameProblem, type ApprovalTrailers } from '../git/trailers.js';
+import { fail } from '../failures.js';
+import type { ApprovalRow, RunRow } from '../store/store.js';
+import type { WorkstreamStep } from '../workstream/types.js';
+import type { Runner } from './context.js';
+import { attemptSnapshotRef } from './naming.js';
+
+export type ApprovalCheck =
+  | { readonly kind: 'approved'; readonly approval: ApprovalTrailers }
+  | { readonly kind: 'waiting'; readonly reason: string };
+
+/** Is the run's phase commit approved, and does that approval still count? */
+export async function checkApproval(r: Runner, run: RunRow, step: WorkstreamStep, commit: string): Promise<ApprovalCheck> {
+  const last = r.store.lastApproval(run.run_id);
+  if (last?.decision !== 'approved') return { kind: 'waiting', reason: awaitingReason(r, run, step, commit) };
+  const tip = await resolveCommit(r.repo.root, `refs/heads/${run.branch}`);
+  const digest = await artifactsDigest(r.repo.root, commit, step.outputs);
+  if (last.commit_sha !== commit || tip !== commit || last.digest !== digest) {
+    return {
+      kind: 'waiting',
+      reason:
+        `${run.branch} changed after ${last.by} approved phase ${step.phase} (approved ${last.commit_sha.slice(0, 12)}, ` +
+        `the branch is now ${tip?.slice(0, 12) ?? 'deleted'}), so the approval no longer counts. Put the approved commit back with ` +
+        `\`git update-ref refs/heads/${run.branch} ${commit}\` (the approval then counts again), or \`phaserunner reject ${step.phase}\` to redo the phase.`,
+    };
+  }
+  return { kind: 'approved', approval: { by: last.by, at: last.at, digest: last.digest } };
+}
+
+function awaitingReason(r: Runner, run: RunRow, step: WorkstreamStep, commit: string): string {
+  return `committed as ${commit.slice(0, 12)} on ${run.branch}; a human must approve it before it is merged into ${r.config.base}.`;
+}
+
+export interface Decision {
+  readonly phase: number;
+  readonly by: string;
+  /** The note of an approval, the reason of a rejection. */
+  readonly text: string | undefined;
+}
+
+/** Records an approval of the phase's commit as it is now. The caller then runs a pass to merge it. */
+export async function approvePhase(r: Runner, d: Decision): Promise<ApprovalRow> {
+  const { run, step, commit, digest } = await pendingReview(r, d, 'approve');
+  const row = r.store.recordApproval({ workstream: r.workstream.name, phase: d.phase, run_id: run.run_id, decision: 'approved', by: d.by, note: d.text ?? null, commit_sha: commit, digest });
+  r.emit({ type: 'approved', phase: d.phase, name: step.name, runId: run.run_id, by: d.by, commit, digest });
+  return row;
+}
+
+/**
+ * Rejects the phase's commit: it is kept on the attempt's ref, and the phase goes back to
+ * pending (or to failed when it has no attempts left) with the reason for the next attempt.
+ */
+export async function rejectPhase(r: Runner, d: Decision & { readonly text: string }): Promise<void> {
+  if (d.text.trim() === '') fail({ reason: 'approval-refused', phase: d.phase, verb: 'reject', cause: 'no-reason', detail: '--reason is empty; the next attempt needs to know what to change' });
+  const { run, step, commit, digest } = await pendingReview(r, d, 'reject');
+  const ws = r.workstream.name;
+  const ref = attemptSnapshotRef(run.run_id);
+  await updateRefCas(r.repo.root, ref, commit, undefined, `phaserunner: rejected attempt ${run.attempt} of phase ${d.phase}`);
+  const failure = `${d.by} rejected it: ${d.text}`;
+  const exhausted = run.attempt >= r.config.max_attempts;
+  r.store.write(() => {
+    r.store.recordApproval({ workstream: ws, phase: d.phase, run_id: run.run_id, decision: 'rejected', by: d.by, note: d.text, commit_sha: commit, digest });
+    r.store.updateRun(run.run_id, { step: 'rejected', failure });
+    r.store.transition(ws, d.phase, run.run_id, exhausted ? 'failed' : 'pending', `attempt ${run.attempt} rejected by ${d.by}: ${d.text}`, { commit_sha: null });
+  });
+  r.emit({ type: 'rejected', phase: d.phase, name: step.name, runId: run.run_id, by: d.by, reason: d.text, kept: ref, exhausted });
+}
+
+async function pendingReview(
+  r: Runner,
+  d: Decision,
+  verb: 'approve' | 'reject',
+): Promise<{ run: RunRow; step: WorkstreamStep; commit: string; digest: string }> {
+  const problem = nameProblem(d.by);
+  if (problem !== undefined) fail({ reason: 'approval-refused', phase: d.phase, verb, cause: 'bad-name', detail: `--by ${problem}` });
+  const ws = r.workstream.name;
+  const step = r.workstream.stepForPhase(d.phase);
+  const row = r.store.phase(ws, d.phase);
+  if (step === undefined || row === undefined) fail({ reason: 'unknown-phase', phase: d.phase, known: [...r.workstream.phaseIds] });
+  const run = r.store.activeRuns(ws).find((x) => x.phase === d.phase && x.step === 'committed');
+  if (row.state !== 'awaiting_approval' || run?.commit_sha == null) {
+    fail({ reason: 'approval-refused', phase: d.phase, verb, cause: 'not-awaiting', detail: row.state });
+  }
+  const commit = run.commit_sha;
+  const tip = await resolveCommit(r.repo.root, `refs/heads/${run.branch}`);
+  if (tip !== commit) {
+    fail({
+      reason: 'approval-refused',
+      phase: d.phase,
+      verb,
+      cause: 'branch-changed',
+      detail: `${run.branch} is at ${tip ?? '(deleted)'}, but phaserunner committed ${commit}; only that commit can be reviewed. Put it back with \`git update-ref refs/heads/${run.branch} ${commit}\`.`,
+    });
+  }
+  return { run, step, commit, digest: await artifactsDigest(r.repo.root, commit, step.outputs) };
+}

@@ -1,0 +1,174 @@
+// Approval gates through the real CLI: a phase that needs a human waits in awaiting_approval
+// between its commit and its merge; approve merges it with Approved-* trailers bound to the
+// artifacts; reject sends it back with the reason; a branch changed after approval voids it.
+import { readFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, json } from '../helpers/cli.js';
+import { commitFile, git, trailersOf, userState, writeFile } from '../helpers/git.js';
+import { runsOf, scriptedRepo } from '../helpers/setup.js';
+import { readStore } from '../helpers/store.js';
+
+const BRANCH = 'phaserunner/planning/1-architecture-baseline';
+
+interface PhaseJson {
+  phase: number;
+  state: string;
+  attempts: number;
+  needs_approval: boolean;
+  approval: { decision: string; by: string; digest: string } | null;
+}
+
+const phase1 = (repo: string): PhaseJson => {
+  const p = json<{ phases: PhaseJson[] }>(cli(repo, ['status', '--json'])).phases[0];
+  if (p === undefined) throw new Error('no phase 1');
+  return p;
+};
+
+/** Phase 1 needs approval; one `run --wait` brings it to awaiting_approval. */
+function awaitingRepo(extra: Record<string, unknown> = {}): string {
+  const repo = scriptedRepo({}, { approvals: [1], ...extra });
+  const run = cli(repo, ['run', '--wait']);
+  expect(run.code, run.stderr).toBe(2);
+  return repo;
+}
+
+describe('approval gates', () => {
+  it('waits after the commit and before the merge, and says who must do what', () => {
+    const repo = awaitingRepo();
+    const p = phase1(repo);
+    expect(p).toMatchObject({ state: 'awaiting_approval', needs_approval: true, approval: null });
+    // Committed on the phase branch, not merged.
+    expect(git(repo, 'rev-list', '--count', 'main..' + BRANCH)).toBe('1');
+    expect(git(repo, 'rev-list', '--merges', '--count', 'main')).toBe('0');
+    const status = cli(repo, ['status']);
+    expect(status.stdout).toMatch(/1\s+architecture-baseline\s+architect\s+awaiting_approval\s+1\/3\s+[0-9a-f]{12}\s+-\s+required/);
+    expect(status.stdout).toContain(`Next: Phase 1 (architecture-baseline) awaits approval. Review it with \`git diff main...${BRANCH}\`, then \`phaserunner approve 1 --by "Your Name"\` merges it;`);
+    // Another pass changes nothing and still needs the human.
+    const before = userState(repo);
+    expect(cli(repo, ['run']).code).toBe(2);
+    expect(userState(repo)).toEqual(before);
+  });
+
+  it('merges on approve, with Approved-* trailers equal to the merged Artifacts-Digest, and records it in the store', () => {
+    const repo = awaitingRepo();
+    const approve = cli(repo, ['approve', '1', '--by', 'Zoë Ångström', '--note', 'read the ADRs', '--json']);
+    expect(approve.code, approve.stderr).toBe(0);
+    const merge = git(repo, 'rev-list', '--merges', '-n1', 'main');
+    const t = trailersOf(repo, merge);
+    expect(t['Approved-By']).toBe('Zoë Ångström');
+    expect(t['Approved-Digest']).toBe(t['Artifacts-Digest']);
+    expect(phase1(repo)).toMatchObject({ state: 'done', approval: { decision: 'approved', by: 'Zoë Ångström', digest: t['Approved-Digest'] } });
+    const rows = readStore<{ note: string; commit_sha: string }>(repo, 'SELECT note, commit_sha FROM approvals');
+    expect(rows).toEqual([{ note: 'read the ADRs', commit_sha: git(repo, 'rev-parse', `${merge}^2`) }]);
+    // The next phase is dispatched by the same pass, as after any merge.
+    expect(runsOf(repo).map((r) => r.phase)).toEqual([1, 2]);
+  });
+
+  it('refuses to approve a phase that is not awaiting approval, recording nothing (exit 64)', () => {
+    const repo = awaitingRepo();
+    const before = userState(repo);
+    const result = cli(repo, ['approve', '2', '--by', 'Ada']);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('phase 2 is pending, not awaiting approval');
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^Next: See `phaserunner status`/);
+    expect(readStore(repo, 'SELECT * FROM approvals')).toEqual([]);
+    expect(userState(repo)).toEqual(before);
+    expect(cli(repo, ['approve', '7', '--by', 'Ada']).code).toBe(64);
+  });
+
+  it('refuses a name that cannot be one trailer line', () => {
+    const repo = awaitingRepo();
+    const result = cli(repo, ['approve', '1', '--by', 'Ada\nApproved-By: Mallory']);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('--by must be one line');
+    expect(readStore(repo, 'SELECT * FROM approvals')).toEqual([]);
+    expect(phase1(repo).state).toBe('awaiting_approval');
+  });
+
+  it('rejects with the reason in the next attempt\'s prompt, keeping the rejected commit', () => {
+    const repo = awaitingRepo();
+    const rejected = git(repo, 'rev-parse', BRANCH);
+    const result = cli(repo, ['reject', '1', '--by', 'Ada', '--reason', 'Name the storage engine in an ADR.']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('rejected by Ada: Name the storage engine in an ADR.');
+    const [first, second] = runsOf(repo);
+    expect(first).toMatchObject({ step: 'rejected', failure: 'Ada rejected it: Name the storage engine in an ADR.' });
+    expect(second?.attempt).toBe(2);
+    expect(git(repo, 'rev-parse', `refs/phaserunner/attempts/${first?.run_id ?? ''}`)).toBe(rejected);
+    const prompt = readFileSync(join(second?.run_dir ?? '', 'prompt.md'), 'utf8');
+    expect(prompt).toContain('Attempt 1 failed: Ada rejected it: Name the storage engine in an ADR.');
+    expect(readStore(repo, 'SELECT decision, by, note FROM approvals')).toEqual([{ decision: 'rejected', by: 'Ada', note: 'Name the storage engine in an ADR.' }]);
+    // The new attempt needs approval again.
+    expect(cli(repo, ['run', '--wait']).code).toBe(2);
+    expect(phase1(repo)).toMatchObject({ state: 'awaiting_approval', attempts: 2, approval: null });
+  });
+
+  it('fails the phase when a rejection leaves no attempts', () => {
+    const repo = awaitingRepo({ max_attempts: 1 });
+    const result = cli(repo, ['reject', '1', '--by', 'Ada', '--reason', 'Wrong architecture.']);
+    expect(result.code).toBe(1);
+    expect(phase1(repo)).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(runsOf(repo)).toHaveLength(1);
+  });
+
+  it('refuses to reject without a reason', () => {
+    const repo = awaitingRepo();
+    const result = cli(repo, ['reject', '1', '--by', 'Ada', '--reason', '  ']);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('--reason is empty');
+    expect(phase1(repo).state).toBe('awaiting_approval');
+  });
+
+  it('refuses to approve when the phase branch is not the commit phaserunner made', () => {
+    const repo = awaitingRepo();
+    const committed = git(repo, 'rev-parse', BRANCH);
+    git(repo, 'update-ref', `refs/heads/${BRANCH}`, 'main');
+    const result = cli(repo, ['approve', '1', '--by', 'Ada']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`only that commit can be reviewed. Put it back with \`git update-ref refs/heads/${BRANCH} ${committed}\``);
+    expect(readStore(repo, 'SELECT * FROM approvals')).toEqual([]);
+  });
+
+  it('voids an approval when the phase branch changes after it', () => {
+    const repo = awaitingRepo();
+    const committed = git(repo, 'rev-parse', BRANCH);
+    // A file of the user's would be overwritten by the merge: approve records, the merge waits.
+    writeFile(repo, 'planning/architecture.md', 'my own notes\n');
+    const approve = cli(repo, ['approve', '1', '--by', 'Ada']);
+    expect(approve.code).toBe(2);
+    expect(json<{ phases: PhaseJson[] }>(cli(repo, ['status', '--json'])).phases[0]?.state).toBe('blocked');
+    unlinkSync(join(repo, 'planning', 'architecture.md'));
+    // Someone amends the approved artifacts on the phase branch, in the phase's checkout.
+    commitFile(runsOf(repo)[0]?.worktree ?? '', 'planning/architecture.md', '# Architecture\n\nSomething nobody approved.\n', 'amend');
+    const run = cli(repo, ['run']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('changed after Ada approved phase 1');
+    expect(run.stdout).toContain('the approval no longer counts');
+    expect(git(repo, 'rev-list', '--merges', '--count', 'main')).toBe('0');
+    expect(phase1(repo).state).toBe('awaiting_approval');
+    // Putting the approved commit back makes the approval count again: it names that commit.
+    git(repo, 'update-ref', `refs/heads/${BRANCH}`, committed);
+    expect(cli(repo, ['run', '--until', '1']).code).toBe(0);
+    expect(trailersOf(repo, 'main')['Approved-By']).toBe('Ada');
+  });
+
+  it('reads an `approval` check in a gate as approval of the phase before it', () => {
+    const repo = scriptedRepo();
+    commitFile(
+      repo,
+      '.phaserunner/phases/2-gap-analysis.json',
+      readFileSync(join(import.meta.dirname, '..', '..', 'phases', '2-gap-analysis.json'), 'utf8').replace('"checks": [', '"checks": [{ "kind": "approval" },'),
+    );
+    const run = cli(repo, ['run', '--wait']);
+    expect(run.code).toBe(2);
+    expect(phase1(repo)).toMatchObject({ state: 'awaiting_approval', needs_approval: true });
+  });
+
+  it('names an approvals entry for a phase that does not exist (exit 65)', () => {
+    const repo = scriptedRepo({}, { approvals: [9] });
+    const result = cli(repo, ['run']);
+    expect(result.code).toBe(65);
+    expect(result.stderr).toContain('approvals[0]: there is no phase 9');
+  });
+});
