@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode } from '../exit-codes.js';
 import { approveCommand, rejectCommand } from './commands/approve.js';
+import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
 import { retryCommand } from './commands/retry.js';
@@ -28,13 +29,14 @@ export async function main(argv: string[]): Promise<void> {
     .command(retryCommand)
     .command(approveCommand)
     .command(rejectCommand)
+    .command(auditCommand)
     .command(demoCommand)
     .demandCommand(1, 'Give a command; `phaserunner --help` lists them.')
     .strict()
     .recommendCommands()
     .example('$0 demo', 'See it work on a throwaway repository')
     .example('$0 init && $0 run --wait', 'Plan your own repository')
-    .epilogue('Exit codes: 0 ok, 1 a phase failed, 2 a human is needed, 64 usage, 65 bad data, 69 unavailable, 70 internal, 75 locked, 78 configuration, 130 interrupted.')
+    .epilogue('Exit codes: 0 ok, 1 a phase failed, 2 a human is needed, 3 audit findings, 64 usage, 65 bad data, 69 unavailable, 70 internal, 75 locked, 78 configuration, 130 interrupted.')
     .fail((message, error, y) => {
       // yargs passes an Error for exceptions thrown by handlers, and only a message for usage errors.
       if (error instanceof Error) throw error;

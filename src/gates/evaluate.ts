@@ -3,6 +3,7 @@ import type { Check } from '../phases/schema.js';
 import { unreachable } from '../failures.js';
 import { runCommandCheck } from './command-check.js';
 import { runFileCheck } from './file-check.js';
+import { checkoutSource } from './files.js';
 import { runJsonCheck } from './json-check.js';
 import { runTasksCheck } from './tasks-check.js';
 import type { CheckResult, GateResult, GateTarget } from './types.js';
@@ -27,7 +28,7 @@ export async function evaluateGate(target: GateTarget, checks: readonly Check[],
 function runCheck(check: CheckoutCheck, root: string): Promise<CheckResult> {
   switch (check.kind) {
     case 'file':
-      return runFileCheck(check, root);
+      return runFileCheck(check, checkoutSource(root));
     case 'json':
       return runJsonCheck(check, root);
     case 'tasks':

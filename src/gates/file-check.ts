@@ -2,15 +2,15 @@
 import type { FileCheck } from '../phases/schema.js';
 import type { z } from 'zod';
 import { isGlob } from '../util/glob.js';
-import { listMatches, readInside } from './files.js';
+import type { FileSource } from './files.js';
 import { resultBase, type CheckResult } from './types.js';
 
-type FileCheckDef = z.output<typeof FileCheck>;
+export type FileCheckDef = z.output<typeof FileCheck>;
 
 const MAX_PROBLEMS = 5;
 
-export async function runFileCheck(check: FileCheckDef, root: string): Promise<CheckResult> {
-  const matches = await listMatches(root, check.path);
+export async function runFileCheck(check: FileCheckDef, files: FileSource): Promise<CheckResult> {
+  const matches = await files.list(check.path);
   const min = check.min_count ?? 1;
   const base = resultBase('file', check.path, check.message);
   if (matches.length < min) {
@@ -23,9 +23,9 @@ export async function runFileCheck(check: FileCheckDef, root: string): Promise<C
   const mustMatch = check.must_match === undefined ? undefined : new RegExp(check.must_match, 'm');
   const mustNotMatch = check.must_not_match === undefined ? undefined : new RegExp(check.must_not_match, 'm');
   for (const path of matches) {
-    const text = await readInside(root, path);
+    const text = await files.read(path);
     if (text === undefined) {
-      problems.push(`${path} points outside the checkout.`);
+      problems.push(`${path} cannot be read (it points outside the checkout).`);
       continue;
     }
     if ((check.non_empty ?? true) && text.trim() === '') problems.push(`${path} is empty.`);

@@ -4,6 +4,21 @@ import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { globToRegExp, isGlob, staticPrefix } from '../util/glob.js';
 
+/**
+ * Where a check reads files: a checkout on disk, or a commit's tree (audit re-runs the
+ * file checks against history).
+ */
+export interface FileSource {
+  /** Repository-relative paths of regular files matching a path or glob, sorted. */
+  list(pattern: string): Promise<string[]>;
+  /** A file's text, or undefined when it is missing or not a regular file inside the source. */
+  read(path: string): Promise<string | undefined>;
+}
+
+export function checkoutSource(root: string): FileSource {
+  return { list: (pattern) => listMatches(root, pattern), read: (path) => readInside(root, path) };
+}
+
 /** Repository-relative paths of regular files matching a path or glob, sorted. */
 export async function listMatches(root: string, pattern: string): Promise<string[]> {
   if (!isGlob(pattern)) return (await isRegularFile(root, pattern)) ? [pattern] : [];

@@ -24,6 +24,11 @@ export async function outputFilesAt(dir: string, commit: string, outputs: readon
     const path = record.slice(tab + 1);
     if (type === 'blob' && oid !== undefined && matches(path)) files.push({ path, oid });
   }
+  return sortByPath(files);
+}
+
+/** Sorts files by path bytes (not UTF-16 code units), as the digest's definition says. */
+export function sortByPath<T extends TreeFile>(files: T[]): T[] {
   return files.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
 }
 

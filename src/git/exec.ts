@@ -112,3 +112,43 @@ export function splitNul(text: string): string[] {
 
 /** Hooks off: the runner's own git calls must not run the user's hooks (see docs/git-contract.md). */
 export const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null'] as const;
+
+export interface GitProcess {
+  readonly stdin: NodeJS.WritableStream;
+  readonly stdout: NodeJS.ReadableStream;
+  /** Resolves when git exits; rejects with `git-failed` on a failure exit code. */
+  readonly done: Promise<void>;
+  kill(): void;
+}
+
+/**
+ * Starts a long-running git whose output is consumed as it comes (a `git log` over a long
+ * history, a `cat-file --batch` answering many questions): memory stays flat however much
+ * git prints.
+ */
+export function gitProcess(args: readonly string[], options: Pick<GitOptions, 'cwd' | 'env'>): GitProcess {
+  const child = spawn('git', args, { cwd: options.cwd, env: gitEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const err: Buffer[] = [];
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (err.length < 64) err.push(chunk);
+  });
+  child.stdin.on('error', () => undefined);
+  const done = new Promise<void>((resolve, reject) => {
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'ENOENT' ? new PhaserunnerError({ reason: 'git-missing' }, { cause: error }) : error);
+    });
+    child.on('close', (code, signal) => {
+      if (code === 0 || signal === 'SIGTERM') {
+        resolve();
+        return;
+      }
+      reject(new PhaserunnerError({ reason: 'git-failed', command: `git ${args.join(' ')}`, exitCode: code, stderr: Buffer.concat(err).toString('utf8').trim() }));
+    });
+  });
+  return {
+    stdin: child.stdin,
+    stdout: child.stdout,
+    done,
+    kill: () => child.kill('SIGTERM'),
+  };
+}

@@ -98,14 +98,20 @@ export function buildMessage(subject: string, body: readonly string[], trailers:
  * Returns undefined when the message has no trailer paragraph.
  */
 export function parseTrailers(message: string): Map<string, string> | undefined {
-  const paragraphs = message.trimEnd().split(/\n\s*\n/);
+  const lines = parseTrailerLines(message);
+  return lines === undefined ? undefined : new Map(lines);
+}
+
+/** The trailer paragraph as key/value pairs in order, duplicates kept (the audit checks them). */
+export function parseTrailerLines(message: string): [string, string][] | undefined {
+  const paragraphs = message.trimEnd().split(/\n[ \t]*\n/);
   const last = paragraphs.at(-1);
   if (last === undefined || paragraphs.length < 2) return undefined;
-  const map = new Map<string, string>();
+  const pairs: [string, string][] = [];
   for (const line of last.split('\n')) {
     const match = /^([A-Za-z0-9-]+): (.*)$/.exec(line);
     if (match?.[1] === undefined || match[2] === undefined) return undefined;
-    map.set(match[1], match[2]);
+    pairs.push([match[1], match[2]]);
   }
-  return map;
+  return pairs;
 }

@@ -1,0 +1,58 @@
+// Drift: after a phase merged, did anything but a phase run change its outputs? A cheap test
+// first (the outputs' digest at the tip against the merge's); only when they differ, one
+// `git log` over that stretch names the commits that did it.
+import { git, splitNul } from '../git/exec.js';
+import { matcherFor, outputPathspecs } from '../util/glob.js';
+import type { AuditContext, MergeRecord } from './audit.js';
+import { quoteList, short } from './audit.js';
+
+const SHOWN = 5;
+
+export async function findDrift(ctx: AuditContext, records: readonly MergeRecord[]): Promise<void> {
+  const merges = new Set(records.map((r) => r.merge.sha));
+  const tipTree = await treeOfTip(ctx);
+  if (tipTree === undefined) return;
+  const last = new Map<number, MergeRecord>();
+  for (const r of records) if (r.step !== undefined && r.digest !== undefined) last.set(r.step.phase, r);
+  for (const [phase, r] of last) {
+    const step = r.step;
+    if (step === undefined || (await ctx.files.digest(tipTree, step.outputs)) === r.digest) continue;
+    const offenders = await changesSince(ctx, r.merge.sha, step.outputs, merges);
+    const first = offenders[0];
+    if (first === undefined) continue;
+    const listed = offenders.slice(0, SHOWN).map((o) => `${short(o.sha)} "${o.subject.slice(0, 60)}" (${quoteList(o.paths, 3)})`);
+    const more = offenders.length > SHOWN ? ` and ${offenders.length - SHOWN} more` : '';
+    ctx.add('drift', phase, first.sha, `after phase ${phase} merged in ${short(r.merge.sha)}, its outputs were changed outside any phase run by ${listed.join('; ')}${more}.`);
+  }
+}
+
+interface Change {
+  readonly sha: string;
+  readonly subject: string;
+  readonly paths: string[];
+}
+
+/** First-parent commits after `merge` (oldest first), other than phase merges, that touch the outputs. */
+async function changesSince(ctx: AuditContext, merge: string, outputs: readonly string[], merges: ReadonlySet<string>): Promise<Change[]> {
+  const { stdout } = await git(['log', '--first-parent', '--reverse', '-z', '--name-only', '--format=%x02%H%x01%s', `${merge}..${ctx.tip}`, '--', ...outputPathspecs(outputs)], {
+    cwd: ctx.root,
+    env: { GIT_LITERAL_PATHSPECS: '1' },
+  });
+  const inOutputs = matcherFor(outputs);
+  const changes: Change[] = [];
+  for (const block of stdout.split('\x02').slice(1)) {
+    const [head = '', ...rest] = splitNul(block);
+    const [sha = '', subject = ''] = head.split('\x01');
+    // With -z the first path follows the header after a newline.
+    const paths = [head.includes('\n') ? head.slice(head.indexOf('\n') + 1) : '', ...rest].map((p) => p.replace(/^\n/, '')).filter((p) => p !== '');
+    const hit = paths.filter(inOutputs);
+    if (hit.length > 0 && !merges.has(sha.trim())) changes.push({ sha: sha.trim(), subject: subject.split('\n')[0] ?? '', paths: hit });
+  }
+  return changes;
+}
+
+async function treeOfTip(ctx: AuditContext): Promise<string | undefined> {
+  const object = await ctx.reader.read(ctx.tip);
+  if (object?.type !== 'commit') return undefined;
+  return /^tree ([0-9a-f]+)$/m.exec(object.content.toString('utf8'))?.[1];
+}
