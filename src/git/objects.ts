@@ -46,7 +46,7 @@ export class ObjectReader {
 
   /** An object by id or `<tree-ish>:<path>`; undefined when it does not exist. */
   read(spec: string): Promise<GitObject | undefined> {
-    if (this.failed !== undefined) return Promise.reject(this.failed);
+    if (this.failed !== undefined) return Promise.reject(this.failed instanceof Error ? this.failed : new Error(String(this.failed)));
     if (/[\n\r]/.test(spec)) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject });
