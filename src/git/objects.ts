@@ -25,7 +25,7 @@ export class ObjectReader {
   private readonly pending: Pending[] = [];
   private chunks: Buffer[] = [];
   private buffered = 0;
-  private failed: unknown;
+  private failed: Error | undefined;
 
   constructor(cwd: string) {
     this.proc = gitProcess(['cat-file', '--batch'], { cwd });
@@ -46,7 +46,7 @@ export class ObjectReader {
 
   /** An object by id or `<tree-ish>:<path>`; undefined when it does not exist. */
   read(spec: string): Promise<GitObject | undefined> {
-    if (this.failed !== undefined) return Promise.reject(this.failed instanceof Error ? this.failed : new Error(String(this.failed)));
+    if (this.failed !== undefined) return Promise.reject(this.failed);
     if (/[\n\r]/.test(spec)) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject });
@@ -108,7 +108,7 @@ export class ObjectReader {
   }
 
   private failAll(error: unknown): void {
-    this.failed ??= error;
+    this.failed ??= error instanceof Error ? error : new Error('git cat-file failed');
     for (const p of this.pending.splice(0)) p.reject(error);
   }
 }
