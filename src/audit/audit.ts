@@ -7,6 +7,7 @@ import { ConfigSchema } from '../config/schema.js';
 import { fail } from '../failures.js';
 import { runFileCheck } from '../gates/file-check.js';
 import { resolveCommit } from '../git/repo.js';
+import { TRAILER_KEYS } from '../git/trailers.js';
 import { ObjectReader } from '../git/objects.js';
 import type { Definitions } from '../runner/context.js';
 import { openDbReadOnly } from '../store/db.js';
@@ -120,7 +121,9 @@ async function checkMerge(ctx: AuditContext, merge: HistoryCommit, side: Readonl
   if (phaseCommit === undefined || theirs === undefined) {
     ctx.add('merge-parent-untrailed', phase ?? null, merge.sha, `merge ${short(merge.sha)} says it merges phase ${phase ?? '?'}, but its second parent ${short(p2)} carries no phase trailers: the phase commit was replaced.`);
   } else {
-    for (const key of ['Workstream', 'Phase', 'Run-Id'] as const) {
+    // The runner writes the same values on both; only the digest may differ (when the base
+    // changed the outputs meanwhile) and only the merge carries an approval.
+    for (const key of TRAILER_KEYS.filter((k) => k !== 'Artifacts-Digest')) {
       const a = claims.values.get(key);
       const b = theirs.values.get(key);
       if (a !== undefined && b !== undefined && a !== b) {

@@ -60,7 +60,7 @@ export function readClaims(ctx: AuditContext, commit: HistoryCommit, what: strin
   let phase: number | undefined;
   const workstream = values.get('Workstream');
   const phaseText = values.get('Phase');
-  const known = workstream === ctx.workstream.name && wellFormed.has('Phase') && ctx.workstream.phaseIds.includes(Number(phaseText));
+  const known = (workstream === undefined || workstream === ctx.workstream.name) && wellFormed.has('Phase') && ctx.workstream.phaseIds.includes(Number(phaseText));
   if (known) phase = Number(phaseText);
   const step = phase === undefined ? undefined : ctx.workstream.stepForPhase(phase);
   const label = `${what} ${commit.sha.slice(0, 12)}`;

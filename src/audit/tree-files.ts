@@ -42,8 +42,12 @@ export class TreeFiles {
         const re = globToRegExp(pattern);
         return (await this.under(tree, staticPrefix(pattern))).filter((b) => b.mode !== SYMLINK && re.test(b.path)).map((b) => b.path).sort();
       },
+      // By the blob's id from the listing: a `<tree>:<path>` request cannot carry every name
+      // (cat-file's batch protocol is line-based, and agents write names with newlines).
       read: async (path) => {
-        const object = await this.reader.read(`${tree}:${path}`);
+        const slash = path.lastIndexOf('/');
+        const blob = (await this.under(tree, slash < 0 ? '' : path.slice(0, slash))).find((b) => b.path === path && b.mode !== SYMLINK);
+        const object = blob === undefined ? undefined : await this.reader.read(blob.oid);
         return object?.type === 'blob' ? object.content.toString('utf8') : undefined;
       },
     };

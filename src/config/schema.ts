@@ -22,6 +22,7 @@ export const SCRIPTED_BEHAVIORS = [
   'bad-json',
   'commit',
   'crash',
+  'forge',
 ] as const;
 
 export const ScriptedBehavior = z.enum(SCRIPTED_BEHAVIORS);

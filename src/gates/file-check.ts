@@ -22,8 +22,10 @@ export async function runFileCheck(check: FileCheckDef, files: FileSource): Prom
   const problems: string[] = [];
   const mustMatch = check.must_match === undefined ? undefined : new RegExp(check.must_match, 'm');
   const mustNotMatch = check.must_not_match === undefined ? undefined : new RegExp(check.must_not_match, 'm');
-  for (const path of matches) {
-    const text = await files.read(path);
+  for (const match of matches) {
+    const text = await files.read(match);
+    // Names come from the agent: quoted when not plain, so a message stays one line.
+    const path = /^[\x20-\x7e]+$/.test(match) ? match : JSON.stringify(match);
     if (text === undefined) {
       problems.push(`${path} cannot be read (it points outside the checkout).`);
       continue;

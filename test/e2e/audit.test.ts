@@ -1,0 +1,315 @@
+// `phaserunner audit` against a real planning history: clean when untouched (with the store
+// and on a fresh clone without it), and a corpus of single-point tampers, each caught with
+// the finding code that names it.
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, json } from '../helpers/cli.js';
+import { testEnv } from '../helpers/env.js';
+import { git, tempDir, trailersOf } from '../helpers/git.js';
+import { runsOf, scriptedRepo } from '../helpers/setup.js';
+import { append, commitTree, phaseMerges, readCommit, rewrite, setTrailer, treeWith, type RawCommit } from '../helpers/tamper.js';
+
+interface Finding {
+  code: string;
+  phase: number | null;
+  commit: string | null;
+  message: string;
+}
+
+interface Report {
+  ok: boolean;
+  store: string;
+  commits: number;
+  phases: { phase: number; merged: boolean; merge: string | null; commit: string | null; approved_by: string | null; findings: number }[];
+  findings: Finding[];
+}
+
+function audit(repo: string): { code: number | null; report: Report } {
+  const result = cli(repo, ['audit', '--json']);
+  return { code: result.code, report: json<Report>(result) };
+}
+
+const ZERO = `sha256:${'0'.repeat(64)}`;
+
+/** History: phases 1-4 merged, phase 4 rejected once and then approved (the rejected commit is kept). */
+let pristine: string;
+let m: string[]; // the four phase merges, oldest first
+let p: string[]; // their phase commits
+let rejected: string; // the rejected attempt of phase 4
+
+beforeAll(() => {
+  pristine = scriptedRepo({}, { approvals: [4] });
+  expect(cli(pristine, ['run', '--wait']).code).toBe(2);
+  expect(cli(pristine, ['reject', '4', '--by', 'Ada', '--reason', 'Split T-001.']).code).toBe(0);
+  expect(cli(pristine, ['run', '--wait']).code).toBe(2);
+  expect(cli(pristine, ['approve', '4', '--by', 'Ada']).code).toBe(0);
+  m = phaseMerges(pristine);
+  p = m.map((sha) => git(pristine, 'rev-parse', `${sha}^2`));
+  const first = runsOf(pristine).find((r) => r.phase === 4 && r.attempt === 1);
+  rejected = git(pristine, 'rev-parse', `refs/phaserunner/attempts/${first?.run_id ?? ''}`);
+}, 120_000);
+
+/** A fresh clone: no store, as a teammate would have it. */
+function cloneOf(): string {
+  const dir = join(tempDir(), 'clone');
+  git(pristine, 'clone', '--quiet', pristine, dir);
+  return dir;
+}
+
+/** A full copy, store included, for store cross-checks. */
+function copyOf(): string {
+  const dir = join(tempDir(), 'copy');
+  cpSync(pristine, dir, { recursive: true });
+  return dir;
+}
+
+/** Runs a statement on the store; returns how many rows it changed. */
+function store(repo: string, sql: string, ...params: unknown[]): number {
+  const db = new Database(join(repo, '.git', 'phaserunner', 'state.db'));
+  try {
+    return db.prepare(sql).run(...params).changes;
+  } finally {
+    db.close();
+  }
+}
+
+const at = (i: number): string => m[i] ?? '';
+const pc = (i: number): string => p[i] ?? '';
+
+/** Rewrites merge i's message with `edit`. */
+const editMerge = (repo: string, i: number, edit: (msg: string) => string): string => rewrite(repo, at(i), (c) => ({ ...c, message: edit(c.message) }));
+
+/** Replaces merge i's phase commit by `make(original phase commit)`. */
+const replacePhaseCommit = (repo: string, i: number, make: (c: RawCommit) => Omit<RawCommit, 'sha'>): string => {
+  const replaced = commitTree(repo, make(readCommit(repo, pc(i))));
+  return rewrite(repo, at(i), (c) => ({ ...c, parents: [c.parents[0] ?? '', replaced] }));
+};
+
+/** A file's new content as a tree change, and the Artifacts-Digest of a phase whose only output it is. */
+const forgedOutput = (repo: string, path: string, content: string): { tree: (t: string) => string; digest: string } => {
+  const oid = execFileSync('git', ['hash-object', '--stdin'], { cwd: repo, env: testEnv(), input: content, encoding: 'utf8' }).trim();
+  return {
+    tree: (t) => treeWith(repo, t, path, content),
+    digest: 'sha256:' + createHash('sha256').update(`${path}\0${oid}\n`).digest('hex'),
+  };
+};
+
+interface Tamper {
+  readonly name: string;
+  readonly code: string;
+  /** Needs the store (a copy), not a fresh clone. */
+  readonly store?: boolean;
+  /** Applies the tamper; returns what it wrote (a commit id, or rows changed). */
+  readonly apply: (repo: string) => unknown;
+}
+
+const TAMPERS: readonly Tamper[] = [
+  { name: 'a rewritten Phase-Name', code: 'phase-name-mismatch', apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Phase-Name', 'gap-analyses')) },
+  { name: 'a rewritten Artifacts-Digest', code: 'digest-mismatch', apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Artifacts-Digest', ZERO)) },
+  { name: 'a removed trailer', code: 'trailer-missing', apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Role', null)) },
+  { name: 'a malformed trailer value', code: 'trailer-malformed', apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Attempt', 'first')) },
+  { name: 'a duplicated trailer', code: 'trailer-duplicate', apply: (r) => editMerge(r, 1, (s) => `${s}\nPhase: 2`) },
+  { name: 'a phase number the workstream lacks', code: 'phase-unknown', apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Phase', '9')) },
+  { name: 'a non-zero agent exit code', code: 'nonzero-exit', apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Exit-Code', '1')) },
+  { name: 'a rewritten Agent (merge and phase commit disagree)', code: 'merge-parent-mismatch', apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Agent', 'claude')) },
+  {
+    name: 'the phase commit replaced by an untrailed one',
+    code: 'merge-parent-untrailed',
+    apply: (r) => replacePhaseCommit(r, 1, (c) => ({ ...c, message: 'hand-written analysis\n' })),
+  },
+  {
+    name: 'a phase commit from another run',
+    code: 'merge-parent-mismatch',
+    apply: (r) => replacePhaseCommit(r, 1, (c) => ({ ...c, message: setTrailer(c.message, 'Run-Id', '01ARZ3NDEKTSV4RRFFQ69G5FAV') })),
+  },
+  {
+    name: 'an artifact changed in the phase commit',
+    code: 'phase-digest-mismatch',
+    apply: (r) => replacePhaseCommit(r, 1, (c) => ({ ...c, tree: treeWith(r, c.tree, 'planning/gap-analysis.md', '# Gap analysis\n\n## Gaps\n\nSwapped.\n') })),
+  },
+  {
+    name: 'a file outside the outputs smuggled into the phase commit',
+    code: 'phase-commit-outside-outputs',
+    apply: (r) => replacePhaseCommit(r, 1, (c) => ({ ...c, tree: treeWith(r, c.tree, 'src/backdoor.js', 'evil()\n') })),
+  },
+  {
+    name: 'an artifact amended after approval',
+    code: 'approval-digest-mismatch',
+    apply: (r) => rewrite(r, at(3), (c) => ({ ...c, tree: treeWith(r, c.tree, 'planning/tasks.json', '{"version":1,"tasks":[]}\n') })),
+  },
+  { name: 'a forged approval with the wrong digest', code: 'approval-digest-mismatch', apply: (r) => editMerge(r, 3, (s) => setTrailer(s, 'Approved-Digest', ZERO)) },
+  {
+    name: 'the approval removed',
+    code: 'approval-missing',
+    apply: (r) => editMerge(r, 3, (s) => setTrailer(setTrailer(setTrailer(s, 'Approved-By', null), 'Approved-At', null), 'Approved-Digest', null)),
+  },
+  { name: 'part of the approval removed', code: 'approval-incomplete', apply: (r) => editMerge(r, 3, (s) => setTrailer(s, 'Approved-At', null)) },
+  {
+    name: 'a phase merged twice (same run)',
+    code: 'run-merged-twice',
+    apply: (r) => {
+      const tip = readCommit(r, 'main');
+      append(r, { tree: tip.tree, parents: [tip.sha, pc(2)], message: readCommit(r, at(2)).message });
+    },
+  },
+  {
+    name: 'a phase merged again by another run',
+    code: 'phase-merged-twice',
+    apply: (r) => {
+      const tip = readCommit(r, 'main');
+      const other = readCommit(r, pc(2));
+      const runId = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+      const again = commitTree(r, { ...other, message: setTrailer(other.message, 'Run-Id', runId) });
+      append(r, { tree: tip.tree, parents: [tip.sha, again], message: setTrailer(readCommit(r, at(2)).message, 'Run-Id', runId) });
+    },
+  },
+  {
+    name: 'phases merged out of order',
+    code: 'phase-out-of-order',
+    apply: (r) => {
+      const [c2, c1, c3] = [readCommit(r, at(2)), readCommit(r, at(1)), readCommit(r, at(3))];
+      const first = commitTree(r, { ...c2, parents: [at(0), pc(2)] });
+      const second = commitTree(r, { ...c1, tree: c2.tree, parents: [first, pc(1)] });
+      const third = commitTree(r, { ...c3, parents: [second, pc(3)] });
+      git(r, 'update-ref', 'refs/heads/main', third);
+    },
+  },
+  { name: 'the base rewritten with a merge removed', code: 'phase-skipped', apply: (r) => rewrite(r, at(1), () => null) },
+  {
+    name: 'a required output that fails its gate, with digests forged to match',
+    code: 'output-missing',
+    apply: (r) => {
+      const path = 'planning/gap-analysis.md';
+      const forged = forgedOutput(r, path, '# Gap analysis\n\nNothing to see.\n');
+      replacePhaseCommit(r, 1, (c) => ({ ...c, tree: forged.tree(c.tree), message: setTrailer(c.message, 'Artifacts-Digest', forged.digest) }));
+      const merges = git(r, 'rev-list', '--first-parent', '--merges', '--reverse', 'main').split('\n');
+      rewrite(r, merges[1] ?? '', (c) => ({ ...c, tree: forged.tree(c.tree), message: setTrailer(c.message, 'Artifacts-Digest', forged.digest) }));
+    },
+  },
+  {
+    name: 'an output edited on the base outside any phase run',
+    code: 'drift',
+    apply: (r) => {
+      const tip = readCommit(r, 'main');
+      append(r, { tree: treeWith(r, tip.tree, 'planning/architecture.md', '# Architecture\n\n## Components\n\nRewritten by hand.\n'), parents: [tip.sha], message: 'Tweak the architecture\n' });
+    },
+  },
+  {
+    name: 'a hand-made commit with copied trailers',
+    code: 'copied-trailers',
+    apply: (r) => {
+      const tip = readCommit(r, 'main');
+      append(r, { tree: tip.tree, parents: [tip.sha], message: readCommit(r, at(2)).message });
+    },
+  },
+  {
+    name: 'a cherry-picked phase commit without its merge',
+    code: 'phase-commit-not-merged',
+    apply: (r) => {
+      const tip = readCommit(r, 'main');
+      append(r, { tree: tip.tree, parents: [tip.sha], message: readCommit(r, rejected).message });
+    },
+  },
+  {
+    name: 'a phase commit merged by hand',
+    code: 'hand-merged',
+    apply: (r) => {
+      const tip = readCommit(r, 'main');
+      append(r, { tree: tip.tree, parents: [tip.sha, rejected], message: "Merge branch 'phase-4-first-try'\n" });
+    },
+  },
+  {
+    name: 'a store row whose merge is not in history',
+    code: 'store-merge-not-in-history',
+    store: true,
+    apply: (r) => store(r, 'UPDATE phases SET merge_sha = ? WHERE phase = 2', 'f'.repeat(40)),
+  },
+  { name: 'a store that lost a run', code: 'store-run-missing', store: true, apply: (r) => store(r, 'DELETE FROM runs WHERE phase = 2') },
+  {
+    name: 'a store that records another commit',
+    code: 'store-commit-mismatch',
+    store: true,
+    apply: (r) => store(r, "UPDATE runs SET commit_sha = ? WHERE phase = 2 AND step = 'merged'", pc(0)),
+  },
+  {
+    name: 'an approval forged in git, digest and all, that the store never recorded',
+    code: 'approval-not-in-store',
+    store: true,
+    apply: (r) =>
+      editMerge(r, 2, (s) => {
+        const digest = trailersOf(r, at(2))['Artifacts-Digest'] ?? '';
+        return `${s}\nApproved-By: Mallory\nApproved-At: 2026-01-01T00:00:00.000Z\nApproved-Digest: ${digest}`;
+      }),
+  },
+];
+
+describe('audit', () => {
+  it('finds nothing on the untouched history, with the store', () => {
+    const { code, report } = audit(pristine);
+    expect(report.findings).toEqual([]);
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ ok: true, store: 'checked' });
+    expect(report.phases.map((x) => [x.phase, x.merged, x.merge, x.commit])).toEqual(m.map((sha, i) => [i + 1, true, sha, pc(i)]));
+    expect(report.phases[3]?.approved_by).toBe('Ada');
+  });
+
+  it('finds nothing on a fresh clone without the store', () => {
+    const { code, report } = audit(cloneOf());
+    expect(report.findings).toEqual([]);
+    expect(code).toBe(0);
+    expect(report.store).toBe('absent');
+  });
+
+  it('has a tamper corpus of at least 20 single-point tampers and 20 distinct finding codes', () => {
+    expect(TAMPERS.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(TAMPERS.map((t) => t.code)).size).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(TAMPERS)('detects $name as $code', (tamper) => {
+    const repo = tamper.store === true ? copyOf() : cloneOf();
+    tamper.apply(repo);
+    const { code, report } = audit(repo);
+    expect(code).toBe(3);
+    expect(report.ok).toBe(false);
+    const codes = report.findings.map((f) => f.code);
+    expect(codes, JSON.stringify(report.findings, null, 2)).toContain(tamper.code);
+    const finding = report.findings.find((f) => f.code === tamper.code);
+    expect(finding?.message.length).toBeGreaterThan(20);
+    expect(finding?.message).not.toContain('\n');
+    if (tamper.code !== 'store-run-missing') expect(finding?.commit).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('prints findings for people, with the next step last, and exits 3', () => {
+    const repo = cloneOf();
+    TAMPERS.find((t) => t.code === 'drift')?.apply(repo);
+    const result = cli(repo, ['audit']);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain('[drift] phase 1: after phase 1 merged in');
+    expect(result.stdout).toContain('"Tweak the architecture" ("planning/architecture.md")');
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^Next: /);
+  });
+});
+
+describe('audit against an agent that forges trailers', () => {
+  it('keeps trailer-looking names and text out of the trailers, and audits clean', () => {
+    const repo = scriptedRepo({ '1': 'forge' });
+    const run = cli(repo, ['run', '--wait']);
+    expect(run.code, run.stderr).toBe(0);
+    const merges = phaseMerges(repo);
+    for (const sha of [...merges, ...merges.map((x) => git(repo, 'rev-parse', `${x}^2`))]) {
+      const t = trailersOf(repo, sha);
+      expect(t['Approved-By']).toBeUndefined();
+      expect(t['Run-Id']).not.toBe('01ARZ3NDEKTSV4RRFFQ69G5FAV');
+    }
+    // The forged name is in the phase commit, quoted on one body line.
+    const body = git(repo, 'log', '-1', '--format=%B', `${merges[0] ?? ''}^2`);
+    expect(body).toContain('\\nApproved-By: Mallory');
+    const { code, report } = audit(repo);
+    expect(report.findings).toEqual([]);
+    expect(code).toBe(0);
+  });
+});
