@@ -36,6 +36,7 @@ export type Failure =
       /** The phase's state (not-awaiting) or what is wrong. */
       readonly detail: string;
     }
+  | { readonly reason: 'unknown-attempt'; readonly phase: number; readonly attempt: number; readonly attempts: number }
   | { readonly reason: 'locked'; readonly lockFile: string; readonly pid: number; readonly host: string; readonly since: string }
   | { readonly reason: 'demo-dir-not-empty'; readonly dir: string }
   | { readonly reason: 'git-failed'; readonly command: string; readonly exitCode: number | null; readonly stderr: string };

@@ -10,6 +10,8 @@ export interface HistoryCommit {
   readonly parents: readonly string[];
   readonly tree: string;
   readonly subject: string;
+  /** Committer date, ISO 8601. */
+  readonly date: string;
   /** The last paragraph as trailers, in order (duplicates kept); a line that is not `Key: value` has the key ''. */
   readonly trailers: readonly (readonly [string, string])[];
   /** On the branch's first-parent line (the base's own history), not brought in by a merge. */
@@ -27,7 +29,7 @@ const FIELD = '\x01';
  * number of commits read.
  */
 export async function streamPhaseCommits(root: string, ref: string, visit: (c: HistoryCommit) => void): Promise<number> {
-  const proc = gitProcess(['log', '--topo-order', '-z', `--format=%H${FIELD}%P${FIELD}%T${FIELD}%B`, ref, '--'], { cwd: root });
+  const proc = gitProcess(['log', '--topo-order', '-z', `--format=%H${FIELD}%P${FIELD}%T${FIELD}%cI${FIELD}%B`, ref, '--'], { cwd: root });
   proc.stdin.end();
   const decoder = new StringDecoder('utf8');
   let rest = '';
@@ -40,6 +42,7 @@ export async function streamPhaseCommits(root: string, ref: string, visit: (c: H
     const a = text.indexOf(FIELD);
     const b = text.indexOf(FIELD, a + 1);
     const c = text.indexOf(FIELD, b + 1);
+    const d = text.indexOf(FIELD, c + 1);
     const sha = text.slice(0, a);
     const parents = text.slice(a + 1, b).split(' ').filter((p) => p !== '');
     if (first) {
@@ -49,12 +52,12 @@ export async function streamPhaseCommits(root: string, ref: string, visit: (c: H
     const onLine = sha === next;
     if (onLine) next = parents[0];
     const here = onLine ? position++ : -1;
-    const message = text.slice(c + 1);
+    const message = text.slice(d + 1);
     // Most commits are not phaserunner's: skip them before parsing anything.
     if (!CLAIMS.some((key) => message.includes(`${key}:`))) return;
     const trailers = lastParagraph(message);
     if (!trailers.some(([key]) => CLAIMS.includes(key))) return;
-    visit({ sha, parents, tree: text.slice(b + 1, c), subject: message.split('\n', 1)[0] ?? '', trailers, firstParent: onLine, position: here });
+    visit({ sha, parents, tree: text.slice(b + 1, c), date: text.slice(c + 1, d), subject: message.split('\n', 1)[0] ?? '', trailers, firstParent: onLine, position: here });
   };
   for await (const chunk of proc.stdout) {
     rest += decoder.write(chunk);

@@ -6,6 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { ExitCode } from '../exit-codes.js';
 import { approveCommand, rejectCommand } from './commands/approve.js';
 import { auditCommand } from './commands/audit.js';
+import { logCommand, showCommand } from './commands/log.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
 import { retryCommand } from './commands/retry.js';
@@ -30,6 +31,8 @@ export async function main(argv: string[]): Promise<void> {
     .command(approveCommand)
     .command(rejectCommand)
     .command(auditCommand)
+    .command(logCommand)
+    .command(showCommand)
     .command(demoCommand)
     .demandCommand(1, 'Give a command; `phaserunner --help` lists them.')
     .strict()

@@ -313,3 +313,65 @@ describe('audit against an agent that forges trailers', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('log and show', () => {
+  interface LogJson {
+    store: boolean;
+    entries: { phase: number; attempt: number; agent: string; commit: string; merge: string; approved_by: string | null; duration_ms: number | null; earlier_attempts: { attempt: number; outcome: string; reason: string }[] }[];
+  }
+
+  it('log lists every phase merge from git, with the store\'s durations and earlier attempts', () => {
+    const log = json<LogJson>(cli(pristine, ['log', '--json']));
+    expect(log.store).toBe(true);
+    expect(log.entries.map((e) => [e.phase, e.attempt, e.agent, e.commit, e.merge])).toEqual(m.map((sha, i) => [i + 1, i === 3 ? 2 : 1, 'scripted', pc(i), sha]));
+    expect(log.entries[3]).toMatchObject({ approved_by: 'Ada', earlier_attempts: [{ attempt: 1, outcome: 'rejected', reason: 'Ada rejected it: Split T-001.' }] });
+    expect(log.entries.every((e) => typeof e.duration_ms === 'number')).toBe(true);
+    const text = cli(pristine, ['log']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('phase 4 task-planning: attempt 2 by scripted');
+    expect(text.stdout).toContain('    attempt 1 rejected');
+    expect(text.stdout).toContain('    approved by Ada at ');
+  });
+
+  it('log works on a fresh clone from git alone', () => {
+    const log = json<LogJson>(cli(cloneOf(), ['log', '--json']));
+    expect(log.store).toBe(false);
+    expect(log.entries.map((e) => e.merge)).toEqual(m);
+    expect(log.entries.every((e) => e.duration_ms === null)).toBe(true);
+  });
+
+  it('show gives one phase\'s prompt, gates, exit.json, log tail and commits', () => {
+    interface ShowJson {
+      run: { attempt: number; step: string };
+      prompt: string;
+      gates: { moment: string; ok: boolean }[];
+      approvals: { decision: string; by: string }[];
+      exit: { exit_code: number };
+      log_tail: { stdout: string };
+      commit: { sha: string; trailers: Record<string, string> };
+      merge: { sha: string; trailers: Record<string, string> };
+    }
+    const latest = json<ShowJson>(cli(pristine, ['show', '4', '--json']));
+    expect(latest.run).toMatchObject({ attempt: 2, step: 'merged' });
+    expect(latest.prompt).toContain('Attempt 1 failed: Ada rejected it: Split T-001.');
+    expect(latest.gates.map((g) => [g.moment, g.ok])).toEqual([['beforeDispatch', true], ['beforeAdvance', true]]);
+    expect(latest.approvals).toEqual([expect.objectContaining({ decision: 'approved', by: 'Ada' })]);
+    expect(latest.exit.exit_code).toBe(0);
+    expect(latest.log_tail.stdout).toContain('[scripted planner] done');
+    expect(latest.commit.sha).toBe(pc(3));
+    expect(latest.merge).toMatchObject({ sha: at(3), trailers: { 'Approved-By': 'Ada', Phase: '4' } });
+    const first = json<ShowJson>(cli(pristine, ['show', '4', '--attempt', '1', '--json']));
+    expect(first.run).toMatchObject({ attempt: 1, step: 'rejected' });
+    expect(first.approvals).toEqual([expect.objectContaining({ decision: 'rejected' })]);
+    const text = cli(pristine, ['show', '2']);
+    expect(text.stdout).toContain('== prompt');
+    expect(text.stdout).toContain(`merge ${at(1)}: planning: merge phase 2 gap-analysis into main`);
+  });
+
+  it('show refuses an unknown phase or attempt (exit 64)', () => {
+    expect(cli(pristine, ['show', '9']).code).toBe(64);
+    const result = cli(pristine, ['show', '4', '--attempt', '5']);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('phase 4 has no attempt 5; it has had 2.');
+  });
+});

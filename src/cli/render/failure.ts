@@ -123,6 +123,12 @@ export function renderFailure(f: Failure): RenderedFailure {
           };
       }
       break;
+    case 'unknown-attempt':
+      return {
+        code: ExitCode.usage,
+        message: `phase ${f.phase} has no attempt ${f.attempt}; it has had ${f.attempts}.`,
+        next: f.attempts === 0 ? `Phase ${f.phase} has not run yet: \`phaserunner run\` starts it.` : `Pick an attempt from 1 to ${f.attempts}, or leave --attempt out for the latest.`,
+      };
     case 'locked':
       return {
         code: ExitCode.locked,

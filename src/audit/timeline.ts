@@ -1,0 +1,89 @@
+// `phaserunner log`: the planning timeline as git records it (every phase merge on the base,
+// oldest first), with what only the store knows (durations, attempts that did not merge)
+// added when the store is there.
+import { existsSync } from 'node:fs';
+import { fail } from '../failures.js';
+import { resolveCommit } from '../git/repo.js';
+import type { Definitions } from '../runner/context.js';
+import { openDbReadOnly } from '../store/db.js';
+import { Store, type RunRow } from '../store/store.js';
+import { PLANNING } from '../workstream/planning.js';
+import { streamPhaseCommits } from './history.js';
+
+export interface TimelineAttempt {
+  readonly attempt: number;
+  readonly run_id: string;
+  readonly outcome: string;
+  readonly reason: string | null;
+  readonly duration_ms: number | null;
+}
+
+export interface TimelineEntry {
+  readonly phase: number | null;
+  readonly name: string | null;
+  readonly run_id: string | null;
+  readonly attempt: number | null;
+  readonly agent: string | null;
+  readonly commit: string | null;
+  readonly merge: string;
+  readonly merged_at: string;
+  readonly approved_by: string | null;
+  readonly approved_at: string | null;
+  /** The agent's run time, from the store. */
+  readonly duration_ms: number | null;
+  /** Earlier attempts of the phase that did not merge (failed, rejected, conflicted), from the store. */
+  readonly earlier_attempts: readonly TimelineAttempt[];
+}
+
+export interface Timeline {
+  readonly ref: string;
+  readonly store: boolean;
+  readonly entries: readonly TimelineEntry[];
+}
+
+export async function timeline(defs: Definitions, ref?: string): Promise<Timeline> {
+  const root = defs.repo.root;
+  const target = ref ?? defs.config.base;
+  const tip = (await resolveCommit(root, target)) ?? (await resolveCommit(root, `refs/remotes/origin/${target}`)) ?? fail({ reason: 'base-missing', base: target });
+  const merges: TimelineEntry[] = [];
+  const runs = readRuns(defs.state.db);
+  await streamPhaseCommits(root, tip, (c) => {
+    if (!c.firstParent || c.parents.length !== 2) return;
+    const v = new Map(c.trailers);
+    const phase = Number(v.get('Phase'));
+    const runId = v.get('Run-Id') ?? null;
+    const run = runId === null ? undefined : runs?.find((r) => r.run_id === runId);
+    const attempt = Number(v.get('Attempt'));
+    merges.push({
+      phase: Number.isInteger(phase) ? phase : null,
+      name: v.get('Phase-Name') ?? null,
+      run_id: runId,
+      attempt: Number.isInteger(attempt) ? attempt : null,
+      agent: v.get('Agent') ?? null,
+      commit: c.parents[1] ?? null,
+      merge: c.sha,
+      merged_at: c.date,
+      approved_by: v.get('Approved-By') ?? null,
+      approved_at: v.get('Approved-At') ?? null,
+      duration_ms: run?.duration_ms ?? null,
+      earlier_attempts: (runs ?? [])
+        .filter((r) => r.phase === phase && r.run_id !== runId && r.step !== 'merged')
+        .map((r) => ({ attempt: r.attempt, run_id: r.run_id, outcome: r.step, reason: r.failure, duration_ms: r.duration_ms })),
+    });
+  });
+  return { ref: target, store: runs !== undefined, entries: merges.reverse() };
+}
+
+function readRuns(file: string): RunRow[] | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const store = new Store(openDbReadOnly(file));
+    try {
+      return store.runs(PLANNING);
+    } finally {
+      store.close();
+    }
+  } catch {
+    return undefined;
+  }
+}

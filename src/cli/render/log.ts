@@ -1,0 +1,44 @@
+// Human forms of `log` and `show`.
+import type { Timeline } from '../../audit/timeline.js';
+import { failureLines } from '../../gates/types.js';
+import type { PhaseDetail, ShownCommit } from '../../runner/show.js';
+
+const seconds = (ms: number | null): string => (ms === null ? '' : ` in ${(ms / 1000).toFixed(1)}s`);
+
+export function timelineLines(t: Timeline): string[] {
+  if (t.entries.length === 0) return [`No phase has been merged into ${t.ref} yet.`];
+  const lines: string[] = [];
+  for (const e of t.entries) {
+    lines.push(`${e.merged_at}  phase ${e.phase ?? '?'} ${e.name ?? '?'}: attempt ${e.attempt ?? '?'} by ${e.agent ?? '?'}${seconds(e.duration_ms)}`);
+    for (const a of e.earlier_attempts) lines.push(`    attempt ${a.attempt} ${a.outcome}${seconds(a.duration_ms)}${a.reason === null ? '' : `: ${a.reason}`}`);
+    lines.push(`    commit ${e.commit?.slice(0, 12) ?? '-'}  merge ${e.merge.slice(0, 12)}  run ${e.run_id ?? '?'}`);
+    if (e.approved_by !== null) lines.push(`    approved by ${e.approved_by} at ${e.approved_at ?? '?'}`);
+  }
+  if (!t.store) lines.push('', '(no store here: durations and attempts that did not merge are not known)');
+  return lines;
+}
+
+export function showLines(d: PhaseDetail): string[] {
+  const lines = [`phase ${d.phase} ${d.name}: ${d.state}, ${d.attempts} attempt(s)`];
+  const run = d.run;
+  if (run === null) return [...lines, '', 'No attempt has been dispatched (or there is no store here).'];
+  lines.push(`attempt ${run.attempt}, run ${run.run_id}, agent ${run.agent}: ${run.step}${run.failure === null ? '' : ` (${run.failure})`}`);
+  lines.push(`run files: ${run.run_dir}`);
+  lines.push('', '== gates');
+  for (const g of d.gates) {
+    lines.push(`${g.moment} ${g.target}: ${g.ok ? 'ok' : 'NOT met'} (${g.evaluated_at})`);
+    for (const f of failureLines(g.checks)) lines.push(`  ✗ ${f}`);
+  }
+  for (const a of d.approvals) lines.push(`${a.decision} by ${a.by} at ${a.at} for ${a.digest}${a.note === null ? '' : `: ${a.note}`}`);
+  lines.push('', '== exit.json', d.exit === null ? '(none yet)' : JSON.stringify(d.exit, null, 2));
+  lines.push('', '== stdout (tail)', d.log_tail.stdout === '' ? '(empty)' : d.log_tail.stdout);
+  lines.push('', '== stderr (tail)', d.log_tail.stderr === '' ? '(empty)' : d.log_tail.stderr);
+  lines.push('', '== commits', ...commitLines('phase commit', d.commit), ...commitLines('merge', d.merge));
+  lines.push('', '== prompt', d.prompt ?? '(missing)');
+  return lines;
+}
+
+function commitLines(label: string, c: ShownCommit | null): string[] {
+  if (c === null) return [`${label}: -`];
+  return [`${label} ${c.sha}: ${c.subject}`, ...Object.entries(c.trailers).map(([k, v]) => `    ${k}: ${v}`)];
+}

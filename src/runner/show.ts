@@ -1,0 +1,108 @@
+// `phaserunner show N`: everything about one phase's attempt in one place: its prompt, gate
+// results, exit.json, the tail of its logs, and its commits with their trailers.
+import { existsSync, readFileSync } from 'node:fs';
+import { runFiles } from '../dispatch/run-dir.js';
+import { fail } from '../failures.js';
+import { gitOut } from '../git/exec.js';
+import { parseTrailers } from '../git/trailers.js';
+import { openDbReadOnly } from '../store/db.js';
+import { Store, type ApprovalRow, type GateRow, type PhaseRow, type RunRow } from '../store/store.js';
+import { PLANNING } from '../workstream/planning.js';
+import type { Definitions } from './context.js';
+
+const TAIL_LINES = 20;
+
+export interface ShownCommit {
+  readonly sha: string;
+  readonly subject: string;
+  readonly trailers: Record<string, string>;
+}
+
+export interface PhaseDetail {
+  readonly phase: number;
+  readonly name: string;
+  readonly state: string;
+  readonly attempts: number;
+  readonly run: RunRow | null;
+  readonly prompt: string | null;
+  readonly gates: readonly GateRow[];
+  readonly approvals: readonly ApprovalRow[];
+  readonly exit: unknown;
+  readonly log_tail: { readonly stdout: string; readonly stderr: string };
+  readonly commit: ShownCommit | null;
+  readonly merge: ShownCommit | null;
+}
+
+export async function showPhase(defs: Definitions, phase: number, attempt?: number): Promise<PhaseDetail> {
+  const def = defs.phases.phases.find((p) => p.def.id === phase)?.def;
+  if (def === undefined) fail({ reason: 'unknown-phase', phase, known: defs.phases.phases.map((p) => p.def.id) });
+  const store = existsSync(defs.state.db) ? new Store(openDbReadOnly(defs.state.db)) : undefined;
+  let row: PhaseRow | undefined;
+  let runs: RunRow[] = [];
+  let gates: GateRow[] = [];
+  let approvals: ApprovalRow[] = [];
+  try {
+    row = store?.phase(PLANNING, phase);
+    runs = store?.runs(PLANNING, phase) ?? [];
+    gates = store?.gates(PLANNING).filter((g) => g.phase === phase) ?? [];
+    approvals = store?.approvals(PLANNING).filter((a) => a.phase === phase) ?? [];
+  } finally {
+    store?.close();
+  }
+  const run = attempt === undefined ? runs.at(-1) : runs.find((r) => r.attempt === attempt);
+  if (attempt !== undefined && run === undefined) fail({ reason: 'unknown-attempt', phase, attempt, attempts: runs.length });
+  const files = run === undefined ? undefined : runFiles(run.run_dir);
+  const root = defs.repo.root;
+  return {
+    phase,
+    name: def.name,
+    state: row?.state ?? 'pending',
+    attempts: row?.attempts ?? 0,
+    run: run ?? null,
+    prompt: files === undefined ? null : readText(files.prompt),
+    gates: run === undefined ? gates : gatesOf(gates, run),
+    approvals: run === undefined ? approvals : approvals.filter((a) => a.run_id === run.run_id),
+    exit: files === undefined ? null : readJson(files.exit),
+    log_tail: { stdout: files === undefined ? '' : tail(files.stdout), stderr: files === undefined ? '' : tail(files.stderr) },
+    commit: run?.commit_sha == null ? null : await describe(root, run.commit_sha),
+    merge: run?.merge_sha == null ? null : await describe(root, run.merge_sha),
+  };
+}
+
+/** The gate that let the attempt start (recorded before it had a run id), then its own. */
+function gatesOf(gates: readonly GateRow[], run: RunRow): GateRow[] {
+  const before = gates.filter((g) => g.run_id === null && g.evaluated_at <= run.dispatched_at).at(-1);
+  return [...(before === undefined ? [] : [before]), ...gates.filter((g) => g.run_id === run.run_id)];
+}
+
+async function describe(root: string, sha: string): Promise<ShownCommit | null> {
+  try {
+    const message = await gitOut(['log', '-1', '--format=%B', sha, '--'], { cwd: root });
+    return { sha, subject: message.split('\n', 1)[0] ?? '', trailers: Object.fromEntries(parseTrailers(message) ?? []) };
+  } catch {
+    return null; // not in this repository (any more): show what the store knows
+  }
+}
+
+function readText(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function readJson(file: string): unknown {
+  const text = readText(file);
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function tail(file: string): string {
+  const text = readText(file);
+  return text === null ? '' : text.trimEnd().split('\n').slice(-TAIL_LINES).join('\n');
+}
