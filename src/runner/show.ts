@@ -38,9 +38,9 @@ export async function showPhase(defs: Definitions, phase: number, attempt?: numb
   if (def === undefined) fail({ reason: 'unknown-phase', phase, known: defs.phases.phases.map((p) => p.def.id) });
   const store = existsSync(defs.state.db) ? new Store(openDbReadOnly(defs.state.db)) : undefined;
   let row: PhaseRow | undefined;
-  let runs: RunRow[] = [];
-  let gates: GateRow[] = [];
-  let approvals: ApprovalRow[] = [];
+  let runs: RunRow[];
+  let gates: GateRow[];
+  let approvals: ApprovalRow[];
   try {
     row = store?.phase(PLANNING, phase);
     runs = store?.runs(PLANNING, phase) ?? [];
