@@ -201,13 +201,21 @@ async function approvalsAt(ctx: AuditContext, commit: string | undefined, fallba
   if (commit === undefined) return fallback;
   const blob = await ctx.reader.read(`${commit}:.phaserunner/config.json`);
   if (blob?.type !== 'blob') return fallback;
+  // The config rarely changes: parse each version once.
+  const cached = approvalsCache.get(blob.oid);
+  if (cached !== undefined) return cached;
+  let approvals = fallback;
   try {
     const parsed = ConfigSchema.safeParse(JSON.parse(blob.content.toString('utf8')));
-    return parsed.success ? parsed.data.approvals : fallback;
+    if (parsed.success) approvals = parsed.data.approvals;
   } catch {
-    return fallback;
+    // Not JSON at that commit: judge it by today's config.
   }
+  approvalsCache.set(blob.oid, approvals);
+  return approvals;
 }
+
+const approvalsCache = new Map<string, readonly number[]>();
 
 /** Each phase merged once, by one run, in phase order, after every phase before it. */
 function checkOrder(ctx: AuditContext, records: readonly MergeRecord[]): void {
