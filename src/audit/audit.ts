@@ -4,9 +4,7 @@
 // names, file contents) is treated as data: findings quote it and never parse it as trailers.
 import { existsSync } from 'node:fs';
 import { ConfigSchema } from '../config/schema.js';
-import { fail } from '../failures.js';
 import { runFileCheck } from '../gates/file-check.js';
-import { resolveCommit } from '../git/repo.js';
 import { TRAILER_KEYS } from '../git/trailers.js';
 import { ObjectReader } from '../git/objects.js';
 import type { Definitions } from '../runner/context.js';
@@ -16,7 +14,8 @@ import { planningWorkstream } from '../workstream/planning.js';
 import type { Workstream, WorkstreamStep } from '../workstream/types.js';
 import { findDrift } from './drift.js';
 import type { Finding, FindingCode } from './findings.js';
-import { streamPhaseCommits, type HistoryCommit } from './history.js';
+import { quoteList, short, treeOf } from './format.js';
+import { resolveTip, streamPhaseCommits, type HistoryCommit } from './history.js';
 import { crossCheckStore } from './store-check.js';
 import { readClaims, type Claims } from './trailers.js';
 import { TreeFiles } from './tree-files.js';
@@ -66,14 +65,15 @@ export interface AuditContext {
   readonly files: TreeFiles;
   readonly reader: ObjectReader;
   readonly tip: string;
+  /** The config's approvals list at each config blob (parsed once per version). */
+  readonly approvalsByBlob: Map<string, readonly number[]>;
   add(code: FindingCode, phase: number | null, commit: string | null, message: string): void;
 }
 
 export async function audit(defs: Definitions, ref?: string): Promise<AuditReport> {
   const root = defs.repo.root;
   const target = ref ?? defs.config.base;
-  // On a fresh clone the base may exist only as origin's branch.
-  const tip = (await resolveCommit(root, target)) ?? (await resolveCommit(root, `refs/remotes/origin/${target}`)) ?? fail({ reason: 'base-missing', base: target });
+  const tip = await resolveTip(root, target);
   // The gates' own `approval` checks count here; the config's list is read per merge, as
   // committed at that time (see approvalsAt).
   const workstream = planningWorkstream(defs.phases, []);
@@ -85,6 +85,7 @@ export async function audit(defs: Definitions, ref?: string): Promise<AuditRepor
     files: new TreeFiles(reader),
     reader,
     tip,
+    approvalsByBlob: new Map(),
     add: (code, phase, commit, message) => findings.push({ code, phase, commit, message }),
   };
   try {
@@ -118,14 +119,14 @@ async function checkMerge(ctx: AuditContext, merge: HistoryCommit, side: Readonl
   const phaseCommit = side.get(p2);
   const record: MergeRecord = { merge, claims, phaseCommit, step, digest: undefined };
   const theirs = phaseCommit === undefined ? undefined : readClaims(ctx, phaseCommit, 'phase commit');
-  if (phaseCommit === undefined || theirs === undefined) {
+  if (phaseCommit === undefined) {
     ctx.add('merge-parent-untrailed', phase ?? null, merge.sha, `merge ${short(merge.sha)} says it merges phase ${phase ?? '?'}, but its second parent ${short(p2)} carries no phase trailers: the phase commit was replaced.`);
   } else {
     // The runner writes the same values on both; only the digest may differ (when the base
     // changed the outputs meanwhile) and only the merge carries an approval.
     for (const key of TRAILER_KEYS.filter((k) => k !== 'Artifacts-Digest')) {
       const a = claims.values.get(key);
-      const b = theirs.values.get(key);
+      const b = theirs?.values.get(key);
       if (a !== undefined && b !== undefined && a !== b) {
         ctx.add('merge-parent-mismatch', phase ?? null, merge.sha, `merge ${short(merge.sha)} has ${key}: ${a}, but its phase commit ${short(phaseCommit.sha)} has ${key}: ${b}.`);
       }
@@ -202,7 +203,7 @@ async function approvalsAt(ctx: AuditContext, commit: string | undefined, fallba
   const blob = await ctx.reader.read(`${commit}:.phaserunner/config.json`);
   if (blob?.type !== 'blob') return fallback;
   // The config rarely changes: parse each version once.
-  const cached = approvalsCache.get(blob.oid);
+  const cached = ctx.approvalsByBlob.get(blob.oid);
   if (cached !== undefined) return cached;
   let approvals = fallback;
   try {
@@ -211,11 +212,9 @@ async function approvalsAt(ctx: AuditContext, commit: string | undefined, fallba
   } catch {
     // Not JSON at that commit: judge it by today's config.
   }
-  approvalsCache.set(blob.oid, approvals);
+  ctx.approvalsByBlob.set(blob.oid, approvals);
   return approvals;
 }
-
-const approvalsCache = new Map<string, readonly number[]>();
 
 /** Each phase merged once, by one run, in phase order, after every phase before it. */
 function checkOrder(ctx: AuditContext, records: readonly MergeRecord[]): void {
@@ -269,7 +268,7 @@ function checkStrays(ctx: AuditContext, records: readonly MergeRecord[], onLine:
     const claims = readClaims(ctx, c, 'commit');
     const runId = claims.values.get('Run-Id');
     if (runId !== undefined && runs.has(runId)) {
-      ctx.add('copied-trailers', claims.phase ?? null, c.sha, `commit ${short(c.sha)} ("${c.subject.slice(0, 60)}") on the base carries the trailers of run ${runId}, which another merge already holds: they were copied.`);
+      ctx.add('copied-trailers', claims.phase ?? null, c.sha, `commit ${short(c.sha)} (${JSON.stringify(c.subject.slice(0, 60))}) on the base carries the trailers of run ${runId}, which another merge already holds: they were copied.`);
     } else {
       ctx.add('phase-commit-not-merged', claims.phase ?? null, c.sha, `commit ${short(c.sha)} on the base carries phase trailers but is not a phase merge: a phase commit was cherry-picked or rebased onto the base instead of being merged by phaserunner.`);
     }
@@ -282,21 +281,16 @@ function checkStrays(ctx: AuditContext, records: readonly MergeRecord[], onLine:
 }
 
 async function crossCheck(ctx: AuditContext, dbFile: string, records: readonly MergeRecord[]): Promise<AuditReport['store']> {
-  let store: Store;
+  let store: Store | undefined;
   try {
     store = new Store(openDbReadOnly(dbFile));
-  } catch (error) {
-    ctx.add('store-unreadable', null, null, `the store ${dbFile} cannot be read (${error instanceof Error ? error.message : String(error)}); only git was audited.`);
-    return 'unreadable';
-  }
-  try {
     await crossCheckStore(ctx, store, records);
     return 'checked';
   } catch (error) {
     ctx.add('store-unreadable', null, null, `the store ${dbFile} cannot be read (${error instanceof Error ? error.message : String(error)}); only git was audited.`);
     return 'unreadable';
   } finally {
-    store.close();
+    store?.close();
   }
 }
 
@@ -321,19 +315,4 @@ function summarize(workstream: Workstream, records: readonly MergeRecord[], find
       findings: findings.filter((f) => f.phase === phase).length,
     };
   });
-}
-
-export function treeOf(object: { readonly type: string; readonly content: Buffer } | undefined): string | undefined {
-  if (object?.type !== 'commit') return undefined;
-  return /^tree ([0-9a-f]+)$/m.exec(object.content.toString('utf8'))?.[1];
-}
-
-export function short(sha: string): string {
-  return sha.slice(0, 12);
-}
-
-/** Paths as they appear in messages: JSON-quoted, so a newline in a name cannot start a new line. */
-export function quoteList(paths: readonly string[], max = 5): string {
-  const shown = paths.slice(0, max).map((p) => JSON.stringify(p));
-  return paths.length > max ? `${shown.join(', ')} and ${paths.length - max} more` : shown.join(', ');
 }

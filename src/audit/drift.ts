@@ -4,13 +4,13 @@
 import { git, splitNul } from '../git/exec.js';
 import { matcherFor, outputPathspecs } from '../util/glob.js';
 import type { AuditContext, MergeRecord } from './audit.js';
-import { quoteList, short } from './audit.js';
+import { quoteList, short, treeOf } from './format.js';
 
 const SHOWN = 5;
 
 export async function findDrift(ctx: AuditContext, records: readonly MergeRecord[]): Promise<void> {
   const merges = new Set(records.map((r) => r.merge.sha));
-  const tipTree = await treeOfTip(ctx);
+  const tipTree = treeOf(await ctx.reader.read(ctx.tip));
   if (tipTree === undefined) return;
   const last = new Map<number, MergeRecord>();
   for (const r of records) if (r.step !== undefined && r.digest !== undefined) last.set(r.step.phase, r);
@@ -20,7 +20,7 @@ export async function findDrift(ctx: AuditContext, records: readonly MergeRecord
     const offenders = await changesSince(ctx, r.merge.sha, step.outputs, merges);
     const first = offenders[0];
     if (first === undefined) continue;
-    const listed = offenders.slice(0, SHOWN).map((o) => `${short(o.sha)} "${o.subject.slice(0, 60)}" (${quoteList(o.paths, 3)})`);
+    const listed = offenders.slice(0, SHOWN).map((o) => `${short(o.sha)} ${JSON.stringify(o.subject.slice(0, 60))} (${quoteList(o.paths, 3)})`);
     const more = offenders.length > SHOWN ? ` and ${offenders.length - SHOWN} more` : '';
     ctx.add('drift', phase, first.sha, `after phase ${phase} merged in ${short(r.merge.sha)}, its outputs were changed outside any phase run by ${listed.join('; ')}${more}.`);
   }
@@ -40,19 +40,13 @@ async function changesSince(ctx: AuditContext, merge: string, outputs: readonly 
   });
   const inOutputs = matcherFor(outputs);
   const changes: Change[] = [];
+  // Each commit: `\x02<sha>\x01<subject>\0`, then `\n<path>\0<path>\0...` (-z --name-only).
   for (const block of stdout.split('\x02').slice(1)) {
-    const [head = '', ...rest] = splitNul(block);
+    const [head = '', ...paths] = splitNul(block);
     const [sha = '', subject = ''] = head.split('\x01');
-    // With -z the first path follows the header after a newline.
-    const paths = [head.includes('\n') ? head.slice(head.indexOf('\n') + 1) : '', ...rest].map((p) => p.replace(/^\n/, '')).filter((p) => p !== '');
-    const hit = paths.filter(inOutputs);
-    if (hit.length > 0 && !merges.has(sha.trim())) changes.push({ sha: sha.trim(), subject: subject.split('\n')[0] ?? '', paths: hit });
+    const hit = paths.map((p) => p.replace(/^\n/, '')).filter(inOutputs);
+    if (hit.length > 0 && !merges.has(sha)) changes.push({ sha, subject, paths: hit });
   }
   return changes;
 }
 
-async function treeOfTip(ctx: AuditContext): Promise<string | undefined> {
-  const object = await ctx.reader.read(ctx.tip);
-  if (object?.type !== 'commit') return undefined;
-  return /^tree ([0-9a-f]+)$/m.exec(object.content.toString('utf8'))?.[1];
-}

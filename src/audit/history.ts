@@ -1,9 +1,11 @@
 // One streaming pass over a branch's history: a single `git log`, read as it is printed.
 // Children come before parents (--topo-order), so the first-parent line can be followed
-// with one pointer, and only commits that carry phase trailers are handed on: memory grows
-// with the number of phase runs, never with the length of history.
+// with one pointer, and only commits that carry phase trailers are handed on and kept.
 import { StringDecoder } from 'node:string_decoder';
 import { gitProcess } from '../git/exec.js';
+import { resolveCommit } from '../git/repo.js';
+import { lastParagraph } from '../git/trailers.js';
+import { fail } from '../failures.js';
 
 export interface HistoryCommit {
   readonly sha: string;
@@ -16,8 +18,6 @@ export interface HistoryCommit {
   readonly trailers: readonly (readonly [string, string])[];
   /** On the branch's first-parent line (the base's own history), not brought in by a merge. */
   readonly firstParent: boolean;
-  /** Position on the first-parent line counted from the tip (0), or -1 off the line. */
-  readonly position: number;
 }
 
 /** Keys that make a commit claim to be phaserunner's. */
@@ -34,9 +34,7 @@ export async function streamPhaseCommits(root: string, ref: string, visit: (c: H
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let next: string | undefined; // the next commit expected on the first-parent line
-  let position = 0;
   let count = 0;
-  let first = true;
   const record = (text: string): void => {
     count++;
     const a = text.indexOf(FIELD);
@@ -45,19 +43,15 @@ export async function streamPhaseCommits(root: string, ref: string, visit: (c: H
     const d = text.indexOf(FIELD, c + 1);
     const sha = text.slice(0, a);
     const parents = text.slice(a + 1, b).split(' ').filter((p) => p !== '');
-    if (first) {
-      next = sha;
-      first = false;
-    }
+    if (count === 1) next = sha; // the tip
     const onLine = sha === next;
     if (onLine) next = parents[0];
-    const here = onLine ? position++ : -1;
     const message = text.slice(d + 1);
     // Most commits are not phaserunner's: skip them before parsing anything.
     if (!CLAIMS.some((key) => message.includes(`${key}:`))) return;
     const trailers = lastParagraph(message);
     if (!trailers.some(([key]) => CLAIMS.includes(key))) return;
-    visit({ sha, parents, tree: text.slice(b + 1, c), date: text.slice(c + 1, d), subject: message.split('\n', 1)[0] ?? '', trailers, firstParent: onLine, position: here });
+    visit({ sha, parents, tree: text.slice(b + 1, c), date: text.slice(c + 1, d), subject: message.split('\n', 1)[0] ?? '', trailers, firstParent: onLine });
   };
   for await (const chunk of proc.stdout) {
     rest += decoder.write(chunk);
@@ -74,12 +68,8 @@ export async function streamPhaseCommits(root: string, ref: string, visit: (c: H
   return count;
 }
 
-/** The last paragraph of a message read leniently, so a damaged trailer is reported, not missed. */
-function lastParagraph(message: string): [string, string][] {
-  const paragraphs = message.trimEnd().split(/\n[ \t]*\n/);
-  if (paragraphs.length < 2) return [];
-  return (paragraphs.at(-1) ?? '').split('\n').map((line): [string, string] => {
-    const match = /^([A-Za-z0-9-]+): (.*)$/.exec(line);
-    return match?.[1] === undefined || match[2] === undefined ? ['', line] : [match[1], match[2]];
-  });
+
+/** The commit a branch (or, on a fresh clone, origin's branch of that name) points at. */
+export async function resolveTip(root: string, ref: string): Promise<string> {
+  return (await resolveCommit(root, ref)) ?? (await resolveCommit(root, `refs/remotes/origin/${ref}`)) ?? fail({ reason: 'base-missing', base: ref });
 }

@@ -4,7 +4,7 @@
 import { isAncestor } from '../git/repo.js';
 import type { Store } from '../store/store.js';
 import type { AuditContext, MergeRecord } from './audit.js';
-import { short } from './audit.js';
+import { short } from './format.js';
 
 export async function crossCheckStore(ctx: AuditContext, store: Store, records: readonly MergeRecord[]): Promise<void> {
   const ws = ctx.workstream.name;

@@ -2,13 +2,11 @@
 // oldest first), with what only the store knows (durations, attempts that did not merge)
 // added when the store is there.
 import { existsSync } from 'node:fs';
-import { fail } from '../failures.js';
-import { resolveCommit } from '../git/repo.js';
 import type { Definitions } from '../runner/context.js';
 import { openDbReadOnly } from '../store/db.js';
 import { Store, type RunRow } from '../store/store.js';
 import { PLANNING } from '../workstream/planning.js';
-import { streamPhaseCommits } from './history.js';
+import { resolveTip, streamPhaseCommits } from './history.js';
 
 export interface TimelineAttempt {
   readonly attempt: number;
@@ -44,15 +42,23 @@ export interface Timeline {
 export async function timeline(defs: Definitions, ref?: string): Promise<Timeline> {
   const root = defs.repo.root;
   const target = ref ?? defs.config.base;
-  const tip = (await resolveCommit(root, target)) ?? (await resolveCommit(root, `refs/remotes/origin/${target}`)) ?? fail({ reason: 'base-missing', base: target });
+  const tip = await resolveTip(root, target);
   const merges: TimelineEntry[] = [];
   const runs = readRuns(defs.state.db);
+  const byId = new Map(runs?.map((r) => [r.run_id, r]));
+  const unmerged = new Map<number, TimelineAttempt[]>();
+  for (const r of runs ?? []) {
+    if (r.step === 'merged') continue;
+    const list = unmerged.get(r.phase) ?? [];
+    list.push({ attempt: r.attempt, run_id: r.run_id, outcome: r.step, reason: r.failure, duration_ms: r.duration_ms });
+    unmerged.set(r.phase, list);
+  }
   await streamPhaseCommits(root, tip, (c) => {
     if (!c.firstParent || c.parents.length !== 2) return;
     const v = new Map(c.trailers);
     const phase = Number(v.get('Phase'));
     const runId = v.get('Run-Id') ?? null;
-    const run = runId === null ? undefined : runs?.find((r) => r.run_id === runId);
+    const run = runId === null ? undefined : byId.get(runId);
     const attempt = Number(v.get('Attempt'));
     merges.push({
       phase: Number.isInteger(phase) ? phase : null,
@@ -66,9 +72,7 @@ export async function timeline(defs: Definitions, ref?: string): Promise<Timelin
       approved_by: v.get('Approved-By') ?? null,
       approved_at: v.get('Approved-At') ?? null,
       duration_ms: run?.duration_ms ?? null,
-      earlier_attempts: (runs ?? [])
-        .filter((r) => r.phase === phase && r.run_id !== runId && r.step !== 'merged')
-        .map((r) => ({ attempt: r.attempt, run_id: r.run_id, outcome: r.step, reason: r.failure, duration_ms: r.duration_ms })),
+      earlier_attempts: unmerged.get(phase) ?? [],
     });
   });
   return { ref: target, store: runs !== undefined, entries: merges.reverse() };

@@ -4,7 +4,7 @@
 import { digestOf, sortByPath, type TreeFile } from '../git/digest.js';
 import type { ObjectReader } from '../git/objects.js';
 import type { FileSource } from '../gates/files.js';
-import { globToRegExp, matcherFor, staticPrefix } from '../util/glob.js';
+import { matcherFor, staticPrefix } from '../util/glob.js';
 
 export interface TreeBlob extends TreeFile {
   readonly mode: string;
@@ -38,10 +38,7 @@ export class TreeFiles {
   /** The tree as a source for file checks: regular files only, as in a checkout. */
   source(tree: string): FileSource {
     return {
-      list: async (pattern) => {
-        const re = globToRegExp(pattern);
-        return (await this.under(tree, staticPrefix(pattern))).filter((b) => b.mode !== SYMLINK && re.test(b.path)).map((b) => b.path).sort();
-      },
+      list: async (pattern) => (await this.filesAt(tree, [pattern])).filter((b) => b.mode !== SYMLINK).map((b) => b.path),
       // By the blob's id from the listing: a `<tree>:<path>` request cannot carry every name
       // (cat-file's batch protocol is line-based, and agents write names with newlines).
       read: async (path) => {

@@ -98,20 +98,21 @@ export function buildMessage(subject: string, body: readonly string[], trailers:
  * Returns undefined when the message has no trailer paragraph.
  */
 export function parseTrailers(message: string): Map<string, string> | undefined {
-  const lines = parseTrailerLines(message);
-  return lines === undefined ? undefined : new Map(lines);
+  const pairs = lastParagraph(message);
+  if (pairs.length === 0 || pairs.some(([key]) => key === '')) return undefined;
+  return new Map(pairs);
 }
 
-/** The trailer paragraph as key/value pairs in order, duplicates kept (the audit checks them). */
-export function parseTrailerLines(message: string): [string, string][] | undefined {
+/**
+ * The last paragraph of a message as key/value pairs, in order, duplicates kept. Read
+ * leniently for the audit, so a damaged trailer is reported rather than missed: a line that
+ * is not `Key: value` comes back with the key ''. Empty when there is only one paragraph.
+ */
+export function lastParagraph(message: string): [string, string][] {
   const paragraphs = message.trimEnd().split(/\n[ \t]*\n/);
-  const last = paragraphs.at(-1);
-  if (last === undefined || paragraphs.length < 2) return undefined;
-  const pairs: [string, string][] = [];
-  for (const line of last.split('\n')) {
-    const match = /^([A-Za-z0-9-]+): (.*)$/.exec(line);
-    if (match?.[1] === undefined || match[2] === undefined) return undefined;
-    pairs.push([match[1], match[2]]);
-  }
-  return pairs;
+  if (paragraphs.length < 2) return [];
+  return (paragraphs.at(-1) ?? '').split('\n').map((text): [string, string] => {
+    const match = /^([A-Za-z0-9-]+): (.*)$/.exec(text);
+    return match?.[1] === undefined || match[2] === undefined ? ['', text] : [match[1], match[2]];
+  });
 }

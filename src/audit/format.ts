@@ -1,0 +1,18 @@
+// Small pieces the audit's checks share: how commits and paths appear in findings, and a
+// commit object's tree.
+
+export function short(sha: string): string {
+  return sha.slice(0, 12);
+}
+
+/** Paths as they appear in messages: JSON-quoted, so a newline in a name cannot start a new line. */
+export function quoteList(paths: readonly string[], max = 5): string {
+  const shown = paths.slice(0, max).map((p) => JSON.stringify(p));
+  return paths.length > max ? `${shown.join(', ')} and ${paths.length - max} more` : shown.join(', ');
+}
+
+/** The tree id of a raw commit object (as `git cat-file` gives it). */
+export function treeOf(object: { readonly type: string; readonly content: Buffer } | undefined): string | undefined {
+  if (object?.type !== 'commit') return undefined;
+  return /^tree ([0-9a-f]+)$/m.exec(object.content.toString('utf8'))?.[1];
+}
