@@ -5,7 +5,9 @@ import type { RunnerEvent } from '../runner/events.js';
 import type { Runner, Validated } from '../runner/context.js';
 import type { PassResult } from '../runner/loop.js';
 import type { StatusView } from '../runner/status.js';
-import type { Output } from './output.js';
+import type { GlobalArgs } from './globals.js';
+import { Output } from './output.js';
+import { runCommand } from './run-command.js';
 import { outcomeText } from './render/outcome.js';
 import { renderer } from './render/events.js';
 
@@ -97,4 +99,19 @@ export async function drive(out: Output, options: DriveOptions): Promise<DriveRe
     for (const line of text.problems) out.error(line);
   }
   return { code, view };
+}
+
+export interface PhaseVerbArgs extends GlobalArgs {
+  readonly phase: number;
+  readonly wait: boolean;
+  readonly until?: number | undefined;
+}
+
+/**
+ * The handler of a verb that acts on one phase (retry, approve, reject): the action runs with
+ * the lock held, after the phase number is checked, and the loop then continues like `run`.
+ */
+export async function runPhaseVerb(args: PhaseVerbArgs, action: (r: Runner) => void | Promise<void>): Promise<void> {
+  const out = new Output(args.json);
+  process.exitCode = await runCommand(out, async () => (await drive(out, { cwd: args.cwd, wait: args.wait, until: args.until, phases: [args.phase], before: action })).code);
 }

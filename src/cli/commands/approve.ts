@@ -1,10 +1,7 @@
 // `phaserunner approve N --by NAME [--note TEXT]` and `phaserunner reject N --by NAME --reason TEXT`
 import type { CommandModule } from 'yargs';
-import type { Runner } from '../../runner/context.js';
-import { drive } from '../drive.js';
+import { runPhaseVerb } from '../drive.js';
 import type { GlobalArgs } from '../globals.js';
-import { Output } from '../output.js';
-import { runCommand } from '../run-command.js';
 
 interface DecisionArgs extends GlobalArgs {
   phase: number;
@@ -24,13 +21,9 @@ export const approveCommand: CommandModule<GlobalArgs, DecisionArgs & { note?: s
       .example('$0 approve 4 --by "Ada Lovelace"', 'Approve phase 4 as committed; it is merged now')
       .example('git diff main...phaserunner/planning/4-task-planning', 'Review what you approve first'),
   handler: async (args) => {
-    const out = new Output(args.json);
-    process.exitCode = await runCommand(out, async () => {
+    await runPhaseVerb(args, async (r) => {
       const { approvePhase } = await import('../../runner/approval.js');
-      const before = async (r: Runner): Promise<void> => {
-        await approvePhase(r, { phase: args.phase, by: args.by, text: args.note });
-      };
-      return (await drive(out, { cwd: args.cwd, wait: args.wait, phases: [args.phase], before })).code;
+      await approvePhase(r, { phase: args.phase, by: args.by, text: args.note });
     });
   },
 };
@@ -46,13 +39,9 @@ export const rejectCommand: CommandModule<GlobalArgs, DecisionArgs & { reason: s
       .option('wait', { type: 'boolean', default: false, describe: 'Then keep going like `run --wait`' })
       .example('$0 reject 4 --by Ada --reason "T3 is too big: split it"', 'Send phase 4 back; a new attempt starts'),
   handler: async (args) => {
-    const out = new Output(args.json);
-    process.exitCode = await runCommand(out, async () => {
+    await runPhaseVerb(args, async (r) => {
       const { rejectPhase } = await import('../../runner/approval.js');
-      const before = async (r: Runner): Promise<void> => {
-        await rejectPhase(r, { phase: args.phase, by: args.by, text: args.reason });
-      };
-      return (await drive(out, { cwd: args.cwd, wait: args.wait, phases: [args.phase], before })).code;
+      await rejectPhase(r, { phase: args.phase, by: args.by, text: args.reason });
     });
   },
 };

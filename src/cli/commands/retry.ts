@@ -1,10 +1,7 @@
 // `phaserunner retry N`
 import type { CommandModule } from 'yargs';
-import { drive } from '../drive.js';
+import { runPhaseVerb } from '../drive.js';
 import type { GlobalArgs } from '../globals.js';
-import type { Runner } from '../../runner/context.js';
-import { Output } from '../output.js';
-import { runCommand } from '../run-command.js';
 
 interface RetryArgs extends GlobalArgs {
   phase: number;
@@ -23,13 +20,9 @@ export const retryCommand: CommandModule<GlobalArgs, RetryArgs> = {
       .example('$0 retry 2', 'Start attempt 2 of phase 2 after it failed')
       .example('$0 retry 2 --wait', 'Retry and follow it to the end'),
   handler: async (args) => {
-    const out = new Output(args.json);
-    process.exitCode = await runCommand(out, async () => {
+    await runPhaseVerb(args, async (r) => {
       const { requestRetry } = await import('../../runner/retry.js');
-      const before = (r: Runner): void => {
-        requestRetry(r, args.phase);
-      };
-      return (await drive(out, { cwd: args.cwd, wait: args.wait, until: args.until, phases: [args.phase], before })).code;
+      requestRetry(r, args.phase);
     });
   },
 };
