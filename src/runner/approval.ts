@@ -16,13 +16,15 @@ export type ApprovalCheck =
   | { readonly kind: 'approved'; readonly approval: ApprovalTrailers }
   | { readonly kind: 'waiting'; readonly reason: string };
 
-/** Is the run's phase commit approved, and does that approval still count? */
+/**
+ * Is the run's phase commit approved, and does that approval still count? The approval names
+ * the commit; its digest is checked against what is actually merged (mergePhase).
+ */
 export async function checkApproval(r: Runner, run: RunRow, step: WorkstreamStep, commit: string): Promise<ApprovalCheck> {
   const last = r.store.lastApproval(run.run_id);
-  if (last?.decision !== 'approved') return { kind: 'waiting', reason: awaitingReason(r, run, step, commit) };
+  if (last?.decision !== 'approved') return { kind: 'waiting', reason: awaitingReason(r, run, commit) };
   const tip = await resolveCommit(r.repo.root, `refs/heads/${run.branch}`);
-  const digest = await artifactsDigest(r.repo.root, commit, step.outputs);
-  if (last.commit_sha !== commit || tip !== commit || last.digest !== digest) {
+  if (last.commit_sha !== commit || tip !== commit) {
     return {
       kind: 'waiting',
       reason:
@@ -34,7 +36,7 @@ export async function checkApproval(r: Runner, run: RunRow, step: WorkstreamStep
   return { kind: 'approved', approval: { by: last.by, at: last.at, digest: last.digest } };
 }
 
-function awaitingReason(r: Runner, run: RunRow, step: WorkstreamStep, commit: string): string {
+function awaitingReason(r: Runner, run: RunRow, commit: string): string {
   return `committed as ${commit.slice(0, 12)} on ${run.branch}; a human must approve it before it is merged into ${r.config.base}.`;
 }
 

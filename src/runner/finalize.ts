@@ -81,14 +81,10 @@ export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, 
 function awaitApproval(r: Runner, run: RunRow, step: WorkstreamStep, commit: string, reason: string): FinalizeOutcome {
   const ws = r.workstream.name;
   const row = r.store.phase(ws, step.phase);
-  // Said once per change of reason: every later pass finds the same thing and stays quiet.
-  if (row?.state !== 'awaiting_approval' || row.reason !== reason) {
-    if (row?.state !== 'awaiting_approval') {
-      r.store.transition(ws, step.phase, run.run_id, 'awaiting_approval', reason, { commit_sha: commit });
-    } else {
-      r.store.noteReason(ws, step.phase, reason);
-    }
-  }
+  // One transition into the state; a later pass only records a changed reason (an approval
+  // voided by a moved branch), so the history is not filled with repeats.
+  if (row?.state !== 'awaiting_approval') r.store.transition(ws, step.phase, run.run_id, 'awaiting_approval', reason, { commit_sha: commit });
+  else if (row.reason !== reason) r.store.noteReason(ws, step.phase, reason);
   r.emit({ type: 'awaiting-approval', phase: step.phase, name: step.name, runId: run.run_id, commit, branch: run.branch, reason });
   return { kind: 'awaiting-approval', reason };
 }

@@ -1,12 +1,13 @@
 // `phaserunner show N`: everything about one phase's attempt in one place: its prompt, gate
 // results, exit.json, the tail of its logs, and its commits with their trailers.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { runFiles } from '../dispatch/run-dir.js';
 import { fail } from '../failures.js';
 import { gitOut } from '../git/exec.js';
 import { parseTrailers } from '../git/trailers.js';
 import { openDbReadOnly } from '../store/db.js';
 import { Store, type ApprovalRow, type GateRow, type PhaseRow, type RunRow } from '../store/store.js';
+import { readTextIfExists } from '../util/fs.js';
 import { PLANNING } from '../workstream/planning.js';
 import type { Definitions } from './context.js';
 
@@ -59,11 +60,11 @@ export async function showPhase(defs: Definitions, phase: number, attempt?: numb
     state: row?.state ?? 'pending',
     attempts: row?.attempts ?? 0,
     run: run ?? null,
-    prompt: files === undefined ? null : readText(files.prompt),
+    prompt: files === undefined ? null : ((await readTextIfExists(files.prompt)) ?? null),
     gates: run === undefined ? gates : gatesOf(gates, run),
     approvals: run === undefined ? approvals : approvals.filter((a) => a.run_id === run.run_id),
-    exit: files === undefined ? null : readJson(files.exit),
-    log_tail: { stdout: files === undefined ? '' : tail(files.stdout), stderr: files === undefined ? '' : tail(files.stderr) },
+    exit: files === undefined ? null : await readJson(files.exit),
+    log_tail: { stdout: files === undefined ? '' : await tail(files.stdout), stderr: files === undefined ? '' : await tail(files.stderr) },
     commit: run?.commit_sha == null ? null : await describe(root, run.commit_sha),
     merge: run?.merge_sha == null ? null : await describe(root, run.merge_sha),
   };
@@ -84,17 +85,10 @@ async function describe(root: string, sha: string): Promise<ShownCommit | null> 
   }
 }
 
-function readText(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-function readJson(file: string): unknown {
-  const text = readText(file);
-  if (text === null) return null;
+/** The parsed file, its raw text when it is not JSON (shown as it is), or null when missing. */
+async function readJson(file: string): Promise<unknown> {
+  const text = await readTextIfExists(file);
+  if (text === undefined) return null;
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -102,7 +96,7 @@ function readJson(file: string): unknown {
   }
 }
 
-function tail(file: string): string {
-  const text = readText(file);
-  return text === null ? '' : text.trimEnd().split('\n').slice(-TAIL_LINES).join('\n');
+async function tail(file: string): Promise<string> {
+  const text = await readTextIfExists(file);
+  return text === undefined ? '' : text.trimEnd().split('\n').slice(-TAIL_LINES).join('\n');
 }

@@ -105,9 +105,12 @@ type PhasePatch = Partial<Pick<PhaseRow, 'branch' | 'commit_sha' | 'merge_sha' |
 export class Store {
   constructor(private readonly db: Db) {}
 
+  private approvalsTable: boolean | undefined;
+
   /** A store of an older schema opened read-only (status, audit) has no approvals table yet. */
   private hasApprovals(): boolean {
-    return this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'approvals'`).get() !== undefined;
+    this.approvalsTable ??= this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'approvals'`).get() !== undefined;
+    return this.approvalsTable;
   }
 
   close(): void {
