@@ -4,7 +4,7 @@
 // Run with `npm run bench` (after `npm run build`). Prints ratios; the target is audit <= 2x.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -107,6 +107,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`  git log with trailers: ${result.gitLogMs.toFixed(0)} ms (median of ${REPEATS})`);
   console.log(`  phaserunner audit:     ${result.auditMs.toFixed(0)} ms  = ${result.ratio.toFixed(2)}x git log (target <= 2x)`);
   console.log(`  peak RSS ${result.peakRssMb.toFixed(0)} MB; findings ${result.findings}`);
-  mkdirSync(new URL('.', import.meta.url), { recursive: true });
   writeFileSync(new URL('audit-results.json', import.meta.url), JSON.stringify({ measured_at: new Date().toISOString(), ...result, dir: undefined }, null, 2) + '\n');
 }

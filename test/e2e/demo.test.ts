@@ -16,7 +16,11 @@ describe('demo', () => {
     expect(result.stdout).toMatch(/4\s+task-planning\s+planner\s+done/);
     expect(result.stdout).toContain(`Repository: ${dir}`);
     expect(git(dir, 'rev-list', '--merges', '--count', 'main')).toBe('4');
-    expect(trailersOf(dir, 'main')).toMatchObject({ Phase: '4', Agent: 'scripted' });
+    // The shipped config has phase 4 approved: the demo shows the command and plays the human.
+    expect(result.stdout).toContain('phaserunner approve 4 --by "Demo Reviewer"');
+    const last = trailersOf(dir, 'main');
+    expect(last).toMatchObject({ Phase: '4', Agent: 'scripted', 'Approved-By': 'Demo Reviewer' });
+    expect(last['Approved-Digest']).toBe(last['Artifacts-Digest']);
     expect(git(dir, 'status', '--porcelain')).toBe('');
   });
 
