@@ -34,7 +34,7 @@ const oid = (text) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}
 const digest = (files) => 'sha256:' + createHash('sha256').update(files.sort().map((p) => `${p}\0${oid(CONTENT[p])}\n`).join('')).digest('hex');
 const ulid = (n) => ('01ARZ3NDEK' + n.toString(32).toUpperCase().padStart(16, '0')).replace(/[ILOU]/g, 'X');
 
-function buildRepo() {
+export function buildRepo() {
   const dir = mkdtempSync(join(tmpdir(), 'phaserunner-bench-'));
   execFileSync('git', ['init', '-q', '-b', 'main', dir], { env });
   const out = [];

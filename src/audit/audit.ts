@@ -3,23 +3,22 @@
 // one `git cat-file --batch` reads the trees they need. Everything the agent influenced (file
 // names, file contents) is treated as data: findings quote it and never parse it as trailers.
 import { existsSync } from 'node:fs';
-import { ConfigSchema } from '../config/schema.js';
-import { runFileCheck } from '../gates/file-check.js';
-import { TRAILER_KEYS } from '../git/trailers.js';
 import { ObjectReader } from '../git/objects.js';
 import type { Definitions } from '../runner/context.js';
 import { openDbReadOnly } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { planningWorkstream } from '../workstream/planning.js';
-import type { Workstream, WorkstreamStep } from '../workstream/types.js';
+import type { Workstream } from '../workstream/types.js';
+import type { AuditContext, MergeRecord } from './context.js';
 import { findDrift } from './drift.js';
-import type { Finding, FindingCode } from './findings.js';
-import { quoteList, short, treeOf } from './format.js';
-import { resolveTip, streamPhaseCommits, type HistoryCommit } from './history.js';
+import type { Finding } from './findings.js';
+import { short } from './format.js';
+import { resolveTip, type HistoryCommit } from './history.js';
+import { readHistory } from './pass.js';
 import { crossCheckStore } from './store-check.js';
-import { readClaims, type Claims } from './trailers.js';
+import { readClaims } from './trailers.js';
 import { TreeFiles } from './tree-files.js';
-import { matcherFor } from '../util/glob.js';
+import { TreeStore } from './tree-store.js';
 
 export interface AuditedPhase {
   readonly phase: number;
@@ -48,59 +47,23 @@ export interface AuditReport {
   readonly findings: readonly Finding[];
 }
 
-/** A phase merge as read from history, with what the audit learned about it. */
-export interface MergeRecord {
-  readonly merge: HistoryCommit;
-  readonly claims: Claims;
-  /** The second parent when it is a phase commit. */
-  readonly phaseCommit: HistoryCommit | undefined;
-  readonly step: WorkstreamStep | undefined;
-  /** The Artifacts-Digest recomputed from the merge's tree. */
-  digest: string | undefined;
-}
-
-export interface AuditContext {
-  readonly root: string;
-  readonly workstream: Workstream;
-  readonly files: TreeFiles;
-  readonly reader: ObjectReader;
-  readonly tip: string;
-  /** The config's approvals list at each config blob (parsed once per version). */
-  readonly approvalsByBlob: Map<string, readonly number[]>;
-  add(code: FindingCode, phase: number | null, commit: string | null, message: string): void;
-}
-
 export async function audit(defs: Definitions, ref?: string): Promise<AuditReport> {
   const root = defs.repo.root;
   const target = ref ?? defs.config.base;
   const tip = await resolveTip(root, target);
   // The gates' own `approval` checks count here; the config's list is read per merge, as
-  // committed at that time (see approvalsAt).
+  // committed at that time (see merge-checks.ts).
   const workstream = planningWorkstream(defs.phases, []);
-  const findings: Finding[] = [];
   const reader = new ObjectReader(root);
-  const ctx: AuditContext = {
-    root,
-    workstream,
-    files: new TreeFiles(reader),
-    reader,
-    tip,
-    approvalsByBlob: new Map(),
-    add: (code, phase, commit, message) => findings.push({ code, phase, commit, message }),
-  };
+  const files = new TreeFiles(new TreeStore(reader));
+  const approvalsByBlob = new Map<string, readonly number[]>();
   try {
-    const merges: HistoryCommit[] = [];
-    const onLine: HistoryCommit[] = [];
-    const side = new Map<string, HistoryCommit>();
-    const commits = await streamPhaseCommits(root, tip, (c) => {
-      if (c.firstParent && c.parents.length === 2) merges.push(c);
-      else if (c.firstParent) onLine.push(c);
-      else side.set(c.sha, c);
-    });
-    merges.reverse(); // oldest first
-    const records = await Promise.all(merges.map((m) => checkMerge(ctx, m, side, defs.config.approvals)));
+    let pass = await readHistory({ root, workstream, files, tip, approvalsByBlob }, 'fast', defs.config.approvals);
+    // Clock skew broke the fast order: everything it concluded is discarded (the trees read stay cached).
+    if (!pass.ordered) pass = await readHistory({ root, workstream, files, tip, approvalsByBlob }, 'topo', defs.config.approvals);
+    const { ctx, findings, records, commits } = pass;
     checkOrder(ctx, records);
-    checkStrays(ctx, records, onLine, side);
+    checkStrays(ctx, records, pass.onLine, pass.side);
     await findDrift(ctx, records);
     let store: AuditReport['store'] = 'absent';
     if (existsSync(defs.state.db)) store = await crossCheck(ctx, defs.state.db, records);
@@ -109,111 +72,6 @@ export async function audit(defs: Definitions, ref?: string): Promise<AuditRepor
   } finally {
     await reader.close();
   }
-}
-
-async function checkMerge(ctx: AuditContext, merge: HistoryCommit, side: ReadonlyMap<string, HistoryCommit>, currentApprovals: readonly number[]): Promise<MergeRecord> {
-  const claims = readClaims(ctx, merge, 'merge');
-  const phase = claims.phase;
-  const step = phase === undefined ? undefined : ctx.workstream.stepForPhase(phase);
-  const p2 = merge.parents[1] ?? '';
-  const phaseCommit = side.get(p2);
-  const record: MergeRecord = { merge, claims, phaseCommit, step, digest: undefined };
-  const theirs = phaseCommit === undefined ? undefined : readClaims(ctx, phaseCommit, 'phase commit');
-  if (phaseCommit === undefined) {
-    ctx.add('merge-parent-untrailed', phase ?? null, merge.sha, `merge ${short(merge.sha)} says it merges phase ${phase ?? '?'}, but its second parent ${short(p2)} carries no phase trailers: the phase commit was replaced.`);
-  } else {
-    // The runner writes the same values on both; only the digest may differ (when the base
-    // changed the outputs meanwhile) and only the merge carries an approval.
-    for (const key of TRAILER_KEYS.filter((k) => k !== 'Artifacts-Digest')) {
-      const a = claims.values.get(key);
-      const b = theirs?.values.get(key);
-      if (a !== undefined && b !== undefined && a !== b) {
-        ctx.add('merge-parent-mismatch', phase ?? null, merge.sha, `merge ${short(merge.sha)} has ${key}: ${a}, but its phase commit ${short(phaseCommit.sha)} has ${key}: ${b}.`);
-      }
-    }
-  }
-  if (step === undefined) return record;
-
-  const [digest, committedDigest] = await Promise.all([
-    ctx.files.digest(merge.tree, step.outputs),
-    phaseCommit === undefined ? undefined : ctx.files.digest(phaseCommit.tree, step.outputs),
-  ]);
-  record.digest = digest;
-  const recorded = claims.values.get('Artifacts-Digest');
-  if (recorded !== undefined && claims.wellFormed.has('Artifacts-Digest') && recorded !== digest) {
-    ctx.add('digest-mismatch', step.phase, merge.sha, `merge ${short(merge.sha)} records Artifacts-Digest ${recorded}, but its tree gives ${digest}: phase ${step.phase}'s outputs were changed after the runner wrote the merge.`);
-  }
-  if (phaseCommit !== undefined && theirs !== undefined) {
-    const their = theirs.values.get('Artifacts-Digest');
-    if (their !== undefined && theirs.wellFormed.has('Artifacts-Digest') && their !== committedDigest) {
-      ctx.add('phase-digest-mismatch', step.phase, phaseCommit.sha, `phase commit ${short(phaseCommit.sha)} records Artifacts-Digest ${their}, but its tree gives ${committedDigest ?? '?'}.`);
-    }
-    await checkPhaseCommitScope(ctx, step, phaseCommit);
-  }
-  await checkOutputs(ctx, step, merge);
-  checkApproval(ctx, step, record, await approvalsAt(ctx, merge.parents[0], currentApprovals));
-  return record;
-}
-
-/** A phase commit holds the agent's changes inside the phase's outputs, nothing else. */
-async function checkPhaseCommitScope(ctx: AuditContext, step: WorkstreamStep, commit: HistoryCommit): Promise<void> {
-  const parent = commit.parents[0];
-  if (parent === undefined) return;
-  const parentTree = treeOf(await ctx.reader.read(parent));
-  if (parentTree === undefined) return;
-  const inOutputs = matcherFor(step.outputs);
-  const outside = (await ctx.files.changed(parentTree, commit.tree)).filter((p) => !inOutputs(p));
-  if (outside.length > 0) {
-    ctx.add('phase-commit-outside-outputs', step.phase, commit.sha, `phase commit ${short(commit.sha)} changes ${quoteList(outside)}, outside phase ${step.phase}'s outputs (${step.outputs.join(', ')}).`);
-  }
-}
-
-/** The gate that guards advancing past the phase, its file checks re-run against the merge. */
-async function checkOutputs(ctx: AuditContext, step: WorkstreamStep, merge: HistoryCommit): Promise<void> {
-  const checks = ctx.workstream.gateChecks(step.gates.beforeAdvance) ?? [];
-  const source = ctx.files.source(merge.tree);
-  for (const check of checks) {
-    if (check.kind !== 'file') continue;
-    const result = await runFileCheck(check, source);
-    if (!result.ok) ctx.add('output-missing', step.phase, merge.sha, `at merge ${short(merge.sha)}, ${result.message}`);
-  }
-}
-
-function checkApproval(ctx: AuditContext, step: WorkstreamStep, record: MergeRecord, approvals: readonly number[]): void {
-  const { merge, claims } = record;
-  const present = (['Approved-By', 'Approved-At', 'Approved-Digest'] as const).filter((k) => claims.values.has(k));
-  const required = step.approval || approvals.includes(step.phase);
-  if (present.length === 0) {
-    if (required) ctx.add('approval-missing', step.phase, merge.sha, `phase ${step.phase} needs a human's approval, but merge ${short(merge.sha)} has no Approved-* trailers.`);
-    return;
-  }
-  if (present.length < 3) {
-    ctx.add('approval-incomplete', step.phase, merge.sha, `merge ${short(merge.sha)} has ${present.join(', ')} but not all of Approved-By, Approved-At and Approved-Digest.`);
-    return;
-  }
-  const approved = claims.values.get('Approved-Digest');
-  if (record.digest !== undefined && approved !== record.digest) {
-    ctx.add('approval-digest-mismatch', step.phase, merge.sha, `merge ${short(merge.sha)} was approved for ${approved ?? '?'}, but the artifacts it merged give ${record.digest}: what was merged is not what was approved.`);
-  }
-}
-
-/** The approvals list of the config as committed at `commit` (what applied then), or today's. */
-async function approvalsAt(ctx: AuditContext, commit: string | undefined, fallback: readonly number[]): Promise<readonly number[]> {
-  if (commit === undefined) return fallback;
-  const blob = await ctx.reader.read(`${commit}:.phaserunner/config.json`);
-  if (blob?.type !== 'blob') return fallback;
-  // The config rarely changes: parse each version once.
-  const cached = ctx.approvalsByBlob.get(blob.oid);
-  if (cached !== undefined) return cached;
-  let approvals = fallback;
-  try {
-    const parsed = ConfigSchema.safeParse(JSON.parse(blob.content.toString('utf8')));
-    if (parsed.success) approvals = parsed.data.approvals;
-  } catch {
-    // Not JSON at that commit: judge it by today's config.
-  }
-  ctx.approvalsByBlob.set(blob.oid, approvals);
-  return approvals;
 }
 
 /** Each phase merged once, by one run, in phase order, after every phase before it. */

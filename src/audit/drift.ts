@@ -3,20 +3,22 @@
 // `git log` over that stretch names the commits that did it.
 import { git, splitNul } from '../git/exec.js';
 import { matcherFor, outputPathspecs } from '../util/glob.js';
-import type { AuditContext, MergeRecord } from './audit.js';
-import { quoteList, short, treeOf } from './format.js';
+import type { AuditContext, MergeRecord } from './context.js';
+import { quoteList, short } from './format.js';
 
 const SHOWN = 5;
 
 export async function findDrift(ctx: AuditContext, records: readonly MergeRecord[]): Promise<void> {
   const merges = new Set(records.map((r) => r.merge.sha));
-  const tipTree = treeOf(await ctx.reader.read(ctx.tip));
-  if (tipTree === undefined) return;
+  const tipTree = `${ctx.tip}^{tree}`;
   const last = new Map<number, MergeRecord>();
   for (const r of records) if (r.step !== undefined && r.digest !== undefined) last.set(r.step.phase, r);
-  for (const [phase, r] of last) {
+  const phases = [...last.values()];
+  const atTip = await ctx.files.store.settle(phases.map((r) => () => (r.step === undefined ? undefined : ctx.files.digest(tipTree, r.step.outputs))));
+  for (const [i, r] of phases.entries()) {
     const step = r.step;
-    if (step === undefined || (await ctx.files.digest(tipTree, step.outputs)) === r.digest) continue;
+    if (step === undefined || atTip[i] === r.digest) continue;
+    const phase = step.phase;
     const offenders = await changesSince(ctx, r.merge.sha, step.outputs, merges);
     const first = offenders[0];
     if (first === undefined) continue;

@@ -1,5 +1,4 @@
-// Small pieces the audit's checks share: how commits and paths appear in findings, and a
-// commit object's tree.
+// Small pieces the audit's checks share: how commits and paths appear in findings.
 
 export function short(sha: string): string {
   return sha.slice(0, 12);
@@ -9,10 +8,4 @@ export function short(sha: string): string {
 export function quoteList(paths: readonly string[], max = 5): string {
   const shown = paths.slice(0, max).map((p) => JSON.stringify(p));
   return paths.length > max ? `${shown.join(', ')} and ${paths.length - max} more` : shown.join(', ');
-}
-
-/** The tree id of a raw commit object (as `git cat-file` gives it). */
-export function treeOf(object: { readonly type: string; readonly content: Buffer } | undefined): string | undefined {
-  if (object?.type !== 'commit') return undefined;
-  return /^tree ([0-9a-f]+)$/m.exec(object.content.toString('utf8'))?.[1];
 }

@@ -1,6 +1,9 @@
-// One streaming pass over a branch's history: a single `git log`, read as it is printed.
-// Children come before parents (--topo-order), so the first-parent line can be followed
-// with one pointer, and only commits that carry phase trailers are handed on and kept.
+// One streaming pass over a branch's history: a single `git log`, read as it is printed, and
+// only commits that carry phase trailers are handed on. The first-parent line is followed with
+// one pointer, which needs children before parents. git's default order gives that as soon as
+// it starts printing; `--topo-order` guarantees it but prints nothing until it has walked the
+// whole history. So the fast order is read first, and a pass whose pointer lost the line
+// (clock skew: a parent dated after its child) tells the caller to read again in topo order.
 import { StringDecoder } from 'node:string_decoder';
 import { gitProcess } from '../git/exec.js';
 import { resolveCommit } from '../git/repo.js';
@@ -24,12 +27,23 @@ export interface HistoryCommit {
 const CLAIMS = ['Workstream', 'Phase', 'Run-Id', 'Artifacts-Digest', 'Approved-By', 'Approved-Digest'];
 const FIELD = '\x01';
 
-/**
- * Streams the commits reachable from `ref` that carry phase trailers; resolves with the
- * number of commits read.
- */
-export async function streamPhaseCommits(root: string, ref: string, visit: (c: HistoryCommit) => void): Promise<number> {
-  const proc = gitProcess(['log', '--topo-order', '-z', `--format=%H${FIELD}%P${FIELD}%T${FIELD}%cI${FIELD}%B`, ref, '--'], { cwd: root });
+export interface StreamResult {
+  /** Commits read. */
+  readonly commits: number;
+  /**
+   * Whether the first-parent line was followed to its root. False only in the fast order,
+   * when a commit arrived before its child; `firstParent` flags are then unreliable.
+   */
+  readonly ordered: boolean;
+}
+
+/** Streams the commits reachable from `ref` that carry phase trailers. */
+export async function streamPhaseCommits(root: string, ref: string, visit: (c: HistoryCommit) => void, order: 'fast' | 'topo' = 'fast'): Promise<StreamResult> {
+  const proc = gitProcess(['log', ...(order === 'topo' ? ['--topo-order'] : []), '-z', `--format=%H${FIELD}%P${FIELD}%T${FIELD}%cI${FIELD}%B`, ref, '--'], {
+    cwd: root,
+    // Into a pipe, git flushes after every commit: thousands of tiny reads. Buffered instead.
+    env: { GIT_FLUSH: '0' },
+  });
   proc.stdin.end();
   const decoder = new StringDecoder('utf8');
   let rest = '';
@@ -53,7 +67,7 @@ export async function streamPhaseCommits(root: string, ref: string, visit: (c: H
     if (!trailers.some(([key]) => CLAIMS.includes(key))) return;
     visit({ sha, parents, tree: text.slice(b + 1, c), date: text.slice(c + 1, d), subject: message.split('\n', 1)[0] ?? '', trailers, firstParent: onLine });
   };
-  for await (const chunk of proc.stdout) {
+  for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
     rest += decoder.write(chunk);
     let start = 0;
     for (let nul = rest.indexOf('\0'); nul >= 0; nul = rest.indexOf('\0', start)) {
@@ -65,7 +79,7 @@ export async function streamPhaseCommits(root: string, ref: string, visit: (c: H
   rest += decoder.end();
   if (rest.trim() !== '') record(rest);
   await proc.done;
-  return count;
+  return { commits: count, ordered: next === undefined };
 }
 
 

@@ -3,7 +3,7 @@
 // the history.
 import { isAncestor } from '../git/repo.js';
 import type { Store } from '../store/store.js';
-import type { AuditContext, MergeRecord } from './audit.js';
+import type { AuditContext, MergeRecord } from './context.js';
 import { short } from './format.js';
 
 export async function crossCheckStore(ctx: AuditContext, store: Store, records: readonly MergeRecord[]): Promise<void> {

@@ -3,7 +3,7 @@
 // repository does not have.
 import { NAME_PATTERN } from '../config/schema.js';
 import { APPROVAL_KEYS, nameProblem, TRAILER_KEYS } from '../git/trailers.js';
-import type { AuditContext } from './audit.js';
+import type { AuditContext } from './context.js';
 import type { HistoryCommit } from './history.js';
 
 export interface Claims {

@@ -1,108 +1,172 @@
-// A commit's files as the audit sees them: output globs resolved against a tree through the
-// shared cat-file reader, with subtrees cached by id (a phase commit and its merge usually
-// share most of them).
+// A commit's files as the audit sees them: output globs resolved against a tree held in the
+// TreeStore. Only a commit's root tree is new per commit; every directory below is reached by
+// its entry's id, and listings are cached by that id, because consecutive commits share
+// almost all of them. Everything here is synchronous and may throw the store's NOT_LOADED:
+// run it through `TreeStore.settle`.
 import { digestOf, sortByPath, type TreeFile } from '../git/digest.js';
-import type { ObjectReader } from '../git/objects.js';
-import type { FileSource } from '../gates/files.js';
+import type { TreeEntry } from '../git/objects.js';
+import type { SyncFileSource } from '../gates/files.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { matcherFor, staticPrefix } from '../util/glob.js';
+import type { TreeStore } from './tree-store.js';
 
 export interface TreeBlob extends TreeFile {
   readonly mode: string;
 }
 
+export interface Changes {
+  readonly paths: readonly string[];
+  /** More paths changed than were collected. */
+  readonly more: boolean;
+}
+
 const SYMLINK = '120000';
 const TREE = '40000';
 const SUBMODULE = '160000';
-/** Subtree listings kept; past this the cache starts over, so memory stays bounded. */
-const CACHE_LIMIT = 4096;
 
 export class TreeFiles {
-  private readonly cache = new Map<string, Promise<TreeBlob[]>>();
+  /** Blobs under a tree (paths prefixed), by tree id and prefix. */
+  private readonly listings = new BoundedCache<string, readonly TreeBlob[]>(4096);
+  private readonly digests = new BoundedCache<string, string>(1024);
 
-  constructor(private readonly reader: ObjectReader) {}
+  constructor(readonly store: TreeStore) {}
 
-  /** Blobs under `tree` whose paths match any glob, sorted by path bytes. */
-  async filesAt(tree: string, globs: readonly string[]): Promise<TreeBlob[]> {
-    const matches = matcherFor(globs);
-    const found = new Map<string, TreeBlob>();
-    const prefixes = [...new Set(globs.map(staticPrefix))];
-    const lists = await Promise.all(prefixes.map((prefix) => this.under(tree, prefix)));
-    for (const list of lists) for (const blob of list) if (matches(blob.path)) found.set(blob.path, blob);
-    return sortByPath([...found.values()]);
+  /** The entry at `path` (slash-separated) under the tree `spec`, walking directories by id. */
+  entry(spec: string, path: string): TreeEntry | undefined {
+    let tree = this.store.tree(spec);
+    let start = 0;
+    while (tree !== undefined) {
+      const slash = path.indexOf('/', start);
+      const name = slash < 0 ? path.slice(start) : path.slice(start, slash);
+      const found = tree.entries.find((e) => e.name === name);
+      if (found === undefined || slash < 0) return found;
+      if (found.mode !== TREE) return undefined;
+      tree = this.store.tree(found.oid);
+      start = slash + 1;
+    }
+    return undefined;
   }
 
-  async digest(tree: string, globs: readonly string[]): Promise<string> {
-    return digestOf(await this.filesAt(tree, globs));
+  /** Blobs under `spec` whose paths match any glob, sorted by path bytes. */
+  filesAt(spec: string, globs: readonly string[]): TreeBlob[] {
+    const matches = matcherFor(globs);
+    const found: TreeBlob[] = [];
+    for (const prefix of prefixesOf(globs)) for (const blob of this.under(spec, prefix)) if (matches(blob.path)) found.push(blob);
+    return sortByPath(found);
+  }
+
+  /** The Artifacts-Digest of `globs` at `spec`; computed once per set of directory ids. */
+  digest(spec: string, globs: readonly string[]): string {
+    const dirs = prefixesOf(globs).map((p) => this.dirOid(spec, p) ?? '-');
+    const key = `${dirs.join(' ')}\0${globs.join('\0')}`;
+    const known = this.digests.peek(key);
+    if (known !== undefined) return known;
+    const digest = digestOf(this.filesAt(spec, globs));
+    this.digests.set(key, digest);
+    return digest;
   }
 
   /** The tree as a source for file checks: regular files only, as in a checkout. */
-  source(tree: string): FileSource {
+  source(spec: string): SyncFileSource {
     return {
-      list: async (pattern) => (await this.filesAt(tree, [pattern])).filter((b) => b.mode !== SYMLINK).map((b) => b.path),
-      // By the blob's id from the listing: a `<tree>:<path>` request cannot carry every name
+      list: (pattern) => this.filesAt(spec, [pattern]).filter((b) => b.mode !== SYMLINK).map((b) => b.path),
+      // Through the entries, by blob id: a `<tree>:<path>` request cannot carry every name
       // (cat-file's batch protocol is line-based, and agents write names with newlines).
-      read: async (path) => {
-        const slash = path.lastIndexOf('/');
-        const blob = (await this.under(tree, slash < 0 ? '' : path.slice(0, slash))).find((b) => b.path === path && b.mode !== SYMLINK);
-        const object = blob === undefined ? undefined : await this.reader.read(blob.oid);
-        return object?.type === 'blob' ? object.content.toString('utf8') : undefined;
+      read: (path) => {
+        const found = this.entry(spec, path);
+        if (found === undefined || found.mode === SYMLINK || found.mode === TREE || found.mode === SUBMODULE) return undefined;
+        return this.store.text(found.oid);
       },
     };
   }
 
-  /** Paths that differ between two trees (added, removed or changed), descending only where they differ. */
-  async changed(a: string, b: string, prefix = ''): Promise<string[]> {
-    if (a === b) return [];
-    const [left, right] = await Promise.all([this.reader.tree(a), this.reader.tree(b)]);
-    const l = new Map((left ?? []).map((e) => [e.name, e]));
-    const r = new Map((right ?? []).map((e) => [e.name, e]));
-    const names = [...new Set([...l.keys(), ...r.keys()])];
-    const parts = await Promise.all(
-      names.map(async (name): Promise<string[]> => {
+  /**
+   * Paths that differ between two trees (added, removed or changed) and that `inside` does not
+   * accept, up to `limit` of them. Descends only where the trees differ, and stops reading
+   * once the limit is reached: an agent may add a whole dependency tree.
+   */
+  changedOutside(a: string, b: string, inside: (path: string) => boolean, limit: number): Changes {
+    const paths = new Set<string>();
+    let more = false;
+    const add = (path: string): boolean => {
+      if (inside(path) || paths.has(path)) return true;
+      if (paths.size >= limit) {
+        more = true;
+        return false;
+      }
+      paths.add(path);
+      return true;
+    };
+    const diff = (left: readonly TreeEntry[], right: readonly TreeEntry[], prefix: string): boolean => {
+      const r = new Map(right.map((e) => [e.name, e]));
+      const l = new Map(left.map((e) => [e.name, e]));
+      for (const name of new Set([...l.keys(), ...r.keys()])) {
         const x = l.get(name);
         const y = r.get(name);
-        if (x?.oid === y?.oid && x?.mode === y?.mode) return [];
+        if (x?.oid === y?.oid && x?.mode === y?.mode) continue;
         const path = prefix === '' ? name : `${prefix}/${name}`;
-        if (x?.mode === TREE && y?.mode === TREE) return this.changed(x.oid, y.oid, path);
-        const paths: string[] = [];
+        if (x?.mode === TREE && y?.mode === TREE) {
+          if (!diff(this.entriesOf(x.oid), this.entriesOf(y.oid), path)) return false;
+          continue;
+        }
         for (const e of [x, y]) {
           if (e === undefined) continue;
-          if (e.mode === TREE) paths.push(...(await this.blobsOf(e.oid)).map((f) => `${path}/${f.path}`));
-          else paths.push(path);
+          const ok = e.mode === TREE ? this.walk(e.oid, path, add) : add(path);
+          if (!ok) return false;
         }
-        return paths;
-      }),
-    );
-    return [...new Set(parts.flat())];
+      }
+      return true;
+    };
+    const left = this.store.tree(a);
+    const right = this.store.tree(b);
+    if (left?.oid !== right?.oid) diff(left?.entries ?? [], right?.entries ?? [], '');
+    return { paths: [...paths], more };
   }
 
-  /** Every blob under the directory `prefix` of `tree`, with full paths. */
-  private async under(tree: string, prefix: string): Promise<TreeBlob[]> {
-    const object = await this.reader.read(prefix === '' ? tree : `${tree}:${prefix}`);
-    if (object?.type !== 'tree') return [];
-    const blobs = await this.blobsOf(object.oid);
-    return prefix === '' ? blobs : blobs.map((b) => ({ ...b, path: `${prefix}/${b.path}` }));
+  private entriesOf(oid: string): readonly TreeEntry[] {
+    return this.store.tree(oid)?.entries ?? [];
   }
 
-  /** Blobs of a tree, paths relative to it; cached by the tree's id. */
-  private blobsOf(oid: string): Promise<TreeBlob[]> {
-    const cached = this.cache.get(oid);
-    if (cached !== undefined) return cached;
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    const listing = this.list(oid);
-    this.cache.set(oid, listing);
-    return listing;
+  /** Calls `visit` for each blob path under a tree until it returns false; false if it did. */
+  private walk(oid: string, prefix: string, visit: (path: string) => boolean): boolean {
+    for (const e of this.entriesOf(oid)) {
+      const path = `${prefix}/${e.name}`;
+      if (e.mode === SUBMODULE) continue;
+      if (!(e.mode === TREE ? this.walk(e.oid, path, visit) : visit(path))) return false;
+    }
+    return true;
   }
 
-  private async list(oid: string): Promise<TreeBlob[]> {
-    const entries = (await this.reader.tree(oid)) ?? [];
-    const nested = await Promise.all(
-      entries.map(async (e): Promise<TreeBlob[]> => {
-        if (e.mode === TREE) return (await this.blobsOf(e.oid)).map((b) => ({ ...b, path: `${e.name}/${b.path}` }));
-        if (e.mode === SUBMODULE) return [];
-        return [{ path: e.name, oid: e.oid, mode: e.mode }];
-      }),
-    );
-    return nested.flat();
+  private dirOid(spec: string, prefix: string): string | undefined {
+    if (prefix === '') return this.store.tree(spec)?.oid;
+    const found = this.entry(spec, prefix);
+    return found?.mode === TREE ? found.oid : undefined;
   }
+
+  /** Every blob under the directory `prefix` of `spec`, with full paths. */
+  private under(spec: string, prefix: string): readonly TreeBlob[] {
+    const oid = this.dirOid(spec, prefix);
+    return oid === undefined ? [] : this.listing(oid, prefix);
+  }
+
+  /** Blobs of a tree, paths prefixed; cached by the tree's id and the prefix. */
+  private listing(oid: string, prefix: string): readonly TreeBlob[] {
+    const key = `${oid}\0${prefix}`;
+    const known = this.listings.peek(key);
+    if (known !== undefined) return known;
+    const blobs: TreeBlob[] = [];
+    const base = prefix === '' ? '' : `${prefix}/`;
+    for (const e of this.entriesOf(oid)) {
+      if (e.mode === TREE) blobs.push(...this.listing(e.oid, `${base}${e.name}`));
+      else if (e.mode !== SUBMODULE) blobs.push({ path: `${base}${e.name}`, oid: e.oid, mode: e.mode });
+    }
+    this.listings.set(key, blobs);
+    return blobs;
+  }
+}
+
+/** The globs' fixed directories, without those inside another (its listing covers them). */
+function prefixesOf(globs: readonly string[]): string[] {
+  const all = [...new Set(globs.map(staticPrefix))];
+  return all.filter((p) => !all.some((q) => q !== p && (q === '' || p.startsWith(`${q}/`))));
 }

@@ -2,7 +2,7 @@
 import type { FileCheck } from '../phases/schema.js';
 import type { z } from 'zod';
 import { isGlob } from '../util/glob.js';
-import type { FileSource } from './files.js';
+import type { FileSource, SyncFileSource } from './files.js';
 import { resultBase, type CheckResult } from './types.js';
 
 export type FileCheckDef = z.output<typeof FileCheck>;
@@ -11,6 +11,17 @@ const MAX_PROBLEMS = 5;
 
 export async function runFileCheck(check: FileCheckDef, files: FileSource): Promise<CheckResult> {
   const matches = await files.list(check.path);
+  const texts = new Map<string, string | undefined>();
+  for (const match of matches) texts.set(match, await files.read(match));
+  return judgeFiles(check, matches, (path) => texts.get(path));
+}
+
+/** The same check over files already in memory: the audit re-runs gates against history this way. */
+export function runFileCheckSync(check: FileCheckDef, files: SyncFileSource): CheckResult {
+  return judgeFiles(check, files.list(check.path), (path) => files.read(path));
+}
+
+function judgeFiles(check: FileCheckDef, matches: readonly string[], read: (path: string) => string | undefined): CheckResult {
   const min = check.min_count ?? 1;
   const base = resultBase('file', check.path, check.message);
   if (matches.length < min) {
@@ -23,7 +34,7 @@ export async function runFileCheck(check: FileCheckDef, files: FileSource): Prom
   const mustMatch = check.must_match === undefined ? undefined : new RegExp(check.must_match, 'm');
   const mustNotMatch = check.must_not_match === undefined ? undefined : new RegExp(check.must_not_match, 'm');
   for (const match of matches) {
-    const text = await files.read(match);
+    const text = read(match);
     // Names come from the agent: quoted when not plain, so a message stays one line.
     const path = /^[\x20-\x7e]+$/.test(match) ? match : JSON.stringify(match);
     if (text === undefined) {

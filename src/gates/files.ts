@@ -15,6 +15,12 @@ export interface FileSource {
   read(path: string): Promise<string | undefined>;
 }
 
+/** A FileSource whose files are already at hand (the audit's trees, once loaded). */
+export interface SyncFileSource {
+  list(pattern: string): string[];
+  read(path: string): string | undefined;
+}
+
 export function checkoutSource(root: string): FileSource {
   return { list: (pattern) => listMatches(root, pattern), read: (path) => readInside(root, path) };
 }

@@ -3,6 +3,7 @@
 // and execa adds ~118 ms of import time to every CLI start (docs/performance.md).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
 import { PhaserunnerError } from '../failures.js';
 
 export interface GitResult {
@@ -114,8 +115,8 @@ export function splitNul(text: string): string[] {
 export const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null'] as const;
 
 export interface GitProcess {
-  readonly stdin: NodeJS.WritableStream;
-  readonly stdout: NodeJS.ReadableStream;
+  readonly stdin: Writable;
+  readonly stdout: Readable;
   /** Resolves when git exits; rejects with `git-failed` on a failure exit code. */
   readonly done: Promise<void>;
   kill(): void;

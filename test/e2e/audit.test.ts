@@ -264,6 +264,31 @@ describe('audit', () => {
     expect(report.store).toBe('absent');
   });
 
+  it('finds nothing when commit dates run backwards (clock skew), where git log prints a parent before its child', () => {
+    // A user merge on top, whose first parent is dated before the old tip: git's default
+    // order then prints the old tip before the first parent. Read in that order alone, every
+    // phase merge below would look as if it came in off the first-parent line.
+    const repo = cloneOf();
+    const tip = readCommit(repo, 'main');
+    const epoch = Number(git(repo, 'log', '-1', '--format=%ct', tip.sha));
+    const dated = (offset: number, c: Omit<RawCommit, 'sha'>): string =>
+      execFileSync('git', ['commit-tree', c.tree, ...c.parents.flatMap((x) => ['-p', x]), '-m', c.message], {
+        cwd: repo,
+        env: { ...testEnv(), GIT_COMMITTER_DATE: `${epoch + offset} +0000`, GIT_AUTHOR_DATE: `${epoch + offset} +0000` },
+        encoding: 'utf8',
+      }).trim();
+    const side = dated(1000, { tree: tip.tree, parents: [tip.sha], message: 'Side work' });
+    const early = dated(-1000, { tree: tip.tree, parents: [tip.sha], message: 'Committed with a slow clock' });
+    const merge = dated(2000, { tree: tip.tree, parents: [early, side], message: "Merge branch 'side'" });
+    git(repo, 'update-ref', 'refs/heads/main', merge);
+    const order = git(repo, 'log', '--format=%H', 'main').split('\n');
+    expect(order.indexOf(tip.sha)).toBeLessThan(order.indexOf(early)); // the skew this test is about
+    const { code, report } = audit(repo);
+    expect(report.findings).toEqual([]);
+    expect(code).toBe(0);
+    expect(report.phases.map((x) => x.merge)).toEqual(m);
+  });
+
   it('has a tamper corpus of at least 20 single-point tampers and 20 distinct finding codes', () => {
     expect(TAMPERS.length).toBeGreaterThanOrEqual(20);
     expect(new Set(TAMPERS.map((t) => t.code)).size).toBeGreaterThanOrEqual(20);

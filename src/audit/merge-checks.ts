@@ -1,0 +1,136 @@
+// The checks on one phase merge. `readMerge` judges what the commits say (their trailers) as
+// soon as both are read from the stream. `judgeTrees` judges what they contain: digests,
+// the phase commit's scope, the gate's file checks and the approval. It reads trees through
+// the TreeStore and may run more than once (see TreeStore.settle), so it returns its
+// findings instead of adding them.
+import { ConfigSchema } from '../config/schema.js';
+import { runFileCheckSync } from '../gates/file-check.js';
+import { TRAILER_KEYS } from '../git/trailers.js';
+import { matcherFor } from '../util/glob.js';
+import type { WorkstreamStep } from '../workstream/types.js';
+import type { AuditContext, MergeRecord } from './context.js';
+import type { Finding, FindingCode } from './findings.js';
+import { quoteList, short } from './format.js';
+import type { HistoryCommit } from './history.js';
+import { readClaims } from './trailers.js';
+
+const CONFIG = '.phaserunner/config.json';
+/** Paths outside the outputs collected for a message; an agent may add thousands. */
+const OUTSIDE_SHOWN = 100;
+
+export interface TreeVerdict {
+  readonly digest: string | undefined;
+  readonly findings: readonly Finding[];
+}
+
+/** The merge and its second parent's trailers: reported once, here. */
+export function readMerge(ctx: AuditContext, merge: HistoryCommit, phaseCommit: HistoryCommit | undefined): MergeRecord {
+  const claims = readClaims(ctx, merge, 'merge');
+  const phase = claims.phase;
+  const step = phase === undefined ? undefined : ctx.workstream.stepForPhase(phase);
+  const phaseClaims = phaseCommit === undefined ? undefined : readClaims(ctx, phaseCommit, 'phase commit');
+  if (phaseCommit === undefined) {
+    const p2 = merge.parents[1] ?? '';
+    ctx.add('merge-parent-untrailed', phase ?? null, merge.sha, `merge ${short(merge.sha)} says it merges phase ${phase ?? '?'}, but its second parent ${short(p2)} carries no phase trailers: the phase commit was replaced.`);
+  } else {
+    // The runner writes the same values on both; only the digest may differ (when the base
+    // changed the outputs meanwhile) and only the merge carries an approval.
+    for (const key of TRAILER_KEYS) {
+      if (key === 'Artifacts-Digest') continue;
+      const a = claims.values.get(key);
+      const b = phaseClaims?.values.get(key);
+      if (a !== undefined && b !== undefined && a !== b) {
+        ctx.add('merge-parent-mismatch', phase ?? null, merge.sha, `merge ${short(merge.sha)} has ${key}: ${a}, but its phase commit ${short(phaseCommit.sha)} has ${key}: ${b}.`);
+      }
+    }
+  }
+  return { merge, claims, phaseCommit, phaseClaims, step, digest: undefined };
+}
+
+/** What the merge's trees say. Synchronous over the TreeStore; run it through `settle`. */
+export function judgeTrees(ctx: AuditContext, record: MergeRecord, currentApprovals: readonly number[]): TreeVerdict {
+  const { merge, claims, phaseCommit, phaseClaims, step } = record;
+  if (step === undefined) return { digest: undefined, findings: [] };
+  const findings: Finding[] = [];
+  const add = (code: FindingCode, commit: string, message: string): void => {
+    findings.push({ code, phase: step.phase, commit, message });
+  };
+  const digest = ctx.files.digest(merge.tree, step.outputs);
+  const recorded = claims.values.get('Artifacts-Digest');
+  if (recorded !== undefined && claims.wellFormed.has('Artifacts-Digest') && recorded !== digest) {
+    add('digest-mismatch', merge.sha, `merge ${short(merge.sha)} records Artifacts-Digest ${recorded}, but its tree gives ${digest}: phase ${step.phase}'s outputs were changed after the runner wrote the merge.`);
+  }
+  if (phaseCommit !== undefined && phaseClaims !== undefined) {
+    const their = phaseClaims.values.get('Artifacts-Digest');
+    const committed = ctx.files.digest(phaseCommit.tree, step.outputs);
+    if (their !== undefined && phaseClaims.wellFormed.has('Artifacts-Digest') && their !== committed) {
+      add('phase-digest-mismatch', phaseCommit.sha, `phase commit ${short(phaseCommit.sha)} records Artifacts-Digest ${their}, but its tree gives ${committed}.`);
+    }
+    checkScope(ctx, step, phaseCommit, add);
+  }
+  checkOutputs(ctx, step, merge, add);
+  checkApproval(step, record, digest, approvalsAt(ctx, merge.parents[0], currentApprovals), add);
+  return { digest, findings };
+}
+
+type Add = (code: FindingCode, commit: string, message: string) => void;
+
+/** A phase commit holds the agent's changes inside the phase's outputs, nothing else. */
+function checkScope(ctx: AuditContext, step: WorkstreamStep, commit: HistoryCommit, add: Add): void {
+  const parent = commit.parents[0];
+  // A shallow clone may not have the parent: nothing to compare against.
+  if (parent === undefined || ctx.files.store.tree(`${parent}^{tree}`) === undefined) return;
+  const { paths, more } = ctx.files.changedOutside(`${parent}^{tree}`, commit.tree, matcherFor(step.outputs), OUTSIDE_SHOWN);
+  if (paths.length > 0) {
+    add('phase-commit-outside-outputs', commit.sha, `phase commit ${short(commit.sha)} changes ${quoteList(paths)}${more ? ' and more' : ''}, outside phase ${step.phase}'s outputs (${step.outputs.join(', ')}).`);
+  }
+}
+
+/** The gate that guards advancing past the phase, its file checks re-run against the merge. */
+function checkOutputs(ctx: AuditContext, step: WorkstreamStep, merge: HistoryCommit, add: Add): void {
+  const checks = ctx.workstream.gateChecks(step.gates.beforeAdvance) ?? [];
+  const source = ctx.files.source(merge.tree);
+  for (const check of checks) {
+    if (check.kind !== 'file') continue;
+    const result = runFileCheckSync(check, source);
+    if (!result.ok) add('output-missing', merge.sha, `at merge ${short(merge.sha)}, ${result.message}`);
+  }
+}
+
+function checkApproval(step: WorkstreamStep, record: MergeRecord, digest: string, approvals: readonly number[], add: Add): void {
+  const { merge, claims } = record;
+  const present = (['Approved-By', 'Approved-At', 'Approved-Digest'] as const).filter((k) => claims.values.has(k));
+  const required = step.approval || approvals.includes(step.phase);
+  if (present.length === 0) {
+    if (required) add('approval-missing', merge.sha, `phase ${step.phase} needs a human's approval, but merge ${short(merge.sha)} has no Approved-* trailers.`);
+    return;
+  }
+  if (present.length < 3) {
+    add('approval-incomplete', merge.sha, `merge ${short(merge.sha)} has ${present.join(', ')} but not all of Approved-By, Approved-At and Approved-Digest.`);
+    return;
+  }
+  const approved = claims.values.get('Approved-Digest');
+  if (approved !== digest) {
+    add('approval-digest-mismatch', merge.sha, `merge ${short(merge.sha)} was approved for ${approved ?? '?'}, but the artifacts it merged give ${digest}: what was merged is not what was approved.`);
+  }
+}
+
+/** The approvals list of the config as committed at `commit` (what applied then), or today's. */
+function approvalsAt(ctx: AuditContext, commit: string | undefined, fallback: readonly number[]): readonly number[] {
+  if (commit === undefined) return fallback;
+  const entry = ctx.files.entry(`${commit}^{tree}`, CONFIG);
+  if (entry === undefined) return fallback;
+  // The config rarely changes: parse each version once.
+  const cached = ctx.approvalsByBlob.get(entry.oid);
+  if (cached !== undefined) return cached;
+  const text = ctx.files.store.text(entry.oid);
+  let approvals = fallback;
+  try {
+    const parsed = text === undefined ? undefined : ConfigSchema.safeParse(JSON.parse(text));
+    if (parsed?.success === true) approvals = parsed.data.approvals;
+  } catch {
+    // Not JSON at that commit: judge it by today's config.
+  }
+  ctx.approvalsByBlob.set(entry.oid, approvals);
+  return approvals;
+}

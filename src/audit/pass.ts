@@ -1,0 +1,116 @@
+// One pass over a branch's history: the `git log` stream, with each phase merge checked
+// while the stream goes on. A merge is read as soon as its phase commit has arrived; its
+// trees are judged in batches, each batch a few pipelined rounds of cat-file requests. So
+// the tree reads overlap the stream instead of queueing up behind it, and only a batch's
+// objects are held at once.
+import type { AuditContext, MergeRecord } from './context.js';
+import type { Finding } from './findings.js';
+import { streamPhaseCommits, type HistoryCommit } from './history.js';
+import { judgeTrees, readMerge } from './merge-checks.js';
+
+/** Merges judged together: enough to fill a round of requests, few enough to bound memory. */
+const BATCH = 64;
+
+export interface Pass {
+  readonly ctx: AuditContext;
+  readonly findings: Finding[];
+  readonly commits: number;
+  /** False when the fast order lost the first-parent line: read again in topo order. */
+  readonly ordered: boolean;
+  /** Phase merges on the first-parent line, oldest first, with their checks done. */
+  readonly records: MergeRecord[];
+  /** Other trailered commits on the first-parent line. */
+  readonly onLine: HistoryCommit[];
+  /** Trailered commits off the first-parent line, by id. */
+  readonly side: Map<string, HistoryCommit>;
+}
+
+export async function readHistory(shared: Omit<AuditContext, 'add'>, order: 'fast' | 'topo', approvals: readonly number[]): Promise<Pass> {
+  const findings: Finding[] = [];
+  const ctx: AuditContext = { ...shared, add: (code, phase, commit, message) => findings.push({ code, phase, commit, message }) };
+  const slots: (MergeRecord | undefined)[] = []; // one per merge, newest first
+  const waiting = new Map<string, number[]>(); // phase commit id -> slots of merges waiting for it
+  const onLine: HistoryCommit[] = [];
+  const side = new Map<string, HistoryCommit>();
+  const judge = new Judge(ctx, approvals);
+  const read = (slot: number, merge: HistoryCommit, phaseCommit: HistoryCommit | undefined): void => {
+    const record = readMerge(ctx, merge, phaseCommit);
+    slots[slot] = record;
+    judge.push(record);
+  };
+  const merges: HistoryCommit[] = [];
+  let result;
+  try {
+    result = await streamPhaseCommits(
+      ctx.root,
+      ctx.tip,
+      (c) => {
+        if (c.firstParent && c.parents.length === 2) {
+          const slot = slots.push(undefined) - 1;
+          merges[slot] = c;
+          const p2 = c.parents[1] ?? '';
+          const known = side.get(p2);
+          if (known !== undefined) read(slot, c, known);
+          else waiting.set(p2, [...(waiting.get(p2) ?? []), slot]);
+        } else if (c.firstParent) {
+          onLine.push(c);
+        } else {
+          side.set(c.sha, c);
+          for (const slot of waiting.get(c.sha) ?? []) read(slot, merges[slot] as HistoryCommit, c);
+          waiting.delete(c.sha);
+        }
+      },
+      order,
+    );
+    // A second parent never read carries no trailers: it is no phase commit.
+    for (const slotsWaiting of waiting.values()) for (const slot of slotsWaiting) read(slot, merges[slot] as HistoryCommit, undefined);
+  } finally {
+    await judge.finish();
+  }
+  const records = slots.filter((r): r is MergeRecord => r !== undefined).reverse();
+  return { ctx, findings, commits: result.commits, ordered: result.ordered, records, onLine, side };
+}
+
+/** Judges merges' trees in batches, one batch at a time, while the stream keeps arriving. */
+class Judge {
+  private readonly queue: MergeRecord[] = [];
+  private running: Promise<void> | undefined;
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly ctx: AuditContext,
+    private readonly approvals: readonly number[],
+  ) {}
+
+  push(record: MergeRecord): void {
+    if (record.step === undefined) return;
+    this.queue.push(record);
+    this.running ??= this.run();
+  }
+
+  /** Waits for every queued merge; rethrows what failed. */
+  async finish(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.queue.length > 0 && this.failure === undefined) {
+        const batch = this.queue.splice(0, BATCH);
+        const verdicts = await this.ctx.files.store.settle(batch.map((record) => () => judgeTrees(this.ctx, record, this.approvals)));
+        batch.forEach((record, i) => {
+          const verdict = verdicts[i];
+          if (verdict === undefined) return;
+          record.digest = verdict.digest;
+          for (const f of verdict.findings) this.ctx.add(f.code, f.phase, f.commit, f.message);
+        });
+      }
+    } catch (error) {
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+    } finally {
+      // Cleared in the same step that saw the queue empty: a push after this starts a new run.
+      this.running = undefined;
+    }
+  }
+}
