@@ -34,7 +34,7 @@ const oid = (text) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}
 const digest = (files) => 'sha256:' + createHash('sha256').update(files.sort().map((p) => `${p}\0${oid(CONTENT[p])}\n`).join('')).digest('hex');
 const ulid = (n) => ('01ARZ3NDEK' + n.toString(32).toUpperCase().padStart(16, '0')).replace(/[ILOU]/g, 'X');
 
-export function buildRepo() {
+export function buildRepo(runs = RUNS, filler = FILLER) {
   const dir = mkdtempSync(join(tmpdir(), 'phaserunner-bench-'));
   execFileSync('git', ['init', '-q', '-b', 'main', dir], { env });
   const out = [];
@@ -51,8 +51,8 @@ export function buildRepo() {
   };
   const config = JSON.stringify({ version: 1, base: 'main', agent: 'scripted', approvals: [] });
   let tip = commit('refs/heads/main', [], 'Initial commit\n', [['INTENT.md', '# Bench\n'], ['.phaserunner/config.json', config]]);
-  for (let run = 0; run < RUNS; run++) {
-    for (let i = 0; i < FILLER; i++) tip = commit('refs/heads/main', [tip], `Work ${run}.${i}\n`, [[`src/f${i % 50}.txt`, `${run} ${i}\n`]]);
+  for (let run = 0; run < runs; run++) {
+    for (let i = 0; i < filler; i++) tip = commit('refs/heads/main', [tip], `Work ${run}.${i}\n`, [[`src/f${i % 50}.txt`, `${run} ${i}\n`]]);
     const phase = (run % 4) + 1;
     const [name, role] = NAMES[phase];
     const files = OUTPUT[phase];
@@ -65,47 +65,95 @@ export function buildRepo() {
   return dir;
 }
 
-function time(fn) {
-  const samples = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const start = performance.now();
-    fn();
-    samples.push(performance.now() - start);
-  }
-  return samples.sort((a, b) => a - b)[Math.floor(REPEATS / 2)];
-}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const elapsed = (fn) => {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+};
+const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const BASELINE = ['log', '--format=%H %P%n%(trailers:only,unfold)', 'main'];
 
-/** The audit core in a fresh node process: prints ms and peak RSS (node's own startup excluded from ms). */
-function auditOnce(dir) {
+/** The audit core in a fresh node process: its own ms (node's start-up excluded) and peak RSS. */
+function auditOnce(dir, nodeFlags = []) {
   const script = `
     const { openDefinitions } = await import(${JSON.stringify(new URL('../dist/runner/context.js', import.meta.url).href)});
     const { audit } = await import(${JSON.stringify(new URL('../dist/audit/audit.js', import.meta.url).href)});
     const defs = await openDefinitions(${JSON.stringify(dir)});
+    const before = process.resourceUsage().maxRSS * 1024;
     const start = performance.now();
     const report = await audit(defs);
     const ms = performance.now() - start;
-    console.log(JSON.stringify({ ms, rss: process.resourceUsage().maxRSS * 1024, commits: report.commits, findings: report.findings.length }));`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env });
+    console.log(JSON.stringify({ ms, before, rss: process.resourceUsage().maxRSS * 1024, commits: report.commits, findings: report.findings.length }));`;
+  const r = spawnSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', script], { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
 }
 
+/**
+ * Speed on one history, the runs interleaved so that the machine's load falls on all alike:
+ * - the audit core against a bare `git log` printing the same trailers into a pipe, as a
+ *   script runs it (git then flushes after every commit);
+ * - the same against git log with buffered output (GIT_FLUSH=0, which the audit's own log uses);
+ * - `phaserunner audit --json` end to end against `git log`, both with process start-up.
+ */
+function speed(dir) {
+  const samples = { gitLog: [], gitLogBuffered: [], audit: [], cli: [] };
+  let last;
+  for (let i = 0; i < REPEATS; i++) {
+    samples.gitLog.push(elapsed(() => execFileSync('git', BASELINE, { cwd: dir, maxBuffer: 1 << 30, env })));
+    samples.gitLogBuffered.push(elapsed(() => execFileSync('git', BASELINE, { cwd: dir, maxBuffer: 1 << 30, env: { ...env, GIT_FLUSH: '0' } })));
+    last = auditOnce(dir);
+    samples.audit.push(last.ms);
+    samples.cli.push(elapsed(() => spawnSync(process.execPath, [CLI, 'audit', '--json'], { cwd: dir, env, maxBuffer: 1 << 30 })));
+  }
+  const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+  return {
+    gitLogMs: m.gitLog,
+    gitLogBufferedMs: m.gitLogBuffered,
+    auditMs: m.audit,
+    cliMs: m.cli,
+    ratio: m.audit / m.gitLog,
+    ratioBuffered: m.audit / m.gitLogBuffered,
+    cliRatio: m.cli / m.gitLog,
+    findings: last.findings,
+  };
+}
+
+/**
+ * Peak RSS of the audit on a history and on one five times as long with the same phase runs.
+ * Also with the young generation capped (--max-semi-space-size=2): V8 grows it on long busy
+ * runs, which moves RSS without any more data being kept; capped, RSS shows what is kept.
+ */
+function memory(short, long) {
+  const peak = (dir, flags) => Math.max(...Array.from({ length: 3 }, () => auditOnce(dir, flags).rss)) / 2 ** 20;
+  const base = auditOnce(short).before / 2 ** 20;
+  return {
+    beforeAuditMb: base,
+    peakRssMb: { short: peak(short, []), long: peak(long, []) },
+    peakRssCappedYoungMb: { short: peak(short, ['--max-semi-space-size=2']), long: peak(long, ['--max-semi-space-size=2']) },
+  };
+}
+
 export function runAuditBench() {
   const dir = buildRepo();
-  const commits = Number(execFileSync('git', ['rev-list', '--count', 'main'], { cwd: dir, encoding: 'utf8' }));
-  const gitLog = time(() => execFileSync('git', ['log', '--format=%H %P%n%(trailers:only,unfold)', 'main'], { cwd: dir, maxBuffer: 1 << 30 }));
-  const runs = [];
-  for (let i = 0; i < REPEATS; i++) runs.push(auditOnce(dir));
-  const median = runs.map((r) => r.ms).sort((a, b) => a - b)[Math.floor(REPEATS / 2)];
-  const rss = Math.max(...runs.map((r) => r.rss));
-  return { dir, commits, phaseRuns: RUNS, gitLogMs: gitLog, auditMs: median, ratio: median / gitLog, peakRssMb: rss / 2 ** 20, findings: runs[0].findings };
+  const longDir = buildRepo(RUNS, FILLER * 5 + 8);
+  const count = (d) => Number(execFileSync('git', ['rev-list', '--count', 'main'], { cwd: d, encoding: 'utf8' }));
+  return { commits: count(dir), longCommits: count(longDir), phaseRuns: RUNS, ...speed(dir), memory: memory(dir, longDir) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = runAuditBench();
-  console.log(`audit: ${result.commits} commits, ${result.phaseRuns} phase runs`);
-  console.log(`  git log with trailers: ${result.gitLogMs.toFixed(0)} ms (median of ${REPEATS})`);
-  console.log(`  phaserunner audit:     ${result.auditMs.toFixed(0)} ms  = ${result.ratio.toFixed(2)}x git log (target <= 2x)`);
-  console.log(`  peak RSS ${result.peakRssMb.toFixed(0)} MB; findings ${result.findings}`);
-  writeFileSync(new URL('audit-results.json', import.meta.url), JSON.stringify({ measured_at: new Date().toISOString(), ...result, dir: undefined }, null, 2) + '\n');
+  const r = runAuditBench();
+  const ms = (x) => `${x.toFixed(0)} ms`;
+  console.log(`audit: ${r.commits} commits, ${r.phaseRuns} phase runs (medians of ${REPEATS}, interleaved)`);
+  console.log(`  git log with trailers, into a pipe:   ${ms(r.gitLogMs)}`);
+  console.log(`  phaserunner audit (core):             ${ms(r.auditMs)}  = ${r.ratio.toFixed(2)}x git log (target <= 2x)`);
+  console.log(`  against git log buffered (GIT_FLUSH=0, ${ms(r.gitLogBufferedMs)}): ${r.ratioBuffered.toFixed(2)}x`);
+  console.log(`  phaserunner audit --json, end to end: ${ms(r.cliMs)}  = ${r.cliRatio.toFixed(2)}x git log (node start-up and module loading included)`);
+  const mem = r.memory;
+  console.log(`memory: ${r.commits} vs ${r.longCommits} commits, same ${r.phaseRuns} phase runs (node with modules loaded: ${mem.beforeAuditMb.toFixed(0)} MB)`);
+  console.log(`  peak RSS:                       ${mem.peakRssMb.short.toFixed(0)} MB vs ${mem.peakRssMb.long.toFixed(0)} MB`);
+  console.log(`  peak RSS, young generation capped: ${mem.peakRssCappedYoungMb.short.toFixed(0)} MB vs ${mem.peakRssCappedYoungMb.long.toFixed(0)} MB`);
+  console.log(`  (the ${r.findings} findings are phase-merged-twice: the history cycles through phases 1-4 ${RUNS / 4} times)`);
+  writeFileSync(new URL('audit-results.json', import.meta.url), JSON.stringify({ measured_at: new Date().toISOString(), node: process.version, ...r }, null, 2) + '\n');
 }

@@ -19,6 +19,7 @@ export type Failure =
   | { readonly reason: 'unknown-agent'; readonly agent: string; readonly known: readonly string[]; readonly where: string }
   | { readonly reason: 'agent-unavailable'; readonly agent: string; readonly binary: string }
   | { readonly reason: 'base-missing'; readonly base: string }
+  | { readonly reason: 'ref-missing'; readonly ref: string }
   | { readonly reason: 'unknown-phase'; readonly phase: number; readonly known: readonly number[] }
   | {
       readonly reason: 'retry-refused';

@@ -50,7 +50,6 @@ export interface AuditReport {
 export async function audit(defs: Definitions, ref?: string): Promise<AuditReport> {
   const root = defs.repo.root;
   const target = ref ?? defs.config.base;
-  const tip = await resolveTip(root, target);
   // The gates' own `approval` checks count here; the config's list is read per merge, as
   // committed at that time (see merge-checks.ts).
   const workstream = planningWorkstream(defs.phases, []);
@@ -58,6 +57,7 @@ export async function audit(defs: Definitions, ref?: string): Promise<AuditRepor
   const files = new TreeFiles(new TreeStore(reader));
   const approvalsByBlob = new Map<string, readonly number[]>();
   try {
+    const tip = await resolveTip(root, { ref, base: defs.config.base }, reader);
     let pass = await readHistory({ root, workstream, files, tip, approvalsByBlob }, 'fast', defs.config.approvals);
     // Clock skew broke the fast order: everything it concluded is discarded (the trees read stay cached).
     if (!pass.ordered) pass = await readHistory({ root, workstream, files, tip, approvalsByBlob }, 'topo', defs.config.approvals);

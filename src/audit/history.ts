@@ -4,8 +4,8 @@
 // it starts printing; `--topo-order` guarantees it but prints nothing until it has walked the
 // whole history. So the fast order is read first, and a pass whose pointer lost the line
 // (clock skew: a parent dated after its child) tells the caller to read again in topo order.
-import { StringDecoder } from 'node:string_decoder';
 import { gitProcess } from '../git/exec.js';
+import type { ObjectReader } from '../git/objects.js';
 import { resolveCommit } from '../git/repo.js';
 import { lastParagraph } from '../git/trailers.js';
 import { fail } from '../failures.js';
@@ -25,7 +25,9 @@ export interface HistoryCommit {
 
 /** Keys that make a commit claim to be phaserunner's. */
 const CLAIMS = ['Workstream', 'Phase', 'Run-Id', 'Artifacts-Digest', 'Approved-By', 'Approved-Digest'];
-const FIELD = '\x01';
+const MARKERS = CLAIMS.map((key) => Buffer.from(`${key}:`));
+const COLON = 0x3a;
+const FIELD = 0x01;
 
 export interface StreamResult {
   /** Commits read. */
@@ -39,51 +41,80 @@ export interface StreamResult {
 
 /** Streams the commits reachable from `ref` that carry phase trailers. */
 export async function streamPhaseCommits(root: string, ref: string, visit: (c: HistoryCommit) => void, order: 'fast' | 'topo' = 'fast'): Promise<StreamResult> {
-  const proc = gitProcess(['log', ...(order === 'topo' ? ['--topo-order'] : []), '-z', `--format=%H${FIELD}%P${FIELD}%T${FIELD}%cI${FIELD}%B`, ref, '--'], {
+  const proc = gitProcess(['log', ...(order === 'topo' ? ['--topo-order'] : []), '-z', '--format=%H%x01%P%x01%T%x01%cI%x01%B', ref, '--'], {
     cwd: root,
     // Into a pipe, git flushes after every commit: thousands of tiny reads. Buffered instead.
     env: { GIT_FLUSH: '0' },
   });
   proc.stdin.end();
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
   let next: string | undefined; // the next commit expected on the first-parent line
   let count = 0;
-  const record = (text: string): void => {
+  // Records are read from the bytes, and only a claiming commit's message is decoded: strings
+  // cut from a decoded chunk would keep the whole chunk alive for as long as the commit is
+  // kept, and memory would grow with the history instead of with the phase runs.
+  const record = (buf: Buffer, start: number, end: number): void => {
     count++;
-    const a = text.indexOf(FIELD);
-    const b = text.indexOf(FIELD, a + 1);
-    const c = text.indexOf(FIELD, b + 1);
-    const d = text.indexOf(FIELD, c + 1);
-    const sha = text.slice(0, a);
-    const parents = text.slice(a + 1, b).split(' ').filter((p) => p !== '');
+    const a = buf.indexOf(FIELD, start);
+    const b = buf.indexOf(FIELD, a + 1);
+    const c = buf.indexOf(FIELD, b + 1);
+    const d = buf.indexOf(FIELD, c + 1);
+    if (a < 0 || d < 0 || d >= end) throw new Error(`git log printed a record the audit cannot read: ${JSON.stringify(buf.toString('utf8', start, Math.min(end, start + 80)))}`);
+    const sha = buf.toString('latin1', start, a);
+    const parentList = buf.toString('latin1', a + 1, b);
     if (count === 1) next = sha; // the tip
     const onLine = sha === next;
-    if (onLine) next = parents[0];
-    const message = text.slice(d + 1);
-    // Most commits are not phaserunner's: skip them before parsing anything.
-    if (!CLAIMS.some((key) => message.includes(`${key}:`))) return;
+    if (onLine) next = firstWord(parentList);
+    // Most commits are not phaserunner's: skip them before decoding anything.
+    const body = buf.subarray(d + 1, end);
+    if (!body.includes(COLON) || !MARKERS.some((marker) => body.includes(marker))) return;
+    const message = body.toString('utf8');
     const trailers = lastParagraph(message);
     if (!trailers.some(([key]) => CLAIMS.includes(key))) return;
-    visit({ sha, parents, tree: text.slice(b + 1, c), date: text.slice(c + 1, d), subject: message.split('\n', 1)[0] ?? '', trailers, firstParent: onLine });
+    const parents = parentList.split(' ').filter((p) => p !== '');
+    visit({ sha, parents, tree: buf.toString('latin1', b + 1, c), date: buf.toString('latin1', c + 1, d), subject: message.split('\n', 1)[0] ?? '', trailers, firstParent: onLine });
   };
+  let parts: Buffer[] = []; // a record that spans chunks, joined once its end arrives
   for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
-    rest += decoder.write(chunk);
+    let nul = chunk.indexOf(0);
+    if (nul < 0) {
+      parts.push(chunk);
+      continue;
+    }
+    const buf = parts.length === 0 ? chunk : Buffer.concat([...parts, chunk]);
+    if (parts.length > 0) nul = buf.indexOf(0);
+    parts = [];
     let start = 0;
-    for (let nul = rest.indexOf('\0'); nul >= 0; nul = rest.indexOf('\0', start)) {
-      record(rest.slice(start, nul));
+    for (; nul >= 0; nul = buf.indexOf(0, start)) {
+      record(buf, start, nul);
       start = nul + 1;
     }
-    rest = rest.slice(start);
+    if (start < buf.length) parts.push(buf.subarray(start));
   }
-  rest += decoder.end();
-  if (rest.trim() !== '') record(rest);
+  const last = Buffer.concat(parts);
+  if (last.toString('utf8').trim() !== '') record(last, 0, last.length);
   await proc.done;
   return { commits: count, ordered: next === undefined };
 }
 
+function firstWord(text: string): string | undefined {
+  const space = text.indexOf(' ');
+  const word = space < 0 ? text : text.slice(0, space);
+  return word === '' ? undefined : word;
+}
 
-/** The commit a branch (or, on a fresh clone, origin's branch of that name) points at. */
-export async function resolveTip(root: string, ref: string): Promise<string> {
-  return (await resolveCommit(root, ref)) ?? (await resolveCommit(root, `refs/remotes/origin/${ref}`)) ?? fail({ reason: 'base-missing', base: ref });
+/**
+ * The commit to read: `ref` when given, else the base branch (or, on a fresh clone, origin's
+ * branch of that name). Through an open cat-file reader when there is one: that saves
+ * starting a git process.
+ */
+export async function resolveTip(root: string, target: { readonly ref?: string | undefined; readonly base: string }, reader?: ObjectReader): Promise<string> {
+  const resolve = async (rev: string): Promise<string | undefined> => {
+    if (reader === undefined) return resolveCommit(root, rev);
+    const object = await reader.read(`${rev}^{commit}`);
+    return object?.type === 'commit' ? object.oid : undefined;
+  };
+  const name = target.ref ?? target.base;
+  const tip = (await resolve(name)) ?? (await resolve(`refs/remotes/origin/${name}`));
+  if (tip !== undefined) return tip;
+  return target.ref === undefined ? fail({ reason: 'base-missing', base: name }) : fail({ reason: 'ref-missing', ref: name });
 }

@@ -84,6 +84,10 @@ class Judge {
 
   push(record: MergeRecord): void {
     if (record.step === undefined) return;
+    const { merge, phaseCommit } = record;
+    const roots = [merge.tree, `${merge.parents[0] ?? ''}^{tree}`];
+    if (phaseCommit !== undefined) roots.push(phaseCommit.tree, `${phaseCommit.parents[0] ?? ''}^{tree}`);
+    this.ctx.files.store.prefetch(roots);
     this.queue.push(record);
     this.running ??= this.run();
   }

@@ -42,7 +42,7 @@ export interface Timeline {
 export async function timeline(defs: Definitions, ref?: string): Promise<Timeline> {
   const root = defs.repo.root;
   const target = ref ?? defs.config.base;
-  const tip = await resolveTip(root, target);
+  const tip = await resolveTip(root, { ref, base: defs.config.base });
   const merges: TimelineEntry[] = [];
   const runs = readRuns(defs.state.db);
   const byId = new Map(runs?.map((r) => [r.run_id, r]));

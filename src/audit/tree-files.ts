@@ -7,7 +7,7 @@ import { digestOf, sortByPath, type TreeFile } from '../git/digest.js';
 import type { TreeEntry } from '../git/objects.js';
 import type { SyncFileSource } from '../gates/files.js';
 import { BoundedCache } from '../util/bounded-cache.js';
-import { matcherFor, staticPrefix } from '../util/glob.js';
+import { isGlob, matcherFor, staticPrefix } from '../util/glob.js';
 import type { TreeStore } from './tree-store.js';
 
 export interface TreeBlob extends TreeFile {
@@ -58,7 +58,7 @@ export class TreeFiles {
   /** The Artifacts-Digest of `globs` at `spec`; computed once per set of directory ids. */
   digest(spec: string, globs: readonly string[]): string {
     const dirs = prefixesOf(globs).map((p) => this.dirOid(spec, p) ?? '-');
-    const key = `${dirs.join(' ')}\0${globs.join('\0')}`;
+    const key = `${dirs.join(' ')}\0${globsKey(globs)}`;
     const known = this.digests.peek(key);
     if (known !== undefined) return known;
     const digest = digestOf(this.filesAt(spec, globs));
@@ -69,13 +69,16 @@ export class TreeFiles {
   /** The tree as a source for file checks: regular files only, as in a checkout. */
   source(spec: string): SyncFileSource {
     return {
-      list: (pattern) => this.filesAt(spec, [pattern]).filter((b) => b.mode !== SYMLINK).map((b) => b.path),
+      list: (pattern) => {
+        // A plain path (most checks name one file) is one lookup, as in a checkout.
+        if (!isGlob(pattern)) return isFile(this.entry(spec, pattern)) ? [pattern] : [];
+        return this.filesAt(spec, [pattern]).filter((b) => b.mode !== SYMLINK).map((b) => b.path);
+      },
       // Through the entries, by blob id: a `<tree>:<path>` request cannot carry every name
       // (cat-file's batch protocol is line-based, and agents write names with newlines).
       read: (path) => {
         const found = this.entry(spec, path);
-        if (found === undefined || found.mode === SYMLINK || found.mode === TREE || found.mode === SUBMODULE) return undefined;
-        return this.store.text(found.oid);
+        return isFile(found) ? this.store.text(found.oid) : undefined;
       },
     };
   }
@@ -165,8 +168,31 @@ export class TreeFiles {
   }
 }
 
+/** A regular file (or executable): what a check may read. */
+function isFile(entry: TreeEntry | undefined): entry is TreeEntry {
+  return entry !== undefined && entry.mode !== SYMLINK && entry.mode !== TREE && entry.mode !== SUBMODULE;
+}
+
+const keyCache = new WeakMap<readonly string[], string>();
+
+function globsKey(globs: readonly string[]): string {
+  let key = keyCache.get(globs);
+  if (key === undefined) {
+    key = globs.join('\0');
+    keyCache.set(globs, key);
+  }
+  return key;
+}
+
+const prefixCache = new WeakMap<readonly string[], readonly string[]>();
+
 /** The globs' fixed directories, without those inside another (its listing covers them). */
-function prefixesOf(globs: readonly string[]): string[] {
+function prefixesOf(globs: readonly string[]): readonly string[] {
+  // A phase's outputs are one array for the whole audit: worked out once per array.
+  const known = prefixCache.get(globs);
+  if (known !== undefined) return known;
   const all = [...new Set(globs.map(staticPrefix))];
-  return all.filter((p) => !all.some((q) => q !== p && (q === '' || p.startsWith(`${q}/`))));
+  const prefixes = all.filter((p) => !all.some((q) => q !== p && (q === '' || p.startsWith(`${q}/`))));
+  prefixCache.set(globs, prefixes);
+  return prefixes;
 }

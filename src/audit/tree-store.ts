@@ -36,27 +36,18 @@ export class TreeStore {
   private readonly pinnedTrees = new Map<string, Tree | null>();
   private readonly pinnedTexts = new Map<string, string | null>();
   private settling = false;
+  private readonly inflight = new Map<string, Promise<Tree | null>>();
 
   constructor(private readonly reader: ObjectReader) {}
 
   /** A tree by id or `<commit>^{tree}`; undefined when git has no such tree. */
   tree(spec: string): Tree | undefined {
-    const known = lookup(this.trees, this.pinnedTrees, spec);
-    if (known === undefined) {
-      this.wantTrees.add(spec);
-      throw NOT_LOADED;
-    }
-    return known ?? undefined;
+    return need(this.trees, this.pinnedTrees, this.wantTrees, spec);
   }
 
   /** A blob's text by id; undefined when git has no such blob. */
   text(oid: string): string | undefined {
-    const known = lookup(this.texts, this.pinnedTexts, oid);
-    if (known === undefined) {
-      this.wantTexts.add(oid);
-      throw NOT_LOADED;
-    }
-    return known ?? undefined;
+    return need(this.texts, this.pinnedTexts, this.wantTexts, oid);
   }
 
   /**
@@ -93,6 +84,38 @@ export class TreeStore {
     }
   }
 
+  /**
+   * Starts reading trees a coming `settle` will need (a merge's root trees, known from the log
+   * stream), so its first round finds them already answered.
+   */
+  prefetch(specs: readonly string[]): void {
+    for (const spec of specs) {
+      // Failures surface when settle asks again.
+      if (this.trees.peek(spec) === undefined) this.fetchTree(spec).catch(() => undefined);
+    }
+  }
+
+  /** Reads a tree into the cache; one request per spec however often it is asked for meanwhile. */
+  private fetchTree(spec: string): Promise<Tree | null> {
+    const running = this.inflight.get(spec);
+    if (running !== undefined) return running;
+    const fetching = this.reader.read(spec).then(
+      (object) => {
+        this.inflight.delete(spec);
+        const tree = object?.type === 'tree' ? { oid: object.oid, entries: parseTree(object.content, object.oid.length / 2) } : null;
+        this.trees.set(spec, tree);
+        if (tree !== null && spec !== tree.oid) this.trees.set(tree.oid, tree);
+        return tree;
+      },
+      (error: unknown) => {
+        this.inflight.delete(spec);
+        throw error;
+      },
+    );
+    this.inflight.set(spec, fetching);
+    return fetching;
+  }
+
   private async load(): Promise<void> {
     const trees = [...this.wantTrees];
     const texts = [...this.wantTexts];
@@ -100,11 +123,7 @@ export class TreeStore {
     this.wantTexts.clear();
     await Promise.all([
       ...trees.map(async (spec) => {
-        const object = await this.reader.read(spec);
-        const tree = object?.type === 'tree' ? { oid: object.oid, entries: parseTree(object.content, object.oid.length / 2) } : null;
-        this.trees.set(spec, tree);
-        this.pinnedTrees.set(spec, tree);
-        if (tree !== null && spec !== tree.oid) this.trees.set(tree.oid, tree);
+        this.pinnedTrees.set(spec, await this.fetchTree(spec));
       }),
       ...texts.map(async (oid) => {
         const object = await this.reader.read(oid);
@@ -116,8 +135,13 @@ export class TreeStore {
   }
 }
 
-/** Cached or pinned: null when git has no such object, undefined when not fetched. */
-function lookup<V>(cache: BoundedCache<string, V | null>, pinned: ReadonlyMap<string, V | null>, key: string): V | null | undefined {
+/** Cached or pinned (null: git has no such object); otherwise noted as wanted, and the check stops. */
+function need<V>(cache: BoundedCache<string, V | null>, pinned: ReadonlyMap<string, V | null>, want: Set<string>, key: string): V | undefined {
   const cached = cache.peek(key);
-  return cached === undefined ? pinned.get(key) : cached;
+  const known = cached === undefined ? pinned.get(key) : cached;
+  if (known === undefined) {
+    want.add(key);
+    throw NOT_LOADED;
+  }
+  return known ?? undefined;
 }

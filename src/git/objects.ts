@@ -99,7 +99,8 @@ export class ObjectReader {
       }
       const end = eol + 1 + size + 1; // content, then a newline
       if (buf.length < end) return;
-      const content = Buffer.from(buf.subarray(eol + 1, eol + 1 + size));
+      // A view, not a copy: callers decode it at once (and a copy per object showed in profiles).
+      const content = buf.subarray(eol + 1, eol + 1 + size);
       this.consume(buf, end);
       this.pending.shift();
       head.resolve({ oid, type, content });

@@ -29,7 +29,11 @@ interface Report {
 }
 
 function audit(repo: string): { code: number | null; report: Report } {
-  const result = cli(repo, ['audit', '--json']);
+  return auditWith(repo, ['audit', '--json']);
+}
+
+function auditWith(repo: string, args: string[]): { code: number | null; report: Report } {
+  const result = cli(repo, args);
   return { code: result.code, report: json<Report>(result) };
 }
 
@@ -287,6 +291,19 @@ describe('audit', () => {
     expect(report.findings).toEqual([]);
     expect(code).toBe(0);
     expect(report.phases.map((x) => x.merge)).toEqual(m);
+  });
+
+  it('audits an older point with --ref, and refuses a ref that names no commit (exit 64)', () => {
+    const repo = cloneOf();
+    const older = auditWith(repo, ['audit', '--json', '--ref', m[1] ?? '']);
+    expect(older.report.findings).toEqual([]);
+    expect(older.report.phases.map((x) => x.merged)).toEqual([true, true, false, false]);
+    for (const verb of ['audit', 'log']) {
+      const refused = cli(repo, [verb, '--ref', 'no-such-branch']);
+      expect(refused.code).toBe(64);
+      expect(refused.stderr).toContain('--ref "no-such-branch" names no commit');
+      expect(refused.stdout).toBe('');
+    }
   });
 
   it('has a tamper corpus of at least 20 single-point tampers and 20 distinct finding codes', () => {

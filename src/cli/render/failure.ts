@@ -82,6 +82,12 @@ export function renderFailure(f: Failure): RenderedFailure {
         message: `the base branch "${f.base}" does not exist in this repository.`,
         next: 'Create it, or set "base" in .phaserunner/config.json (or pass --base to init) to an existing branch.',
       };
+    case 'ref-missing':
+      return {
+        code: ExitCode.usage,
+        message: `--ref ${JSON.stringify(f.ref)} names no commit in this repository (nor on origin).`,
+        next: 'Pass a branch, tag or commit that exists (`git branch -a` lists the branches), or leave out --ref to read the base branch.',
+      };
     case 'unknown-phase':
       return {
         code: ExitCode.usage,
