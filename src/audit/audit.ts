@@ -14,7 +14,7 @@ import { findDrift } from './drift.js';
 import type { Finding } from './findings.js';
 import { short } from './format.js';
 import { resolveTip, type HistoryCommit } from './history.js';
-import { readHistory } from './pass.js';
+import { readHistory, type Pass } from './pass.js';
 import { crossCheckStore } from './store-check.js';
 import { readClaims } from './trailers.js';
 import { TreeFiles } from './tree-files.js';
@@ -67,11 +67,27 @@ export async function audit(defs: Definitions, ref?: string): Promise<AuditRepor
     await findDrift(ctx, records);
     let store: AuditReport['store'] = 'absent';
     if (existsSync(defs.state.db)) store = await crossCheck(ctx, defs.state.db, records);
-    findings.sort((a, b) => (a.phase ?? 0) - (b.phase ?? 0));
+    sortFindings(findings, pass);
     return { ok: findings.length === 0, ref: target, tip, commits, store, phases: summarize(workstream, records, findings), findings };
   } finally {
     await reader.close();
   }
+}
+
+/**
+ * By phase, then oldest commit first: the order history happened in, whatever order the
+ * stream and the batches found them in. Findings about commits the stream did not keep
+ * (drift offenders) come after, in the order they were found.
+ */
+function sortFindings(findings: Finding[], pass: Pass): void {
+  const index = new Map<string, number>();
+  for (const c of [...pass.onLine, ...pass.side.values()]) index.set(c.sha, c.index);
+  for (const r of pass.records) {
+    index.set(r.merge.sha, r.merge.index);
+    if (r.phaseCommit !== undefined) index.set(r.phaseCommit.sha, r.phaseCommit.index);
+  }
+  const age = (f: Finding): number => -(index.get(f.commit ?? '') ?? -Infinity);
+  findings.sort((a, b) => (a.phase ?? 0) - (b.phase ?? 0) || age(a) - age(b));
 }
 
 /** Each phase merged once, by one run, in phase order, after every phase before it. */

@@ -21,6 +21,8 @@ export interface HistoryCommit {
   readonly trailers: readonly (readonly [string, string])[];
   /** On the branch's first-parent line (the base's own history), not brought in by a merge. */
   readonly firstParent: boolean;
+  /** Position in the stream, 0 for the tip: findings are listed oldest first by it. */
+  readonly index: number;
 }
 
 /** Keys that make a commit claim to be phaserunner's. */
@@ -47,6 +49,8 @@ export async function streamPhaseCommits(root: string, ref: string, visit: (c: H
     env: { GIT_FLUSH: '0' },
   });
   proc.stdin.end();
+  // Awaited below; handled from the start so an early exit is never an unhandled rejection.
+  proc.done.catch(() => undefined);
   let next: string | undefined; // the next commit expected on the first-parent line
   let count = 0;
   // Records are read from the bytes, and only a claiming commit's message is decoded: strings
@@ -71,27 +75,35 @@ export async function streamPhaseCommits(root: string, ref: string, visit: (c: H
     const trailers = lastParagraph(message);
     if (!trailers.some(([key]) => CLAIMS.includes(key))) return;
     const parents = parentList.split(' ').filter((p) => p !== '');
-    visit({ sha, parents, tree: buf.toString('latin1', b + 1, c), date: buf.toString('latin1', c + 1, d), subject: message.split('\n', 1)[0] ?? '', trailers, firstParent: onLine });
+    visit({ sha, parents, tree: buf.toString('latin1', b + 1, c), date: buf.toString('latin1', c + 1, d), subject: message.split('\n', 1)[0] ?? '', trailers, firstParent: onLine, index: count - 1 });
   };
   let parts: Buffer[] = []; // a record that spans chunks, joined once its end arrives
-  for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
-    let nul = chunk.indexOf(0);
-    if (nul < 0) {
-      parts.push(chunk);
-      continue;
+  try {
+    for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
+      let nul = chunk.indexOf(0);
+      if (nul < 0) {
+        parts.push(chunk);
+        continue;
+      }
+      const buf = parts.length === 0 ? chunk : Buffer.concat([...parts, chunk]);
+      if (parts.length > 0) nul = buf.indexOf(0);
+      parts = [];
+      let start = 0;
+      for (; nul >= 0; nul = buf.indexOf(0, start)) {
+        record(buf, start, nul);
+        start = nul + 1;
+      }
+      if (start < buf.length) parts.push(buf.subarray(start));
     }
-    const buf = parts.length === 0 ? chunk : Buffer.concat([...parts, chunk]);
-    if (parts.length > 0) nul = buf.indexOf(0);
-    parts = [];
-    let start = 0;
-    for (; nul >= 0; nul = buf.indexOf(0, start)) {
-      record(buf, start, nul);
-      start = nul + 1;
-    }
-    if (start < buf.length) parts.push(buf.subarray(start));
+    const last = Buffer.concat(parts);
+    if (last.toString('utf8').trim() !== '') record(last, 0, last.length);
+  } catch (error) {
+    // The visitor (or the parse) gave up: stop git, and let its exit not become an
+    // unhandled rejection.
+    proc.kill();
+    await proc.done.catch(() => undefined);
+    throw error;
   }
-  const last = Buffer.concat(parts);
-  if (last.toString('utf8').trim() !== '') record(last, 0, last.length);
   await proc.done;
   return { commits: count, ordered: next === undefined };
 }

@@ -82,7 +82,7 @@ function checkScope(ctx: AuditContext, step: WorkstreamStep, commit: HistoryComm
   if (parent === undefined || ctx.files.store.tree(`${parent}^{tree}`) === undefined) return;
   const { paths, more } = ctx.files.changedOutside(`${parent}^{tree}`, commit.tree, matcherFor(step.outputs), OUTSIDE_SHOWN);
   if (paths.length > 0) {
-    add('phase-commit-outside-outputs', commit.sha, `phase commit ${short(commit.sha)} changes ${quoteList(paths)}${more ? ' and more' : ''}, outside phase ${step.phase}'s outputs (${step.outputs.join(', ')}).`);
+    add('phase-commit-outside-outputs', commit.sha, `phase commit ${short(commit.sha)} changes ${quoteList(paths, 5, more)}, outside phase ${step.phase}'s outputs (${step.outputs.join(', ')}).`);
   }
 }
 

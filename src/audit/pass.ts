@@ -45,6 +45,7 @@ export async function readHistory(shared: Omit<AuditContext, 'add'>, order: 'fas
       ctx.root,
       ctx.tip,
       (c) => {
+        judge.rethrow(); // a failed judge (cat-file gone) ends the stream, not only the audit
         if (c.firstParent && c.parents.length === 2) {
           const slot = slots.push(undefined) - 1;
           merges[slot] = c;
@@ -64,9 +65,13 @@ export async function readHistory(shared: Omit<AuditContext, 'add'>, order: 'fas
     );
     // A second parent never read carries no trailers: it is no phase commit.
     for (const slotsWaiting of waiting.values()) for (const slot of slotsWaiting) read(slot, merges[slot] as HistoryCommit, undefined);
-  } finally {
-    await judge.finish();
+  } catch (error) {
+    // The stream's own error is the one to report; what is queued is not judged.
+    judge.cancel();
+    await judge.finish().catch(() => undefined);
+    throw error;
   }
+  await judge.finish();
   const records = slots.filter((r): r is MergeRecord => r !== undefined).reverse();
   return { ctx, findings, commits: result.commits, ordered: result.ordered, records, onLine, side };
 }
@@ -84,10 +89,14 @@ class Judge {
 
   push(record: MergeRecord): void {
     if (record.step === undefined) return;
-    const { merge, phaseCommit } = record;
-    const roots = [merge.tree, `${merge.parents[0] ?? ''}^{tree}`];
-    if (phaseCommit !== undefined) roots.push(phaseCommit.tree, `${phaseCommit.parents[0] ?? ''}^{tree}`);
-    this.ctx.files.store.prefetch(roots);
+    // Read ahead only for the next batch or two: trees read much earlier would be pushed out
+    // of the cache before their batch comes.
+    if (this.queue.length < 2 * BATCH) {
+      const { merge, phaseCommit } = record;
+      const roots = [merge.tree, `${merge.parents[0] ?? ''}^{tree}`];
+      if (phaseCommit !== undefined) roots.push(phaseCommit.tree, `${phaseCommit.parents[0] ?? ''}^{tree}`);
+      this.ctx.files.store.prefetch(roots);
+    }
     this.queue.push(record);
     this.running ??= this.run();
   }
@@ -95,7 +104,17 @@ class Judge {
   /** Waits for every queued merge; rethrows what failed. */
   async finish(): Promise<void> {
     while (this.running !== undefined) await this.running;
+    this.rethrow();
+  }
+
+  /** Throws what made judging fail, if anything has. */
+  rethrow(): void {
     if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Drops the merges not yet judged. */
+  cancel(): void {
+    this.queue.length = 0;
   }
 
   private async run(): Promise<void> {

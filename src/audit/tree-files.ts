@@ -103,7 +103,16 @@ export class TreeFiles {
     const diff = (left: readonly TreeEntry[], right: readonly TreeEntry[], prefix: string): boolean => {
       const r = new Map(right.map((e) => [e.name, e]));
       const l = new Map(left.map((e) => [e.name, e]));
-      for (const name of new Set([...l.keys(), ...r.keys()])) {
+      const names = new Set([...l.keys(), ...r.keys()]);
+      // The directories this level descends into, read in one round.
+      const both: string[] = [];
+      for (const name of names) {
+        const x = l.get(name);
+        const y = r.get(name);
+        if (x?.mode === TREE && y?.mode === TREE && x.oid !== y.oid) both.push(x.oid, y.oid);
+      }
+      this.store.require(both);
+      for (const name of names) {
         const x = l.get(name);
         const y = r.get(name);
         if (x?.oid === y?.oid && x?.mode === y?.mode) continue;
@@ -132,7 +141,9 @@ export class TreeFiles {
 
   /** Calls `visit` for each blob path under a tree until it returns false; false if it did. */
   private walk(oid: string, prefix: string, visit: (path: string) => boolean): boolean {
-    for (const e of this.entriesOf(oid)) {
+    const entries = this.entriesOf(oid);
+    this.store.require(entries.filter((e) => e.mode === TREE).map((e) => e.oid));
+    for (const e of entries) {
       const path = `${prefix}/${e.name}`;
       if (e.mode === SUBMODULE) continue;
       if (!(e.mode === TREE ? this.walk(e.oid, path, visit) : visit(path))) return false;
@@ -153,18 +164,32 @@ export class TreeFiles {
   }
 
   /** Blobs of a tree, paths prefixed; cached by the tree's id and the prefix. */
-  private listing(oid: string, prefix: string): readonly TreeBlob[] {
+  private listing(oid: string, prefix: string, loaded = false): readonly TreeBlob[] {
     const key = `${oid}\0${prefix}`;
     const known = this.listings.peek(key);
     if (known !== undefined) return known;
+    if (!loaded) this.loadSubtree(oid);
     const blobs: TreeBlob[] = [];
     const base = prefix === '' ? '' : `${prefix}/`;
     for (const e of this.entriesOf(oid)) {
-      if (e.mode === TREE) blobs.push(...this.listing(e.oid, `${base}${e.name}`));
+      // A loop, not push(...list): spreading a directory of 100,000+ files overflows the stack.
+      if (e.mode === TREE) for (const b of this.listing(e.oid, `${base}${e.name}`, true)) blobs.push(b);
       else if (e.mode !== SUBMODULE) blobs.push({ path: `${base}${e.name}`, oid: e.oid, mode: e.mode });
     }
     this.listings.set(key, blobs);
     return blobs;
+  }
+
+  /** Every tree below `oid` loaded, a level per round (not a directory per round). */
+  private loadSubtree(oid: string): void {
+    const missing: string[] = [];
+    const queue = [oid];
+    for (let spec = queue.pop(); spec !== undefined; spec = queue.pop()) {
+      const tree = this.store.peek(spec);
+      if (tree === undefined) missing.push(spec);
+      else if (tree !== null) for (const e of tree.entries) if (e.mode === TREE) queue.push(e.oid);
+    }
+    this.store.require(missing);
   }
 }
 

@@ -10,36 +10,43 @@ export type FileCheckDef = z.output<typeof FileCheck>;
 const MAX_PROBLEMS = 5;
 
 export async function runFileCheck(check: FileCheckDef, files: FileSource): Promise<CheckResult> {
-  const matches = await files.list(check.path);
-  const texts = new Map<string, string | undefined>();
-  for (const match of matches) texts.set(match, await files.read(match));
-  return judgeFiles(check, matches, (path) => texts.get(path));
+  const judge = new FileJudge(check, await files.list(check.path));
+  // One file at a time: a glob over a large checkout must not hold every file at once.
+  for (const match of judge.files) judge.file(match, await files.read(match));
+  return judge.result();
 }
 
 /** The same check over files already in memory: the audit re-runs gates against history this way. */
 export function runFileCheckSync(check: FileCheckDef, files: SyncFileSource): CheckResult {
-  return judgeFiles(check, files.list(check.path), (path) => files.read(path));
+  const judge = new FileJudge(check, files.list(check.path));
+  for (const match of judge.files) judge.file(match, files.read(match));
+  return judge.result();
 }
 
-function judgeFiles(check: FileCheckDef, matches: readonly string[], read: (path: string) => string | undefined): CheckResult {
-  const min = check.min_count ?? 1;
-  const base = resultBase('file', check.path, check.message);
-  if (matches.length < min) {
-    const message = isGlob(check.path)
-      ? `expected at least ${min} file(s) matching ${check.path}, found ${matches.length}.`
-      : `${check.path} is missing.`;
-    return { ...base, ok: false, message };
+/** The verdict of a file check, built file by file, so checkouts and trees share one definition. */
+class FileJudge {
+  private readonly problems: string[] = [];
+  private readonly mustMatch: RegExp | undefined;
+  private readonly mustNotMatch: RegExp | undefined;
+  /** The files to read: none when too few matched (the verdict is known). */
+  readonly files: readonly string[];
+
+  constructor(
+    private readonly check: FileCheckDef,
+    private readonly matches: readonly string[],
+  ) {
+    this.files = matches.length < (check.min_count ?? 1) ? [] : matches;
+    this.mustMatch = check.must_match === undefined ? undefined : new RegExp(check.must_match, 'm');
+    this.mustNotMatch = check.must_not_match === undefined ? undefined : new RegExp(check.must_not_match, 'm');
   }
-  const problems: string[] = [];
-  const mustMatch = check.must_match === undefined ? undefined : new RegExp(check.must_match, 'm');
-  const mustNotMatch = check.must_not_match === undefined ? undefined : new RegExp(check.must_not_match, 'm');
-  for (const match of matches) {
-    const text = read(match);
+
+  file(match: string, text: string | undefined): void {
+    const { check, problems, mustMatch, mustNotMatch } = this;
     // Names come from the agent: quoted when not plain, so a message stays one line.
     const path = /^[\x20-\x7e]+$/.test(match) ? match : JSON.stringify(match);
     if (text === undefined) {
       problems.push(`${path} cannot be read (it points outside the checkout).`);
-      continue;
+      return;
     }
     if ((check.non_empty ?? true) && text.trim() === '') problems.push(`${path} is empty.`);
     else if (mustMatch !== undefined && !mustMatch.test(text)) {
@@ -53,13 +60,23 @@ function judgeFiles(check: FileCheckDef, matches: readonly string[], read: (path
       }
     }
   }
-  if (problems.length > 0) {
-    const shown = problems.slice(0, MAX_PROBLEMS);
-    if (problems.length > MAX_PROBLEMS) shown.push(`(and ${problems.length - MAX_PROBLEMS} more)`);
-    return { ...base, ok: false, message: shown.join(' ') };
+
+  result(): CheckResult {
+    const { check, matches, problems } = this;
+    const min = check.min_count ?? 1;
+    const base = resultBase('file', check.path, check.message);
+    if (matches.length < min) {
+      const message = isGlob(check.path)
+        ? `expected at least ${min} file(s) matching ${check.path}, found ${matches.length}.`
+        : `${check.path} is missing.`;
+      return { ...base, ok: false, message };
+    }
+    if (problems.length > 0) {
+      const shown = problems.slice(0, MAX_PROBLEMS);
+      if (problems.length > MAX_PROBLEMS) shown.push(`(and ${problems.length - MAX_PROBLEMS} more)`);
+      return { ...base, ok: false, message: shown.join(' ') };
+    }
+    const message = isGlob(check.path) ? `${matches.length} file(s) matching ${check.path} pass.` : `${check.path} passes.`;
+    return { ...base, ok: true, message };
   }
-  const message = isGlob(check.path)
-    ? `${matches.length} file(s) matching ${check.path} pass.`
-    : `${check.path} passes.`;
-  return { ...base, ok: true, message };
 }

@@ -306,6 +306,18 @@ describe('audit', () => {
     }
   });
 
+  it('lists findings by phase, and within a phase oldest commit first', () => {
+    const repo = cloneOf();
+    const copy = readCommit(repo, pc(0)).message;
+    const older = append(repo, { tree: readCommit(repo, 'main').tree, parents: [readCommit(repo, 'main').sha], message: `Copy one\n\n${copy.split('\n\n').at(-1) ?? ''}` });
+    const newer = append(repo, { tree: readCommit(repo, 'main').tree, parents: [older], message: `Copy two\n\n${copy.split('\n\n').at(-1) ?? ''}` });
+    const { report } = audit(repo);
+    expect(report.findings.map((f) => [f.code, f.commit])).toEqual([
+      ['copied-trailers', older],
+      ['copied-trailers', newer],
+    ]);
+  });
+
   it('has a tamper corpus of at least 20 single-point tampers and 20 distinct finding codes', () => {
     expect(TAMPERS.length).toBeGreaterThanOrEqual(20);
     expect(new Set(TAMPERS.map((t) => t.code)).size).toBeGreaterThanOrEqual(20);

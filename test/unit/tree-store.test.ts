@@ -1,8 +1,10 @@
 // The audit's object access on a real repository: synchronous checks settled in rounds of
 // cat-file requests, trees walked by id, bounded caches.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { quoteList } from '../../src/audit/format.js';
 import { TreeFiles } from '../../src/audit/tree-files.js';
 import { TreeStore } from '../../src/audit/tree-store.js';
 import { ObjectReader } from '../../src/git/objects.js';
@@ -98,6 +100,44 @@ describe('TreeStore', () => {
     expect(all?.more).toBe(false);
     expect(capped?.paths).toHaveLength(3);
     expect(capped?.more).toBe(true);
+  });
+});
+
+describe('TreeFiles on wide and huge trees', () => {
+  it('reads a wide tree a level per round, not a directory per round', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`docs/d${i}/e/f.md`] = `${i}\n`;
+    const { store, files: tree } = repoWith(files);
+    let runs = 0;
+    const [listed] = await store.settle([
+      () => {
+        runs++;
+        return tree.filesAt('HEAD^{tree}', ['docs/**/*.md']).length;
+      },
+    ]);
+    expect(listed).toBe(300);
+    // root, docs, the 300 d*, the 300 e: four rounds, then the run that finishes.
+    expect(runs).toBeLessThanOrEqual(5);
+  });
+
+  it('lists a directory of 200,000 files without overflowing the stack', async () => {
+    const { repo, store, files } = repoWith({ 'x.md': 'x\n' });
+    const blob = git(repo, 'rev-parse', 'HEAD:x.md');
+    const mktree = (input: string): string => execFileSync('git', ['mktree'], { cwd: repo, encoding: 'utf8', input }).trim();
+    const big = mktree(Array.from({ length: 200_000 }, (_, i) => `100644 blob ${blob}\tf${i}.md\n`).join(''));
+    // A directory inside an output directory: its listing is joined into its parent's.
+    const root = mktree(`040000 tree ${mktree(`040000 tree ${big}\tbig\n`)}\tplanning\n`);
+    const [count] = await store.settle([() => files.filesAt(root, ['planning/**/*.md']).length]);
+    expect(count).toBe(200_000);
+  });
+});
+
+describe('quoteList', () => {
+  it('counts what it did not show, and says "at least" when the list was cut short', () => {
+    const paths = Array.from({ length: 100 }, (_, i) => `p${i}`);
+    expect(quoteList(paths.slice(0, 7))).toBe('"p0", "p1", "p2", "p3", "p4" and 2 more');
+    expect(quoteList(paths, 5, true)).toBe('"p0", "p1", "p2", "p3", "p4" and at least 96 more');
+    expect(quoteList(['a\nb'])).toBe('"a\\nb"');
   });
 });
 
