@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode } from '../exit-codes.js';
+import { installCrashHook } from './crash-hook.js';
 import { approveCommand, rejectCommand } from './commands/approve.js';
 import { auditCommand } from './commands/audit.js';
 import { logCommand, showCommand } from './commands/log.js';
@@ -53,4 +54,5 @@ export async function main(argv: string[]): Promise<void> {
     .parseAsync();
 }
 
+installCrashHook(process.env['PHASERUNNER_TEST_CRASH_AT']);
 await main(hideBin(process.argv));

@@ -1,5 +1,5 @@
 // Looking at an attempt from outside: has the wrapper written exit.json, is it still alive?
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Issue } from '../failures.js';
 import { isProcessAlive } from '../util/process.js';
 import { issuesOf } from '../util/validate.js';
@@ -8,6 +8,8 @@ import { runFiles } from './run-dir.js';
 
 export type AttemptProbe =
   | { readonly kind: 'running' }
+  /** The run was recorded but its wrapper never started (no dispatch.json): nothing ran. */
+  | { readonly kind: 'not-started' }
   | { readonly kind: 'exited'; readonly exit: ExitFile }
   | { readonly kind: 'crashed'; readonly detail: string; readonly orphanedAgent: number | undefined }
   | { readonly kind: 'bad-exit-file'; readonly file: string; readonly issues: readonly Issue[] };
@@ -36,6 +38,22 @@ export function wrapperAlive(runDir: string, recordedWrapperPid: number | null):
   return pid !== null && isProcessAlive(pid, runDir);
 }
 
+/** How long a wrapper may take to report that it started its agent. */
+const STARTUP_GRACE_MS = 10_000;
+
+/**
+ * A wrapper started moments ago by a runner that died before recording its pid has not
+ * written started.json yet: it is starting, not gone.
+ */
+function starting(files: ReturnType<typeof runFiles>, recordedWrapperPid: number | null): boolean {
+  if (recordedWrapperPid !== null || existsSync(files.started)) return false;
+  try {
+    return Date.now() - statSync(files.spec).mtimeMs < STARTUP_GRACE_MS;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * exit.json decides: present and valid means the agent ended. Absent with a live wrapper
  * means it is still working; absent with a dead wrapper means the attempt crashed (and names
@@ -44,7 +62,8 @@ export function wrapperAlive(runDir: string, recordedWrapperPid: number | null):
 export function probeAttempt(runDir: string, recordedWrapperPid: number | null, runId: string): AttemptProbe {
   const files = runFiles(runDir);
   if (!existsSync(files.exit)) {
-    if (wrapperAlive(runDir, recordedWrapperPid)) return { kind: 'running' };
+    if (!existsSync(files.spec) && recordedWrapperPid === null) return { kind: 'not-started' };
+    if (wrapperAlive(runDir, recordedWrapperPid) || starting(files, recordedWrapperPid)) return { kind: 'running' };
     // It may have written exit.json and exited between the two checks.
     if (!existsSync(files.exit)) {
       return {

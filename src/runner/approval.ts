@@ -11,6 +11,7 @@ import type { ApprovalRow, RunRow } from '../store/store.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { attemptSnapshotRef } from './naming.js';
+import { crashPoint } from './crash-points.js';
 
 export type ApprovalCheck =
   | { readonly kind: 'approved'; readonly approval: ApprovalTrailers }
@@ -51,6 +52,7 @@ export interface Decision {
 export async function approvePhase(r: Runner, d: Decision): Promise<ApprovalRow> {
   const { run, step, commit, digest } = await pendingReview(r, d, 'approve');
   const row = r.store.recordApproval({ workstream: r.workstream.name, phase: d.phase, run_id: run.run_id, decision: 'approved', by: d.by, note: d.text ?? null, commit_sha: commit, digest });
+  crashPoint('approve:recorded');
   r.emit({ type: 'approved', phase: d.phase, name: step.name, runId: run.run_id, by: d.by, commit, digest });
   return row;
 }

@@ -11,6 +11,8 @@ import { committedBefore } from './commit-phase.js';
 import { failRun } from './fail-run.js';
 import { finalizeRun } from './finalize.js';
 import { judgeAttempt } from './verdict.js';
+import { startAgent } from './dispatch-phase.js';
+import { crashPoint } from './crash-points.js';
 
 export type CollectOutcome =
   | { readonly kind: 'running' }
@@ -28,6 +30,11 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
   const probe = probeAttempt(run.run_dir, run.wrapper_pid, run.run_id);
   switch (probe.kind) {
     case 'running':
+      return { kind: 'running' };
+    case 'not-started':
+      // The runner died between recording the run and starting it: start it now. Nothing
+      // ran, so this is the same attempt, not a new one.
+      startAgent(r, step, run);
       return { kind: 'running' };
     case 'crashed': {
       // An agent whose wrapper died must not keep writing into a checkout nobody watches.
@@ -54,6 +61,7 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
         tokens_out: exit.tokens_out ?? null,
         cost_usd: exit.cost_usd ?? null,
       });
+      crashPoint('collect:exit-recorded');
       r.emit({ type: 'agent-exited', phase: run.phase, runId: run.run_id, exitCode: exit.exit_code, signal: exit.signal, durationMs: exit.duration_ms, timedOut: exit.timed_out === true });
       const updated = r.store.run(run.run_id) ?? run;
       return judgeAndFinish(r, updated, step, exit);
@@ -73,6 +81,7 @@ async function judgeAndFinish(r: Runner, run: RunRow, step: WorkstreamStep, exit
         return { kind: 'failed', reason: verdict.reason, badData: false };
       }
       paths = verdict.paths;
+      crashPoint('collect:judged');
     }
   } catch (error) {
     // Whatever went wrong judging the attempt, the phase must not stay `running` forever:

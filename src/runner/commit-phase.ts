@@ -8,10 +8,12 @@ import type { RunRow } from '../store/store.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { trailersFor } from './trailers-for.js';
+import { crashPoint } from './crash-points.js';
 
 export async function commitPhase(r: Runner, run: RunRow, step: WorkstreamStep, paths: readonly string[]): Promise<string> {
   const ws = r.workstream.name;
   const tree = await stagePaths(run.worktree, paths);
+  crashPoint('commit:tree-staged');
   const digest = digestOf(await outputFilesAt(r.repo.root, tree, step.outputs));
   const message = buildMessage(
     `${ws}: phase ${step.phase} ${step.name} (attempt ${run.attempt})`,
@@ -21,11 +23,14 @@ export async function commitPhase(r: Runner, run: RunRow, step: WorkstreamStep, 
   const commit = await commitTree(r.repo.root, tree, [run.base_sha], message, r.config.identity);
   // Intent first: if the runner dies after the branch moves, the next pass knows this commit.
   r.store.updateRun(run.run_id, { commit_sha: commit });
+  crashPoint('commit:intent-recorded');
   const ref = `refs/heads/${run.branch}`;
   if (!(await updateRefCas(r.repo.root, ref, commit, run.base_sha, `phaserunner: commit phase ${step.phase}`))) {
     throw new Error(`${run.branch} moved while phaserunner was committing phase ${step.phase}`);
   }
+  crashPoint('commit:ref-moved');
   r.store.updateRun(run.run_id, { step: 'committed' });
+  crashPoint('commit:step-recorded');
   r.emit({ type: 'committed', phase: step.phase, runId: run.run_id, commit, branch: run.branch, files: paths });
   return commit;
 }

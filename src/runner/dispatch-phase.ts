@@ -16,6 +16,8 @@ import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { phaseBranch, phaseWorktree } from './naming.js';
 import { collectPromptInput } from './prompt-input.js';
+import type { RunRow } from '../store/store.js';
+import { crashPoint } from './crash-points.js';
 
 export type DispatchOutcome = { readonly kind: 'dispatched'; readonly runId: string } | { readonly kind: 'blocked'; readonly reason: string };
 
@@ -29,13 +31,16 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
 
   const previousRun = r.store.runs(ws, step.phase).at(-1);
   await clearCheckout(r, worktree, previousRun?.run_dir);
+  crashPoint('dispatch:checkout-cleared');
   const branchExisted = (await resolveCommit(r.repo.root, `refs/heads/${branch}`)) !== undefined;
   await addWorktree(r.repo.root, worktree, branch, baseSha);
+  crashPoint('dispatch:worktree-added');
 
   const target = step.gates.beforeDispatch;
   const gate = await evaluateGate(target, r.workstream.gateChecks(target) ?? [], worktree);
   r.store.recordGate({ workstream: ws, phase: step.phase, run_id: null, target: targetKey(target), moment: 'beforeDispatch', ok: gate.ok, checks: gate.checks });
   r.emit({ type: 'gate', phase: step.phase, name: step.name, target: targetKey(target), moment: 'beforeDispatch', ok: gate.ok, checks: gate.checks, runId: null });
+  crashPoint('dispatch:gate-recorded');
   if (!gate.ok) {
     // Leave nothing behind: no checkout, and no branch unless an earlier attempt made it.
     await removeWorktree(r.repo.root, worktree);
@@ -54,38 +59,53 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
   const previous =
     previousRun?.failure == null ? undefined : { attempt: previousRun.attempt, reason: previousRun.failure };
   writeFileAtomic(files.prompt, renderPrompt(await collectPromptInput(r, step, worktree, previous)));
+  crashPoint('dispatch:prompt-written');
 
-  const timeoutMinutes = step.timeoutMinutes ?? r.config.timeouts.phase_minutes;
-  const invocation = r.agent.invocation({
-    promptFile: files.prompt,
-    worktree,
-    runDir,
-    phase: step.phase,
-    phaseName: step.name,
-    role: step.role,
-    runId,
-    attempt,
-    outputs: step.outputs,
-    intent: r.config.intent,
-  });
-  // The run is recorded before the agent starts: a crash in between leaves a run the next
-  // pass finds (no exit.json, no wrapper) and fails, never an agent nobody knows about.
+  // The run is recorded before the agent starts: a crash in between leaves a run whose
+  // wrapper never started, which the next pass starts (see startAgent) rather than fails.
   r.store.write(() => {
     r.store.insertRun({ run_id: runId, workstream: ws, phase: step.phase, attempt, agent: r.agent.name, branch, worktree, run_dir: runDir, base_sha: baseSha });
     r.store.transition(ws, step.phase, runId, 'running', `attempt ${attempt} dispatched to ${r.agent.name}`, { attempts: attempt, branch, commit_sha: null, merge_sha: null });
   });
-  const wrapperPid = launchWrapper(runDir, {
-    run_id: runId,
+  crashPoint('dispatch:run-recorded');
+  const run = r.store.run(runId);
+  if (run === undefined) throw new Error(`run ${runId} was not recorded`);
+  startAgent(r, step, run);
+  return { kind: 'dispatched', runId };
+}
+
+/**
+ * Starts the wrapper (and through it the agent) for a recorded run: at dispatch, or on the
+ * next pass when the runner died after recording the run and before starting it.
+ */
+export function startAgent(r: Runner, step: WorkstreamStep, run: RunRow): void {
+  const files = runFiles(run.run_dir);
+  const timeoutMinutes = step.timeoutMinutes ?? r.config.timeouts.phase_minutes;
+  const invocation = r.agent.invocation({
+    promptFile: files.prompt,
+    worktree: run.worktree,
+    runDir: run.run_dir,
+    phase: step.phase,
+    phaseName: step.name,
+    role: step.role,
+    runId: run.run_id,
+    attempt: run.attempt,
+    outputs: step.outputs,
+    intent: r.config.intent,
+  });
+  const wrapperPid = launchWrapper(run.run_dir, {
+    run_id: run.run_id,
     argv: [...invocation.argv],
-    cwd: worktree,
+    cwd: run.worktree,
     env: { ...invocation.env },
     stdin_file: invocation.stdin ? files.prompt : null,
     timeout_ms: Math.round(timeoutMinutes * 60_000),
     kill_grace_ms: Math.round(r.config.timeouts.kill_grace_seconds * 1000),
   });
-  r.store.updateRun(runId, { wrapper_pid: wrapperPid });
-  r.emit({ type: 'dispatched', phase: step.phase, name: step.name, role: step.role, attempt, runId, agent: r.agent.name, branch, worktree, runDir, timeoutMinutes });
-  return { kind: 'dispatched', runId };
+  crashPoint('dispatch:wrapper-launched');
+  r.store.updateRun(run.run_id, { wrapper_pid: wrapperPid });
+  crashPoint('dispatch:pid-recorded');
+  r.emit({ type: 'dispatched', phase: step.phase, name: step.name, role: step.role, attempt: run.attempt, runId: run.run_id, agent: r.agent.name, branch: run.branch, worktree: run.worktree, runDir: run.run_dir, timeoutMinutes });
 }
 
 /**

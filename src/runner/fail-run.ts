@@ -9,13 +9,16 @@ import type { RunRow } from '../store/store.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { attemptSnapshotRef } from './naming.js';
+import { crashPoint } from './crash-points.js';
 
 export async function failRun(r: Runner, run: RunRow, step: WorkstreamStep, reason: string): Promise<void> {
   const snapshot = await keepFiles(r, run, step);
+  crashPoint('fail:snapshot-kept');
   r.store.write(() => {
     r.store.updateRun(run.run_id, { step: 'failed', failure: reason });
     r.store.transition(r.workstream.name, run.phase, run.run_id, 'failed', `attempt ${run.attempt} failed: ${reason}`);
   });
+  crashPoint('fail:recorded');
   r.emit({
     type: 'phase-failed',
     phase: run.phase,

@@ -14,6 +14,7 @@ import { checkApproval } from './approval.js';
 import { mergePhase, type ConflictReason } from './merge-phase.js';
 import type { ApprovalTrailers } from '../git/trailers.js';
 import { attemptSnapshotRef } from './naming.js';
+import { crashPoint } from './crash-points.js';
 
 export type FinalizeOutcome =
   | { readonly kind: 'done' }
@@ -53,6 +54,7 @@ export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, 
         }
         merge = outcome.merge;
         mergedNow = true;
+        crashPoint('merge:published');
         break;
       }
       case 'advancePhase': {
@@ -70,11 +72,13 @@ export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, 
     if (next !== undefined) r.store.setCurrent(ws, next);
     r.store.transition(ws, step.phase, run.run_id, 'done', `attempt ${run.attempt} ${how}`, { commit_sha: commit, merge_sha: merge });
   });
+  crashPoint('finalize:recorded');
   if (mergedNow && merge !== null) r.emit({ type: 'merged', phase: step.phase, runId: run.run_id, merge, base: r.config.base });
   r.emit({ type: 'phase-done', phase: step.phase, name: step.name, runId: run.run_id });
   // The work is in git now; the agent's checkout has served its purpose. Failing to remove
   // it loses nothing, so it must not fail the phase.
   await removeWorktree(r.repo.root, run.worktree).catch(() => undefined);
+  crashPoint('finalize:worktree-removed');
   return { kind: 'done' };
 }
 

@@ -15,6 +15,7 @@ import type { RunRow } from '../store/store.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { trailersFor } from './trailers-for.js';
+import { crashPoint } from './crash-points.js';
 
 /** Why a merge cannot happen without redoing the phase. */
 export interface ConflictReason {
@@ -54,6 +55,7 @@ export async function mergePhase(r: Runner, run: RunRow, step: WorkstreamStep, c
     if (approval !== undefined) body.push(`Approved by ${quoteForBody(approval.by)}.`);
     const message = buildMessage(`${ws}: merge phase ${step.phase} ${step.name} into ${base}`, body, trailersFor(ws, step, run, digest), approval);
     const merge = await commitTree(root, merged.tree, [tip, commit], message, r.config.identity);
+    crashPoint('merge:commit-created');
     const found = await worktreeWithBranch(root, base);
     // A worktree whose directory was deleted still "has" the branch for git, but there is no
     // checkout to keep consistent: move the ref.

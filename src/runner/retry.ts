@@ -2,6 +2,7 @@
 // the pass that follows dispatches it as a new, counted attempt.
 import { fail } from '../failures.js';
 import type { Runner } from './context.js';
+import { crashPoint } from './crash-points.js';
 
 export function requestRetry(r: Runner, phase: number): void {
   const ws = r.workstream.name;
@@ -14,4 +15,5 @@ export function requestRetry(r: Runner, phase: number): void {
   if (row.state !== 'failed' && row.state !== 'conflict') fail({ reason: 'retry-refused', ...base, cause: 'not-failed' });
   if (row.attempts >= r.config.max_attempts) fail({ reason: 'retry-refused', ...base, cause: 'attempts-used' });
   r.store.transition(ws, phase, null, 'pending', `retry requested (attempt ${row.attempts + 1} of ${r.config.max_attempts})`);
+  crashPoint('retry:recorded');
 }

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { openRunner, validateForRun, type Runner, type Validated } from './context.js';
 import type { Emit } from './events.js';
 import { acquireLock } from './lock.js';
+import { crashPoint } from './crash-points.js';
 
 export async function withRunner<T>(
   cwd: string,
@@ -17,6 +18,7 @@ export async function withRunner<T>(
   mkdirSync(validated.state.dir, { recursive: true });
   const lock = acquireLock(validated.state.lock);
   try {
+    crashPoint('lock:acquired');
     const r = openRunner(validated, emit);
     try {
       return await fn(r);

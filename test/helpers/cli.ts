@@ -10,6 +10,8 @@ export interface CliResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** The signal that ended the process, when one did. */
+  readonly signal?: NodeJS.Signals | null;
 }
 
 export function cli(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
@@ -19,7 +21,7 @@ export function cli(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv
     encoding: 'utf8',
     timeout: 120_000,
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, signal: result.signal };
 }
 
 /** Starts the CLI without waiting (for concurrency and interruption tests). */

@@ -1,0 +1,127 @@
+// The crash-point sweep: kill the runner (SIGKILL, as `kill -9`) at each named point between
+// its effects, then run it again until planning is complete. Whatever the point, the result
+// must be what an uninterrupted run gives: one phase commit and one merge per phase, the
+// agent's output intact, a sound store and repository, no lock or index.lock left, no agent
+// left running, and a clean audit.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CRASH_POINTS, type CrashPoint } from '../../src/runner/crash-points.js';
+import { cli } from '../helpers/cli.js';
+import { git } from '../helpers/git.js';
+import { runsOf, scriptedRepo, until } from '../helpers/setup.js';
+import { readStore } from '../helpers/store.js';
+
+interface Scenario {
+  /** Scripted behaviours per phase, and the approvals list. */
+  readonly behaviors?: Record<string, string | string[]>;
+  readonly approvals?: number[];
+  /** Commands after the first `run --wait` to reach completion without a crash. */
+  readonly then: readonly (readonly string[])[];
+}
+
+/** Where each point is reached: most in a plain run; failure, retry and approval in their own. */
+const SCENARIOS: Record<'plain' | 'failure' | 'approval', Scenario> = {
+  plain: { then: [] },
+  // Phase 2 fails once: its failure is recorded, then a retry succeeds.
+  failure: { behaviors: { '2': ['fail', 'ok'] }, then: [['retry', '2'], ['run', '--wait']] },
+  approval: { approvals: [2], then: [['approve', '2', '--by', 'Ada'], ['run', '--wait']] },
+};
+
+const SCENARIO_OF: Partial<Record<CrashPoint, keyof typeof SCENARIOS>> = {
+  'fail:snapshot-kept': 'failure',
+  'fail:recorded': 'failure',
+  'retry:recorded': 'failure',
+  'approve:recorded': 'approval',
+};
+
+/** The planning files an uninterrupted run produces (the scripted agent is deterministic). */
+let reference: string;
+
+function outputs(repo: string): string {
+  return git(repo, 'ls-tree', '-r', 'main', '--', 'planning');
+}
+
+/** Runs each command once, in order; stops at one that was killed. Exit codes do not matter here. */
+function drive(repo: string, steps: readonly (readonly string[])[], env: NodeJS.ProcessEnv = {}): { killedAt: number | undefined } {
+  for (const [i, args] of steps.entries()) {
+    if (cli(repo, args, env).signal === 'SIGKILL') return { killedAt: i };
+  }
+  return { killedAt: undefined };
+}
+
+beforeAll(() => {
+  const repo = scriptedRepo();
+  expect(cli(repo, ['run', '--wait']).code).toBe(0);
+  reference = outputs(repo);
+}, 60_000);
+
+describe('crash-point sweep', () => {
+  it('names at least 20 points', () => {
+    expect(CRASH_POINTS.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(CRASH_POINTS.map((point) => ({ point })))(
+    'killed at $point, the next runs complete planning exactly once',
+    async ({ point }) => {
+      const scenario = SCENARIOS[SCENARIO_OF[point] ?? 'plain'];
+      const repo = scriptedRepo(scenario.behaviors ?? {}, scenario.approvals === undefined ? {} : { approvals: scenario.approvals });
+      const steps = [['run', '--wait'], ...scenario.then];
+
+      // Crash at the point, in whichever command of the scenario reaches it.
+      const { killedAt } = drive(repo, steps, { PHASERUNNER_TEST_CRASH_AT: point });
+      expect(killedAt, `no command passed ${point}`).toBeDefined();
+
+      // Resume: the command that was killed, the rest, and `run --wait`, with no crash.
+      expect(drive(repo, [...steps.slice(killedAt), ['run', '--wait']]).killedAt).toBeUndefined();
+      const status = cli(repo, ['status', '--json']);
+      const phases = (JSON.parse(status.stdout) as { phases: { phase: number; state: string }[] }).phases;
+      expect(phases.map((p) => p.state), status.stdout).toEqual(['done', 'done', 'done', 'done']);
+
+      // One phase commit and one merge per phase, in order, and the agent's output intact.
+      const merges = git(repo, 'rev-list', '--first-parent', '--merges', '--reverse', 'main').split('\n');
+      expect(merges.map((m) => git(repo, 'log', '-1', '--format=%(trailers:key=Phase,valueonly)', m).trim())).toEqual(['1', '2', '3', '4']);
+      const phaseCommits = git(repo, 'log', '--format=%s', 'main').split('\n').filter((s) => /^planning: phase \d /.test(s));
+      expect(phaseCommits).toHaveLength(4);
+      expect(outputs(repo)).toBe(reference);
+      expect(runsOf(repo).filter((r) => r.step === 'merged').map((r) => r.phase)).toEqual([1, 2, 3, 4]);
+
+      // A sound store and repository, nothing left locked or running.
+      expect(readStore<{ integrity_check: string }>(repo, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+      execFileSync('git', ['fsck', '--no-progress', '--no-dangling'], { cwd: repo, stdio: 'pipe' });
+      expect(findFiles(join(repo, '.git'), 'index.lock')).toEqual([]);
+      expect(existsSync(join(repo, '.git', 'phaserunner', 'runner.lock'))).toBe(false);
+      // A wrapper exits a moment after writing exit.json: give it that moment. A pid counts
+      // only while its command line names the run (pids are recycled).
+      for (const run of runsOf(repo)) {
+        const started = join(run.run_dir, 'started.json');
+        const pids = existsSync(started) ? Object.values(JSON.parse(readFileSync(started, 'utf8')) as Record<string, unknown>).filter((v): v is number => typeof v === 'number') : [];
+        await until(() => pids.every((pid) => !belongsToRun(pid, run.run_id)), 5_000, `the processes of run ${run.run_id} to exit`);
+      }
+      const audit = cli(repo, ['audit', '--json']);
+      expect(audit.code, audit.stdout).toBe(0);
+    },
+    120_000,
+  );
+});
+
+function findFiles(dir: string, name: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...findFiles(path, name));
+    else if (entry.name === name) found.push(path);
+  }
+  return found;
+}
+
+/** A live process of this run: the wrapper names the run in its command line, the agent in its environment. */
+function belongsToRun(pid: number, runId: string): boolean {
+  try {
+    process.kill(pid, 0);
+    return [`/proc/${pid}/cmdline`, `/proc/${pid}/environ`].some((file) => readFileSync(file, 'utf8').includes(runId));
+  } catch {
+    return false;
+  }
+}
