@@ -23,6 +23,7 @@ export const SCRIPTED_BEHAVIORS = [
   'commit',
   'crash',
   'forge',
+  'fake-exit',
 ] as const;
 
 export const ScriptedBehavior = z.enum(SCRIPTED_BEHAVIORS);

@@ -73,6 +73,9 @@ export function probeAttempt(runDir: string, recordedWrapperPid: number | null, 
       };
     }
   }
+  // Only the wrapper writes exit.json, and it does so as it ends: while it runs, an exit.json
+  // is not its (an agent can find the run directory and write one) and is not final.
+  if (wrapperAlive(runDir, recordedWrapperPid)) return { kind: 'running' };
   const text = readFileSync(files.exit, 'utf8');
   let data: unknown;
   try {

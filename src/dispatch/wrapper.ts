@@ -4,7 +4,9 @@
 // It reads dispatch.json, starts the agent in its own process group with stdout/stderr going
 // straight to log files, enforces the phase timeout by killing the whole group (SIGTERM, then
 // SIGKILL after the grace period), and when the agent ends writes exit.json atomically.
-// It is the only writer of exit.json: the agent cannot reach the run directory's path.
+// It is the only writer of exit.json that counts: an agent can find the run directory (its
+// prompt file is there) and write one too, so the runner trusts exit.json only once this
+// process has exited (dispatch/probe.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, openSync, readFileSync } from 'node:fs';
 import type { ExitFile } from './exit-file.js';

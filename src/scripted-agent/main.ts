@@ -3,7 +3,7 @@
 // like a real agent CLI. It reads INTENT.md and writes the phase's outputs in its working
 // directory, or misbehaves on purpose (--behavior) so tests can drive every failure path.
 //   node main.js --phase N --behavior ok|slow|fail|hang|hang-hard|nothing|outside|
-//                 skip-required|todo|bad-json|commit|crash [--delay-ms MS]
+//                 skip-required|todo|bad-json|commit|crash|forge|fake-exit [--delay-ms MS]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -66,6 +66,15 @@ async function main(): Promise<number> {
   }
 
   const artifacts = planArtifacts(cwd, intent, outputs);
+  if (behavior === 'fake-exit') {
+    // Claims to be finished before it is: an exit.json of its own in the run directory (found
+    // next to the prompt file), then the real work, slowly. Only the wrapper's exit.json counts.
+    const now = new Date().toISOString();
+    const fake = { exit_code: 0, signal: null, pid: process.pid, started_at: now, finished_at: now, duration_ms: 1 };
+    writeFileSync(join(dirname(process.env['PHASERUNNER_PROMPT_FILE'] ?? '.'), 'exit.json'), JSON.stringify(fake));
+    say('wrote a fake exit.json; now doing the work');
+    await sleep(1500);
+  }
   if (behavior === 'fail') {
     const first = artifacts[0];
     if (first !== undefined) write(first.path, first.content.slice(0, 200));

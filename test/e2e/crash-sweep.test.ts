@@ -86,6 +86,8 @@ describe('crash-point sweep', () => {
       expect(phaseCommits).toHaveLength(4);
       expect(outputs(repo)).toBe(reference);
       expect(runsOf(repo).filter((r) => r.step === 'merged').map((r) => r.phase)).toEqual([1, 2, 3, 4]);
+      // No agent dispatched twice: one run per phase, plus the one failed attempt where the scenario has it.
+      expect(runsOf(repo).map((r) => [r.phase, r.attempt])).toEqual(scenario === SCENARIOS.failure ? [[1, 1], [2, 1], [2, 2], [3, 1], [4, 1]] : [[1, 1], [2, 1], [3, 1], [4, 1]]);
 
       // A sound store and repository, nothing left locked or running.
       expect(readStore<{ integrity_check: string }>(repo, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
 import { commitFile, git, repoWithIntent, scriptedConfig, userState, writeConfig } from '../helpers/git.js';
-import { dispatchHanging, isAlive, runsOf, until } from '../helpers/setup.js';
+import { dispatchHanging, isAlive, runsOf, scriptedRepo, until } from '../helpers/setup.js';
 
 /** Writes phase 1's outputs (valid for its gate). */
 const WRITE_OUTPUTS = `mkdir -p planning/adr
@@ -68,6 +68,19 @@ describe('an agent that', () => {
   it('exits 0 when the timeout signals it still fails: it did not finish in time', () => {
     const repo = shellAgent(`${WRITE_OUTPUTS}\ntrap 'exit 0' TERM\nwhile :; do sleep 0.1; done`, { timeouts: { phase_minutes: 0.02, kill_grace_seconds: 2 } });
     failsThenRetries(repo, /the agent ran past the phase timeout \(0\.02 min\) and was killed\./);
+  });
+
+  it('writes its own exit.json before it is done is waited for: only the wrapper\'s counts', () => {
+    const repo = scriptedRepo({ '1': 'fake-exit' });
+    const result = cli(repo, ['run', '--wait', '--until', '1']);
+    expect(result.code, result.stderr).toBe(0);
+    // Judged on the finished work, and on the wrapper's exit.json (the fake said 1 ms).
+    const run = runsOf(repo)[0];
+    const exit = JSON.parse(readFileSync(join(run?.run_dir ?? '', 'exit.json'), 'utf8')) as { duration_ms: number };
+    expect(exit.duration_ms).toBeGreaterThanOrEqual(1000);
+    const merged = git(repo, 'ls-tree', '-r', '--name-only', 'main', 'planning').split('\n');
+    expect(merged).toContain('planning/architecture.md');
+    expect(merged.some((p) => p.startsWith('planning/adr/'))).toBe(true);
   });
 });
 
