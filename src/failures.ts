@@ -20,6 +20,7 @@ export type Failure =
   | { readonly reason: 'agent-unavailable'; readonly agent: string; readonly binary: string }
   | { readonly reason: 'base-missing'; readonly base: string }
   | { readonly reason: 'ref-missing'; readonly ref: string }
+  | { readonly reason: 'store-corrupt'; readonly file: string; readonly detail: string }
   | { readonly reason: 'unknown-phase'; readonly phase: number; readonly known: readonly number[] }
   | {
       readonly reason: 'retry-refused';

@@ -9,6 +9,7 @@ import { approveCommand, rejectCommand } from './commands/approve.js';
 import { auditCommand } from './commands/audit.js';
 import { logCommand, showCommand } from './commands/log.js';
 import { demoCommand } from './commands/demo.js';
+import { doctorCommand } from './commands/doctor.js';
 import { initCommand } from './commands/init.js';
 import { retryCommand } from './commands/retry.js';
 import { runCommandModule } from './commands/run.js';
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(auditCommand)
     .command(logCommand)
     .command(showCommand)
+    .command(doctorCommand)
     .command(demoCommand)
     .demandCommand(1, 'Give a command; `phaserunner --help` lists them.')
     .strict()

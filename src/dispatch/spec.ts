@@ -9,6 +9,17 @@ export const DispatchSpecSchema = z.strictObject({
   stdin_file: z.string().nullable(),
   timeout_ms: z.number().int().positive(),
   kill_grace_ms: z.number().int().min(0),
+  /** The store's record of the run, so a runner that lost its store can adopt the attempt. */
+  run: z
+    .strictObject({
+      workstream: z.string(),
+      phase: z.number().int().positive(),
+      attempt: z.number().int().positive(),
+      agent: z.string(),
+      branch: z.string(),
+      base_sha: z.string(),
+    })
+    .optional(),
 });
 
 export type DispatchSpec = z.output<typeof DispatchSpecSchema>;

@@ -10,7 +10,7 @@ import { assertGitVersion, branchTip, discoverRepo, hasCommits, type RepoPaths }
 import { fail } from '../failures.js';
 import { loadPhaseSet, type PhaseSet } from '../phases/load.js';
 import { BUILTIN_PHASES_DIR, configFile, overridePhasesDir, statePaths, type StatePaths } from '../paths.js';
-import { openDb } from '../store/db.js';
+import { openDb, type Db } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { planningController, planningWorkstream } from '../workstream/planning.js';
 import type { Workstream, WorkstreamController } from '../workstream/types.js';
@@ -60,11 +60,37 @@ export async function validateForRun(cwd: string): Promise<Validated> {
 export function openRunner(v: Validated, emit: Emit): Runner {
   mkdirSync(v.state.runs, { recursive: true });
   mkdirSync(v.state.worktrees, { recursive: true });
-  const store = new Store(openDb(v.state.db));
+  const store = new Store(openStore(v.state.db));
   store.ensureWorkstream(
     v.workstream.name,
     v.config.base,
     v.phases.phases.map((p) => ({ phase: p.def.id, name: p.def.name, role: p.def.role })),
   );
   return { ...v, controller: planningController(v.workstream), store, emit };
+}
+
+/**
+ * The store, checked: a file that is not a database, or fails SQLite's quick check, is
+ * refused (store-corrupt) before anything reads or writes it; `doctor --repair` rebuilds it.
+ */
+export function openStore(file: string): Db {
+  let db: Db | undefined;
+  try {
+    db = openDb(file);
+    const check = String(db.pragma('quick_check', { simple: true }));
+    if (check !== 'ok') throw Object.assign(new Error(check), { code: 'SQLITE_CORRUPT' });
+    return db;
+  } catch (error) {
+    db?.close();
+    return refuseCorrupt(error, file);
+  }
+}
+
+/** Rethrows `error`, as store-corrupt (exit 65, with the way out) when SQLite says the file is damaged. */
+export function refuseCorrupt(error: unknown, file: string): never {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    fail({ reason: 'store-corrupt', file, detail: error instanceof Error ? error.message : String(error) });
+  }
+  throw error;
 }

@@ -102,6 +102,12 @@ export type RunnerEvent =
       /** True when the phase has no attempts left and is now failed. */
       readonly exhausted: boolean;
     }
-  | { readonly type: 'complete'; readonly workstream: string };
+  | { readonly type: 'complete'; readonly workstream: string }
+  | {
+      /** The store had no runs (lost, or a fresh clone): what git history and the run directories restored. */
+      readonly type: 'store-rebuilt';
+      readonly file: string;
+      readonly phases: readonly { readonly phase: number; readonly runId: string; readonly attempt: number; readonly merge: string | null }[];
+    };
 
 export type Emit = (event: RunnerEvent) => void;

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { openRunner, validateForRun, type Runner, type Validated } from './context.js';
 import type { Emit } from './events.js';
 import { acquireLock } from './lock.js';
+import { rebuildFromGit } from './rebuild.js';
 import { crashPoint } from './crash-points.js';
 
 export async function withRunner<T>(
@@ -12,6 +13,8 @@ export async function withRunner<T>(
   fn: (r: Runner) => Promise<T>,
   /** More validation of the command's own arguments, before anything is touched. */
   precheck?: (v: Validated) => void,
+  /** Work on the state files that needs the lock but comes before the store is opened (doctor --repair). */
+  beforeOpen?: (v: Validated) => void,
 ): Promise<T> {
   const validated = await validateForRun(cwd);
   precheck?.(validated);
@@ -19,8 +22,15 @@ export async function withRunner<T>(
   const lock = acquireLock(validated.state.lock);
   try {
     crashPoint('lock:acquired');
+    beforeOpen?.(validated);
     const r = openRunner(validated, emit);
     try {
+      // A lost store (or one lost while it was being rebuilt) has no runs: it is rebuilt from
+      // git before anything else, so nothing already done runs again.
+      if (r.store.runs(r.workstream.name).length === 0) {
+        const phases = await rebuildFromGit(r);
+        if (phases.length > 0) emit({ type: 'store-rebuilt', file: validated.state.db, phases });
+      }
       return await fn(r);
     } finally {
       r.store.close();

@@ -6,7 +6,7 @@ import { openDbReadOnly } from '../store/db.js';
 import { Store, type GateRow, type PhaseRow, type RunRow } from '../store/store.js';
 import { planningController, planningWorkstream } from '../workstream/planning.js';
 import type { PhaseState } from '../workstream/states.js';
-import { openDefinitions, type Definitions } from './context.js';
+import { openDefinitions, refuseCorrupt, type Definitions } from './context.js';
 import { phaseBranch } from './naming.js';
 
 export interface GateSummary {
@@ -60,9 +60,12 @@ export interface StatusView {
 /** Status from the repository at `cwd`, opening the store read-only (or none before the first run). */
 export async function readStatus(cwd: string): Promise<StatusView> {
   const defs = await openDefinitions(cwd);
-  const store = existsSync(defs.state.db) ? new Store(openDbReadOnly(defs.state.db)) : undefined;
+  let store: Store | undefined;
   try {
+    store = existsSync(defs.state.db) ? new Store(openDbReadOnly(defs.state.db)) : undefined;
     return buildStatus(defs, store);
+  } catch (error) {
+    return refuseCorrupt(error, defs.state.db);
   } finally {
     store?.close();
   }

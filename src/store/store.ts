@@ -195,6 +195,25 @@ export class Store {
     });
   }
 
+  /**
+   * Sets a phase's state from evidence (git history, an attempt's files) when the store is
+   * rebuilt: not a step of the state machine, so not checked against it, but recorded as a
+   * transition like any other so the history says where the state came from.
+   */
+  restorePhase(workstream: string, phase: number, runId: string, to: 'done' | 'running', reason: string, patch: PhasePatch): void {
+    this.write(() => {
+      const row = this.phase(workstream, phase);
+      if (row === undefined) throw new Error(`no phase ${phase} in workstream ${workstream}`);
+      const now = nowIso();
+      this.db
+        .prepare(`INSERT INTO transitions (workstream, phase, run_id, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .run(workstream, phase, runId, row.state, to, reason, now);
+      this.db
+        .prepare(`UPDATE phases SET state = ?, reason = ?, updated_at = ?, branch = ?, commit_sha = ?, merge_sha = ?, attempts = ? WHERE workstream = ? AND phase = ?`)
+        .run(to, reason, now, patch.branch ?? row.branch, patch.commit_sha ?? null, patch.merge_sha ?? null, patch.attempts ?? row.attempts, workstream, phase);
+    });
+  }
+
   /** Updates why a phase is in its state, without a transition (the same state, a new reason). */
   noteReason(workstream: string, phase: number, reason: string): void {
     this.write(() => {

@@ -123,6 +123,12 @@ function humanRenderer(out: Output): Renderer {
       case 'complete':
         print(`${event.workstream}: all phases done ✓`);
         return;
+      case 'store-rebuilt': {
+        const merged = event.phases.filter((p) => p.merge !== null).map((p) => p.phase);
+        const running = event.phases.filter((p) => p.merge === null).map((p) => p.phase);
+        print(`the store ${event.file} had no record of this work (lost, or a fresh clone); rebuilt it from git: ${merged.length > 0 ? `phase${merged.length > 1 ? 's' : ''} ${merged.join(', ')} merged` : 'no phase merged yet'}${running.length > 0 ? `; the attempt${running.length > 1 ? 's' : ''} of phase ${running.join(', ')} adopted` : ''}.`);
+        return;
+      }
     }
   };
 }

@@ -82,6 +82,12 @@ export function renderFailure(f: Failure): RenderedFailure {
         message: `the base branch "${f.base}" does not exist in this repository.`,
         next: 'Create it, or set "base" in .phaserunner/config.json (or pass --base to init) to an existing branch.',
       };
+    case 'store-corrupt':
+      return {
+        code: ExitCode.badData,
+        message: `the store ${f.file} is damaged (${f.detail}); nothing was changed.`,
+        next: 'Run `phaserunner doctor --repair`: it moves the damaged store aside (nothing is deleted) and rebuilds it from git history.',
+      };
     case 'ref-missing':
       return {
         code: ExitCode.usage,

@@ -1,0 +1,150 @@
+// Rebuilding the store from git after it was lost (deleted, or moved aside as corrupt). The
+// base branch's history says which phases were merged, by which run and attempt (the merge
+// trailers); an attempt whose agent was dispatched but not yet merged is known from its
+// dispatch.json. Nothing is dispatched again that git or a run directory says already ran.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { streamPhaseCommits, type HistoryCommit } from '../audit/history.js';
+import { DispatchSpecSchema, type DispatchSpec } from '../dispatch/spec.js';
+import { probeAttempt } from '../dispatch/probe.js';
+import { runFiles } from '../dispatch/run-dir.js';
+import { git } from '../git/exec.js';
+import { branchTip, resolveCommit } from '../git/repo.js';
+import { parseTrailers } from '../git/trailers.js';
+import type { Runner } from './context.js';
+import { phaseBranch, phaseWorktree } from './naming.js';
+
+export interface RebuiltPhase {
+  readonly phase: number;
+  readonly runId: string;
+  readonly attempt: number;
+  /** Set for a phase restored as merged; null for an attempt adopted while it runs. */
+  readonly merge: string | null;
+}
+
+/**
+ * Restores what git and the run directories show into a store that has no runs. Everything
+ * is gathered first and written in one transaction: a runner killed half-way leaves a store
+ * with no runs, which the next run rebuilds again.
+ */
+export async function rebuildFromGit(r: Runner): Promise<RebuiltPhase[]> {
+  const ws = r.workstream.name;
+  const merged = await mergedPhases(r);
+  const writes: (() => void)[] = [];
+  const restored: RebuiltPhase[] = [];
+  for (const phase of r.workstream.phaseIds) {
+    const found = merged.get(phase);
+    const step = r.workstream.stepForPhase(phase);
+    if (found === undefined || step === undefined) continue;
+    const { merge, runId, attempt, agent, branch } = found;
+    const commit = merge.parents[1] ?? null;
+    writes.push(() => {
+      r.store.insertRun({ run_id: runId, workstream: ws, phase, attempt, agent, branch, worktree: phaseWorktree(r.state, ws, step), run_dir: join(r.state.runs, runId), base_sha: merge.parents[0] ?? '' });
+      r.store.updateRun(runId, { step: 'merged', commit_sha: commit, merge_sha: merge.sha });
+      r.store.restorePhase(ws, phase, runId, 'done', `rebuilt from git: attempt ${attempt} merged into ${r.config.base} as ${merge.sha}`, { attempts: attempt, branch, commit_sha: commit, merge_sha: merge.sha });
+    });
+    restored.push({ phase, runId, attempt, merge: merge.sha });
+  }
+  const adopted = await adoptRunning(r, new Set(restored.map((p) => p.phase)));
+  const done = new Set(restored.map((p) => p.phase));
+  r.store.write(() => {
+    for (const write of writes) write();
+    for (const a of adopted) a.write();
+    r.store.setCurrent(ws, r.workstream.phaseIds.find((id) => !done.has(id)) ?? null);
+  });
+  return [...restored, ...adopted.map((a) => a.phase)];
+}
+
+interface MergedPhase {
+  readonly merge: HistoryCommit;
+  readonly runId: string;
+  readonly attempt: number;
+  readonly agent: string;
+  readonly branch: string;
+}
+
+/** The newest phase merge per phase on the base's first-parent line, by its trailers. */
+async function mergedPhases(r: Runner): Promise<Map<number, MergedPhase>> {
+  const ws = r.workstream.name;
+  const found = new Map<number, MergedPhase>();
+  const tip = await branchTip(r.repo.root, r.config.base);
+  // Topo order: this runs once, and must follow the first-parent line whatever the dates.
+  await streamPhaseCommits(
+    r.repo.root,
+    tip,
+    (c) => {
+      if (!c.firstParent || c.parents.length !== 2) return;
+      const t = new Map<string, string>();
+      for (const [key, value] of c.trailers) if (key !== '' && !t.has(key)) t.set(key, value);
+      const phase = Number(t.get('Phase'));
+      const runId = t.get('Run-Id');
+      const attempt = Number(t.get('Attempt'));
+      const step = r.workstream.stepForPhase(phase);
+      if (t.get('Workstream') !== ws || step === undefined || runId === undefined || !Number.isInteger(attempt) || attempt < 1) return;
+      if (found.has(phase)) return; // newest first: a later re-merge wins
+      found.set(phase, { merge: c, runId, attempt, agent: t.get('Agent') ?? 'unknown', branch: phaseBranch(ws, step) });
+    },
+    'topo',
+  );
+  return found;
+}
+
+/**
+ * Attempts dispatched but not merged: their agents may still be working, or finished with
+ * nobody to collect them. The newest per phase is adopted, so the next pass collects it
+ * instead of dispatching the phase again.
+ */
+async function adoptRunning(r: Runner, merged: ReadonlySet<number>): Promise<{ phase: RebuiltPhase; write: () => void }[]> {
+  const ws = r.workstream.name;
+  if (!existsSync(r.state.runs)) return [];
+  const newest = new Map<number, { runId: string; dir: string; run: NonNullable<DispatchSpec['run']> }>();
+  // Run ids are ULIDs: sorted by name is sorted by dispatch time.
+  for (const name of readdirSync(r.state.runs).sort()) {
+    const dir = join(r.state.runs, name);
+    const spec = readSpec(runFiles(dir).spec);
+    const run = spec?.run;
+    if (spec === undefined || run === undefined || run.workstream !== ws || merged.has(run.phase)) continue;
+    if (r.workstream.stepForPhase(run.phase) === undefined) continue;
+    newest.set(run.phase, { runId: spec.run_id, dir, run });
+  }
+  const adopted: { phase: RebuiltPhase; write: () => void }[] = [];
+  for (const [phase, { runId, dir, run }] of newest) {
+    const probe = probeAttempt(dir, null, runId);
+    // Only an agent still working, or one that finished and was never collected: a crashed
+    // or bad attempt is history, and the phase can simply be dispatched again.
+    if (probe.kind !== 'running' && probe.kind !== 'exited') continue;
+    const step = r.workstream.stepForPhase(phase);
+    if (step === undefined) continue;
+    // Committed already (its phase branch holds the runner's commit for this run): the next
+    // pass goes on from the merge, not from the commit.
+    const committed = await committedBy(r, run.branch, run.base_sha, runId);
+    adopted.push({
+      phase: { phase, runId, attempt: run.attempt, merge: null },
+      write: () => {
+        r.store.insertRun({ run_id: runId, workstream: ws, phase, attempt: run.attempt, agent: run.agent, branch: run.branch, worktree: phaseWorktree(r.state, ws, step), run_dir: dir, base_sha: run.base_sha });
+        if (committed !== undefined) r.store.updateRun(runId, { step: 'committed', commit_sha: committed });
+        r.store.restorePhase(ws, phase, runId, 'running', `rebuilt from ${runFiles(dir).spec}: attempt ${run.attempt} was dispatched and is collected as usual`, { attempts: run.attempt, branch: run.branch, commit_sha: committed ?? null });
+      },
+    });
+  }
+  return adopted;
+}
+
+/** The phase commit on `branch` for this run, if the runner made it before the store was lost. */
+async function committedBy(r: Runner, branch: string, base: string, runId: string): Promise<string | undefined> {
+  const tip = await resolveCommit(r.repo.root, `refs/heads/${branch}`);
+  if (tip === undefined || tip === base) return undefined;
+  const { stdout } = await git(['log', '-1', '--format=%P%n%B', tip], { cwd: r.repo.root });
+  const [parents = '', ...message] = stdout.split('\n');
+  const trailers = parseTrailers(message.join('\n'));
+  return parents.trim() === base && trailers?.get('Run-Id') === runId ? tip : undefined;
+}
+
+function readSpec(file: string): DispatchSpec | undefined {
+  try {
+    const parsed = DispatchSpecSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
