@@ -44,7 +44,7 @@ let baseEnv: NodeJS.ProcessEnv | undefined;
 
 function gitEnv(extra: Readonly<Record<string, string>> | undefined): NodeJS.ProcessEnv {
   if (baseEnv === undefined) {
-    baseEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
+    baseEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', ...noHooks(process.env) };
     for (const key of SCRUBBED) Reflect.deleteProperty(baseEnv, key);
   }
   return extra === undefined ? baseEnv : { ...baseEnv, ...extra };
@@ -111,8 +111,17 @@ export function splitNul(text: string): string[] {
   return parts;
 }
 
-/** Hooks off: the runner's own git calls must not run the user's hooks (see docs/git-contract.md). */
-export const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null'] as const;
+/**
+ * Hooks off for every git the runner starts: its commits, merges, checkouts and ref moves are
+ * its own, and a failing or hanging hook (reference-transaction runs on every ref update)
+ * must not wedge a phase half-way (docs/git-contract.md). Set through the environment
+ * (`GIT_CONFIG_COUNT`, git >= 2.31), after any entries the caller's environment already has.
+ */
+function noHooks(env: NodeJS.ProcessEnv): Record<string, string> {
+  const count = Number(env['GIT_CONFIG_COUNT'] ?? '0');
+  const n = Number.isInteger(count) && count >= 0 ? count : 0;
+  return { GIT_CONFIG_COUNT: String(n + 1), [`GIT_CONFIG_KEY_${n}`]: 'core.hooksPath', [`GIT_CONFIG_VALUE_${n}`]: '/dev/null' };
+}
 
 export interface GitProcess {
   readonly stdin: Writable;

@@ -1,6 +1,6 @@
 // Merging a phase branch into the base branch without touching any checkout: the merge is
 // computed in memory (`merge-tree --write-tree`), then the base ref moves by compare-and-swap.
-import { git, NO_HOOKS, splitNul } from './exec.js';
+import { git, splitNul } from './exec.js';
 
 export type MergeTreeResult =
   | { readonly clean: true; readonly tree: string }
@@ -27,7 +27,7 @@ export type FastForwardResult = { readonly ok: true } | { readonly ok: false; re
  */
 export async function fastForwardCheckout(worktree: string, commit: string): Promise<FastForwardResult> {
   // --no-overwrite-ignore: by default git replaces ignored files; those are the user's too.
-  const result = await git([...NO_HOOKS, 'merge', '--ff-only', '--no-autostash', '--no-overwrite-ignore', '--quiet', commit], {
+  const result = await git(['merge', '--ff-only', '--no-autostash', '--no-overwrite-ignore', '--quiet', commit], {
     cwd: worktree,
     okCodes: [1, 128],
   });

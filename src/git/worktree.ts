@@ -1,6 +1,7 @@
 // Worktrees: each attempt runs in its own checkout of its phase branch.
-import { existsSync } from 'node:fs';
-import { git, NO_HOOKS } from './exec.js';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { git } from './exec.js';
 
 export interface WorktreeEntry {
   readonly path: string;
@@ -42,12 +43,52 @@ export async function worktreeWithBranch(dir: string, branch: string): Promise<W
 }
 
 /**
+ * A worktree where `branch` is in the middle of a rebase or a bisect. Git detaches HEAD for
+ * those, so the branch looks free, but finishing or aborting them sets the branch back to
+ * what it was then: anything the runner published on it meanwhile would be lost.
+ */
+export async function branchInOperation(dir: string, branch: string): Promise<{ readonly path: string; readonly operation: 'rebase' | 'bisect' } | undefined> {
+  const ref = `refs/heads/${branch}`;
+  for (const w of await listWorktrees(dir)) {
+    if (w.branch !== undefined) continue; // on a branch: no rebase or bisect in progress
+    const gitDir = worktreeGitDir(w.path);
+    if (gitDir === undefined) continue;
+    for (const file of ['rebase-merge/head-name', 'rebase-apply/head-name']) {
+      if (readTrimmed(join(gitDir, file)) === ref) return { path: w.path, operation: 'rebase' };
+    }
+    const bisected = readTrimmed(join(gitDir, 'BISECT_START'));
+    if (bisected === branch || bisected === ref) return { path: w.path, operation: 'bisect' };
+  }
+  return undefined;
+}
+
+/** A worktree's own git directory: `.git` itself, or where a linked worktree's `.git` file points. */
+function worktreeGitDir(path: string): string | undefined {
+  const dotGit = join(path, '.git');
+  try {
+    if (statSync(dotGit).isDirectory()) return dotGit;
+    const pointer = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
+    return pointer === undefined ? undefined : resolve(path, pointer.trim());
+  } catch {
+    return undefined;
+  }
+}
+
+function readTrimmed(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Creates a worktree at `path` on `branch`, (re)pointing the branch at `start`. `-B` resets a
  * branch left by an earlier failed attempt; that attempt's files were snapshotted first.
  * Hooks are off: a user's post-checkout hook has no business running in the agent's checkout.
  */
 export async function addWorktree(dir: string, path: string, branch: string, start: string): Promise<void> {
-  await git([...NO_HOOKS, 'worktree', 'add', '--quiet', '-B', branch, path, start], { cwd: dir });
+  await git(['worktree', 'add', '--quiet', '-B', branch, path, start], { cwd: dir });
 }
 
 /** Removes a worktree and its administrative files; tolerates one whose directory is gone. */

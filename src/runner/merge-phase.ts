@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { fastForwardCheckout, mergeThatBrought, mergeTree } from '../git/merge.js';
 import { branchTip, isAncestor } from '../git/repo.js';
 import { buildMessage, quoteForBody, type ApprovalTrailers } from '../git/trailers.js';
-import { worktreeWithBranch } from '../git/worktree.js';
+import { branchInOperation, worktreeWithBranch } from '../git/worktree.js';
 import type { RunRow } from '../store/store.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
@@ -61,6 +61,15 @@ export async function mergePhase(r: Runner, run: RunRow, step: WorkstreamStep, c
     // checkout to keep consistent: move the ref.
     const checkout = found !== undefined && existsSync(found.path) ? found : undefined;
     if (checkout === undefined) {
+      const busy = await branchInOperation(root, base);
+      if (busy !== undefined) {
+        return {
+          kind: 'waiting',
+          reason:
+            `phase ${step.phase} is committed (${commit.slice(0, 12)} on ${run.branch}), but ${base} is in the middle of a ${busy.operation} in ${busy.path}; ` +
+            `ending it would set ${base} back and drop the merge. End it first: ${busy.operation === 'rebase' ? '`git rebase --continue` or `git rebase --abort`' : '`git bisect reset`'}.`,
+        };
+      }
       if (await updateRefCas(root, `refs/heads/${base}`, merge, tip, `phaserunner: merge phase ${step.phase}`)) {
         return { kind: 'merged', merge };
       }

@@ -138,7 +138,7 @@ function nextStep(phases: readonly PhaseStatus[], complete: boolean, base: strin
         ? `Phase ${p.phase} (${p.name}) failed and used all ${p.max_attempts} attempts. Raise max_attempts in .phaserunner/config.json, then \`phaserunner retry ${p.phase}\`.`
         : `Phase ${p.phase} (${p.name}) failed. See \`${p.run_dir ?? 'the run directory'}\`, fix the cause, then \`phaserunner retry ${p.phase}\`.`;
     case 'blocked':
-      return `Phase ${p.phase} (${p.name}) is blocked: ${p.reason ?? 'see the last gate'}. Fix that, then \`phaserunner run\`.`;
+      return `Phase ${p.phase} (${p.name}) is blocked: ${(p.reason ?? 'see the last gate').replace(/\.$/, '')}. Fix that, then \`phaserunner run\`.`;
     case 'conflict':
       return `Phase ${p.phase} (${p.name}) conflicts with the base branch. Run \`phaserunner retry ${p.phase}\` to redo it on the current base.`;
     case 'awaiting_approval':
