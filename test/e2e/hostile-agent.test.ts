@@ -4,7 +4,7 @@ import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
-import { commitFile, git, repoWithIntent, scriptedConfig, userState, writeConfig } from '../helpers/git.js';
+import { commitFile, git, repoWithIntent, scriptedConfig, tempDir, userState, writeConfig } from '../helpers/git.js';
 import { dispatchHanging, isAlive, runsOf, scriptedRepo, until } from '../helpers/setup.js';
 
 /** Writes phase 1's outputs (valid for its gate). */
@@ -68,6 +68,32 @@ describe('an agent that', () => {
   it('exits 0 when the timeout signals it still fails: it did not finish in time', () => {
     const repo = shellAgent(`${WRITE_OUTPUTS}\ntrap 'exit 0' TERM\nwhile :; do sleep 0.1; done`, { timeouts: { phase_minutes: 0.02, kill_grace_seconds: 2 } });
     failsThenRetries(repo, /the agent ran past the phase timeout \(0\.02 min\) and was killed\./);
+  });
+
+  it('switches to another branch fails, naming where HEAD went, and the retry starts clean', () => {
+    const repo = shellAgent(`${WRITE_OUTPUTS}\ngit checkout -q -b elsewhere\nexit 0`);
+    failsThenRetries(repo, /the agent left its branch phaserunner\/planning\/1-architecture-baseline \(HEAD is now refs\/heads\/elsewhere\)/);
+  });
+
+  it('writes through a symlink that escapes its checkout fails, and nothing outside is read or committed', () => {
+    const outside = tempDir();
+    const repo = shellAgent(`mkdir -p planning\nln -s "${outside}" planning/adr\nprintf '# 0001. X\\n\\n## Decision\\n\\nX.\\n' > planning/adr/0001-x.md\nln -s /etc/hostname planning/architecture.md\nexit 0`);
+    const first = cli(repo, ['run', '--wait', '--until', '1']);
+    expect(first.code, first.stderr).toBe(1);
+    // The symlink itself is what it changed in the checkout, and it is not a declared output.
+    expect(first.stderr).toContain('the agent changed files outside its declared outputs: "planning/adr"');
+    expect(readFileSync(join(outside, '0001-x.md'), 'utf8')).toContain('# 0001. X'); // where the agent's write landed
+    expect(git(repo, 'log', '--format=%s', 'main')).not.toContain('planning: merge');
+    expect(cli(repo, ['retry', '1', '--wait', '--until', '1']).code).toBe(0);
+    expect(git(repo, 'ls-tree', '-r', 'main', 'planning')).not.toMatch(/^120000/m); // no symlink was merged
+  });
+
+  it('makes a declared output a symlink out of its checkout fails at the gate, which does not follow it', () => {
+    const repo = shellAgent(`mkdir -p planning/adr\nprintf '# 0001. X\\n\\n## Decision\\n\\nX.\\n' > planning/adr/0001-x.md\nln -s /etc/hostname planning/architecture.md\nexit 0`);
+    const first = cli(repo, ['run', '--wait', '--until', '1']);
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.stderr).toMatch(/planning\/architecture\.md (is missing|cannot be read)/);
+    expect(git(repo, 'log', '--format=%s', 'main')).not.toContain('planning: merge');
   });
 
   it('writes its own exit.json before it is done is waited for: only the wrapper\'s counts', () => {
