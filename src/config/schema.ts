@@ -82,6 +82,11 @@ export const ConfigSchema = z.strictObject({
       kill_grace_seconds: z.number().min(0).max(300).default(5),
     })
     .prefault({}),
+  limits: z
+    .strictObject({
+      max_output_mb: z.number().min(1).max(1_000_000).default(256).describe("MB an agent may write to stdout and stderr together before it is stopped (its logs are kept in the run directory)."),
+    })
+    .prefault({}),
   identity: z
     .strictObject({ name: z.string().min(1), email: z.string().min(3) })
     .default({ name: 'phaserunner', email: 'phaserunner@localhost' })

@@ -9,6 +9,7 @@ export const ExitFileSchema = z.object({
   finished_at: z.iso.datetime(),
   duration_ms: z.number().int().min(0),
   timed_out: z.boolean().optional().describe('True when the wrapper killed the agent at the phase timeout.'),
+  output_exceeded: z.boolean().optional().describe('True when the wrapper stopped the agent for writing more output than the limit.'),
   error: z.string().optional().describe('Why the agent could not be started.'),
   tokens_in: z.number().int().min(0).optional(),
   tokens_out: z.number().int().min(0).optional(),

@@ -9,6 +9,8 @@ export const DispatchSpecSchema = z.strictObject({
   stdin_file: z.string().nullable(),
   timeout_ms: z.number().int().positive(),
   kill_grace_ms: z.number().int().min(0),
+  /** stdout and stderr together; past it the agent is stopped. */
+  max_output_bytes: z.number().int().positive().optional(),
   /** The store's record of the run, so a runner that lost its store can adopt the attempt. */
   run: z
     .strictObject({

@@ -8,7 +8,7 @@
 // prompt file is there) and write one too, so the runner trusts exit.json only once this
 // process has exited (dispatch/probe.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { ExitFile } from './exit-file.js';
 import { runFiles } from './run-dir.js';
 import { DispatchSpecSchema } from './spec.js';
@@ -29,6 +29,7 @@ function log(message: string): void {
 const spec = DispatchSpecSchema.parse(JSON.parse(readFileSync(files.spec, 'utf8')));
 const startedAt = new Date();
 let timedOut = false;
+let outputExceeded = false;
 let finished = false;
 
 function finish(result: Pick<ExitFile, 'exit_code' | 'signal' | 'pid'> & { error?: string }): void {
@@ -43,6 +44,7 @@ function finish(result: Pick<ExitFile, 'exit_code' | 'signal' | 'pid'> & { error
     finished_at: finishedAt.toISOString(),
     duration_ms: finishedAt.getTime() - startedAt.getTime(),
     ...(timedOut ? { timed_out: true } : {}),
+    ...(outputExceeded ? { output_exceeded: true } : {}),
     ...(result.error === undefined ? {} : { error: result.error }),
   };
   writeFileAtomic(files.exit, JSON.stringify(exit, null, 2) + '\n');
@@ -92,6 +94,19 @@ if (child.pid !== undefined) {
       killGroup(pid, 'SIGKILL');
     }, spec.kill_grace_ms).unref();
   }, spec.timeout_ms);
+  // An agent stuck printing fills the disk: its logs are watched, and past the limit the
+  // whole group is stopped at once (there is nothing to wind down gracefully).
+  const limit = spec.max_output_bytes;
+  const watch =
+    limit === undefined
+      ? undefined
+      : setInterval(() => {
+          if (fstatSync(out).size + fstatSync(err).size <= limit) return;
+          outputExceeded = true;
+          log(`output over ${limit} bytes: SIGKILL to group ${pid}`);
+          killGroup(pid, 'SIGKILL');
+        }, 500);
+  watch?.unref();
   // Someone stopping the wrapper stops the agent too, and exit.json still gets written.
   process.on('SIGTERM', () => {
     log('SIGTERM received: stopping the agent group');
@@ -99,6 +114,7 @@ if (child.pid !== undefined) {
   });
   child.on('exit', (code, signal) => {
     clearTimeout(timer);
+    if (watch !== undefined) clearInterval(watch);
     // Whatever the agent left running in its group goes with it.
     killGroup(pid, 'SIGKILL');
     finish({ exit_code: code, signal, pid });

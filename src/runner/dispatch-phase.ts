@@ -101,6 +101,7 @@ export function startAgent(r: Runner, step: WorkstreamStep, run: RunRow): void {
     stdin_file: invocation.stdin ? files.prompt : null,
     timeout_ms: Math.round(timeoutMinutes * 60_000),
     kill_grace_ms: Math.round(r.config.timeouts.kill_grace_seconds * 1000),
+    max_output_bytes: Math.round(r.config.limits.max_output_mb * 2 ** 20),
     run: { workstream: run.workstream, phase: run.phase, attempt: run.attempt, agent: run.agent, branch: run.branch, base_sha: run.base_sha },
   });
   crashPoint('dispatch:wrapper-launched');

@@ -7,7 +7,7 @@ import { gitOut } from '../git/exec.js';
 import { parseTrailers } from '../git/trailers.js';
 import { openDbReadOnly } from '../store/db.js';
 import { Store, type ApprovalRow, type GateRow, type PhaseRow, type RunRow } from '../store/store.js';
-import { readTextIfExists } from '../util/fs.js';
+import { readTail, readTextIfExists } from '../util/fs.js';
 import { PLANNING } from '../workstream/planning.js';
 import type { Definitions } from './context.js';
 
@@ -97,6 +97,6 @@ async function readJson(file: string): Promise<unknown> {
 }
 
 async function tail(file: string): Promise<string> {
-  const text = await readTextIfExists(file);
+  const text = await readTail(file);
   return text === undefined ? '' : text.trimEnd().split('\n').slice(-TAIL_LINES).join('\n');
 }

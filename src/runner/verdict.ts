@@ -3,7 +3,7 @@
 // agent's own, changes inside the declared outputs only (and at least one), and the
 // beforeAdvance gate passing.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readTail } from '../util/fs.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
 import { evaluateGate } from '../gates/evaluate.js';
@@ -20,7 +20,7 @@ const SHOWN = 8;
 
 export async function judgeAttempt(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<Verdict> {
   // A timed-out agent may exit 0 on SIGTERM: it still did not finish in time.
-  if (exit.exit_code !== 0 || exit.timed_out === true) return { ok: false, reason: await exitReason(r, run, step, exit) };
+  if (exit.exit_code !== 0 || exit.timed_out === true || exit.output_exceeded === true) return { ok: false, reason: await exitReason(r, run, step, exit) };
   if (!existsSync(run.worktree)) return { ok: false, reason: `the agent's checkout ${run.worktree} is gone.` };
   const head = await checkoutOf(run.worktree);
   if (head === undefined) {
@@ -62,7 +62,8 @@ export async function judgeAttempt(r: Runner, run: RunRow, step: WorkstreamStep,
 async function exitReason(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<string> {
   const minutes = step.timeoutMinutes ?? r.config.timeouts.phase_minutes;
   let reason: string;
-  if (exit.timed_out === true) reason = `the agent ran past the phase timeout (${minutes} min) and was killed.`;
+  if (exit.output_exceeded === true) reason = `the agent wrote more than ${r.config.limits.max_output_mb} MB of output (stdout and stderr together) and was stopped.`;
+  else if (exit.timed_out === true) reason = `the agent ran past the phase timeout (${minutes} min) and was killed.`;
   else if (exit.error !== undefined) reason = `the agent could not be started: ${exit.error}.`;
   else if (exit.signal !== null) reason = `the agent was killed by ${exit.signal}.`;
   else reason = `the agent exited with code ${exit.exit_code ?? '?'}.`;
@@ -71,12 +72,8 @@ async function exitReason(r: Runner, run: RunRow, step: WorkstreamStep, exit: Ex
 }
 
 async function logTail(file: string, lines: number): Promise<string> {
-  try {
-    const text = await readFile(file, 'utf8');
-    return text.trim().split('\n').slice(-lines).join(' | ').slice(0, 500);
-  } catch {
-    return '';
-  }
+  const text = (await readTail(file)) ?? '';
+  return text.trim().split('\n').slice(-lines).join(' | ').slice(0, 500);
 }
 
 function list(paths: readonly string[]): string {

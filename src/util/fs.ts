@@ -1,6 +1,6 @@
 // File helpers shared by the store, the dispatcher and the wrapper.
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
 /**
@@ -37,4 +37,27 @@ export async function readTextIfExists(path: string): Promise<string | undefined
 /** Narrows an unknown error to a Node system error with a `code`. */
 export function isNodeError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && 'code' in error;
+}
+
+/**
+ * The last `bytes` of a file as text, or undefined when it cannot be read. An agent's log can
+ * be gigabytes: only its end is ever read.
+ */
+export async function readTail(path: string, bytes = 64 * 1024): Promise<string | undefined> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, bytes);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    // A cut through a multi-byte character decodes as U+FFFD: acceptable at the edge of a tail.
+    return buffer.toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }

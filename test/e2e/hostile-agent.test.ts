@@ -1,6 +1,6 @@
 // Agents that break their own checkout or ignore signals: the attempt fails with a reason,
 // nothing of theirs is lost, and the phase can always be retried.
-import { chmodSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
@@ -94,6 +94,19 @@ describe('an agent that', () => {
     expect(first.code, first.stderr).toBe(1);
     expect(first.stderr).toMatch(/planning\/architecture\.md (is missing|cannot be read)/);
     expect(git(repo, 'log', '--format=%s', 'main')).not.toContain('planning: merge');
+  });
+
+  it('prints without end is stopped at the output limit, and only the end of its log is read', () => {
+    // About 1 MB a tenth of a second, for ever; the limit is 1 MB.
+    const repo = shellAgent(`while :; do head -c 1000000 /dev/zero | tr '\\0' x; echo; sleep 0.1; done`, { limits: { max_output_mb: 1 } });
+    const first = cli(repo, ['run', '--wait', '--until', '1']);
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.stderr).toContain('the agent wrote more than 1 MB of output (stdout and stderr together) and was stopped.');
+    const run = runsOf(repo)[0];
+    const exit = JSON.parse(readFileSync(join(run?.run_dir ?? '', 'exit.json'), 'utf8')) as { output_exceeded?: boolean };
+    expect(exit.output_exceeded).toBe(true);
+    // Stopped within a second or so of crossing the limit: the log stays small.
+    expect(statSync(join(run?.run_dir ?? '', 'stdout.log')).size).toBeLessThan(30 * 2 ** 20);
   });
 
   it('writes its own exit.json before it is done is waited for: only the wrapper\'s counts', () => {

@@ -102,9 +102,11 @@ describe('run', () => {
     await until(() => runsOf(repo).length === 1 && existsSync(join(runsOf(repo)[0]?.run_dir ?? '', 'started.json')), 15_000, 'dispatch');
     const run = runsOf(repo)[0];
     if (run === undefined) throw new Error('no run');
+    const signalled = Date.now();
     waiting.child.kill('SIGINT');
     const interrupted = await waiting.done;
     expect(interrupted.code).toBe(130);
+    expect(Date.now() - signalled).toBeLessThan(2000);
     expect(interrupted.stderr).toContain('Interrupted. Agents already started keep running in the background.');
     const pid = agentPid(run.run_dir);
     const finished = existsSync(join(run.run_dir, 'exit.json'));
