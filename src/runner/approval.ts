@@ -74,6 +74,7 @@ export async function rejectPhase(r: Runner, d: Decision & { readonly text: stri
     r.store.updateRun(run.run_id, { step: 'rejected', failure });
     r.store.transition(ws, d.phase, run.run_id, exhausted ? 'failed' : 'pending', `attempt ${run.attempt} rejected by ${d.by}: ${d.text}`, { commit_sha: null });
   });
+  crashPoint('reject:recorded');
   r.emit({ type: 'rejected', phase: d.phase, name: step.name, runId: run.run_id, by: d.by, reason: d.text, kept: ref, exhausted });
 }
 

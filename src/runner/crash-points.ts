@@ -25,6 +25,7 @@ export const CRASH_POINTS = [
   'fail:snapshot-kept',
   'fail:recorded',
   'approve:recorded',
+  'reject:recorded',
   'retry:recorded',
 ] as const;
 

@@ -11,6 +11,7 @@ import { runFiles } from '../dispatch/run-dir.js';
 import { git } from '../git/exec.js';
 import { branchTip, resolveCommit } from '../git/repo.js';
 import { parseTrailers } from '../git/trailers.js';
+import type { Workstream } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { phaseBranch, phaseWorktree } from './naming.js';
 
@@ -55,7 +56,7 @@ export async function rebuildFromGit(r: Runner): Promise<RebuiltPhase[]> {
   return [...restored, ...adopted.map((a) => a.phase)];
 }
 
-interface MergedPhase {
+export interface MergedPhase {
   readonly merge: HistoryCommit;
   readonly runId: string;
   readonly attempt: number;
@@ -64,13 +65,18 @@ interface MergedPhase {
 }
 
 /** The newest phase merge per phase on the base's first-parent line, by its trailers. */
-async function mergedPhases(r: Runner): Promise<Map<number, MergedPhase>> {
-  const ws = r.workstream.name;
+function mergedPhases(r: Runner): Promise<Map<number, MergedPhase>> {
+  return mergedPhasesInGit(r.repo.root, r.config.base, r.workstream);
+}
+
+/** The same from a repository, its base and its workstream (status uses it without a runner). */
+export async function mergedPhasesInGit(root: string, base: string, workstream: Workstream): Promise<Map<number, MergedPhase>> {
+  const ws = workstream.name;
   const found = new Map<number, MergedPhase>();
-  const tip = await branchTip(r.repo.root, r.config.base);
+  const tip = await branchTip(root, base);
   // Topo order: this runs once, and must follow the first-parent line whatever the dates.
   await streamPhaseCommits(
-    r.repo.root,
+    root,
     tip,
     (c) => {
       if (!c.firstParent || c.parents.length !== 2) return;
@@ -79,7 +85,7 @@ async function mergedPhases(r: Runner): Promise<Map<number, MergedPhase>> {
       const phase = Number(t.get('Phase'));
       const runId = t.get('Run-Id');
       const attempt = Number(t.get('Attempt'));
-      const step = r.workstream.stepForPhase(phase);
+      const step = workstream.stepForPhase(phase);
       if (t.get('Workstream') !== ws || step === undefined || runId === undefined || !Number.isInteger(attempt) || attempt < 1) return;
       if (found.has(phase)) return; // newest first: a later re-merge wins
       found.set(phase, { merge: c, runId, attempt, agent: t.get('Agent') ?? 'unknown', branch: phaseBranch(ws, step) });

@@ -7,6 +7,7 @@ import { Store, type GateRow, type PhaseRow, type RunRow } from '../store/store.
 import { planningController, planningWorkstream } from '../workstream/planning.js';
 import type { PhaseState } from '../workstream/states.js';
 import { openDefinitions, refuseCorrupt, type Definitions } from './context.js';
+import { mergedPhasesInGit } from './rebuild.js';
 import { phaseBranch } from './naming.js';
 
 export interface GateSummary {
@@ -63,7 +64,14 @@ export async function readStatus(cwd: string): Promise<StatusView> {
   let store: Store | undefined;
   try {
     store = existsSync(defs.state.db) ? new Store(openDbReadOnly(defs.state.db)) : undefined;
-    return buildStatus(defs, store);
+    const view = buildStatus(defs, store);
+    if (view.phases.some((p) => p.attempts > 0)) return view;
+    // No record of any attempt: before the first run, or the store was lost (or this is a
+    // fresh clone). Git may know better; the next run rebuilds the store from it.
+    const workstream = planningWorkstream(defs.phases, defs.config.approvals);
+    const merged = [...(await mergedPhasesInGit(defs.repo.root, defs.config.base, workstream)).keys()].sort((a, b) => a - b);
+    if (merged.length === 0) return view;
+    return { ...view, next: `The store has no record of this work, but ${defs.config.base} has phase${merged.length > 1 ? 's' : ''} ${merged.join(', ')} merged: \`phaserunner run --wait\` rebuilds the store from git and goes on from there.` };
   } catch (error) {
     return refuseCorrupt(error, defs.state.db);
   } finally {

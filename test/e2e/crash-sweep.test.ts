@@ -21,12 +21,17 @@ interface Scenario {
   readonly then: readonly (readonly string[])[];
 }
 
-/** Where each point is reached: most in a plain run; failure, retry and approval in their own. */
-const SCENARIOS: Record<'plain' | 'failure' | 'approval', Scenario> = {
+/** Where each point is reached: most in a plain run; failure, retry, approval and rejection in their own. */
+const SCENARIOS: Record<'plain' | 'failure' | 'approval' | 'rejection', Scenario> = {
   plain: { then: [] },
   // Phase 2 fails once: its failure is recorded, then a retry succeeds.
   failure: { behaviors: { '2': ['fail', 'ok'] }, then: [['retry', '2'], ['run', '--wait']] },
   approval: { approvals: [2], then: [['approve', '2', '--by', 'Ada'], ['run', '--wait']] },
+  // Phase 2 is rejected once, then its second attempt approved.
+  rejection: {
+    approvals: [2],
+    then: [['reject', '2', '--by', 'Ada', '--reason', 'Say more about the gaps.'], ['run', '--wait'], ['approve', '2', '--by', 'Ada'], ['run', '--wait']],
+  },
 };
 
 const SCENARIO_OF: Partial<Record<CrashPoint, keyof typeof SCENARIOS>> = {
@@ -34,6 +39,7 @@ const SCENARIO_OF: Partial<Record<CrashPoint, keyof typeof SCENARIOS>> = {
   'fail:recorded': 'failure',
   'retry:recorded': 'failure',
   'approve:recorded': 'approval',
+  'reject:recorded': 'rejection',
 };
 
 /** The planning files an uninterrupted run produces (the scripted agent is deterministic). */
@@ -87,7 +93,8 @@ describe('crash-point sweep', () => {
       expect(outputs(repo)).toBe(reference);
       expect(runsOf(repo).filter((r) => r.step === 'merged').map((r) => r.phase)).toEqual([1, 2, 3, 4]);
       // No agent dispatched twice: one run per phase, plus the one failed attempt where the scenario has it.
-      expect(runsOf(repo).map((r) => [r.phase, r.attempt])).toEqual(scenario === SCENARIOS.failure ? [[1, 1], [2, 1], [2, 2], [3, 1], [4, 1]] : [[1, 1], [2, 1], [3, 1], [4, 1]]);
+      const twice = scenario === SCENARIOS.failure || scenario === SCENARIOS.rejection;
+      expect(runsOf(repo).map((r) => [r.phase, r.attempt])).toEqual(twice ? [[1, 1], [2, 1], [2, 2], [3, 1], [4, 1]] : [[1, 1], [2, 1], [3, 1], [4, 1]]);
 
       // A sound store and repository, nothing left locked or running.
       expect(readStore<{ integrity_check: string }>(repo, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);

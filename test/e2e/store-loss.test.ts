@@ -35,6 +35,9 @@ describe('a lost store', () => {
     expect(cli(repo, ['run', '--wait', '--until', '2']).code).toBe(0);
     const runIds = runsOf(repo).map((r) => r.run_id);
     deleteStore(repo);
+    // Read-only, status creates nothing, but it tells what git knows.
+    const status = cli(repo, ['status']);
+    expect(status.stdout.trim().split('\n').at(-1)).toBe('Next: The store has no record of this work, but main has phases 1, 2 merged: `phaserunner run --wait` rebuilds the store from git and goes on from there.');
 
     const resumed = cli(repo, ['run', '--wait']);
     expect(resumed.code, resumed.stderr).toBe(0);
