@@ -1,7 +1,9 @@
 // Collecting one active run: read what the wrapper left, judge the attempt, and either fail
 // it or run the step's success actions. A run whose merge was waiting resumes there, and a
 // commit made just before a crash is recognised rather than blamed on the agent.
+import { existsSync } from 'node:fs';
 import { probeAttempt } from '../dispatch/probe.js';
+import { runFiles } from '../dispatch/run-dir.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
 import type { RunRow } from '../store/store.js';
 import { killGroup } from '../util/process.js';
@@ -31,11 +33,18 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
   switch (probe.kind) {
     case 'running':
       return { kind: 'running' };
-    case 'not-started':
+    case 'not-started': {
       // The runner died between recording the run and starting it: start it now. Nothing
-      // ran, so this is the same attempt, not a new one.
-      startAgent(r, step, run);
-      return { kind: 'running' };
+      // ran, so this is the same attempt, not a new one; unless its prompt is gone with the
+      // run directory (removed by hand), and there is nothing to start it with.
+      if (existsSync(runFiles(run.run_dir).prompt)) {
+        startAgent(r, step, run);
+        return { kind: 'running' };
+      }
+      const reason = `the runner stopped before starting the agent, and the attempt's prompt (${runFiles(run.run_dir).prompt}) is gone; the attempt never ran.`;
+      await failRun(r, run, step, reason);
+      return { kind: 'failed', reason, badData: false };
+    }
     case 'crashed': {
       // An agent whose wrapper died must not keep writing into a checkout nobody watches.
       if (probe.orphanedAgent !== undefined) killGroup(probe.orphanedAgent, 'SIGKILL');

@@ -4,7 +4,7 @@
 // agent's output intact, a sound store and repository, no lock or index.lock left, no agent
 // left running, and a clean audit.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CRASH_POINTS, type CrashPoint } from '../../src/runner/crash-points.js';
@@ -113,6 +113,19 @@ describe('crash-point sweep', () => {
     },
     120_000,
   );
+});
+
+describe('a run recorded but never started', () => {
+  it('fails, rather than starting blind, when its run directory was removed meanwhile; a retry works', () => {
+    const repo = scriptedRepo();
+    expect(cli(repo, ['run'], { PHASERUNNER_TEST_CRASH_AT: 'dispatch:run-recorded' }).signal).toBe('SIGKILL');
+    const run = runsOf(repo)[0];
+    rmSync(run?.run_dir ?? '', { recursive: true, force: true });
+    const failed = cli(repo, ['run']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("the runner stopped before starting the agent, and the attempt's prompt");
+    expect(cli(repo, ['retry', '1', '--wait', '--until', '1']).code).toBe(0);
+  });
 });
 
 function findFiles(dir: string, name: string): string[] {
