@@ -41,9 +41,14 @@ export interface StreamResult {
   readonly ordered: boolean;
 }
 
-/** Streams the commits reachable from `ref` that carry phase trailers. */
-export async function streamPhaseCommits(root: string, ref: string, visit: (c: HistoryCommit) => void, order: 'fast' | 'topo' = 'fast'): Promise<StreamResult> {
-  const proc = gitProcess(['log', ...(order === 'topo' ? ['--topo-order'] : []), '-z', '--format=%H%x01%P%x01%T%x01%cI%x01%B', ref, '--'], {
+/**
+ * Streams the commits reachable from `ref` that carry phase trailers. `order`: git's fast
+ * default; `topo` when that lost the first-parent line; `first-parent` for the base's own line
+ * only (cheaper, when side commits do not matter).
+ */
+export async function streamPhaseCommits(root: string, ref: string, visit: (c: HistoryCommit) => void, order: 'fast' | 'topo' | 'first-parent' = 'fast'): Promise<StreamResult> {
+  const orderArgs = order === 'topo' ? ['--topo-order'] : order === 'first-parent' ? ['--first-parent'] : [];
+  const proc = gitProcess(['log', ...orderArgs, '-z', '--format=%H%x01%P%x01%T%x01%cI%x01%B', ref, '--'], {
     cwd: root,
     // Into a pipe, git flushes after every commit: thousands of tiny reads. Buffered instead.
     env: { GIT_FLUSH: '0' },

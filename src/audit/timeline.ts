@@ -1,10 +1,8 @@
 // `phaserunner log`: the planning timeline as git records it (every phase merge on the base,
 // oldest first), with what only the store knows (durations, attempts that did not merge)
 // added when the store is there.
-import { existsSync } from 'node:fs';
-import type { Definitions } from '../runner/context.js';
-import { openDbReadOnly } from '../store/db.js';
-import { Store, type RunRow } from '../store/store.js';
+import { withStoreReadOnly, type Definitions } from '../runner/context.js';
+import type { RunRow } from '../store/store.js';
 import { PLANNING } from '../workstream/planning.js';
 import { resolveTip, streamPhaseCommits } from './history.js';
 
@@ -79,15 +77,6 @@ export async function timeline(defs: Definitions, ref?: string): Promise<Timelin
 }
 
 function readRuns(file: string): RunRow[] | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    const store = new Store(openDbReadOnly(file));
-    try {
-      return store.runs(PLANNING);
-    } finally {
-      store.close();
-    }
-  } catch {
-    return undefined;
-  }
+  // A damaged store is refused (store-corrupt), not taken for a missing one.
+  return withStoreReadOnly(file, (store) => store?.runs(PLANNING));
 }

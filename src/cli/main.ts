@@ -56,5 +56,9 @@ export async function main(argv: string[]): Promise<void> {
     .parseAsync();
 }
 
-installCrashHook(process.env['PHASERUNNER_TEST_CRASH_AT']);
+const crashHookProblem = installCrashHook(process.env);
+if (crashHookProblem !== undefined) {
+  process.stderr.write(`phaserunner: ${crashHookProblem}\nNext: unset PHASERUNNER_TEST_CRASH_AT (it is for phaserunner's own tests).\n`);
+  process.exit(ExitCode.usage);
+}
 await main(hideBin(process.argv));

@@ -1,5 +1,5 @@
 // Looking at an attempt from outside: has the wrapper written exit.json, is it still alive?
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Issue } from '../failures.js';
 import { isProcessAlive } from '../util/process.js';
 import { issuesOf } from '../util/validate.js';
@@ -27,9 +27,9 @@ function started(runDir: string): Started {
   }
 }
 
-/** The wrapper's pid: as the runner recorded it, or from started.json if the runner died first. */
+/** The wrapper's pid: as the runner recorded it, or from what the wrapper wrote if the runner died first. */
 function wrapperPidOf(runDir: string, recorded: number | null): number | null {
-  return recorded ?? started(runDir).wrapper_pid ?? null;
+  return recorded ?? started(runDir).wrapper_pid ?? claimed(runDir)?.pid ?? null;
 }
 
 /** True while the attempt's wrapper runs. Its command line holds the run dir, so a recycled pid does not count. */
@@ -38,17 +38,26 @@ export function wrapperAlive(runDir: string, recordedWrapperPid: number | null):
   return pid !== null && isProcessAlive(pid, runDir);
 }
 
-/** How long a wrapper may take to report that it started its agent. */
-const STARTUP_GRACE_MS = 10_000;
-
 /**
- * A wrapper started moments ago by a runner that died before recording its pid has not
- * written started.json yet: it is starting, not gone.
+ * The wrapper claims a run (claim.json, created exclusively) before it starts the agent. A
+ * runner that finds no live wrapper and no claim takes the claim itself: from then on no
+ * wrapper can start that attempt, so calling it crashed is safe however slowly a wrapper
+ * started. A claim holds the claimer's pid, so a wrapper that died right after claiming is
+ * still recognised as gone.
  */
-function starting(files: ReturnType<typeof runFiles>, recordedWrapperPid: number | null): boolean {
-  if (recordedWrapperPid !== null || existsSync(files.started)) return false;
+function claimed(runDir: string): { readonly pid: number | null } | undefined {
   try {
-    return Date.now() - statSync(files.spec).mtimeMs < STARTUP_GRACE_MS;
+    return JSON.parse(readFileSync(runFiles(runDir).claim, 'utf8')) as { pid: number | null };
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when this call took the claim: no wrapper will start the attempt now. */
+function claimForRunner(runDir: string): boolean {
+  try {
+    writeFileSync(runFiles(runDir).claim, JSON.stringify({ pid: null, by: 'runner' }) + '\n', { flag: 'wx' });
+    return true;
   } catch {
     return false;
   }
@@ -63,7 +72,9 @@ export function probeAttempt(runDir: string, recordedWrapperPid: number | null, 
   const files = runFiles(runDir);
   if (!existsSync(files.exit)) {
     if (!existsSync(files.spec) && recordedWrapperPid === null) return { kind: 'not-started' };
-    if (wrapperAlive(runDir, recordedWrapperPid) || starting(files, recordedWrapperPid)) return { kind: 'running' };
+    if (wrapperAlive(runDir, recordedWrapperPid)) return { kind: 'running' };
+    // No live wrapper known: one may still be starting. Whoever claims the run first decides.
+    if (claimed(runDir) === undefined && !claimForRunner(runDir) && wrapperAlive(runDir, recordedWrapperPid)) return { kind: 'running' };
     // It may have written exit.json and exited between the two checks.
     if (!existsSync(files.exit)) {
       return {
@@ -76,6 +87,12 @@ export function probeAttempt(runDir: string, recordedWrapperPid: number | null, 
   // Only the wrapper writes exit.json, and it does so as it ends: while it runs, an exit.json
   // is not its (an agent can find the run directory and write one) and is not final.
   if (wrapperAlive(runDir, recordedWrapperPid)) return { kind: 'running' };
+  // The wrapper ends its agent's whole group before it writes exit.json. An agent still alive
+  // means the wrapper died some other way, and the exit.json may be the agent's own.
+  const orphan = orphanedAgent(runDir, runId);
+  if (orphan !== undefined) {
+    return { kind: 'crashed', detail: `the dispatch wrapper is gone while its agent (pid ${orphan}) still runs, so ${files.exit} is not the wrapper's`, orphanedAgent: orphan };
+  }
   const text = readFileSync(files.exit, 'utf8');
   let data: unknown;
   try {

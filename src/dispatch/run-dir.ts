@@ -7,6 +7,8 @@ export interface RunFiles {
   readonly prompt: string;
   readonly spec: string;
   readonly started: string;
+  /** Who took the run: the wrapper before it starts the agent, or a runner that found it abandoned. */
+  readonly claim: string;
   readonly stdout: string;
   readonly stderr: string;
   readonly exit: string;
@@ -19,6 +21,7 @@ export function runFiles(dir: string): RunFiles {
     prompt: join(dir, 'prompt.md'),
     spec: join(dir, 'dispatch.json'),
     started: join(dir, 'started.json'),
+    claim: join(dir, 'claim.json'),
     stdout: join(dir, 'stdout.log'),
     stderr: join(dir, 'stderr.log'),
     exit: join(dir, 'exit.json'),

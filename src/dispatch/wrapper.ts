@@ -8,7 +8,7 @@
 // prompt file is there) and write one too, so the runner trusts exit.json only once this
 // process has exited (dispatch/probe.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, fstatSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ExitFile } from './exit-file.js';
 import { runFiles } from './run-dir.js';
 import { DispatchSpecSchema } from './spec.js';
@@ -55,6 +55,15 @@ function finish(result: Pick<ExitFile, 'exit_code' | 'signal' | 'pid'> & { error
 // The wrapper has no terminal; these must not end it before it records the agent's end.
 process.on('SIGHUP', () => undefined);
 process.on('SIGINT', () => undefined);
+
+// Claim the run before starting anything: a runner that gave up on this attempt (it found no
+// wrapper and claimed it first) must never see an agent start after all.
+try {
+  writeFileSync(files.claim, JSON.stringify({ pid: process.pid, by: 'wrapper' }) + '\n', { flag: 'wx' });
+} catch {
+  log('the run was already claimed (a runner gave up on it): not starting the agent');
+  process.exit(0);
+}
 
 const [program, ...args] = spec.argv;
 const stdin = spec.stdin_file === null ? 'ignore' : openSync(spec.stdin_file, 'r');

@@ -38,6 +38,9 @@ const SCRUBBED = [
   'GIT_GLOB_PATHSPECS',
   'GIT_NOGLOB_PATHSPECS',
   'GIT_ICASE_PATHSPECS',
+  // Set by `git -c ...` for what it starts (a git alias running phaserunner): read after the
+  // GIT_CONFIG_COUNT entries, it would turn the hooks back on.
+  'GIT_CONFIG_PARAMETERS',
 ];
 
 let baseEnv: NodeJS.ProcessEnv | undefined;

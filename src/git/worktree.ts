@@ -43,11 +43,12 @@ export async function worktreeWithBranch(dir: string, branch: string): Promise<W
 }
 
 /**
- * A worktree where `branch` is in the middle of a rebase or a bisect. Git detaches HEAD for
- * those, so the branch looks free, but finishing or aborting them sets the branch back to
- * what it was then: anything the runner published on it meanwhile would be lost.
+ * A worktree where `branch` is in the middle of a rebase. Git detaches HEAD for it, so the
+ * branch looks free, but finishing or aborting the rebase sets the branch to its own result:
+ * anything the runner published on the branch meanwhile would be lost. (A bisect detaches HEAD
+ * too, but `git bisect reset` returns to the branch as it is then, so it needs no waiting.)
  */
-export async function branchInOperation(dir: string, branch: string): Promise<{ readonly path: string; readonly operation: 'rebase' | 'bisect' } | undefined> {
+export async function branchInOperation(dir: string, branch: string): Promise<{ readonly path: string; readonly operation: 'rebase' } | undefined> {
   const ref = `refs/heads/${branch}`;
   for (const w of await listWorktrees(dir)) {
     if (w.branch !== undefined) continue; // on a branch: no rebase or bisect in progress
@@ -56,8 +57,6 @@ export async function branchInOperation(dir: string, branch: string): Promise<{ 
     for (const file of ['rebase-merge/head-name', 'rebase-apply/head-name']) {
       if (readTrimmed(join(gitDir, file)) === ref) return { path: w.path, operation: 'rebase' };
     }
-    const bisected = readTrimmed(join(gitDir, 'BISECT_START'));
-    if (bisected === branch || bisected === ref) return { path: w.path, operation: 'bisect' };
   }
   return undefined;
 }

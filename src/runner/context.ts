@@ -1,7 +1,7 @@
 // Everything one runner invocation works with. Validation runs first, in a fixed order so
 // the most fundamental problem is reported first (repository, commits, config, phases, git
 // version, agent, base branch), and it has no side effects: bad input changes nothing.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { AgentAdapter } from '../agents/types.js';
 import { resolveAgent } from '../agents/registry.js';
 import { loadConfig } from '../config/load.js';
@@ -10,7 +10,7 @@ import { assertGitVersion, branchTip, discoverRepo, hasCommits, type RepoPaths }
 import { fail } from '../failures.js';
 import { loadPhaseSet, type PhaseSet } from '../phases/load.js';
 import { BUILTIN_PHASES_DIR, configFile, overridePhasesDir, statePaths, type StatePaths } from '../paths.js';
-import { openDb, type Db } from '../store/db.js';
+import { openDb, openDbReadOnly, type Db } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { planningController, planningWorkstream } from '../workstream/planning.js';
 import type { Workstream, WorkstreamController } from '../workstream/types.js';
@@ -93,4 +93,20 @@ export function refuseCorrupt(error: unknown, file: string): never {
     fail({ reason: 'store-corrupt', file, detail: error instanceof Error ? error.message : String(error) });
   }
   throw error;
+}
+
+/**
+ * Runs `fn` over the store opened read-only (undefined when there is none yet), closes it,
+ * and turns SQLite's "damaged" errors, whenever they surface, into store-corrupt.
+ */
+export function withStoreReadOnly<T>(file: string, fn: (store: Store | undefined) => T): T {
+  let store: Store | undefined;
+  try {
+    store = existsSync(file) ? new Store(openDbReadOnly(file)) : undefined;
+    return fn(store);
+  } catch (error) {
+    return refuseCorrupt(error, file);
+  } finally {
+    store?.close();
+  }
 }

@@ -66,8 +66,8 @@ export async function mergePhase(r: Runner, run: RunRow, step: WorkstreamStep, c
         return {
           kind: 'waiting',
           reason:
-            `phase ${step.phase} is committed (${commit.slice(0, 12)} on ${run.branch}), but ${base} is in the middle of a ${busy.operation} in ${busy.path}; ` +
-            `ending it would set ${base} back and drop the merge. End it first: ${busy.operation === 'rebase' ? '`git rebase --continue` or `git rebase --abort`' : '`git bisect reset`'}.`,
+            `phase ${step.phase} is committed (${commit.slice(0, 12)} on ${run.branch}), but ${base} is in the middle of a rebase in ${busy.path}; ` +
+            `ending it would set ${base} back and drop the merge. End it first: \`git rebase --continue\` or \`git rebase --abort\`.`,
         };
       }
       if (await updateRefCas(root, `refs/heads/${base}`, merge, tip, `phaserunner: merge phase ${step.phase}`)) {

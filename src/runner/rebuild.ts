@@ -8,12 +8,11 @@ import { streamPhaseCommits, type HistoryCommit } from '../audit/history.js';
 import { DispatchSpecSchema, type DispatchSpec } from '../dispatch/spec.js';
 import { probeAttempt } from '../dispatch/probe.js';
 import { runFiles } from '../dispatch/run-dir.js';
-import { git } from '../git/exec.js';
 import { branchTip, resolveCommit } from '../git/repo.js';
-import { parseTrailers } from '../git/trailers.js';
 import type { Workstream } from '../workstream/types.js';
 import type { Runner } from './context.js';
-import { phaseBranch, phaseWorktree } from './naming.js';
+import { attemptSnapshotRef, phaseBranch, phaseWorktree } from './naming.js';
+import { killGroup } from '../util/process.js';
 
 export interface RebuiltPhase {
   readonly phase: number;
@@ -74,7 +73,7 @@ export async function mergedPhasesInGit(root: string, base: string, workstream: 
   const ws = workstream.name;
   const found = new Map<number, MergedPhase>();
   const tip = await branchTip(root, base);
-  // Topo order: this runs once, and must follow the first-parent line whatever the dates.
+  // The base's own line only: phase merges are on it, and side history does not matter here.
   await streamPhaseCommits(
     root,
     tip,
@@ -90,7 +89,7 @@ export async function mergedPhasesInGit(root: string, base: string, workstream: 
       if (found.has(phase)) return; // newest first: a later re-merge wins
       found.set(phase, { merge: c, runId, attempt, agent: t.get('Agent') ?? 'unknown', branch: phaseBranch(ws, step) });
     },
-    'topo',
+    'first-parent',
   );
   return found;
 }
@@ -115,35 +114,30 @@ async function adoptRunning(r: Runner, merged: ReadonlySet<number>): Promise<{ p
   }
   const adopted: { phase: RebuiltPhase; write: () => void }[] = [];
   for (const [phase, { runId, dir, run }] of newest) {
+    // An attempt that failed, was rejected or conflicted has its files kept on its own ref:
+    // it was judged already, and is history.
+    if ((await resolveCommit(r.repo.root, attemptSnapshotRef(runId))) !== undefined) continue;
     const probe = probeAttempt(dir, null, runId);
     // Only an agent still working, or one that finished and was never collected: a crashed
-    // or bad attempt is history, and the phase can simply be dispatched again.
+    // or bad attempt is history, and the phase can simply be dispatched again (after its
+    // orphaned agent, if any, is stopped: it must not keep writing into that checkout).
+    if (probe.kind === 'crashed' && probe.orphanedAgent !== undefined) killGroup(probe.orphanedAgent, 'SIGKILL');
     if (probe.kind !== 'running' && probe.kind !== 'exited') continue;
     const step = r.workstream.stepForPhase(phase);
     if (step === undefined) continue;
-    // Committed already (its phase branch holds the runner's commit for this run): the next
-    // pass goes on from the merge, not from the commit.
-    const committed = await committedBy(r, run.branch, run.base_sha, runId);
+    // Adopted as dispatched, never as committed: a commit on its branch is judged like any
+    // (the agent knows its run id and could have written one with matching trailers). A
+    // phase the runner had committed before the store was lost therefore fails as "commits
+    // of its own", and is retried.
     adopted.push({
       phase: { phase, runId, attempt: run.attempt, merge: null },
       write: () => {
         r.store.insertRun({ run_id: runId, workstream: ws, phase, attempt: run.attempt, agent: run.agent, branch: run.branch, worktree: phaseWorktree(r.state, ws, step), run_dir: dir, base_sha: run.base_sha });
-        if (committed !== undefined) r.store.updateRun(runId, { step: 'committed', commit_sha: committed });
-        r.store.restorePhase(ws, phase, runId, 'running', `rebuilt from ${runFiles(dir).spec}: attempt ${run.attempt} was dispatched and is collected as usual`, { attempts: run.attempt, branch: run.branch, commit_sha: committed ?? null });
+        r.store.restorePhase(ws, phase, runId, 'running', `rebuilt from ${runFiles(dir).spec}: attempt ${run.attempt} was dispatched and is collected as usual`, { attempts: run.attempt, branch: run.branch });
       },
     });
   }
   return adopted;
-}
-
-/** The phase commit on `branch` for this run, if the runner made it before the store was lost. */
-async function committedBy(r: Runner, branch: string, base: string, runId: string): Promise<string | undefined> {
-  const tip = await resolveCommit(r.repo.root, `refs/heads/${branch}`);
-  if (tip === undefined || tip === base) return undefined;
-  const { stdout } = await git(['log', '-1', '--format=%P%n%B', tip], { cwd: r.repo.root });
-  const [parents = '', ...message] = stdout.split('\n');
-  const trailers = parseTrailers(message.join('\n'));
-  return parents.trim() === base && trailers?.get('Run-Id') === runId ? tip : undefined;
 }
 
 function readSpec(file: string): DispatchSpec | undefined {

@@ -25,9 +25,10 @@ export async function withRunner<T>(
     beforeOpen?.(validated);
     const r = openRunner(validated, emit);
     try {
-      // A lost store (or one lost while it was being rebuilt) has no runs: it is rebuilt from
-      // git before anything else, so nothing already done runs again.
-      if (r.store.runs(r.workstream.name).length === 0) {
+      // A store with nothing recorded (new, lost, or lost while being rebuilt) is rebuilt from
+      // git before anything else, so nothing already done runs again. After the first pass has
+      // recorded anything (a gate, a dispatch), history is not walked again.
+      if (!r.store.hasHistory(r.workstream.name)) {
         const phases = await rebuildFromGit(r);
         if (phases.length > 0) emit({ type: 'store-rebuilt', file: validated.state.db, phases });
       }

@@ -1,15 +1,13 @@
 // `phaserunner show N`: everything about one phase's attempt in one place: its prompt, gate
 // results, exit.json, the tail of its logs, and its commits with their trailers.
-import { existsSync } from 'node:fs';
 import { runFiles } from '../dispatch/run-dir.js';
 import { fail } from '../failures.js';
 import { gitOut } from '../git/exec.js';
 import { parseTrailers } from '../git/trailers.js';
-import { openDbReadOnly } from '../store/db.js';
-import { Store, type ApprovalRow, type GateRow, type PhaseRow, type RunRow } from '../store/store.js';
+import type { ApprovalRow, GateRow, RunRow } from '../store/store.js';
 import { readTail, readTextIfExists } from '../util/fs.js';
 import { PLANNING } from '../workstream/planning.js';
-import type { Definitions } from './context.js';
+import { withStoreReadOnly, type Definitions } from './context.js';
 
 const TAIL_LINES = 20;
 
@@ -37,19 +35,12 @@ export interface PhaseDetail {
 export async function showPhase(defs: Definitions, phase: number, attempt?: number): Promise<PhaseDetail> {
   const def = defs.phases.phases.find((p) => p.def.id === phase)?.def;
   if (def === undefined) fail({ reason: 'unknown-phase', phase, known: defs.phases.phases.map((p) => p.def.id) });
-  const store = existsSync(defs.state.db) ? new Store(openDbReadOnly(defs.state.db)) : undefined;
-  let row: PhaseRow | undefined;
-  let runs: RunRow[];
-  let gates: GateRow[];
-  let approvals: ApprovalRow[];
-  try {
-    row = store?.phase(PLANNING, phase);
-    runs = store?.runs(PLANNING, phase) ?? [];
-    gates = store?.gates(PLANNING).filter((g) => g.phase === phase) ?? [];
-    approvals = store?.approvals(PLANNING).filter((a) => a.phase === phase) ?? [];
-  } finally {
-    store?.close();
-  }
+  const { row, runs, gates, approvals } = withStoreReadOnly(defs.state.db, (store) => ({
+    row: store?.phase(PLANNING, phase),
+    runs: store?.runs(PLANNING, phase) ?? [],
+    gates: store?.gates(PLANNING).filter((g) => g.phase === phase) ?? [],
+    approvals: store?.approvals(PLANNING).filter((a) => a.phase === phase) ?? [],
+  }));
   const run = attempt === undefined ? runs.at(-1) : runs.find((r) => r.attempt === attempt);
   if (attempt !== undefined && run === undefined) fail({ reason: 'unknown-attempt', phase, attempt, attempts: runs.length });
   const files = run === undefined ? undefined : runFiles(run.run_dir);

@@ -2,11 +2,10 @@
 // the one thing to do next. Read-only: it never creates or migrates the store.
 import { existsSync } from 'node:fs';
 import { failureLines, type CheckResult } from '../gates/types.js';
-import { openDbReadOnly } from '../store/db.js';
 import { Store, type GateRow, type PhaseRow, type RunRow } from '../store/store.js';
 import { planningController, planningWorkstream } from '../workstream/planning.js';
 import type { PhaseState } from '../workstream/states.js';
-import { openDefinitions, refuseCorrupt, type Definitions } from './context.js';
+import { openDefinitions, withStoreReadOnly, type Definitions } from './context.js';
 import { mergedPhasesInGit } from './rebuild.js';
 import { phaseBranch } from './naming.js';
 
@@ -61,22 +60,15 @@ export interface StatusView {
 /** Status from the repository at `cwd`, opening the store read-only (or none before the first run). */
 export async function readStatus(cwd: string): Promise<StatusView> {
   const defs = await openDefinitions(cwd);
-  let store: Store | undefined;
-  try {
-    store = existsSync(defs.state.db) ? new Store(openDbReadOnly(defs.state.db)) : undefined;
-    const view = buildStatus(defs, store);
-    if (view.phases.some((p) => p.attempts > 0)) return view;
-    // No record of any attempt: before the first run, or the store was lost (or this is a
-    // fresh clone). Git may know better; the next run rebuilds the store from it.
-    const workstream = planningWorkstream(defs.phases, defs.config.approvals);
-    const merged = [...(await mergedPhasesInGit(defs.repo.root, defs.config.base, workstream)).keys()].sort((a, b) => a - b);
-    if (merged.length === 0) return view;
-    return { ...view, next: `The store has no record of this work, but ${defs.config.base} has phase${merged.length > 1 ? 's' : ''} ${merged.join(', ')} merged: \`phaserunner run --wait\` rebuilds the store from git and goes on from there.` };
-  } catch (error) {
-    return refuseCorrupt(error, defs.state.db);
-  } finally {
-    store?.close();
-  }
+  const missing = !existsSync(defs.state.db);
+  const view = withStoreReadOnly(defs.state.db, (store) => buildStatus(defs, store));
+  // No store at all: before the first run, or it was lost (or this is a fresh clone). Git may
+  // know better, and the next run rebuilds the store from it.
+  if (!missing) return view;
+  const workstream = planningWorkstream(defs.phases, defs.config.approvals);
+  const merged = [...(await mergedPhasesInGit(defs.repo.root, defs.config.base, workstream)).keys()].sort((a, b) => a - b);
+  if (merged.length === 0) return view;
+  return { ...view, next: `The store has no record of this work, but ${defs.config.base} has phase${merged.length > 1 ? 's' : ''} ${merged.join(', ')} merged: \`phaserunner run --wait\` rebuilds the store from git and goes on from there.` };
 }
 
 /** Status from definitions already loaded and a store already open (a runner that just ran). */

@@ -73,7 +73,7 @@ async function main(): Promise<number> {
     const fake = { exit_code: 0, signal: null, pid: process.pid, started_at: now, finished_at: now, duration_ms: 1 };
     writeFileSync(join(dirname(process.env['PHASERUNNER_PROMPT_FILE'] ?? '.'), 'exit.json'), JSON.stringify(fake));
     say('wrote a fake exit.json; now doing the work');
-    await sleep(1500);
+    await sleep(3000);
   }
   if (behavior === 'fail') {
     const first = artifacts[0];

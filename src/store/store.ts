@@ -221,6 +221,11 @@ export class Store {
     });
   }
 
+  /** Whether anything was ever recorded for the workstream (a gate, a dispatch, a rebuild). */
+  hasHistory(workstream: string): boolean {
+    return this.db.prepare('SELECT 1 FROM transitions WHERE workstream = ? LIMIT 1').get(workstream) !== undefined;
+  }
+
   transitions(workstream: string): TransitionRow[] {
     return this.db.prepare('SELECT * FROM transitions WHERE workstream = ? ORDER BY id').all(workstream) as TransitionRow[];
   }

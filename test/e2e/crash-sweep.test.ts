@@ -96,6 +96,13 @@ describe('crash-point sweep', () => {
       const twice = scenario === SCENARIOS.failure || scenario === SCENARIOS.rejection;
       expect(runsOf(repo).map((r) => [r.phase, r.attempt])).toEqual(twice ? [[1, 1], [2, 1], [2, 2], [3, 1], [4, 1]] : [[1, 1], [2, 1], [3, 1], [4, 1]]);
 
+      // And no agent started twice for one run: each wrapper logs the agent it started.
+      const starts = runsOf(repo).map((run) => {
+        const log = join(run.run_dir, 'wrapper.log');
+        return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l.includes(' agent started: ')).length : 0;
+      });
+      expect(starts.every((n) => n === 1), `agent starts per run: ${starts.join(', ')}`).toBe(true);
+
       // A sound store and repository, nothing left locked or running.
       expect(readStore<{ integrity_check: string }>(repo, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
       execFileSync('git', ['fsck', '--no-progress', '--no-dangling'], { cwd: repo, stdio: 'pipe' });

@@ -1,6 +1,6 @@
 // Agents that break their own checkout or ignore signals: the attempt fails with a reason,
 // nothing of theirs is lost, and the phase can always be retried.
-import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
@@ -120,6 +120,39 @@ describe('an agent that', () => {
     const merged = git(repo, 'ls-tree', '-r', '--name-only', 'main', 'planning').split('\n');
     expect(merged).toContain('planning/architecture.md');
     expect(merged.some((p) => p.startsWith('planning/adr/'))).toBe(true);
+  });
+});
+
+describe('an agent that games the runner', () => {
+  it('commits with its own run id and deletes the store gets nothing merged: a rebuilt store judges, never trusts, its commit', () => {
+    const mark = join(tempDir(), 'done-once');
+    // Once: the outputs plus a stray file, committed with trailers naming its run, then the store deleted.
+    const repo = shellAgent(
+      `if [ ! -e "${mark}" ]; then touch "${mark}"\n${WRITE_OUTPUTS}\necho evil > EVIL.txt\ngit add -A\ngit -c user.name=a -c user.email=a@b commit -q -m x -m "Run-Id: $PHASERUNNER_RUN_ID"\nrm -f "$(dirname "$PHASERUNNER_PROMPT_FILE")"/../../state.db*\nexit 0\nfi`,
+    );
+    const first = cli(repo, ['run', '--wait', '--until', '1']);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain('made commits of its own');
+    const second = cli(repo, ['run', '--wait', '--until', '1']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).not.toContain('adopted'); // the failed attempt is history, not adopted
+    expect(git(repo, 'ls-tree', '-r', '--name-only', 'main')).not.toContain('EVIL.txt');
+    expect(git(repo, 'ls-tree', '-r', '--name-only', 'main')).toContain('planning/architecture.md');
+  });
+
+  it('writes a fake exit.json and outlives its killed wrapper is stopped, and the fake is not judged', async () => {
+    const repo = scriptedRepo({ '1': 'fake-exit' });
+    expect(cli(repo, ['run']).code).toBe(0);
+    const run = runsOf(repo)[0];
+    const dir = run?.run_dir ?? '';
+    await until(() => existsSync(join(dir, 'exit.json')) && existsSync(join(dir, 'started.json')), 15_000, 'the fake exit.json');
+    const started = JSON.parse(readFileSync(join(dir, 'started.json'), 'utf8')) as { wrapper_pid: number; agent_pid: number };
+    process.kill(started.wrapper_pid, 'SIGKILL');
+    await until(() => !isAlive(started.wrapper_pid), 5_000, 'the wrapper to die');
+    const result = cli(repo, ['run']);
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/the dispatch wrapper is gone while its agent \(pid \d+\) still runs, so .*exit\.json is not the wrapper's/);
+    await until(() => !isAlive(started.agent_pid), 5_000, 'the orphaned agent to be stopped');
   });
 });
 
