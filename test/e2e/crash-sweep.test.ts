@@ -42,6 +42,15 @@ const SCENARIO_OF: Partial<Record<CrashPoint, keyof typeof SCENARIOS>> = {
   'reject:recorded': 'rejection',
 };
 
+/**
+ * Every point at its first hit (phase 1, or the scenario's phase), and the points a phase
+ * passes on the way to its merge again at their second hit (phase 2, after a phase is done).
+ */
+const SWEEP: string[] = [
+  ...CRASH_POINTS,
+  ...(['dispatch:run-recorded', 'dispatch:wrapper-launched', 'collect:judged', 'commit:intent-recorded', 'commit:ref-moved', 'merge:published', 'finalize:recorded'] as const).map((p) => `${p}@2`),
+];
+
 /** The planning files an uninterrupted run produces (the scripted agent is deterministic). */
 let reference: string;
 
@@ -68,10 +77,10 @@ describe('crash-point sweep', () => {
     expect(CRASH_POINTS.length).toBeGreaterThanOrEqual(20);
   });
 
-  it.each(CRASH_POINTS.map((point) => ({ point })))(
+  it.each(SWEEP.map((point) => ({ point })))(
     'killed at $point, the next runs complete planning exactly once',
     async ({ point }) => {
-      const scenario = SCENARIOS[SCENARIO_OF[point] ?? 'plain'];
+      const scenario = SCENARIOS[SCENARIO_OF[point.split('@')[0] as CrashPoint] ?? 'plain'];
       const repo = scriptedRepo(scenario.behaviors ?? {}, scenario.approvals === undefined ? {} : { approvals: scenario.approvals });
       const steps = [['run', '--wait'], ...scenario.then];
 
