@@ -1,5 +1,6 @@
 // Shared by `run`, `retry` and `demo`: drive the loop with rendering, Ctrl-C handling, and
 // the exit code of DESIGN.md.
+import type { Argv } from 'yargs';
 import { fail } from '../failures.js';
 import type { RunnerEvent } from '../runner/events.js';
 import type { Runner, Validated } from '../runner/context.js';
@@ -114,4 +115,11 @@ export interface PhaseVerbArgs extends GlobalArgs {
 export async function runPhaseVerb(args: PhaseVerbArgs, action: (r: Runner) => void | Promise<void>): Promise<void> {
   const out = new Output(args.json);
   process.exitCode = await runCommand(out, async () => (await drive(out, { cwd: args.cwd, wait: args.wait, until: args.until, phases: [args.phase], before: action })).code);
+}
+
+/** The arguments every phase verb takes: the phase, and --wait to keep going like `run --wait`. */
+export function phaseVerbArgs<T>(y: Argv<T>) {
+  return y
+    .positional('phase', { type: 'number', demandOption: true, describe: 'The phase number' })
+    .option('wait', { type: 'boolean', default: false, describe: 'Then keep going like `run --wait`' });
 }

@@ -1,6 +1,6 @@
 // `phaserunner approve N --by NAME [--note TEXT]` and `phaserunner reject N --by NAME --reason TEXT`
 import type { CommandModule } from 'yargs';
-import { runPhaseVerb } from '../drive.js';
+import { phaseVerbArgs, runPhaseVerb } from '../drive.js';
 import type { GlobalArgs } from '../globals.js';
 
 interface DecisionArgs extends GlobalArgs {
@@ -13,11 +13,9 @@ export const approveCommand: CommandModule<GlobalArgs, DecisionArgs & { note?: s
   command: 'approve <phase>',
   describe: 'Approve the committed work of a phase awaiting approval; it is then merged with Approved-* trailers',
   builder: (y) =>
-    y
-      .positional('phase', { type: 'number', demandOption: true, describe: 'The phase number' })
+    phaseVerbArgs(y)
       .option('by', { type: 'string', demandOption: true, describe: 'Who approves (recorded in the store and the merge commit)' })
       .option('note', { type: 'string', describe: 'Why, or what was checked (recorded in the store)' })
-      .option('wait', { type: 'boolean', default: false, describe: 'Then keep going like `run --wait`' })
       .example('$0 approve 4 --by "Ada Lovelace"', 'Approve phase 4 as committed; it is merged now')
       .example('git diff main...phaserunner/planning/4-task-planning', 'Review what you approve first'),
   handler: async (args) => {
@@ -32,11 +30,9 @@ export const rejectCommand: CommandModule<GlobalArgs, DecisionArgs & { reason: s
   command: 'reject <phase>',
   describe: 'Reject the committed work of a phase awaiting approval; the next attempt is told why',
   builder: (y) =>
-    y
-      .positional('phase', { type: 'number', demandOption: true, describe: 'The phase number' })
+    phaseVerbArgs(y)
       .option('by', { type: 'string', demandOption: true, describe: 'Who rejects' })
       .option('reason', { type: 'string', demandOption: true, describe: 'What must change; the next attempt\'s prompt includes it' })
-      .option('wait', { type: 'boolean', default: false, describe: 'Then keep going like `run --wait`' })
       .example('$0 reject 4 --by Ada --reason "T3 is too big: split it"', 'Send phase 4 back; a new attempt starts'),
   handler: async (args) => {
     await runPhaseVerb(args, async (r) => {

@@ -2,9 +2,8 @@
 import type { CommandModule } from 'yargs';
 import { ExitCode } from '../../exit-codes.js';
 import type { GlobalArgs } from '../globals.js';
-import { Output } from '../output.js';
 import { auditLines } from '../render/audit.js';
-import { runCommand } from '../run-command.js';
+import { printView } from '../report.js';
 
 interface AuditArgs extends GlobalArgs {
   ref?: string | undefined;
@@ -20,17 +19,19 @@ export const auditCommand: CommandModule<GlobalArgs, AuditArgs> = {
       .example('$0 audit --json', 'Findings as JSON: code, phase, commit, message')
       .example('git clone URL x && $0 -C x audit', 'Works on a fresh clone, without the store'),
   handler: async (args) => {
-    const out = new Output(args.json);
-    process.exitCode = await runCommand(out, async () => {
-      const { openDefinitions } = await import('../../runner/context.js');
-      const { audit } = await import('../../audit/audit.js');
-      const report = await audit(await openDefinitions(args.cwd), args.ref);
-      if (out.json) out.document(report);
-      else {
-        for (const line of auditLines(report)) out.line(line);
-        if (!report.ok) out.error(`Next: fix or explain each finding above; \`phaserunner audit --json\` lists them for scripts (docs/audit.md says what each code means).`);
-      }
-      return report.ok ? ExitCode.ok : ExitCode.auditFindings;
-    });
+    await printView(
+      args,
+      async () => {
+        const { openDefinitions } = await import('../../runner/context.js');
+        const { audit } = await import('../../audit/audit.js');
+        return audit(await openDefinitions(args.cwd), args.ref);
+      },
+      auditLines,
+      (report, out) => {
+        if (report.ok) return ExitCode.ok;
+        if (!out.json) out.error(`Next: fix or explain each finding above; \`phaserunner audit --json\` lists them for scripts (docs/audit.md says what each code means).`);
+        return ExitCode.auditFindings;
+      },
+    );
   },
 };

@@ -2,9 +2,8 @@
 import type { CommandModule } from 'yargs';
 import { ExitCode } from '../../exit-codes.js';
 import type { GlobalArgs } from '../globals.js';
-import { Output } from '../output.js';
 import { renderer } from '../render/events.js';
-import { runCommand } from '../run-command.js';
+import { printView } from '../report.js';
 
 interface DoctorArgs extends GlobalArgs {
   repair: boolean;
@@ -19,20 +18,19 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
       .example('$0 doctor', 'Report problems; exit 2 when one needs --repair')
       .example('$0 doctor --repair', 'Move a damaged store aside and rebuild it from git history'),
   handler: async (args) => {
-    const out = new Output(args.json);
-    process.exitCode = await runCommand(out, async () => {
-      const { doctor } = await import('../../runner/doctor.js');
-      // With --json, stdout is the one report: the rebuild's event is not printed.
-      const report = await doctor(args.cwd, args.repair, out.json ? () => undefined : renderer(out));
-      if (out.json) out.document(report);
-      else {
-        for (const c of report.checks) {
-          out.line(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.message}`);
-          if (c.repaired !== null) out.line(`  repaired: ${c.repaired}`);
-        }
-        if (!report.ok) out.error('Next: run `phaserunner doctor --repair`; it moves what is damaged aside (nothing is deleted) and rebuilds it from git.');
-      }
-      return report.ok ? ExitCode.ok : ExitCode.humanNeeded;
-    });
+    await printView(
+      args,
+      async (out) => {
+        const { doctor } = await import('../../runner/doctor.js');
+        // With --json, stdout is the one report: the rebuild's event is not printed.
+        return doctor(args.cwd, args.repair, out.json ? () => undefined : renderer(out));
+      },
+      (report) => report.checks.flatMap((c) => [`${c.ok ? '✓' : '✗'} ${c.name}: ${c.message}`, ...(c.repaired === null ? [] : [`  repaired: ${c.repaired}`])]),
+      (report, out) => {
+        if (report.ok) return ExitCode.ok;
+        if (!out.json) out.error('Next: run `phaserunner doctor --repair`; it moves what is damaged aside (nothing is deleted) and rebuilds it from git.');
+        return ExitCode.humanNeeded;
+      },
+    );
   },
 };

@@ -1,9 +1,8 @@
 // `phaserunner log` and `phaserunner show N`
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globals.js';
-import { Output } from '../output.js';
 import { showLines, timelineLines } from '../render/log.js';
-import { runCommand } from '../run-command.js';
+import { printView } from '../report.js';
 
 export const logCommand: CommandModule<GlobalArgs, GlobalArgs & { ref?: string | undefined }> = {
   command: 'log',
@@ -14,15 +13,15 @@ export const logCommand: CommandModule<GlobalArgs, GlobalArgs & { ref?: string |
       .example('$0 log', 'The timeline, oldest phase first')
       .example('$0 log --json', 'The same as JSON'),
   handler: async (args) => {
-    const out = new Output(args.json);
-    process.exitCode = await runCommand(out, async () => {
-      const { openDefinitions } = await import('../../runner/context.js');
-      const { timeline } = await import('../../audit/timeline.js');
-      const view = await timeline(await openDefinitions(args.cwd), args.ref);
-      if (out.json) out.document(view);
-      else for (const line of timelineLines(view)) out.line(line);
-      return 0;
-    });
+    await printView(
+      args,
+      async () => {
+        const { openDefinitions } = await import('../../runner/context.js');
+        const { timeline } = await import('../../audit/timeline.js');
+        return timeline(await openDefinitions(args.cwd), args.ref);
+      },
+      timelineLines,
+    );
   },
 };
 
@@ -36,14 +35,14 @@ export const showCommand: CommandModule<GlobalArgs, GlobalArgs & { phase: number
       .example('$0 show 2', 'Everything about phase 2')
       .example('$0 show 2 --attempt 1 --json', 'Its first attempt, as JSON'),
   handler: async (args) => {
-    const out = new Output(args.json);
-    process.exitCode = await runCommand(out, async () => {
-      const { openDefinitions } = await import('../../runner/context.js');
-      const { showPhase } = await import('../../runner/show.js');
-      const detail = await showPhase(await openDefinitions(args.cwd), args.phase, args.attempt);
-      if (out.json) out.document(detail);
-      else for (const line of showLines(detail)) out.line(line);
-      return 0;
-    });
+    await printView(
+      args,
+      async () => {
+        const { openDefinitions } = await import('../../runner/context.js');
+        const { showPhase } = await import('../../runner/show.js');
+        return showPhase(await openDefinitions(args.cwd), args.phase, args.attempt);
+      },
+      showLines,
+    );
   },
 };

@@ -1,6 +1,6 @@
 // `phaserunner retry N`
 import type { CommandModule } from 'yargs';
-import { runPhaseVerb } from '../drive.js';
+import { phaseVerbArgs, runPhaseVerb } from '../drive.js';
 import type { GlobalArgs } from '../globals.js';
 
 interface RetryArgs extends GlobalArgs {
@@ -13,9 +13,7 @@ export const retryCommand: CommandModule<GlobalArgs, RetryArgs> = {
   command: 'retry <phase>',
   describe: 'Dispatch a failed phase again (a new, counted attempt)',
   builder: (y) =>
-    y
-      .positional('phase', { type: 'number', demandOption: true, describe: 'The phase number' })
-      .option('wait', { type: 'boolean', default: false, describe: 'Then keep going like `run --wait`' })
+    phaseVerbArgs(y)
       .option('until', { type: 'number', describe: 'With --wait: stop after this phase is done' })
       .example('$0 retry 2', 'Start attempt 2 of phase 2 after it failed')
       .example('$0 retry 2 --wait', 'Retry and follow it to the end'),
