@@ -25,6 +25,16 @@ export interface HistoryCommit {
   readonly index: number;
 }
 
+/**
+ * A commit's trailers as one value per key: the first, as the audit reads them (a duplicate is
+ * a finding, never a second answer); lines that are not trailers are left out.
+ */
+export function firstValues(trailers: HistoryCommit['trailers']): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const [key, value] of trailers) if (key !== '' && !values.has(key)) values.set(key, value);
+  return values;
+}
+
 /** Keys that make a commit claim to be phaserunner's. */
 const CLAIMS = ['Workstream', 'Phase', 'Run-Id', 'Artifacts-Digest', 'Approved-By', 'Approved-Digest'];
 const MARKERS = CLAIMS.map((key) => Buffer.from(`${key}:`));

@@ -4,7 +4,7 @@
 import { withStoreReadOnly, type Definitions } from '../runner/context.js';
 import type { RunRow } from '../store/store.js';
 import { PLANNING } from '../workstream/planning.js';
-import { resolveTip, streamPhaseCommits } from './history.js';
+import { firstValues, resolveTip, streamPhaseCommits } from './history.js';
 
 export interface TimelineAttempt {
   readonly attempt: number;
@@ -51,9 +51,11 @@ export async function timeline(defs: Definitions, ref?: string): Promise<Timelin
     list.push({ attempt: r.attempt, run_id: r.run_id, outcome: r.step, reason: r.failure, duration_ms: r.duration_ms });
     unmerged.set(r.phase, list);
   }
+  // The base's own line only: phase merges are on it (and git's default order could lose it
+  // under clock skew).
   await streamPhaseCommits(root, tip, (c) => {
-    if (!c.firstParent || c.parents.length !== 2) return;
-    const v = new Map(c.trailers);
+    if (c.parents.length !== 2) return;
+    const v = firstValues(c.trailers);
     const phase = Number(v.get('Phase'));
     const runId = v.get('Run-Id') ?? null;
     const run = runId === null ? undefined : byId.get(runId);
@@ -72,7 +74,7 @@ export async function timeline(defs: Definitions, ref?: string): Promise<Timelin
       duration_ms: run?.duration_ms ?? null,
       earlier_attempts: unmerged.get(phase) ?? [],
     });
-  });
+  }, 'first-parent');
   return { ref: target, store: runs !== undefined, entries: merges.reverse() };
 }
 

@@ -150,8 +150,8 @@ export function gitProcess(args: readonly string[], options: Pick<GitOptions, 'c
     child.on('error', (error: NodeJS.ErrnoException) => {
       reject(error.code === 'ENOENT' ? new PhaserunnerError({ reason: 'git-missing' }, { cause: error }) : error);
     });
-    child.on('close', (code, signal) => {
-      if (code === 0 || signal === 'SIGTERM') {
+    child.on('close', (code) => {
+      if (code === 0) {
         resolve();
         return;
       }

@@ -4,7 +4,7 @@
 // dispatch.json. Nothing is dispatched again that git or a run directory says already ran.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { streamPhaseCommits, type HistoryCommit } from '../audit/history.js';
+import { firstValues, streamPhaseCommits, type HistoryCommit } from '../audit/history.js';
 import { DispatchSpecSchema, type DispatchSpec } from '../dispatch/spec.js';
 import { probeAttempt } from '../dispatch/probe.js';
 import { runFiles } from '../dispatch/run-dir.js';
@@ -78,9 +78,8 @@ export async function mergedPhasesInGit(root: string, base: string, workstream: 
     root,
     tip,
     (c) => {
-      if (!c.firstParent || c.parents.length !== 2) return;
-      const t = new Map<string, string>();
-      for (const [key, value] of c.trailers) if (key !== '' && !t.has(key)) t.set(key, value);
+      if (c.parents.length !== 2) return;
+      const t = firstValues(c.trailers);
       const phase = Number(t.get('Phase'));
       const runId = t.get('Run-Id');
       const attempt = Number(t.get('Attempt'));

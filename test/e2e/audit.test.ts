@@ -291,6 +291,8 @@ describe('audit', () => {
     expect(report.findings).toEqual([]);
     expect(code).toBe(0);
     expect(report.phases.map((x) => x.merge)).toEqual(m);
+    // The timeline follows the same line.
+    expect(json<{ entries: { merge: string }[] }>(cli(repo, ['log', '--json'])).entries.map((e) => e.merge)).toEqual(m);
   });
 
   it('audits an older point with --ref, and refuses a ref that names no commit (exit 64)', () => {
