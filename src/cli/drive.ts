@@ -83,7 +83,7 @@ export async function drive(out: Output, options: DriveOptions): Promise<DriveRe
   let view: StatusView;
   try {
     // The status comes from the runner that just ran, while its store is still open.
-    [result, view] = await withRunner(options.cwd, emit, async (r) => [await pass(r), buildStatus(r, r.store)] as const, precheck);
+    [result, view] = await withRunner(options.cwd, emit, async (r) => [await pass(r), buildStatus(r, r.store)] as const, { precheck });
   } finally {
     process.off('SIGINT', onSigint);
   }

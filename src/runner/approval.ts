@@ -31,7 +31,8 @@ export async function checkApproval(r: Runner, run: RunRow, step: WorkstreamStep
       reason:
         `${run.branch} changed after ${last.by} approved phase ${step.phase} (approved ${last.commit_sha.slice(0, 12)}, ` +
         `the branch is now ${tip?.slice(0, 12) ?? 'deleted'}), so the approval no longer counts. Put the approved commit back with ` +
-        `\`git update-ref refs/heads/${run.branch} ${commit}\` (the approval then counts again), or \`phaserunner reject ${step.phase}\` to redo the phase.`,
+        `\`git update-ref refs/heads/${run.branch} ${commit}\`: the approval then counts again, and \`phaserunner reject ${step.phase} --by NAME --reason TEXT\` ` +
+        `can send the phase back instead (both refuse while the branch holds anything else).`,
     };
   }
   return { kind: 'approved', approval: { by: last.by, at: last.at, digest: last.digest } };

@@ -77,8 +77,7 @@ export function openStore(file: string): Db {
   let db: Db | undefined;
   try {
     db = openDb(file);
-    const check = String(db.pragma('quick_check', { simple: true }));
-    if (check !== 'ok') throw Object.assign(new Error(check), { code: 'SQLITE_CORRUPT' });
+    quickCheck(db);
     return db;
   } catch (error) {
     db?.close();
@@ -86,8 +85,27 @@ export function openStore(file: string): Db {
   }
 }
 
+/** The same check on an existing store, read-only: nothing is created, migrated or written. */
+export function checkStoreFile(file: string): void {
+  if (!existsSync(file)) return;
+  let db: Db | undefined;
+  try {
+    db = openDbReadOnly(file);
+    quickCheck(db);
+  } catch (error) {
+    refuseCorrupt(error, file);
+  } finally {
+    db?.close();
+  }
+}
+
+function quickCheck(db: Db): void {
+  const check = String(db.pragma('quick_check', { simple: true }));
+  if (check !== 'ok') throw Object.assign(new Error(check), { code: 'SQLITE_CORRUPT' });
+}
+
 /** Rethrows `error`, as store-corrupt (exit 65, with the way out) when SQLite says the file is damaged. */
-export function refuseCorrupt(error: unknown, file: string): never {
+function refuseCorrupt(error: unknown, file: string): never {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
     fail({ reason: 'store-corrupt', file, detail: error instanceof Error ? error.message : String(error) });

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { PhaserunnerError } from '../failures.js';
 import { nowIso } from '../util/time.js';
-import { openStore, validateForRun, type Validated } from './context.js';
+import { checkStoreFile, openDefinitions } from './context.js';
 import type { Emit } from './events.js';
 import { withRunner } from './session.js';
 
@@ -22,24 +22,21 @@ export interface DoctorReport {
 }
 
 export async function doctor(cwd: string, repair: boolean, emit: Emit): Promise<DoctorReport> {
-  const v = await validateForRun(cwd);
-  const store = storeProblem(v);
+  // The definitions only: the agent's program need not be installed to look at the store.
+  const v = await openDefinitions(cwd);
+  const store = storeProblem(v.state.db);
   if (store === undefined) return report([{ name: 'store', ok: true, message: `the store ${v.state.db} is sound`, repaired: null }]);
   if (!repair) return report([{ name: 'store', ok: false, message: store, repaired: null }]);
   mkdirSync(v.state.dir, { recursive: true });
   // Under the runner lock: the damaged file is moved aside, then the usual start rebuilds
   // the store from git (session.ts) because the new one has no runs.
   const repaired: { moved?: string } = {};
-  await withRunner(
-    cwd,
-    emit,
-    () => Promise.resolve(),
-    undefined,
-    (locked) => {
+  await withRunner(cwd, emit, () => Promise.resolve(), {
+    beforeOpen: (locked) => {
       // Checked again under the lock: another runner may have repaired it meanwhile.
-      if (storeProblem(locked) !== undefined) repaired.moved = moveAside(locked.state.db);
+      if (storeProblem(locked.state.db) !== undefined) repaired.moved = moveAside(locked.state.db);
     },
-  );
+  });
   if (repaired.moved === undefined) return report([{ name: 'store', ok: true, message: `the store ${v.state.db} is sound`, repaired: null }]);
   return report([{ name: 'store', ok: true, message: store.replace(' is damaged ', ' was damaged '), repaired: `moved the damaged store to ${repaired.moved} and rebuilt it from git history` }]);
 }
@@ -49,13 +46,12 @@ function report(checks: DoctorCheck[]): DoctorReport {
 }
 
 /** Why the store cannot be used, or undefined when it can (a missing one is rebuilt on the next run). */
-function storeProblem(v: Validated): string | undefined {
-  if (!existsSync(v.state.db)) return undefined;
+function storeProblem(db: string): string | undefined {
   try {
-    openStore(v.state.db).close();
+    checkStoreFile(db);
     return undefined;
   } catch (error) {
-    if (error instanceof PhaserunnerError && error.failure.reason === 'store-corrupt') return `the store ${v.state.db} is damaged (${error.failure.detail})`;
+    if (error instanceof PhaserunnerError && error.failure.reason === 'store-corrupt') return `the store ${db} is damaged (${error.failure.detail})`;
     throw error;
   }
 }

@@ -7,15 +7,14 @@ import { acquireLock } from './lock.js';
 import { rebuildFromGit } from './rebuild.js';
 import { crashPoint } from './crash-points.js';
 
-export async function withRunner<T>(
-  cwd: string,
-  emit: Emit,
-  fn: (r: Runner) => Promise<T>,
+export interface RunnerHooks {
   /** More validation of the command's own arguments, before anything is touched. */
-  precheck?: (v: Validated) => void,
+  readonly precheck?: (v: Validated) => void;
   /** Work on the state files that needs the lock but comes before the store is opened (doctor --repair). */
-  beforeOpen?: (v: Validated) => void,
-): Promise<T> {
+  readonly beforeOpen?: (v: Validated) => void;
+}
+
+export async function withRunner<T>(cwd: string, emit: Emit, fn: (r: Runner) => Promise<T>, { precheck, beforeOpen }: RunnerHooks = {}): Promise<T> {
   const validated = await validateForRun(cwd);
   precheck?.(validated);
   mkdirSync(validated.state.dir, { recursive: true });
@@ -27,7 +26,7 @@ export async function withRunner<T>(
     try {
       // A store with nothing recorded (new, lost, or lost while being rebuilt) is rebuilt from
       // git before anything else, so nothing already done runs again. After the first pass has
-      // recorded anything (a gate, a dispatch), history is not walked again.
+      // recorded a transition (a blocked gate, a dispatch), history is not walked again.
       if (!r.store.hasHistory(r.workstream.name)) {
         const phases = await rebuildFromGit(r);
         if (phases.length > 0) emit({ type: 'store-rebuilt', file: validated.state.db, phases });

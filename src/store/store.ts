@@ -221,7 +221,7 @@ export class Store {
     });
   }
 
-  /** Whether anything was ever recorded for the workstream (a gate, a dispatch, a rebuild). */
+  /** Whether any transition was ever recorded for the workstream (a blocked gate, a dispatch, a rebuild). */
   hasHistory(workstream: string): boolean {
     return this.db.prepare('SELECT 1 FROM transitions WHERE workstream = ? LIMIT 1').get(workstream) !== undefined;
   }
