@@ -14,8 +14,11 @@ export const BUILTIN_PHASES_DIR = join(PACKAGE_ROOT, 'phases');
 export function configDir(root: string): string {
   return join(root, '.phaserunner');
 }
+/** The config's path inside the repository (and so inside any commit's tree). */
+export const CONFIG_PATH = '.phaserunner/config.json';
+
 export function configFile(root: string): string {
-  return join(root, '.phaserunner', 'config.json');
+  return join(root, ...CONFIG_PATH.split('/'));
 }
 export function overridePhasesDir(root: string): string {
   return join(root, '.phaserunner', 'phases');

@@ -58,9 +58,10 @@ export async function audit(defs: Definitions, ref?: string): Promise<AuditRepor
   const approvalsByBlob = new Map<string, readonly number[]>();
   try {
     const tip = await resolveTip(root, { ref, base: defs.config.base }, reader);
-    let pass = await readHistory({ root, workstream, files, tip, approvalsByBlob }, 'fast', defs.config.approvals);
+    const shared = { root, workstream, files, tip, currentApprovals: defs.config.approvals, approvalsByBlob };
+    let pass = await readHistory(shared, 'fast');
     // Clock skew broke the fast order: everything it concluded is discarded (the trees read stay cached).
-    if (!pass.ordered) pass = await readHistory({ root, workstream, files, tip, approvalsByBlob }, 'topo', defs.config.approvals);
+    if (!pass.ordered) pass = await readHistory(shared, 'topo');
     const { ctx, findings, records, commits } = pass;
     checkOrder(ctx, records);
     checkStrays(ctx, records, pass.onLine, pass.side);

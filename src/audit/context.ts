@@ -11,6 +11,8 @@ export interface AuditContext {
   readonly workstream: Workstream;
   readonly files: TreeFiles;
   readonly tip: string;
+  /** Today's config's approvals list: what applies where a commit has no readable config. */
+  readonly currentApprovals: readonly number[];
   /** The config's approvals list at each config blob (parsed once per version). */
   readonly approvalsByBlob: Map<string, readonly number[]>;
   add(code: FindingCode, phase: number | null, commit: string | null, message: string): void;

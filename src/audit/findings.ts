@@ -19,7 +19,7 @@ export const FINDING_CODES = {
   'phase-skipped': 'a phase was merged although an earlier phase never was',
   'output-missing': "a required output fails the gate's file checks at the merge",
   'approval-missing': 'a phase that needs approval was merged without Approved-* trailers',
-  'approval-incomplete': 'a merge has some Approved-* trailers but not all, or they are malformed',
+  'approval-incomplete': 'a merge has some Approved-* trailers but not all (a malformed value is `trailer-malformed`)',
   'approval-digest-mismatch': 'Approved-Digest is not the digest of the artifacts merged',
   drift: "commits outside any phase run changed a phase's outputs after its merge",
   'copied-trailers': "a commit on the base carries trailers copied from another run's commit",

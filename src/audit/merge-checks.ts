@@ -4,8 +4,9 @@
 // the TreeStore and may run more than once (see TreeStore.settle), so it returns its
 // findings instead of adding them.
 import { ConfigSchema } from '../config/schema.js';
+import { CONFIG_PATH } from '../paths.js';
 import { runFileCheckSync } from '../gates/file-check.js';
-import { TRAILER_KEYS } from '../git/trailers.js';
+import { APPROVAL_KEYS, TRAILER_KEYS } from '../git/trailers.js';
 import { matcherFor } from '../util/glob.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { AuditContext, MergeRecord } from './context.js';
@@ -14,7 +15,6 @@ import { quoteList, short } from './format.js';
 import type { HistoryCommit } from './history.js';
 import { readClaims } from './trailers.js';
 
-const CONFIG = '.phaserunner/config.json';
 /** Paths outside the outputs collected for a message; an agent may add thousands. */
 const OUTSIDE_SHOWN = 100;
 
@@ -48,7 +48,7 @@ export function readMerge(ctx: AuditContext, merge: HistoryCommit, phaseCommit: 
 }
 
 /** What the merge's trees say. Synchronous over the TreeStore; run it through `settle`. */
-export function judgeTrees(ctx: AuditContext, record: MergeRecord, currentApprovals: readonly number[]): TreeVerdict {
+export function judgeTrees(ctx: AuditContext, record: MergeRecord): TreeVerdict {
   const { merge, claims, phaseCommit, phaseClaims, step } = record;
   if (step === undefined) return { digest: undefined, findings: [] };
   const findings: Finding[] = [];
@@ -69,7 +69,7 @@ export function judgeTrees(ctx: AuditContext, record: MergeRecord, currentApprov
     checkScope(ctx, step, phaseCommit, add);
   }
   checkOutputs(ctx, step, merge, add);
-  checkApproval(step, record, digest, approvalsAt(ctx, merge.parents[0], currentApprovals), add);
+  checkApproval(step, record, digest, approvalsAt(ctx, merge.parents[0]), add);
   return { digest, findings };
 }
 
@@ -99,14 +99,14 @@ function checkOutputs(ctx: AuditContext, step: WorkstreamStep, merge: HistoryCom
 
 function checkApproval(step: WorkstreamStep, record: MergeRecord, digest: string, approvals: readonly number[], add: Add): void {
   const { merge, claims } = record;
-  const present = (['Approved-By', 'Approved-At', 'Approved-Digest'] as const).filter((k) => claims.values.has(k));
+  const present = APPROVAL_KEYS.filter((k) => claims.values.has(k));
   const required = step.approval || approvals.includes(step.phase);
   if (present.length === 0) {
     if (required) add('approval-missing', merge.sha, `phase ${step.phase} needs a human's approval, but merge ${short(merge.sha)} has no Approved-* trailers.`);
     return;
   }
-  if (present.length < 3) {
-    add('approval-incomplete', merge.sha, `merge ${short(merge.sha)} has ${present.join(', ')} but not all of Approved-By, Approved-At and Approved-Digest.`);
+  if (present.length < APPROVAL_KEYS.length) {
+    add('approval-incomplete', merge.sha, `merge ${short(merge.sha)} has ${present.join(', ')} but not all of ${APPROVAL_KEYS.join(', ')}.`);
     return;
   }
   const approved = claims.values.get('Approved-Digest');
@@ -116,9 +116,10 @@ function checkApproval(step: WorkstreamStep, record: MergeRecord, digest: string
 }
 
 /** The approvals list of the config as committed at `commit` (what applied then), or today's. */
-function approvalsAt(ctx: AuditContext, commit: string | undefined, fallback: readonly number[]): readonly number[] {
+function approvalsAt(ctx: AuditContext, commit: string | undefined): readonly number[] {
+  const fallback = ctx.currentApprovals;
   if (commit === undefined) return fallback;
-  const entry = ctx.files.entry(`${commit}^{tree}`, CONFIG);
+  const entry = ctx.files.entry(`${commit}^{tree}`, CONFIG_PATH);
   if (entry === undefined) return fallback;
   // The config rarely changes: parse each version once.
   const cached = ctx.approvalsByBlob.get(entry.oid);

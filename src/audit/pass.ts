@@ -25,14 +25,14 @@ export interface Pass {
   readonly side: Map<string, HistoryCommit>;
 }
 
-export async function readHistory(shared: Omit<AuditContext, 'add'>, order: 'fast' | 'topo', approvals: readonly number[]): Promise<Pass> {
+export async function readHistory(shared: Omit<AuditContext, 'add'>, order: 'fast' | 'topo'): Promise<Pass> {
   const findings: Finding[] = [];
   const ctx: AuditContext = { ...shared, add: (code, phase, commit, message) => findings.push({ code, phase, commit, message }) };
   const slots: (MergeRecord | undefined)[] = []; // one per merge, newest first
   const waiting = new Map<string, number[]>(); // phase commit id -> slots of merges waiting for it
   const onLine: HistoryCommit[] = [];
   const side = new Map<string, HistoryCommit>();
-  const judge = new Judge(ctx, approvals);
+  const judge = new Judge(ctx);
   const read = (slot: number, merge: HistoryCommit, phaseCommit: HistoryCommit | undefined): void => {
     const record = readMerge(ctx, merge, phaseCommit);
     slots[slot] = record;
@@ -82,10 +82,7 @@ class Judge {
   private running: Promise<void> | undefined;
   private failure: Error | undefined;
 
-  constructor(
-    private readonly ctx: AuditContext,
-    private readonly approvals: readonly number[],
-  ) {}
+  constructor(private readonly ctx: AuditContext) {}
 
   push(record: MergeRecord): void {
     if (record.step === undefined) return;
@@ -121,7 +118,7 @@ class Judge {
     try {
       while (this.queue.length > 0 && this.failure === undefined) {
         const batch = this.queue.splice(0, BATCH);
-        const verdicts = await this.ctx.files.store.settle(batch.map((record) => () => judgeTrees(this.ctx, record, this.approvals)));
+        const verdicts = await this.ctx.files.store.settle(batch.map((record) => () => judgeTrees(this.ctx, record)));
         batch.forEach((record, i) => {
           const verdict = verdicts[i];
           if (verdict === undefined) return;

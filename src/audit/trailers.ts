@@ -4,6 +4,7 @@
 import { NAME_PATTERN } from '../config/schema.js';
 import { APPROVAL_KEYS, nameProblem, TRAILER_KEYS } from '../git/trailers.js';
 import type { AuditContext } from './context.js';
+import { short } from './format.js';
 import type { HistoryCommit } from './history.js';
 
 export interface Claims {
@@ -63,7 +64,7 @@ export function readClaims(ctx: AuditContext, commit: HistoryCommit, what: strin
   const known = (workstream === undefined || workstream === ctx.workstream.name) && wellFormed.has('Phase') && ctx.workstream.phaseIds.includes(Number(phaseText));
   if (known) phase = Number(phaseText);
   const step = phase === undefined ? undefined : ctx.workstream.stepForPhase(phase);
-  const label = `${what} ${commit.sha.slice(0, 12)}`;
+  const label = `${what} ${short(commit.sha)}`;
   if (report) {
     for (const p of problems) ctx.add(p.code, phase ?? null, commit.sha, `${label} ${p.text}.`);
     if (workstream !== undefined && workstream !== ctx.workstream.name) {

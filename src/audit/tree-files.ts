@@ -7,7 +7,7 @@ import { digestOf, sortByPath, type TreeFile } from '../git/digest.js';
 import type { TreeEntry } from '../git/objects.js';
 import type { SyncFileSource } from '../gates/files.js';
 import { BoundedCache } from '../util/bounded-cache.js';
-import { isGlob, matcherFor, staticPrefix } from '../util/glob.js';
+import { isGlob, matcherFor, prefixesOf } from '../util/glob.js';
 import type { TreeStore } from './tree-store.js';
 
 export interface TreeBlob extends TreeFile {
@@ -207,17 +207,4 @@ function globsKey(globs: readonly string[]): string {
     keyCache.set(globs, key);
   }
   return key;
-}
-
-const prefixCache = new WeakMap<readonly string[], readonly string[]>();
-
-/** The globs' fixed directories, without those inside another (its listing covers them). */
-function prefixesOf(globs: readonly string[]): readonly string[] {
-  // A phase's outputs are one array for the whole audit: worked out once per array.
-  const known = prefixCache.get(globs);
-  if (known !== undefined) return known;
-  const all = [...new Set(globs.map(staticPrefix))];
-  const prefixes = all.filter((p) => !all.some((q) => q !== p && (q === '' || p.startsWith(`${q}/`))));
-  prefixCache.set(globs, prefixes);
-  return prefixes;
 }

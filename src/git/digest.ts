@@ -28,8 +28,12 @@ export async function outputFilesAt(dir: string, commit: string, outputs: readon
 }
 
 /** Sorts files by path bytes (not UTF-16 code units), as the digest's definition says. */
-export function sortByPath<T extends TreeFile>(files: T[]): T[] {
-  return files.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+export function sortByPath<T extends TreeFile>(files: readonly T[]): T[] {
+  // Each path encoded once, not twice per comparison: the audit sorts a listing per merge.
+  return files
+    .map((file) => ({ file, key: Buffer.from(file.path) }))
+    .sort((a, b) => Buffer.compare(a.key, b.key))
+    .map(({ file }) => file);
 }
 
 /** `sha256:<hex>` over `path NUL oid LF` for each file, in path byte order. */

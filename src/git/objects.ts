@@ -65,13 +65,6 @@ export class ObjectReader {
     });
   }
 
-  /** A tree's entries; undefined when `spec` is missing or not a tree. */
-  async tree(spec: string): Promise<TreeEntry[] | undefined> {
-    const object = await this.read(spec);
-    if (object?.type !== 'tree') return undefined;
-    return parseTree(object.content, object.oid.length / 2);
-  }
-
   async close(): Promise<void> {
     this.proc.stdin.end();
     await this.proc.done.catch(() => undefined);

@@ -36,10 +36,10 @@ export async function listWorktrees(dir: string): Promise<WorktreeEntry[]> {
   return entries;
 }
 
-/** The worktree that has `branch` checked out, if any. */
-export async function worktreeWithBranch(dir: string, branch: string): Promise<WorktreeEntry | undefined> {
+/** The worktree that has `branch` checked out, if any, among the repository's worktrees. */
+export function worktreeWithBranch(worktrees: readonly WorktreeEntry[], branch: string): WorktreeEntry | undefined {
   const ref = `refs/heads/${branch}`;
-  return (await listWorktrees(dir)).find((w) => w.branch === ref);
+  return worktrees.find((w) => w.branch === ref);
 }
 
 /**
@@ -48,14 +48,14 @@ export async function worktreeWithBranch(dir: string, branch: string): Promise<W
  * anything the runner published on the branch meanwhile would be lost. (A bisect detaches HEAD
  * too, but `git bisect reset` returns to the branch as it is then, so it needs no waiting.)
  */
-export async function branchInOperation(dir: string, branch: string): Promise<{ readonly path: string; readonly operation: 'rebase' } | undefined> {
+export function worktreeRebasing(worktrees: readonly WorktreeEntry[], branch: string): WorktreeEntry | undefined {
   const ref = `refs/heads/${branch}`;
-  for (const w of await listWorktrees(dir)) {
+  for (const w of worktrees) {
     if (w.branch !== undefined) continue; // on a branch: no rebase or bisect in progress
     const gitDir = worktreeGitDir(w.path);
     if (gitDir === undefined) continue;
     for (const file of ['rebase-merge/head-name', 'rebase-apply/head-name']) {
-      if (readTrimmed(join(gitDir, file)) === ref) return { path: w.path, operation: 'rebase' };
+      if (readTrimmed(join(gitDir, file)) === ref) return w;
     }
   }
   return undefined;

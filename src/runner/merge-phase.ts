@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { fastForwardCheckout, mergeThatBrought, mergeTree } from '../git/merge.js';
 import { branchTip, isAncestor } from '../git/repo.js';
 import { buildMessage, quoteForBody, type ApprovalTrailers } from '../git/trailers.js';
-import { branchInOperation, worktreeWithBranch } from '../git/worktree.js';
+import { listWorktrees, worktreeRebasing, worktreeWithBranch } from '../git/worktree.js';
 import type { RunRow } from '../store/store.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
@@ -56,12 +56,13 @@ export async function mergePhase(r: Runner, run: RunRow, step: WorkstreamStep, c
     const message = buildMessage(`${ws}: merge phase ${step.phase} ${step.name} into ${base}`, body, trailersFor(ws, step, run, digest), approval);
     const merge = await commitTree(root, merged.tree, [tip, commit], message, r.config.identity);
     crashPoint('merge:commit-created');
-    const found = await worktreeWithBranch(root, base);
+    const worktrees = await listWorktrees(root);
+    const found = worktreeWithBranch(worktrees, base);
     // A worktree whose directory was deleted still "has" the branch for git, but there is no
     // checkout to keep consistent: move the ref.
     const checkout = found !== undefined && existsSync(found.path) ? found : undefined;
     if (checkout === undefined) {
-      const busy = await branchInOperation(root, base);
+      const busy = worktreeRebasing(worktrees, base);
       if (busy !== undefined) {
         return {
           kind: 'waiting',

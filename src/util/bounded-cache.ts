@@ -10,15 +10,6 @@ export class BoundedCache<K, V> {
   /** `limit` entries per generation: at most twice that are held. */
   constructor(private readonly limit: number) {}
 
-  /** The value for `key`, made by `create` (and kept) on a miss. */
-  get(key: K, create: () => V): V {
-    const known = this.peek(key);
-    if (known !== undefined) return known;
-    const value = create();
-    this.set(key, value);
-    return value;
-  }
-
   peek(key: K): V | undefined {
     const young = this.young.get(key);
     if (young !== undefined) return young;
@@ -33,10 +24,5 @@ export class BoundedCache<K, V> {
       this.young = new Map();
     }
     this.young.set(key, value);
-  }
-
-  delete(key: K): void {
-    this.young.delete(key);
-    this.old.delete(key);
   }
 }

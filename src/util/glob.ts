@@ -83,13 +83,28 @@ export function staticPrefix(glob: string): string {
   return fixed.join('/');
 }
 
+const prefixCache = new WeakMap<readonly string[], readonly string[]>();
+
+/**
+ * The globs' fixed directories, without those inside another (its listing covers them): ['']
+ * when a glob starts with a wildcard (the whole tree).
+ */
+export function prefixesOf(globs: readonly string[]): readonly string[] {
+  // A phase's outputs are one array for a whole audit: worked out once per array.
+  const known = prefixCache.get(globs);
+  if (known !== undefined) return known;
+  const all = [...new Set(globs.map(staticPrefix))];
+  const prefixes = all.filter((p) => !all.some((q) => q !== p && (q === '' || p.startsWith(`${q}/`))));
+  prefixCache.set(globs, prefixes);
+  return prefixes;
+}
+
 /**
  * Git pathspecs that cover every path the globs can match: their fixed directories, or none
  * (the whole tree) when a glob starts with a wildcard. Narrows git's listing; match afterwards.
  */
 export function outputPathspecs(globs: readonly string[]): string[] {
-  const prefixes = [...new Set(globs.map(staticPrefix))];
-  return prefixes.includes('') ? [] : prefixes;
+  return prefixesOf(globs).filter((p) => p !== '');
 }
 
 /** A matcher for a set of globs: true when the path matches any of them. */
