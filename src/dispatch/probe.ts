@@ -66,7 +66,8 @@ function claimForRunner(runDir: string): boolean {
 /**
  * exit.json decides: present and valid means the agent ended. Absent with a live wrapper
  * means it is still working; absent with a dead wrapper means the attempt crashed (and names
- * an agent the dead wrapper left running, for the caller to stop). Only looks; changes nothing.
+ * an agent the dead wrapper left running, for the caller to stop). Changes nothing but the
+ * claim on an attempt no wrapper has claimed (see claimed()), so that none can start it later.
  */
 export function probeAttempt(runDir: string, recordedWrapperPid: number | null, runId: string): AttemptProbe {
   const files = runFiles(runDir);

@@ -4,7 +4,6 @@
 // reason, which the next attempt's prompt shows.
 import { updateRefCas } from '../git/commit.js';
 import { artifactsDigest } from '../git/digest.js';
-import { resolveCommit } from '../git/repo.js';
 import { nameProblem, type ApprovalTrailers } from '../git/trailers.js';
 import { fail } from '../failures.js';
 import type { ApprovalRow, RunRow } from '../store/store.js';
@@ -12,6 +11,7 @@ import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { attemptSnapshotRef } from './naming.js';
 import { crashPoint } from './crash-points.js';
+import { phaseBranchTip } from './commit-phase.js';
 
 export type ApprovalCheck =
   | { readonly kind: 'approved'; readonly approval: ApprovalTrailers }
@@ -24,7 +24,7 @@ export type ApprovalCheck =
 export async function checkApproval(r: Runner, run: RunRow, step: WorkstreamStep, commit: string): Promise<ApprovalCheck> {
   const last = r.store.lastApproval(run.run_id);
   if (last?.decision !== 'approved') return { kind: 'waiting', reason: awaitingReason(r, run, commit) };
-  const tip = await resolveCommit(r.repo.root, `refs/heads/${run.branch}`);
+  const tip = await phaseBranchTip(r, run);
   if (last.commit_sha !== commit || tip !== commit) {
     return {
       kind: 'waiting',
@@ -95,7 +95,7 @@ async function pendingReview(
     fail({ reason: 'approval-refused', phase: d.phase, verb, cause: 'not-awaiting', detail: row.state });
   }
   const commit = run.commit_sha;
-  const tip = await resolveCommit(r.repo.root, `refs/heads/${run.branch}`);
+  const tip = await phaseBranchTip(r, run);
   if (tip !== commit) {
     fail({
       reason: 'approval-refused',

@@ -42,6 +42,11 @@ export async function commitPhase(r: Runner, run: RunRow, step: WorkstreamStep, 
  */
 export async function committedBefore(r: Runner, run: RunRow): Promise<string | undefined> {
   if (run.commit_sha === null) return undefined;
-  const tip = await resolveCommit(r.repo.root, `refs/heads/${run.branch}`);
+  const tip = await phaseBranchTip(r, run);
   return tip === run.commit_sha ? tip : undefined;
+}
+
+/** Where the run's phase branch points now (undefined when it was deleted). */
+export function phaseBranchTip(r: Runner, run: RunRow): Promise<string | undefined> {
+  return resolveCommit(r.repo.root, `refs/heads/${run.branch}`);
 }

@@ -1,6 +1,7 @@
 // What the runner reports as it works. The core only emits these; the CLI renders them as
 // human lines, a TTY progress line, or NDJSON (`run --wait --json`).
 import type { CheckResult } from '../gates/types.js';
+import type { RebuiltPhase } from './rebuild.js';
 
 export type RunnerEvent =
   | {
@@ -107,7 +108,7 @@ export type RunnerEvent =
       /** The store had no runs (lost, or a fresh clone): what git history and the run directories restored. */
       readonly type: 'store-rebuilt';
       readonly file: string;
-      readonly phases: readonly { readonly phase: number; readonly runId: string; readonly attempt: number; readonly merge: string | null }[];
+      readonly phases: readonly RebuiltPhase[];
     };
 
 export type Emit = (event: RunnerEvent) => void;

@@ -23,13 +23,13 @@ export interface RebuiltPhase {
 }
 
 /**
- * Restores what git and the run directories show into a store that has no runs. Everything
- * is gathered first and written in one transaction: a runner killed half-way leaves a store
- * with no runs, which the next run rebuilds again.
+ * Restores what git and the run directories show into a store that has nothing recorded.
+ * Everything is gathered first and written in one transaction: a runner killed half-way
+ * leaves a store with nothing recorded, which the next run rebuilds again.
  */
 export async function rebuildFromGit(r: Runner): Promise<RebuiltPhase[]> {
   const ws = r.workstream.name;
-  const merged = await mergedPhases(r);
+  const merged = await mergedPhasesInGit(r.repo.root, r.config.base, r.workstream);
   const writes: (() => void)[] = [];
   const restored: RebuiltPhase[] = [];
   for (const phase of r.workstream.phaseIds) {
@@ -45,8 +45,8 @@ export async function rebuildFromGit(r: Runner): Promise<RebuiltPhase[]> {
     });
     restored.push({ phase, runId, attempt, merge: merge.sha });
   }
-  const adopted = await adoptRunning(r, new Set(restored.map((p) => p.phase)));
   const done = new Set(restored.map((p) => p.phase));
+  const adopted = await adoptRunning(r, done);
   r.store.write(() => {
     for (const write of writes) write();
     for (const a of adopted) a.write();
@@ -63,12 +63,7 @@ export interface MergedPhase {
   readonly branch: string;
 }
 
-/** The newest phase merge per phase on the base's first-parent line, by its trailers. */
-function mergedPhases(r: Runner): Promise<Map<number, MergedPhase>> {
-  return mergedPhasesInGit(r.repo.root, r.config.base, r.workstream);
-}
-
-/** The same from a repository, its base and its workstream (status uses it without a runner). */
+/** The newest phase merge per phase on the base's first-parent line, by its trailers (rebuild and status). */
 export async function mergedPhasesInGit(root: string, base: string, workstream: Workstream): Promise<Map<number, MergedPhase>> {
   const ws = workstream.name;
   const found = new Map<number, MergedPhase>();

@@ -5,7 +5,7 @@ import { fail } from '../failures.js';
 import { gitOut } from '../git/exec.js';
 import { parseTrailers } from '../git/trailers.js';
 import type { ApprovalRow, GateRow, RunRow } from '../store/store.js';
-import { readTail, readTextIfExists } from '../util/fs.js';
+import { lastLines, readTextIfExists } from '../util/fs.js';
 import { PLANNING } from '../workstream/planning.js';
 import { withStoreReadOnly, type Definitions } from './context.js';
 
@@ -55,7 +55,7 @@ export async function showPhase(defs: Definitions, phase: number, attempt?: numb
     gates: run === undefined ? gates : gatesOf(gates, run),
     approvals: run === undefined ? approvals : approvals.filter((a) => a.run_id === run.run_id),
     exit: files === undefined ? null : await readJson(files.exit),
-    log_tail: { stdout: files === undefined ? '' : await tail(files.stdout), stderr: files === undefined ? '' : await tail(files.stderr) },
+    log_tail: { stdout: files === undefined ? '' : (await lastLines(files.stdout, TAIL_LINES)).join('\n'), stderr: files === undefined ? '' : (await lastLines(files.stderr, TAIL_LINES)).join('\n') },
     commit: run?.commit_sha == null ? null : await describe(root, run.commit_sha),
     merge: run?.merge_sha == null ? null : await describe(root, run.merge_sha),
   };
@@ -87,7 +87,3 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
-async function tail(file: string): Promise<string> {
-  const text = await readTail(file);
-  return text === undefined ? '' : text.trimEnd().split('\n').slice(-TAIL_LINES).join('\n');
-}

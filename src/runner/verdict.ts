@@ -3,7 +3,7 @@
 // agent's own, changes inside the declared outputs only (and at least one), and the
 // beforeAdvance gate passing.
 import { existsSync } from 'node:fs';
-import { readTail } from '../util/fs.js';
+import { lastLines } from '../util/fs.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
 import { evaluateGate } from '../gates/evaluate.js';
@@ -67,14 +67,10 @@ async function exitReason(r: Runner, run: RunRow, step: WorkstreamStep, exit: Ex
   else if (exit.error !== undefined) reason = `the agent could not be started: ${exit.error}.`;
   else if (exit.signal !== null) reason = `the agent was killed by ${exit.signal}.`;
   else reason = `the agent exited with code ${exit.exit_code ?? '?'}.`;
-  const tail = await logTail(runFiles(run.run_dir).stderr, 3);
+  const tail = (await lastLines(runFiles(run.run_dir).stderr, 3)).join(' | ').slice(0, 500);
   return tail === '' ? reason : `${reason} Last stderr: ${tail}`;
 }
 
-async function logTail(file: string, lines: number): Promise<string> {
-  const text = (await readTail(file)) ?? '';
-  return text.trim().split('\n').slice(-lines).join(' | ').slice(0, 500);
-}
 
 function list(paths: readonly string[]): string {
   const shown = paths.slice(0, SHOWN).map((p) => JSON.stringify(p));

@@ -165,10 +165,23 @@ export class Store {
    * state machine forbids throws: it means a bug in the runner, never bad user input.
    */
   transition(workstream: string, phase: number, runId: string | null, to: PhaseState, reason: string, patch: PhasePatch = {}): void {
+    this.applyTransition(workstream, phase, runId, to, reason, patch, true);
+  }
+
+  /**
+   * Sets a phase's state from evidence (git history, an attempt's files) when the store is
+   * rebuilt: not a step of the state machine, so not checked against it, but recorded as a
+   * transition like any other so the history says where the state came from.
+   */
+  restorePhase(workstream: string, phase: number, runId: string, to: 'done' | 'running', reason: string, patch: PhasePatch): void {
+    this.applyTransition(workstream, phase, runId, to, reason, patch, false);
+  }
+
+  private applyTransition(workstream: string, phase: number, runId: string | null, to: PhaseState, reason: string, patch: PhasePatch, checked: boolean): void {
     this.write(() => {
       const row = this.phase(workstream, phase);
       if (row === undefined) throw new Error(`no phase ${phase} in workstream ${workstream}`);
-      assertTransition(row.state, to, phase);
+      if (checked) assertTransition(row.state, to, phase);
       const now = nowIso();
       this.db
         .prepare(
@@ -192,25 +205,6 @@ export class Store {
           workstream,
           phase,
         );
-    });
-  }
-
-  /**
-   * Sets a phase's state from evidence (git history, an attempt's files) when the store is
-   * rebuilt: not a step of the state machine, so not checked against it, but recorded as a
-   * transition like any other so the history says where the state came from.
-   */
-  restorePhase(workstream: string, phase: number, runId: string, to: 'done' | 'running', reason: string, patch: PhasePatch): void {
-    this.write(() => {
-      const row = this.phase(workstream, phase);
-      if (row === undefined) throw new Error(`no phase ${phase} in workstream ${workstream}`);
-      const now = nowIso();
-      this.db
-        .prepare(`INSERT INTO transitions (workstream, phase, run_id, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-        .run(workstream, phase, runId, row.state, to, reason, now);
-      this.db
-        .prepare(`UPDATE phases SET state = ?, reason = ?, updated_at = ?, branch = ?, commit_sha = ?, merge_sha = ?, attempts = ? WHERE workstream = ? AND phase = ?`)
-        .run(to, reason, now, patch.branch ?? row.branch, patch.commit_sha ?? null, patch.merge_sha ?? null, patch.attempts ?? row.attempts, workstream, phase);
     });
   }
 

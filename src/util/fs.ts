@@ -61,3 +61,9 @@ export async function readTail(path: string, bytes = 64 * 1024): Promise<string 
     await handle.close();
   }
 }
+
+/** The last `n` lines of a log (blank lines around it dropped); none when it cannot be read. */
+export async function lastLines(path: string, n: number): Promise<string[]> {
+  const text = ((await readTail(path)) ?? '').trim();
+  return text === '' ? [] : text.split('\n').slice(-n);
+}
