@@ -121,7 +121,8 @@ describe('crash-point sweep', () => {
       // only while its command line names the run (pids are recycled).
       for (const run of runsOf(repo)) {
         const started = join(run.run_dir, 'started.json');
-        const pids = existsSync(started) ? Object.values(JSON.parse(readFileSync(started, 'utf8')) as Record<string, unknown>).filter((v): v is number => typeof v === 'number') : [];
+        expect(existsSync(started), `${started} exists`).toBe(true);
+        const pids = Object.values(JSON.parse(readFileSync(started, 'utf8')) as Record<string, unknown>).filter((v): v is number => typeof v === 'number');
         await until(() => pids.every((pid) => !belongsToRun(pid, run.run_id)), 5_000, `the processes of run ${run.run_id} to exit`);
       }
       const audit = cli(repo, ['audit', '--json']);

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { commitFile, git, tempDir, userState } from '../helpers/git.js';
+import { commitFile, git, tempDir, userState, usersOwnState } from '../helpers/git.js';
 import { runsOf, scriptedRepo } from '../helpers/setup.js';
 
 const PHASE1_DONE = /phase 1 architecture-baseline: done/;
@@ -55,11 +55,11 @@ describe('the runner in a repository', () => {
     const repo = scriptedRepo();
     divergedOnFile(repo);
     expect(() => git(repo, 'merge', 'side')).toThrow(); // stops at the conflict
-    const before = usersOwn(repo);
+    const before = usersOwnState(repo);
     const blocked = cli(repo, ['run', '--wait', '--until', '1']);
     expect(blocked.code).toBe(2);
     expect(blocked.stdout).toMatch(/git refused to bring your checkout .* up to the merge, changing nothing/);
-    expect(usersOwn(repo)).toEqual(before);
+    expect(usersOwnState(repo)).toEqual(before);
     expect(git(repo, 'rev-parse', 'MERGE_HEAD')).toBe(git(repo, 'rev-parse', 'side'));
     git(repo, 'merge', '--abort');
     expect(cli(repo, ['run', '--wait', '--until', '1']).code).toBe(0);
@@ -75,7 +75,7 @@ describe('the runner in a repository', () => {
     expect(cli(repo, ['run', '--wait', '--until', '1']).code).toBe(0);
   });
 
-  it('leaves a detached HEAD where it is and moves the base branch by compare-and-swap', () => {
+  it('leaves a detached HEAD where it is and moves the base branch', () => {
     const repo = scriptedRepo();
     git(repo, 'checkout', '--quiet', '--detach');
     const head = git(repo, 'rev-parse', 'HEAD');
@@ -111,10 +111,3 @@ describe('the runner in a repository', () => {
     expect(userState(repo)).toEqual(before);
   });
 });
-
-/** The user's state without phaserunner's own refs and worktrees (which a blocked phase keeps). */
-function usersOwn(repo: string): Record<string, string> {
-  const { refs = '', ...rest } = userState(repo);
-  delete rest.worktrees;
-  return { ...rest, refs: refs.split('\n').filter((line) => !line.includes('phaserunner')).join('\n') };
-}

@@ -59,7 +59,7 @@ describe('the user\'s checkout', () => {
     expect(states.map((t) => `${t.from_state}->${t.to_state}`)).toEqual(['pending->running', 'running->blocked', 'blocked->done']);
   });
 
-  it('commits outputs the repository ignores, and does not count other ignored files against the agent', () => {
+  it('commits outputs the repository ignores, and leaves the user\'s own ignored files alone', () => {
     const repo = scriptedRepo();
     commitFile(repo, '.gitignore', 'planning/\n.cache/\n');
     writeFile(repo, '.cache/ignored-by-user.txt', 'mine\n');
@@ -107,7 +107,7 @@ describe('the user\'s checkout', () => {
     expect(readFileSync(join(repo, 'docs/notes.md'), 'utf8')).toBe('meanwhile\n');
   });
 
-  it('moves the base ref by compare-and-swap when no checkout has it, leaving the user\'s branch alone', () => {
+  it('moves the base ref when no checkout has it, leaving the user\'s branch alone', () => {
     const repo = scriptedRepo();
     git(repo, 'switch', '--quiet', '-c', 'feature');
     const feature = git(repo, 'rev-parse', 'feature');

@@ -85,6 +85,17 @@ export function userState(dir: string): Record<string, string> {
   };
 }
 
+/**
+ * userState without what is phaserunner's own: its refs (phase branches, kept attempts) and
+ * the worktrees it adds. Equal before and after means nothing of the user's moved.
+ */
+export function usersOwnState(dir: string): Record<string, string> {
+  const { refs = '', ...rest } = userState(dir);
+  delete rest.worktrees;
+  const own = refs.split('\n').filter((l) => !l.startsWith('refs/heads/phaserunner/') && !l.startsWith('refs/phaserunner/'));
+  return { ...rest, refs: own.join('\n') };
+}
+
 /** The trailers of a commit as a map (git's own parser, not ours). */
 export function trailersOf(dir: string, commit: string): Record<string, string> {
   const out = git(dir, 'log', '-1', '--format=%(trailers:only,unfold)', commit);

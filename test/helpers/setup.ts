@@ -1,7 +1,6 @@
 // Ready-made repositories for end-to-end tests.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { cli } from './cli.js';
 import { repoWithIntent, scriptedConfig, writeConfig } from './git.js';
 import { readStore } from './store.js';
@@ -34,12 +33,19 @@ export function agentPid(runDir: string): number {
   return (JSON.parse(readFileSync(join(runDir, 'started.json'), 'utf8')) as { agent_pid: number }).agent_pid;
 }
 
+/** Whether the process still runs: an exited one nobody has reaped yet (a zombie) does not. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ...", the state after the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
   }
 }
 
