@@ -47,7 +47,7 @@ let baseEnv: NodeJS.ProcessEnv | undefined;
 
 function gitEnv(extra: Readonly<Record<string, string>> | undefined): NodeJS.ProcessEnv {
   if (baseEnv === undefined) {
-    baseEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', ...noHooks(process.env) };
+    baseEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', ...runnerConfig(process.env) };
     for (const key of SCRUBBED) Reflect.deleteProperty(baseEnv, key);
   }
   return extra === undefined ? baseEnv : { ...baseEnv, ...extra };
@@ -115,15 +115,27 @@ export function splitNul(text: string): string[] {
 }
 
 /**
- * Hooks off for every git the runner starts: its commits, merges, checkouts and ref moves are
- * its own, and a failing or hanging hook (reference-transaction runs on every ref update)
- * must not wedge a phase half-way (docs/git-contract.md). Set through the environment
- * (`GIT_CONFIG_COUNT`, git >= 2.31), after any entries the caller's environment already has.
+ * Config for every git the runner starts, through the environment (`GIT_CONFIG_COUNT`, git >=
+ * 2.31), after any entries the caller's environment already has:
+ * - hooks off: its commits, merges, checkouts and ref moves are its own, and a failing or
+ *   hanging hook (reference-transaction runs on every ref update) must not wedge a phase
+ *   half-way (docs/git-contract.md);
+ * - objects and refs fsynced (git >= 2.36): the store is, so a power loss must not leave it
+ *   recording a commit or a ref move that git lost.
  */
-function noHooks(env: NodeJS.ProcessEnv): Record<string, string> {
+function runnerConfig(env: NodeJS.ProcessEnv): Record<string, string> {
   const count = Number(env['GIT_CONFIG_COUNT'] ?? '0');
   const n = Number.isInteger(count) && count >= 0 ? count : 0;
-  return { GIT_CONFIG_COUNT: String(n + 1), [`GIT_CONFIG_KEY_${n}`]: 'core.hooksPath', [`GIT_CONFIG_VALUE_${n}`]: '/dev/null' };
+  const entries: [string, string][] = [
+    ['core.hooksPath', '/dev/null'],
+    ['core.fsync', 'committed,reference'],
+  ];
+  const config: Record<string, string> = { GIT_CONFIG_COUNT: String(n + entries.length) };
+  entries.forEach(([key, value], i) => {
+    config[`GIT_CONFIG_KEY_${n + i}`] = key;
+    config[`GIT_CONFIG_VALUE_${n + i}`] = value;
+  });
+  return config;
 }
 
 export interface GitProcess {
