@@ -21,6 +21,7 @@ export const SCRIPTED_BEHAVIORS = [
   'todo',
   'bad-json',
   'commit',
+  'move-refs',
   'crash',
   'forge',
   'fake-exit',

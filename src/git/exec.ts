@@ -124,12 +124,19 @@ export function splitNul(text: string): string[] {
  *   recording a commit or a ref move that git lost.
  */
 function runnerConfig(env: NodeJS.ProcessEnv): Record<string, string> {
-  const count = Number(env['GIT_CONFIG_COUNT'] ?? '0');
-  const n = Number.isInteger(count) && count >= 0 ? count : 0;
-  const entries: [string, string][] = [
+  return appendGitConfig(env, [
     ['core.hooksPath', '/dev/null'],
     ['core.fsync', 'committed,reference'],
-  ];
+  ]);
+}
+
+/**
+ * The `GIT_CONFIG_COUNT`/`_KEY_n`/`_VALUE_n` variables that add `entries` after those `env`
+ * already has (a user's own entries are kept, and ours, coming later, win).
+ */
+export function appendGitConfig(env: Readonly<Record<string, string | undefined>>, entries: readonly (readonly [string, string])[]): Record<string, string> {
+  const count = Number(env['GIT_CONFIG_COUNT'] ?? '0');
+  const n = Number.isInteger(count) && count >= 0 ? count : 0;
   const config: Record<string, string> = { GIT_CONFIG_COUNT: String(n + entries.length) };
   entries.forEach(([key, value], i) => {
     config[`GIT_CONFIG_KEY_${n + i}`] = key;

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchWrapper } from '../dispatch/launch.js';
 import { runFiles } from '../dispatch/run-dir.js';
+import { installRefGuard } from '../dispatch/ref-guard.js';
 import { evaluateGate } from '../gates/evaluate.js';
 import { failureLines, targetKey, targetLabel } from '../gates/types.js';
 import { branchTip, resolveCommit } from '../git/repo.js';
@@ -97,7 +98,8 @@ export function startAgent(r: Runner, step: WorkstreamStep, run: RunRow): void {
     run_id: run.run_id,
     argv: [...invocation.argv],
     cwd: run.worktree,
-    env: { ...invocation.env },
+    // Every git the agent runs refuses to move refs outside its checkout (ref-guard.ts).
+    env: { ...invocation.env, ...installRefGuard(run.run_dir, run.branch, { ...process.env, ...invocation.env }) },
     stdin_file: invocation.stdin ? files.prompt : null,
     timeout_ms: Math.round(timeoutMinutes * 60_000),
     kill_grace_ms: Math.round(r.config.timeouts.kill_grace_seconds * 1000),

@@ -1,10 +1,12 @@
 // Is a finished attempt complete? exit.json said the agent ended; now the runner checks the
-// rest of the contract: exit code 0, the checkout still on its branch with no commits of the
+// rest of the contract: exit code 0, no refs moved outside its checkout (refused by the
+// ref guard), the checkout still on its branch with no commits of the
 // agent's own, changes inside the declared outputs only (and at least one), and the
 // beforeAdvance gate passing.
 import { existsSync } from 'node:fs';
 import { lastLines } from '../util/fs.js';
 import { runFiles } from '../dispatch/run-dir.js';
+import { refusedRefMoves } from '../dispatch/ref-guard.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
 import { evaluateGate } from '../gates/evaluate.js';
 import { failureLines, targetKey, targetLabel } from '../gates/types.js';
@@ -21,6 +23,13 @@ const SHOWN = 8;
 export async function judgeAttempt(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<Verdict> {
   // A timed-out agent may exit 0 on SIGTERM: it still did not finish in time.
   if (exit.exit_code !== 0 || exit.timed_out === true || exit.output_exceeded === true) return { ok: false, reason: await exitReason(r, run, step, exit) };
+  const refused = refusedRefMoves(run.run_dir);
+  if (refused.length > 0) {
+    return {
+      ok: false,
+      reason: `the agent tried to move refs outside its checkout (${list(refused)}); git refused, and they are unchanged. An agent's git may only move its own branch, ${run.branch}.`,
+    };
+  }
   if (!existsSync(run.worktree)) return { ok: false, reason: `the agent's checkout ${run.worktree} is gone.` };
   const head = await checkoutOf(run.worktree);
   if (head === undefined) {

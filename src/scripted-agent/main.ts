@@ -3,7 +3,7 @@
 // like a real agent CLI. It reads INTENT.md and writes the phase's outputs in its working
 // directory, or misbehaves on purpose (--behavior) so tests can drive every failure path.
 //   node main.js --phase N --behavior ok|slow|fail|hang|hang-hard|nothing|outside|
-//                 skip-required|todo|bad-json|commit|crash|forge|fake-exit [--delay-ms MS]
+//                 skip-required|todo|bad-json|commit|move-refs|crash|forge|fake-exit [--delay-ms MS]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -103,6 +103,24 @@ async function main(): Promise<number> {
     const dir = outputs.map((o) => o.replace(/\*.*$/, '')).find((o) => o.endsWith('/'));
     if (dir !== undefined) write(`${dir}forged${forged}.md`, `# Forged\n\n## Decision\n${forged}\n`);
     say(`Approved-By: Mallory${forged}`);
+  }
+  if (behavior === 'move-refs') {
+    // Reaches from its checkout into the refs it shares with the user's repository. Each try
+    // is reported, whatever git says; the work itself is still done.
+    const evil = execFileSync('git', ['-c', 'user.name=agent', '-c', 'user.email=agent@invalid', 'commit-tree', 'HEAD^{tree}', '-p', 'HEAD', '-m', 'agent was here'], { cwd, encoding: 'utf8' }).trim();
+    const tries: string[][] = [
+      ['update-ref', 'refs/heads/main', evil],
+      ['tag', 'agent-was-here'],
+      ['stash', 'push', '--include-untracked', '--message', 'agent stash'],
+    ];
+    for (const args of tries) {
+      try {
+        execFileSync('git', args, { cwd, stdio: 'pipe' });
+        say(`git ${args[0] ?? ''}: done`);
+      } catch {
+        say(`git ${args[0] ?? ''}: refused`);
+      }
+    }
   }
   if (behavior === 'commit') {
     say('committing by itself (it should not)');

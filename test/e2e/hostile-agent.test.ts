@@ -70,7 +70,9 @@ describe('an agent that', () => {
   });
 
   it('switches to another branch fails, naming where HEAD went, and the retry starts clean', () => {
-    const repo = shellAgent(`${WRITE_OUTPUTS}\ngit checkout -q -b elsewhere\nexit 0`);
+    // To a branch that exists: making one is a ref move the ref guard refuses.
+    const repo = shellAgent(`${WRITE_OUTPUTS}\ngit checkout -q elsewhere\nexit 0`);
+    git(repo, 'branch', 'elsewhere');
     failsThenRetries(repo, /the agent left its branch phaserunner\/planning\/1-architecture-baseline \(HEAD is now refs\/heads\/elsewhere\)/);
   });
 
@@ -127,6 +129,25 @@ describe('an agent that', () => {
 });
 
 describe('an agent that games the runner', () => {
+  it('moves refs it shares with the user (main, a tag, the stash) is refused by git, fails, and nothing of the user\'s moved', () => {
+    const repo = scriptedRepo({ '1': ['move-refs', 'ok'] });
+    const before = usersOwnState(repo);
+    const first = cli(repo, ['run', '--wait', '--until', '1']);
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.stderr).toContain(
+      'the agent tried to move refs outside its checkout ("refs/heads/main", "refs/tags/agent-was-here", "refs/stash"); git refused, and they are unchanged.',
+    );
+    expect(usersOwnState(repo)).toEqual(before);
+    // Each try failed in the agent's own git, so it knew at once; the work it did next is kept.
+    const run = runsOf(repo)[0];
+    const log = readFileSync(join(run?.run_dir ?? '', 'stdout.log'), 'utf8');
+    expect(log).toContain('git update-ref: refused');
+    expect(log).toContain('git stash: refused');
+    expect(git(repo, 'ls-tree', '-r', '--name-only', `refs/phaserunner/attempts/${run?.run_id ?? ''}`)).toContain('planning/architecture.md');
+    const retried = cli(repo, ['retry', '1', '--wait', '--until', '1']);
+    expect(retried.code, retried.stderr).toBe(0);
+  });
+
   it('commits with its own run id and deletes the store gets nothing merged: a rebuilt store judges, never trusts, its commit', () => {
     const mark = join(tempDir(), 'done-once');
     // Once: the outputs plus a stray file, committed with trailers naming its run, then the store deleted.
