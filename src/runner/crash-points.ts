@@ -22,11 +22,16 @@ export const CRASH_POINTS = [
   'merge:published',
   'finalize:recorded',
   'finalize:worktree-removed',
+  'conflict:snapshot-kept',
+  'conflict:recorded',
+  'approval:awaiting-recorded',
   'fail:snapshot-kept',
   'fail:recorded',
   'approve:recorded',
   'reject:recorded',
   'retry:recorded',
+  'doctor:moved-aside',
+  'rebuild:recorded',
 ] as const;
 
 export type CrashPoint = (typeof CRASH_POINTS)[number];

@@ -7,6 +7,7 @@ import { nowIso } from '../util/time.js';
 import { checkStoreFile, openDefinitions } from './context.js';
 import type { Emit } from './events.js';
 import { withRunner } from './session.js';
+import { crashPoint } from './crash-points.js';
 
 export interface DoctorCheck {
   readonly name: 'store';
@@ -24,6 +25,7 @@ export interface DoctorReport {
 export async function doctor(cwd: string, repair: boolean, emit: Emit): Promise<DoctorReport> {
   // The definitions only: the agent's program need not be installed to look at the store.
   const v = await openDefinitions(cwd);
+  if (!existsSync(v.state.db)) return report([{ name: 'store', ok: true, message: NO_STORE(v.state.db), repaired: null }]);
   const store = storeProblem(v.state.db);
   if (store === undefined) return report([{ name: 'store', ok: true, message: `the store ${v.state.db} is sound`, repaired: null }]);
   if (!repair) return report([{ name: 'store', ok: false, message: store, repaired: null }]);
@@ -34,12 +36,17 @@ export async function doctor(cwd: string, repair: boolean, emit: Emit): Promise<
   await withRunner(cwd, emit, () => Promise.resolve(), {
     beforeOpen: (locked) => {
       // Checked again under the lock: another runner may have repaired it meanwhile.
-      if (storeProblem(locked.state.db) !== undefined) repaired.moved = moveAside(locked.state.db);
+      if (storeProblem(locked.state.db) !== undefined) {
+        repaired.moved = moveAside(locked.state.db);
+        crashPoint('doctor:moved-aside');
+      }
     },
   });
   if (repaired.moved === undefined) return report([{ name: 'store', ok: true, message: `the store ${v.state.db} is sound`, repaired: null }]);
   return report([{ name: 'store', ok: true, message: store.replace(' is damaged ', ' was damaged '), repaired: `moved the damaged store to ${repaired.moved} and rebuilt it from git history` }]);
 }
+
+const NO_STORE = (db: string): string => `there is no store yet (${db}); the next \`phaserunner run\` creates it, and restores what git shows was merged`;
 
 function report(checks: DoctorCheck[]): DoctorReport {
   return { ok: checks.every((c) => c.ok), checks };

@@ -89,6 +89,7 @@ function awaitApproval(r: Runner, run: RunRow, step: WorkstreamStep, commit: str
   // voided by a moved branch), so the history is not filled with repeats.
   if (row?.state !== 'awaiting_approval') r.store.transition(ws, step.phase, run.run_id, 'awaiting_approval', reason, { commit_sha: commit });
   else if (row.reason !== reason) r.store.noteReason(ws, step.phase, reason);
+  crashPoint('approval:awaiting-recorded');
   r.emit({ type: 'awaiting-approval', phase: step.phase, name: step.name, runId: run.run_id, commit, branch: run.branch, reason });
   return { kind: 'awaiting-approval', reason };
 }
@@ -96,7 +97,9 @@ function awaitApproval(r: Runner, run: RunRow, step: WorkstreamStep, commit: str
 async function conflict(r: Runner, run: RunRow, step: WorkstreamStep, commit: string, why: ConflictReason): Promise<FinalizeOutcome> {
   // A retry resets the phase branch: keep the conflicted commit on a ref of its own.
   const ref = attemptSnapshotRef(run.run_id);
+  // Create-only: a pass that died after this finds the ref already there, and that is fine.
   await updateRefCas(r.repo.root, ref, commit, undefined, `phaserunner: conflicted attempt ${run.attempt} of phase ${step.phase}`);
+  crashPoint('conflict:snapshot-kept');
   const paths = why.paths;
   const reason =
     why.kind === 'conflict'
@@ -106,6 +109,7 @@ async function conflict(r: Runner, run: RunRow, step: WorkstreamStep, commit: st
     r.store.updateRun(run.run_id, { step: 'conflict', failure: reason });
     r.store.transition(r.workstream.name, step.phase, run.run_id, 'conflict', reason, { commit_sha: commit });
   });
+  crashPoint('conflict:recorded');
   r.emit({ type: 'conflict', phase: step.phase, name: step.name, runId: run.run_id, branch: run.branch, paths });
   return { kind: 'conflict', paths };
 }

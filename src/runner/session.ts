@@ -29,7 +29,10 @@ export async function withRunner<T>(cwd: string, emit: Emit, fn: (r: Runner) => 
       // recorded a transition (a blocked gate, a dispatch), history is not walked again.
       if (!r.store.hasHistory(r.workstream.name)) {
         const phases = await rebuildFromGit(r);
-        if (phases.length > 0) emit({ type: 'store-rebuilt', file: validated.state.db, phases });
+        if (phases.length > 0) {
+          crashPoint('rebuild:recorded');
+          emit({ type: 'store-rebuilt', file: validated.state.db, phases });
+        }
       }
       return await fn(r);
     } finally {

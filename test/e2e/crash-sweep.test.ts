@@ -4,51 +4,86 @@
 // agent's output intact, a sound store and repository, no lock or index.lock left, no agent
 // left running, and a clean audit.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CRASH_POINTS, type CrashPoint } from '../../src/runner/crash-points.js';
 import { cli } from '../helpers/cli.js';
-import { git } from '../helpers/git.js';
+import { commitFile, git } from '../helpers/git.js';
 import { runsOf, scriptedRepo, until } from '../helpers/setup.js';
 import { readStore } from '../helpers/store.js';
+
+/** A CLI command, or something the user does between two (it is never where the kill lands). */
+type Step = readonly string[] | ((repo: string) => void);
 
 interface Scenario {
   /** Scripted behaviours per phase, and the approvals list. */
   readonly behaviors?: Record<string, string | string[]>;
   readonly approvals?: number[];
-  /** Commands after the first `run --wait` to reach completion without a crash. */
-  readonly then: readonly (readonly string[])[];
+  /** What the user does; the sweep's crash lands in whichever command reaches the point. */
+  readonly steps: readonly Step[];
+  /** The runs (phase, attempt) this gives without a crash: a crash must add none. */
+  readonly runs: readonly (readonly [number, number])[];
 }
 
-/** Where each point is reached: most in a plain run; failure, retry, approval and rejection in their own. */
-const SCENARIOS: Record<'plain' | 'failure' | 'approval' | 'rejection', Scenario> = {
-  plain: { then: [] },
+const ONCE_EACH = [[1, 1], [2, 1], [3, 1], [4, 1]] as const;
+const PHASE_1_TWICE = [[1, 1], [1, 2], [2, 1], [3, 1], [4, 1]] as const;
+const PHASE_2_TWICE = [[1, 1], [2, 1], [2, 2], [3, 1], [4, 1]] as const;
+const RUN = ['run', '--wait'];
+
+/** Where each point is reached: most in a plain run, the others in a scenario of their own. */
+const SCENARIOS = {
+  plain: { steps: [RUN], runs: ONCE_EACH },
   // Phase 2 fails once: its failure is recorded, then a retry succeeds.
-  failure: { behaviors: { '2': ['fail', 'ok'] }, then: [['retry', '2'], ['run', '--wait']] },
-  approval: { approvals: [2], then: [['approve', '2', '--by', 'Ada'], ['run', '--wait']] },
+  failure: { behaviors: { '2': ['fail', 'ok'] }, steps: [RUN, ['retry', '2'], RUN], runs: PHASE_2_TWICE },
+  approval: { approvals: [2], steps: [RUN, ['approve', '2', '--by', 'Ada'], RUN], runs: ONCE_EACH },
   // Phase 2 is rejected once, then its second attempt approved.
   rejection: {
     approvals: [2],
-    then: [['reject', '2', '--by', 'Ada', '--reason', 'Say more about the gaps.'], ['run', '--wait'], ['approve', '2', '--by', 'Ada'], ['run', '--wait']],
+    steps: [RUN, ['reject', '2', '--by', 'Ada', '--reason', 'Say more about the gaps.'], RUN, ['approve', '2', '--by', 'Ada'], RUN],
+    runs: PHASE_2_TWICE,
   },
-};
+  // The user writes phase 1's output on main while its agent works: the merge conflicts, and
+  // a retry redoes the phase on the new base.
+  conflict: {
+    steps: [['run'], (repo) => commitFile(repo, 'planning/architecture.md', '# Ours\n', 'User writes the architecture'), RUN, ['retry', '1'], RUN],
+    runs: PHASE_1_TWICE,
+  },
+  // The store is damaged after phase 2: doctor --repair moves it aside and rebuilds it from git.
+  'store-loss': {
+    steps: [
+      ['run', '--wait', '--until', '2'],
+      (repo) => {
+        writeFileSync(join(repo, '.git', 'phaserunner', 'state.db'), 'this is not a database\n');
+      },
+      ['doctor', '--repair'],
+      RUN,
+    ],
+    runs: ONCE_EACH,
+  },
+} satisfies Record<string, Scenario>;
 
 const SCENARIO_OF: Partial<Record<CrashPoint, keyof typeof SCENARIOS>> = {
   'fail:snapshot-kept': 'failure',
   'fail:recorded': 'failure',
   'retry:recorded': 'failure',
+  'approval:awaiting-recorded': 'approval',
   'approve:recorded': 'approval',
   'reject:recorded': 'rejection',
+  'conflict:snapshot-kept': 'conflict',
+  'conflict:recorded': 'conflict',
+  'doctor:moved-aside': 'store-loss',
+  'rebuild:recorded': 'store-loss',
 };
 
 /**
- * Every point at its first hit (phase 1, or the scenario's phase), and the points a phase
- * passes on the way to its merge again at their second hit (phase 2, after a phase is done).
+ * Every point at its first hit (phase 1, or the scenario's phase), and every point of a plain
+ * run again at its second hit (phase 2, with a phase already done). The lock is taken once
+ * per command, so it has no second hit in a plain run.
  */
 const SWEEP: string[] = [
   ...CRASH_POINTS,
-  ...(['dispatch:run-recorded', 'dispatch:wrapper-launched', 'collect:judged', 'commit:intent-recorded', 'commit:ref-moved', 'merge:published', 'finalize:recorded'] as const).map((p) => `${p}@2`),
+  ...CRASH_POINTS.filter((p) => SCENARIO_OF[p] === undefined && p !== 'lock:acquired').map((p) => `${p}@2`),
 ];
 
 /** The planning files an uninterrupted run produces (the scripted agent is deterministic). */
@@ -58,10 +93,11 @@ function outputs(repo: string): string {
   return git(repo, 'ls-tree', '-r', 'main', '--', 'planning');
 }
 
-/** Runs each command once, in order; stops at one that was killed. Exit codes do not matter here. */
-function drive(repo: string, steps: readonly (readonly string[])[], env: NodeJS.ProcessEnv = {}): { killedAt: number | undefined } {
-  for (const [i, args] of steps.entries()) {
-    if (cli(repo, args, env).signal === 'SIGKILL') return { killedAt: i };
+/** Runs each step once, in order; stops at a command that was killed. Exit codes do not matter here. */
+function drive(repo: string, steps: readonly Step[], env: NodeJS.ProcessEnv = {}): { killedAt: number | undefined } {
+  for (const [i, step] of steps.entries()) {
+    if (typeof step === 'function') step(repo);
+    else if (cli(repo, step, env).signal === 'SIGKILL') return { killedAt: i };
   }
   return { killedAt: undefined };
 }
@@ -80,16 +116,16 @@ describe('crash-point sweep', () => {
   it.each(SWEEP.map((point) => ({ point })))(
     'killed at $point, the next runs complete planning exactly once',
     async ({ point }) => {
-      const scenario = SCENARIOS[SCENARIO_OF[point.split('@')[0] as CrashPoint] ?? 'plain'];
+      const scenario: Scenario = SCENARIOS[SCENARIO_OF[point.split('@')[0] as CrashPoint] ?? 'plain'];
       const repo = scriptedRepo(scenario.behaviors ?? {}, scenario.approvals === undefined ? {} : { approvals: scenario.approvals });
-      const steps = [['run', '--wait'], ...scenario.then];
+      const steps = scenario.steps;
 
       // Crash at the point, in whichever command of the scenario reaches it.
       const { killedAt } = drive(repo, steps, { PHASERUNNER_TEST_CRASH_AT: point });
       expect(killedAt, `no command passed ${point}`).toBeDefined();
 
       // Resume: the command that was killed, the rest, and `run --wait`, with no crash.
-      expect(drive(repo, [...steps.slice(killedAt), ['run', '--wait']]).killedAt).toBeUndefined();
+      expect(drive(repo, [...steps.slice(killedAt), RUN]).killedAt).toBeUndefined();
       const status = cli(repo, ['status', '--json']);
       const phases = (JSON.parse(status.stdout) as { phases: { phase: number; state: string }[] }).phases;
       expect(phases.map((p) => p.state), status.stdout).toEqual(['done', 'done', 'done', 'done']);
@@ -101,9 +137,8 @@ describe('crash-point sweep', () => {
       expect(phaseCommits).toHaveLength(4);
       expect(outputs(repo)).toBe(reference);
       expect(runsOf(repo).filter((r) => r.step === 'merged').map((r) => r.phase)).toEqual([1, 2, 3, 4]);
-      // No agent dispatched twice: one run per phase, plus the one failed attempt where the scenario has it.
-      const twice = scenario === SCENARIOS.failure || scenario === SCENARIOS.rejection;
-      expect(runsOf(repo).map((r) => [r.phase, r.attempt])).toEqual(twice ? [[1, 1], [2, 1], [2, 2], [3, 1], [4, 1]] : [[1, 1], [2, 1], [3, 1], [4, 1]]);
+      // No agent dispatched twice: the runs an uninterrupted scenario gives, and no more.
+      expect(runsOf(repo).map((r) => [r.phase, r.attempt])).toEqual(scenario.runs);
 
       // And no agent started twice for one run: each wrapper logs the agent it started.
       const starts = runsOf(repo).map((run) => {

@@ -69,6 +69,9 @@ describe('a damaged store', () => {
     const repo = scriptedRepo();
     expect(cli(repo, ['run', '--wait', '--until', '2']).code).toBe(0);
     deleteStore(repo);
+    const missing = cli(repo, ['doctor']);
+    expect(missing.code, missing.stderr).toBe(0);
+    expect(missing.stdout).toContain(`there is no store yet (${db(repo)}); the next \`phaserunner run\` creates it`);
     writeFileSync(db(repo), 'this is not a database\n');
     const before = userState(repo);
 
