@@ -106,6 +106,8 @@ const forgedOutput = (repo: string, path: string, content: string): { tree: (t: 
 interface Tamper {
   readonly name: string;
   readonly code: string;
+  /** The phase the finding is about (null: about no phase). */
+  readonly phase: number | null;
   /** Needs the store (a copy), not a fresh clone. */
   readonly store?: boolean;
   /** Applies the tamper; returns what it wrote (a commit id, or rows changed). */
@@ -113,49 +115,56 @@ interface Tamper {
 }
 
 const TAMPERS: readonly Tamper[] = [
-  { name: 'a rewritten Phase-Name', code: 'phase-name-mismatch', apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Phase-Name', 'gap-analyses')) },
-  { name: 'a rewritten Artifacts-Digest', code: 'digest-mismatch', apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Artifacts-Digest', ZERO)) },
-  { name: 'a removed trailer', code: 'trailer-missing', apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Role', null)) },
-  { name: 'a malformed trailer value', code: 'trailer-malformed', apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Attempt', 'first')) },
-  { name: 'a duplicated trailer', code: 'trailer-duplicate', apply: (r) => editMerge(r, 1, (s) => `${s}\nPhase: 2`) },
-  { name: 'a phase number the workstream lacks', code: 'phase-unknown', apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Phase', '9')) },
-  { name: 'a non-zero agent exit code', code: 'nonzero-exit', apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Exit-Code', '1')) },
-  { name: 'a rewritten Agent (merge and phase commit disagree)', code: 'merge-parent-mismatch', apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Agent', 'claude')) },
+  { name: 'a rewritten Phase-Name', code: 'phase-name-mismatch', phase: 2, apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Phase-Name', 'gap-analyses')) },
+  { name: 'a rewritten Artifacts-Digest', code: 'digest-mismatch', phase: 2, apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Artifacts-Digest', ZERO)) },
+  { name: 'a removed trailer', code: 'trailer-missing', phase: 2, apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Role', null)) },
+  { name: 'a malformed trailer value', code: 'trailer-malformed', phase: 2, apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Attempt', 'first')) },
+  { name: 'a duplicated trailer', code: 'trailer-duplicate', phase: 2, apply: (r) => editMerge(r, 1, (s) => `${s}\nPhase: 2`) },
+  { name: 'a phase number the workstream lacks', code: 'phase-unknown', phase: null, apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Phase', '9')) },
+  { name: 'a non-zero agent exit code', code: 'nonzero-exit', phase: 2, apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Exit-Code', '1')) },
+  { name: 'a rewritten Agent (merge and phase commit disagree)', code: 'merge-parent-mismatch', phase: 2, apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Agent', 'claude')) },
   {
     name: 'the phase commit replaced by an untrailed one',
     code: 'merge-parent-untrailed',
+    phase: 2,
     apply: (r) => replacePhaseCommit(r, 1, (c) => ({ ...c, message: 'hand-written analysis\n' })),
   },
   {
     name: 'a phase commit from another run',
     code: 'merge-parent-mismatch',
+    phase: 2,
     apply: (r) => replacePhaseCommit(r, 1, (c) => ({ ...c, message: setTrailer(c.message, 'Run-Id', '01ARZ3NDEKTSV4RRFFQ69G5FAV') })),
   },
   {
     name: 'an artifact changed in the phase commit',
     code: 'phase-digest-mismatch',
+    phase: 2,
     apply: (r) => replacePhaseCommit(r, 1, (c) => ({ ...c, tree: treeWith(r, c.tree, 'planning/gap-analysis.md', '# Gap analysis\n\n## Gaps\n\nSwapped.\n') })),
   },
   {
     name: 'a file outside the outputs smuggled into the phase commit',
     code: 'phase-commit-outside-outputs',
+    phase: 2,
     apply: (r) => replacePhaseCommit(r, 1, (c) => ({ ...c, tree: treeWith(r, c.tree, 'src/backdoor.js', 'evil()\n') })),
   },
   {
     name: 'an artifact amended after approval',
     code: 'approval-digest-mismatch',
+    phase: 4,
     apply: (r) => rewrite(r, at(3), (c) => ({ ...c, tree: treeWith(r, c.tree, 'planning/tasks.json', '{"version":1,"tasks":[]}\n') })),
   },
-  { name: 'a forged approval with the wrong digest', code: 'approval-digest-mismatch', apply: (r) => editMerge(r, 3, (s) => setTrailer(s, 'Approved-Digest', ZERO)) },
+  { name: 'a forged approval with the wrong digest', code: 'approval-digest-mismatch', phase: 4, apply: (r) => editMerge(r, 3, (s) => setTrailer(s, 'Approved-Digest', ZERO)) },
   {
     name: 'the approval removed',
     code: 'approval-missing',
+    phase: 4,
     apply: (r) => editMerge(r, 3, (s) => setTrailer(setTrailer(setTrailer(s, 'Approved-By', null), 'Approved-At', null), 'Approved-Digest', null)),
   },
-  { name: 'part of the approval removed', code: 'approval-incomplete', apply: (r) => editMerge(r, 3, (s) => setTrailer(s, 'Approved-At', null)) },
+  { name: 'part of the approval removed', code: 'approval-incomplete', phase: 4, apply: (r) => editMerge(r, 3, (s) => setTrailer(s, 'Approved-At', null)) },
   {
     name: 'a phase merged twice (same run)',
     code: 'run-merged-twice',
+    phase: 3,
     apply: (r) => {
       const tip = readCommit(r, 'main');
       append(r, { tree: tip.tree, parents: [tip.sha, pc(2)], message: readCommit(r, at(2)).message });
@@ -164,6 +173,7 @@ const TAMPERS: readonly Tamper[] = [
   {
     name: 'a phase merged again by another run',
     code: 'phase-merged-twice',
+    phase: 3,
     apply: (r) => {
       const tip = readCommit(r, 'main');
       const other = readCommit(r, pc(2));
@@ -175,6 +185,7 @@ const TAMPERS: readonly Tamper[] = [
   {
     name: 'phases merged out of order',
     code: 'phase-out-of-order',
+    phase: 2,
     apply: (r) => {
       const [c2, c1, c3] = [readCommit(r, at(2)), readCommit(r, at(1)), readCommit(r, at(3))];
       const first = commitTree(r, { ...c2, parents: [at(0), pc(2)] });
@@ -183,10 +194,11 @@ const TAMPERS: readonly Tamper[] = [
       git(r, 'update-ref', 'refs/heads/main', third);
     },
   },
-  { name: 'the base rewritten with a merge removed', code: 'phase-skipped', apply: (r) => rewrite(r, at(1), () => null) },
+  { name: 'the base rewritten with a merge removed', code: 'phase-skipped', phase: 3, apply: (r) => rewrite(r, at(1), () => null) },
   {
     name: 'a required output that fails its gate, with digests forged to match',
     code: 'output-missing',
+    phase: 2,
     apply: (r) => {
       const path = 'planning/gap-analysis.md';
       const forged = forgedOutput(r, path, '# Gap analysis\n\nNothing to see.\n');
@@ -198,6 +210,7 @@ const TAMPERS: readonly Tamper[] = [
   {
     name: 'an output edited on the base outside any phase run',
     code: 'drift',
+    phase: 1,
     apply: (r) => {
       const tip = readCommit(r, 'main');
       append(r, { tree: treeWith(r, tip.tree, 'planning/architecture.md', '# Architecture\n\n## Components\n\nRewritten by hand.\n'), parents: [tip.sha], message: 'Tweak the architecture\n' });
@@ -206,6 +219,7 @@ const TAMPERS: readonly Tamper[] = [
   {
     name: 'a hand-made commit with copied trailers',
     code: 'copied-trailers',
+    phase: 3,
     apply: (r) => {
       const tip = readCommit(r, 'main');
       append(r, { tree: tip.tree, parents: [tip.sha], message: readCommit(r, at(2)).message });
@@ -214,6 +228,7 @@ const TAMPERS: readonly Tamper[] = [
   {
     name: 'a cherry-picked phase commit without its merge',
     code: 'phase-commit-not-merged',
+    phase: 4,
     apply: (r) => {
       const tip = readCommit(r, 'main');
       append(r, { tree: tip.tree, parents: [tip.sha], message: readCommit(r, rejected).message });
@@ -222,6 +237,7 @@ const TAMPERS: readonly Tamper[] = [
   {
     name: 'a phase commit merged by hand',
     code: 'hand-merged',
+    phase: 4,
     apply: (r) => {
       const tip = readCommit(r, 'main');
       append(r, { tree: tip.tree, parents: [tip.sha, rejected], message: "Merge branch 'phase-4-first-try'\n" });
@@ -230,13 +246,15 @@ const TAMPERS: readonly Tamper[] = [
   {
     name: 'a store row whose merge is not in history',
     code: 'store-merge-not-in-history',
+    phase: 2,
     store: true,
     apply: (r) => store(r, 'UPDATE phases SET merge_sha = ? WHERE phase = 2', 'f'.repeat(40)),
   },
-  { name: 'a store that lost a run', code: 'store-run-missing', store: true, apply: (r) => store(r, 'DELETE FROM runs WHERE phase = 2') },
+  { name: 'a store that lost a run', code: 'store-run-missing', phase: 2, store: true, apply: (r) => store(r, 'DELETE FROM runs WHERE phase = 2') },
   {
     name: 'a store that is not a database',
     code: 'store-unreadable',
+    phase: null,
     store: true,
     apply: (r) => {
       const db = join(r, '.git', 'phaserunner', 'state.db');
@@ -247,12 +265,14 @@ const TAMPERS: readonly Tamper[] = [
   {
     name: 'a store that records another commit',
     code: 'store-commit-mismatch',
+    phase: 2,
     store: true,
     apply: (r) => store(r, "UPDATE runs SET commit_sha = ? WHERE phase = 2 AND step = 'merged'", pc(0)),
   },
   {
     name: 'an approval forged in git, digest and all, that the store never recorded',
     code: 'approval-not-in-store',
+    phase: 3,
     store: true,
     apply: (r) =>
       editMerge(r, 2, (s) => {
@@ -342,9 +362,9 @@ describe('audit', () => {
     const { code, report } = audit(repo);
     expect(code).toBe(3);
     expect(report.ok).toBe(false);
-    const codes = report.findings.map((f) => f.code);
-    expect(codes, JSON.stringify(report.findings, null, 2)).toContain(tamper.code);
-    const finding = report.findings.find((f) => f.code === tamper.code);
+    const found = report.findings.map((f) => ({ code: f.code, phase: f.phase }));
+    expect(found, JSON.stringify(report.findings, null, 2)).toContainEqual({ code: tamper.code, phase: tamper.phase });
+    const finding = report.findings.find((f) => f.code === tamper.code && f.phase === tamper.phase);
     expect(finding?.message.length).toBeGreaterThan(20);
     expect(finding?.message).not.toContain('\n');
     // An unreadable store is about no commit; every other finding names one.
