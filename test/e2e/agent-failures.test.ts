@@ -6,10 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
 import { commitFile, git, usersOwnState } from '../helpers/git.js';
 import { agentPid, isAlive, runsOf, scriptedRepo } from '../helpers/setup.js';
-
-interface Status {
-  phases: { phase: number; state: string; attempts: number; reason: string | null; commit: string | null; merge: string | null }[];
-}
+import type { StatusView } from '../../src/runner/status.js';
 
 /** Runs phase 1 with a behavior; returns the repo, the result and the state before the run. */
 function failPhase1(behavior: string, extra: Record<string, unknown> = {}) {
@@ -23,7 +20,7 @@ function expectFailedCleanly(repo: string, before: Record<string, string>, resul
   expect(result.code, result.stderr).toBe(1);
   expect(result.stderr).toMatch(reason);
   expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^Next: .*phaserunner retry 1/);
-  const status = json<Status>(cli(repo, ['status', '--json']));
+  const status = json<StatusView>(cli(repo, ['status', '--json']));
   expect(status.phases[0]).toMatchObject({ phase: 1, state: 'failed', attempts: 1, commit: null, merge: null });
   expect(status.phases[0]?.reason).toMatch(reason);
   // Nothing the user owns moved: only phaserunner's own refs (the phase branch, the snapshot) are new.
@@ -107,7 +104,7 @@ describe('an agent that', () => {
     const result = cli(repo, ['run', '--wait']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/the planning-complete gate is not met: .*T-001 depends on T-999, which is not a task\./);
-    const status = json<Status>(cli(repo, ['status', '--json']));
+    const status = json<StatusView>(cli(repo, ['status', '--json']));
     expect(status.phases.map((p) => p.state)).toEqual(['done', 'done', 'done', 'failed']);
     // Phases 1-3 are merged; phase 4 is not.
     expect(git(repo, 'rev-list', '--merges', '--count', 'main')).toBe('3');

@@ -1,7 +1,6 @@
 // `phaserunner audit` against a real planning history: clean when untouched (with the store
 // and on a fresh clone without it), and a corpus of single-point tampers, each caught with
 // the finding code that names it.
-import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINDING_CODES } from '../../src/audit/findings.js';
 import { cli, json } from '../helpers/cli.js';
+import { writeStore } from '../helpers/store.js';
 import { testEnv } from '../helpers/env.js';
 import { git, tempDir, trailersOf } from '../helpers/git.js';
 import { runsOf, scriptedRepo } from '../helpers/setup.js';
@@ -70,16 +70,6 @@ function copyOf(): string {
   const dir = join(tempDir(), 'copy');
   cpSync(pristine, dir, { recursive: true });
   return dir;
-}
-
-/** Runs a statement on the store; returns how many rows it changed. */
-function store(repo: string, sql: string, ...params: unknown[]): number {
-  const db = new Database(join(repo, '.git', 'phaserunner', 'state.db'));
-  try {
-    return db.prepare(sql).run(...params).changes;
-  } finally {
-    db.close();
-  }
 }
 
 const at = (i: number): string => m[i] ?? '';
@@ -248,9 +238,9 @@ const TAMPERS: readonly Tamper[] = [
     code: 'store-merge-not-in-history',
     phase: 2,
     store: true,
-    apply: (r) => store(r, 'UPDATE phases SET merge_sha = ? WHERE phase = 2', 'f'.repeat(40)),
+    apply: (r) => writeStore(r, 'UPDATE phases SET merge_sha = ? WHERE phase = 2', 'f'.repeat(40)),
   },
-  { name: 'a store that lost a run', code: 'store-run-missing', phase: 2, store: true, apply: (r) => store(r, 'DELETE FROM runs WHERE phase = 2') },
+  { name: 'a store that lost a run', code: 'store-run-missing', phase: 2, store: true, apply: (r) => writeStore(r, 'DELETE FROM runs WHERE phase = 2') },
   {
     name: 'a store that is not a database',
     code: 'store-unreadable',
@@ -267,7 +257,7 @@ const TAMPERS: readonly Tamper[] = [
     code: 'store-commit-mismatch',
     phase: 2,
     store: true,
-    apply: (r) => store(r, "UPDATE runs SET commit_sha = ? WHERE phase = 2 AND step = 'merged'", pc(0)),
+    apply: (r) => writeStore(r, "UPDATE runs SET commit_sha = ? WHERE phase = 2 AND step = 'merged'", pc(0)),
   },
   {
     name: 'an approval forged in git, digest and all, that the store never recorded',

@@ -1,10 +1,10 @@
 // The `command` adapter with a real program: argv placeholders, the prompt on stdin, the
 // agent's environment, and a timeout that takes the agent's children with it.
-import { chmodSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, cliTty } from '../helpers/cli.js';
-import { commitFile, git, repoWithIntent, scriptedConfig, writeConfig } from '../helpers/git.js';
+import { commitFile, git, repoWithIntent, scriptedConfig, shellAgentRepo, writeConfig } from '../helpers/git.js';
 import { isAlive, runsOf, scriptedRepo, until } from '../helpers/setup.js';
 
 const AGENT = `#!/bin/sh
@@ -26,16 +26,7 @@ echo "wrote 2 files"
 
 describe('a command agent', () => {
   it('gets its argv placeholders filled, the prompt on stdin and its environment', () => {
-    const repo = repoWithIntent();
-    commitFile(repo, 'tools/agent.sh', AGENT);
-    chmodSync(join(repo, 'tools/agent.sh'), 0o755);
-    git(repo, 'update-index', '--chmod=+x', 'tools/agent.sh');
-    git(repo, 'commit', '--quiet', '-m', 'Make the agent executable');
-    writeConfig(repo, {
-      ...scriptedConfig(),
-      agent: 'shell',
-      agents: { shell: { type: 'command', argv: ['./tools/agent.sh', '{prompt_file}', '{phase}', '{role}', '{worktree}'] } },
-    });
+    const repo = shellAgentRepo(AGENT, { argv: ['./tools/agent.sh', '{prompt_file}', '{phase}', '{role}', '{worktree}'] });
     const result = cli(repo, ['run', '--wait', '--until', '1']);
     expect(result.code, result.stderr).toBe(0);
     const [run] = runsOf(repo);
@@ -49,13 +40,8 @@ describe('a command agent', () => {
   });
 
   it('may leave ignored caches behind, which are neither committed nor held against it', () => {
-    const repo = repoWithIntent();
+    const repo = shellAgentRepo(AGENT.replace('echo "wrote 2 files"', 'mkdir -p .cache && echo x > .cache/build.log'));
     commitFile(repo, '.gitignore', '.cache/\n');
-    commitFile(repo, 'tools/agent.sh', AGENT.replace('echo "wrote 2 files"', 'mkdir -p .cache && echo x > .cache/build.log'));
-    git(repo, 'update-index', '--chmod=+x', 'tools/agent.sh');
-    git(repo, 'commit', '--quiet', '-m', 'Make the agent executable');
-    writeConfig(repo, { ...scriptedConfig(), agent: 'shell', agents: { shell: { type: 'command', argv: ['./tools/agent.sh'] } } });
-    chmodSync(join(repo, 'tools/agent.sh'), 0o755);
     const result = cli(repo, ['run', '--wait', '--until', '1']);
     expect(result.code, result.stderr).toBe(0);
     expect(git(repo, 'ls-tree', '-r', '--name-only', 'main')).not.toContain('.cache');

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
 import { git, repoWithIntent, trailersOf, userState } from '../helpers/git.js';
 import { readStore } from '../helpers/store.js';
+import type { StatusView } from '../../src/runner/status.js';
 
 const PHASES = [
   { phase: 1, name: 'architecture-baseline', role: 'architect', outputs: ['planning/architecture.md', 'planning/adr/'] },
@@ -14,14 +15,6 @@ const PHASES = [
   { phase: 3, name: 'project-planning', role: 'planner', outputs: ['planning/milestones.md', 'planning/epics.md'] },
   { phase: 4, name: 'task-planning', role: 'planner', outputs: ['planning/tasks.json', 'planning/tasks/'] },
 ];
-
-interface StatusJson {
-  workstream: string;
-  base: string;
-  current: number | null;
-  complete: boolean;
-  phases: { phase: number; name: string; role: string; state: string; attempts: number; branch: string; commit: string; merge: string }[];
-}
 
 describe('a full planning run on the scripted agent', () => {
   let repo: string;
@@ -118,7 +111,7 @@ describe('a full planning run on the scripted agent', () => {
   });
 
   it('reports four done phases in status --json, matching git', () => {
-    const status = json<StatusJson>(cli(repo, ['status', '--json']));
+    const status = json<StatusView>(cli(repo, ['status', '--json']));
     expect(status).toMatchObject({ workstream: 'planning', base: 'main', current: null, complete: true });
     expect(status.phases.map((p) => [p.phase, p.name, p.role, p.state, p.attempts])).toEqual(
       PHASES.map((p) => [p.phase, p.name, p.role, 'done', 1]),

@@ -1,11 +1,12 @@
 // Agents that break their own checkout or ignore signals: the attempt fails with a reason,
 // nothing of theirs is lost, and the phase can always be retried.
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
-import { commitFile, git, repoWithIntent, scriptedConfig, tempDir, usersOwnState, writeConfig } from '../helpers/git.js';
+import { git, shellAgentRepo, tempDir, usersOwnState } from '../helpers/git.js';
 import { dispatchHanging, isAlive, runsOf, scriptedRepo, until } from '../helpers/setup.js';
+import type { StatusView } from '../../src/runner/status.js';
 
 /** Writes phase 1's outputs (valid for its gate). */
 const WRITE_OUTPUTS = `mkdir -p planning/adr
@@ -14,18 +15,7 @@ printf '# 0001. X\\n\\n## Decision\\n\\nX.\\n' > planning/adr/0001-x.md`;
 
 /** A repository whose agent is a shell script: `attempt1` on the first attempt, then well-behaved. */
 function shellAgent(attempt1: string, extra: Record<string, unknown> = {}): string {
-  const repo = repoWithIntent();
-  const script = `#!/bin/sh\nset -e\nif [ "$PHASERUNNER_ATTEMPT" = 1 ]; then\n${attempt1}\nfi\n${WRITE_OUTPUTS}\n`;
-  commitFile(repo, 'tools/agent.sh', script);
-  chmodSync(join(repo, 'tools/agent.sh'), 0o755);
-  git(repo, 'update-index', '--chmod=+x', 'tools/agent.sh');
-  git(repo, 'commit', '--quiet', '-m', 'Make the agent executable');
-  writeConfig(repo, { ...scriptedConfig(extra), agent: 'shell', agents: { shell: { type: 'command', argv: ['./tools/agent.sh'], stdin: false } } });
-  return repo;
-}
-
-interface Status {
-  phases: { state: string; attempts: number; reason: string | null }[];
+  return shellAgentRepo(`#!/bin/sh\nset -e\nif [ "$PHASERUNNER_ATTEMPT" = 1 ]; then\n${attempt1}\nfi\n${WRITE_OUTPUTS}\n`, { stdin: false }, extra);
 }
 
 function failsThenRetries(repo: string, reason: RegExp): void {
@@ -34,7 +24,7 @@ function failsThenRetries(repo: string, reason: RegExp): void {
   expect(first.stderr).toMatch(reason);
   const retried = cli(repo, ['retry', '1', '--wait', '--until', '1']);
   expect(retried.code, retried.stderr).toBe(0);
-  expect(json<Status>(cli(repo, ['status', '--json'])).phases[0]).toMatchObject({ state: 'done', attempts: 2 });
+  expect(json<StatusView>(cli(repo, ['status', '--json'])).phases[0]).toMatchObject({ state: 'done', attempts: 2 });
 }
 
 describe('an agent that', () => {

@@ -6,23 +6,19 @@ import { cli, json } from '../helpers/cli.js';
 import { git, trailersOf, userState } from '../helpers/git.js';
 import { readStore } from '../helpers/store.js';
 import { runsOf, scriptedRepo } from '../helpers/setup.js';
-
-interface Status {
-  phases: { phase: number; state: string; attempts: number }[];
-  next: string;
-}
+import type { StatusView } from '../../src/runner/status.js';
 
 describe('retry', () => {
   it('dispatches a failed phase again and the run continues to the end', () => {
     const repo = scriptedRepo({ '2': ['fail', 'ok'] });
     const first = cli(repo, ['run', '--wait']);
     expect(first.code).toBe(1);
-    expect(json<Status>(cli(repo, ['status', '--json'])).next).toMatch(/phaserunner retry 2/);
+    expect(json<StatusView>(cli(repo, ['status', '--json'])).next).toMatch(/phaserunner retry 2/);
 
     const retried = cli(repo, ['retry', '2', '--wait']);
     expect(retried.code, retried.stderr).toBe(0);
     expect(retried.stdout).toContain('phase 2 gap-analysis: dispatched attempt 2 to scripted');
-    const status = json<Status>(cli(repo, ['status', '--json']));
+    const status = json<StatusView>(cli(repo, ['status', '--json']));
     expect(status.phases.map((p) => [p.state, p.attempts])).toEqual([['done', 1], ['done', 2], ['done', 1], ['done', 1]]);
 
     // The merge of phase 2 records attempt 2 and the run id of the second run.

@@ -1,20 +1,15 @@
 // How `run` behaves as a command: one pass or --wait, --until, --json and NDJSON, progress,
 // the single-runner lock, and Ctrl-C.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, cliAsync, json } from '../helpers/cli.js';
+import { writeStore } from '../helpers/store.js';
 import { agentPid, isAlive, runsOf, scriptedRepo, until } from '../helpers/setup.js';
+import type { StatusView } from '../../src/runner/status.js';
 
-interface Status {
-  current: number | null;
-  phases: { phase: number; state: string; attempts: number }[];
-  next: string;
-}
-
-const states = (repo: string): string[] => json<Status>(cli(repo, ['status', '--json'])).phases.map((p) => p.state);
+const states = (repo: string): string[] => json<StatusView>(cli(repo, ['status', '--json'])).phases.map((p) => p.state);
 
 describe('run', () => {
   it('does one pass and returns while the agent works; the next pass collects it', async () => {
@@ -24,7 +19,7 @@ describe('run', () => {
     expect(first.stdout).toContain('phase 1 architecture-baseline: dispatched attempt 1');
     expect(first.stdout).not.toContain('merged');
     expect(states(repo)).toEqual(['running', 'pending', 'pending', 'pending']);
-    expect(json<Status>(cli(repo, ['status', '--json'])).next).toMatch(/Phase 1 \(architecture-baseline\) is running \(attempt 1\)/);
+    expect(json<StatusView>(cli(repo, ['status', '--json'])).next).toMatch(/Phase 1 \(architecture-baseline\) is running \(attempt 1\)/);
 
     const [run] = runsOf(repo);
     await until(() => existsSync(join(run?.run_dir ?? '', 'exit.json')), 20_000, 'the agent to finish');
@@ -48,7 +43,7 @@ describe('run', () => {
     const repo = scriptedRepo();
     const result = cli(repo, ['run', '--json']);
     expect(result.code).toBe(0);
-    const doc = json<{ type: string; exit_code: number; events: { type: string }[]; status: Status }>(result);
+    const doc = json<{ type: string; exit_code: number; events: { type: string }[]; status: StatusView }>(result);
     expect(doc.type).toBe('result');
     expect(doc.exit_code).toBe(0);
     expect(doc.events.map((e) => e.type)).toEqual(['gate', 'dispatched']);
@@ -138,7 +133,7 @@ describe('status', () => {
 
   it('works before the first run without creating the store', () => {
     const repo = scriptedRepo();
-    const status = json<Status>(cli(repo, ['status', '--json']));
+    const status = json<StatusView>(cli(repo, ['status', '--json']));
     expect(status.phases.map((p) => p.state)).toEqual(['pending', 'pending', 'pending', 'pending']);
     expect(status.current).toBe(1);
     expect(existsSync(join(repo, '.git', 'phaserunner'))).toBe(false);
@@ -149,9 +144,7 @@ describe('a run whose wrapper pid was never recorded (the runner died right afte
   it('is still watched with progress until the agent ends when its wrapper\'s pid was never recorded', () => {
     const repo = scriptedRepo({ '1': 'slow' });
     expect(cli(repo, ['run']).code).toBe(0);
-    const db = new Database(join(repo, '.git', 'phaserunner', 'state.db'));
-    db.prepare('UPDATE runs SET wrapper_pid = NULL').run();
-    db.close();
+    writeStore(repo, 'UPDATE runs SET wrapper_pid = NULL');
     const result = cli(repo, ['run', '--wait', '--json', '--until', '1']);
     expect(result.code, result.stderr).toBe(0);
     const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string });

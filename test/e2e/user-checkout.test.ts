@@ -7,10 +7,7 @@ import { cli, json } from '../helpers/cli.js';
 import { commitFile, git, userState, writeFile } from '../helpers/git.js';
 import { readStore } from '../helpers/store.js';
 import { runsOf, scriptedRepo } from '../helpers/setup.js';
-
-interface Status {
-  phases: { phase: number; state: string; attempts: number; commit: string | null; merge: string | null; branch: string }[];
-}
+import type { StatusView } from '../../src/runner/status.js';
 
 describe('the user\'s checkout', () => {
   it('keeps unstaged, staged and untracked changes and the stash through a whole run', () => {
@@ -48,7 +45,7 @@ describe('the user\'s checkout', () => {
     expect(blocked.stderr.trim().split('\n').at(-1)).toMatch(/^Next: Phase 1 \(architecture-baseline\) is blocked: .*Fix that, then `phaserunner run`\./);
     expect(readFileSync(join(repo, 'planning/architecture.md'), 'utf8')).toBe('my own draft\n');
     expect(git(repo, 'rev-parse', 'main')).toBe(mainBefore);
-    expect(json<Status>(cli(repo, ['status', '--json'])).phases[0]?.state).toBe('blocked');
+    expect(json<StatusView>(cli(repo, ['status', '--json'])).phases[0]?.state).toBe('blocked');
 
     unlinkSync(join(repo, 'planning/architecture.md'));
     const resumed = cli(repo, ['run', '--wait']);
@@ -78,7 +75,7 @@ describe('the user\'s checkout', () => {
     const result = cli(repo, ['run', '--wait', '--until', '1']);
     expect(result.code).toBe(2);
     expect(readFileSync(join(repo, 'planning/architecture.md'), 'utf8')).toBe('MY PRIVATE NOTES\n');
-    expect(json<Status>(cli(repo, ['status', '--json'])).phases[0]?.state).toBe('blocked');
+    expect(json<StatusView>(cli(repo, ['status', '--json'])).phases[0]?.state).toBe('blocked');
   });
 
   it('recognises a phase the user merged by hand while it was blocked, instead of merging it twice', () => {
@@ -91,7 +88,7 @@ describe('the user\'s checkout', () => {
     const result = cli(repo, ['run', '--until', '1']);
     expect(result.code, result.stderr).toBe(0);
     expect(git(repo, 'rev-list', '--merges', '--count', 'main')).toBe('1');
-    const status = json<Status>(cli(repo, ['status', '--json'])).phases[0];
+    const status = json<StatusView>(cli(repo, ['status', '--json'])).phases[0];
     expect(status).toMatchObject({ state: 'done', merge: byHand });
   });
 
@@ -128,7 +125,7 @@ describe('the user\'s checkout', () => {
     expect(conflicted.code).toBe(2);
     expect(conflicted.stdout).toContain('CONFLICT merging phaserunner/planning/1-architecture-baseline: planning/architecture.md');
     expect(conflicted.stderr).toMatch(/Next: .*phaserunner retry 1/);
-    const status = json<Status>(cli(repo, ['status', '--json'])).phases[0];
+    const status = json<StatusView>(cli(repo, ['status', '--json'])).phases[0];
     expect(status).toMatchObject({ state: 'conflict', merge: null });
     // The phase branch keeps the agent's commit, and so does a ref that survives the retry.
     expect(git(repo, 'rev-parse', 'phaserunner/planning/1-architecture-baseline')).toBe(status?.commit);

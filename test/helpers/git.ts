@@ -1,6 +1,6 @@
 // Real git in temp directories for tests.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,20 @@ export function userState(dir: string): Record<string, string> {
     stash: git(dir, 'stash', 'list'),
     worktrees: git(dir, 'worktree', 'list', '--porcelain'),
   };
+}
+
+/**
+ * A repository whose agent is the shell script `script`, committed as tools/agent.sh
+ * (executable, in the index too), and run through the `command` adapter as agent `shell`.
+ */
+export function shellAgentRepo(script: string, adapter: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): string {
+  const repo = repoWithIntent();
+  commitFile(repo, 'tools/agent.sh', script);
+  chmodSync(join(repo, 'tools/agent.sh'), 0o755);
+  git(repo, 'update-index', '--chmod=+x', 'tools/agent.sh');
+  git(repo, 'commit', '--quiet', '-m', 'Make the agent executable');
+  writeConfig(repo, { ...scriptedConfig(extra), agent: 'shell', agents: { shell: { type: 'command', argv: ['./tools/agent.sh'], ...adapter } } });
+  return repo;
 }
 
 /**
