@@ -14,14 +14,20 @@ export type Failure =
   | { readonly reason: 'git-too-old'; readonly version: string; readonly required: string }
   | { readonly reason: 'not-initialized'; readonly configFile: string }
   | { readonly reason: 'already-initialized'; readonly configFile: string }
+  | { readonly reason: 'unreadable-file'; readonly file: string; readonly kind: DataKind | 'directory'; readonly detail: string }
   | { readonly reason: 'invalid-json'; readonly file: string; readonly kind: DataKind; readonly detail: string }
   | { readonly reason: 'invalid-data'; readonly file: string; readonly kind: DataKind; readonly issues: readonly Issue[] }
   | { readonly reason: 'unknown-agent'; readonly agent: string; readonly known: readonly string[]; readonly where: string }
   | { readonly reason: 'agent-unavailable'; readonly agent: string; readonly binary: string }
   | { readonly reason: 'base-missing'; readonly base: string }
+  /** init cannot tell the base branch: HEAD is detached and there is no main. */
+  | { readonly reason: 'base-unknown'; readonly dir: string }
   | { readonly reason: 'ref-missing'; readonly ref: string }
   | { readonly reason: 'store-corrupt'; readonly file: string; readonly detail: string }
+  | { readonly reason: 'store-too-new'; readonly file: string; readonly version: number; readonly known: number }
   | { readonly reason: 'unknown-phase'; readonly phase: number; readonly known: readonly number[] }
+  /** A run in flight belongs to a phase the definitions no longer have (an override was removed). */
+  | { readonly reason: 'phase-gone'; readonly phase: number; readonly runId: string; readonly known: readonly number[] }
   | {
       readonly reason: 'retry-refused';
       readonly phase: number;

@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode } from '../exit-codes.js';
 import { installCrashHook } from './crash-hook.js';
+import { argsProblem, UsageError } from './check-args.js';
 import { approveCommand, rejectCommand } from './commands/approve.js';
 import { auditCommand } from './commands/audit.js';
 import { logCommand, showCommand } from './commands/log.js';
@@ -16,12 +17,9 @@ import { runCommandModule } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 
 export async function main(argv: string[]): Promise<void> {
-  // `phaserunner status | head` closes the pipe early: that is the reader's choice, not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-  await yargs(argv)
+  handleStdoutErrors();
+  const cli = yargs(argv);
+  await cli
     .scriptName('phaserunner')
     .usage('$0 <command> [options]\n\nDrives an AI coding agent through gated planning phases: it dispatches the agent in its own worktree, commits and merges the agent\'s work itself with audit trailers, and records every transition.')
     .option('json', { type: 'boolean', default: false, global: true, describe: 'Machine-readable output on stdout' })
@@ -38,6 +36,11 @@ export async function main(argv: string[]): Promise<void> {
     .command(doctorCommand)
     .command(demoCommand)
     .demandCommand(1, 'Give a command; `phaserunner --help` lists them.')
+    .check((args) => {
+      const problem = argsProblem(args, argv, booleanOptions(cli));
+      if (problem !== undefined) throw new UsageError(problem);
+      return true;
+    }, true)
     .strict()
     .recommendCommands()
     .example('$0 demo', 'See it work on a throwaway repository')
@@ -45,8 +48,13 @@ export async function main(argv: string[]): Promise<void> {
     .epilogue('Exit codes: 0 ok, 1 a phase failed, 2 a human is needed, 3 audit findings, 64 usage, 65 bad data, 69 unavailable, 70 internal, 75 locked, 78 configuration, 130 interrupted.')
     .fail((message, error, y) => {
       // yargs passes an Error for exceptions thrown by handlers, and only a message for usage errors.
-      if (error instanceof Error) throw error;
-      process.stderr.write(`phaserunner: ${message}\n\n${y.help().toString()}\nNext: run \`phaserunner --help\` for usage.\n`);
+      if (error instanceof Error && !(error instanceof UsageError)) throw error;
+      const next = 'run `phaserunner --help` for usage.';
+      // --json promises a document on stdout whatever happens; the flag may not have been parsed.
+      if (argv.includes('--json')) {
+        process.stdout.write(JSON.stringify({ ok: false, error: { reason: 'usage', exit_code: ExitCode.usage, message, next } }, null, 2) + '\n');
+      }
+      process.stderr.write(`phaserunner: ${message}\n\n${y.help().toString()}\nNext: ${next}\n`);
       process.exit(ExitCode.usage);
     })
     .help()
@@ -54,6 +62,30 @@ export async function main(argv: string[]): Promise<void> {
     .version()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .parseAsync();
+}
+
+/** The boolean options yargs knows at this point (the global ones and the verb's). */
+function booleanOptions(cli: object): readonly string[] {
+  // getOptions() is public in yargs but missing from its type definitions.
+  const options = (cli as { getOptions?: () => { boolean?: unknown } }).getOptions?.().boolean;
+  return Array.isArray(options) ? options.filter((o): o is string => typeof o === 'string') : [];
+}
+
+/**
+ * `phaserunner status | head` closes the pipe early: that is the reader's choice, not an
+ * error. Output to it stops, and the command goes on to its end (a `run` releases its lock and
+ * exits with its own code). Any other failure to write stdout (a full disk) is ours to report.
+ */
+function handleStdoutErrors(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') {
+      // Every later write (ours, or yargs' help) is dropped rather than raising again.
+      process.stdout.write = () => true;
+      return;
+    }
+    process.stderr.write(`phaserunner: cannot write the output: ${error.message}\nNext: check where stdout goes (a full disk, a closed file).\n`);
+    process.exit(ExitCode.internal);
+  });
 }
 
 const crashHookProblem = installCrashHook(process.env);

@@ -1,6 +1,6 @@
 // `demo`: a throwaway repository with an INTENT.md and phaserunner initialised on the
 // scripted agent, ready for `run --wait`.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fail } from '../failures.js';
@@ -13,7 +13,8 @@ export const DEMO_INTENT = join(PACKAGE_ROOT, 'fixtures', 'demo', 'INTENT.md');
 /** Creates the demo repository; returns its path. */
 export async function createDemoRepo(dir: string | undefined, delayMs: number): Promise<string> {
   const target = dir === undefined ? mkdtempSync(join(tmpdir(), 'phaserunner-demo-')) : resolve(dir);
-  if (existsSync(target) && readdirSync(target).length > 0) fail({ reason: 'demo-dir-not-empty', dir: target });
+  // Checked before anything is created: a refused demo leaves nothing behind.
+  if (existsSync(target) && (!statSync(target).isDirectory() || readdirSync(target).length > 0)) fail({ reason: 'demo-dir-not-empty', dir: target });
   mkdirSync(target, { recursive: true });
   const run = (args: string[]): Promise<unknown> => git(args, { cwd: target });
   await run(['init', '--quiet', '--initial-branch=main']);

@@ -1,5 +1,5 @@
 // Finding the repository and answering questions about its refs.
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { fail } from '../failures.js';
 import { git, gitOut } from './exec.js';
 
@@ -16,7 +16,8 @@ export const MIN_GIT_VERSION = '2.38.0';
 
 /** Locates the repository containing `cwd`; fails with not-a-git-repo outside one. */
 export async function discoverRepo(cwd: string): Promise<RepoPaths> {
-  if (!existsSync(cwd)) fail({ reason: 'not-a-git-repo', dir: cwd });
+  // A file is no place to run git from (spawn would fail with ENOTDIR).
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) fail({ reason: 'not-a-git-repo', dir: cwd });
   const result = await git(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], {
     cwd,
     okCodes: [128],

@@ -35,7 +35,7 @@ export async function initRepo(cwd: string, options: InitOptions = {}): Promise<
   if (existsSync(file) && options.force !== true) fail({ reason: 'already-initialized', configFile: file });
 
   const base = options.base ?? (await currentBranch(repo.root)) ?? ((await resolveCommit(repo.root, 'refs/heads/main')) ? 'main' : '');
-  if (base === '') fail({ reason: 'base-missing', base: '(none: HEAD is detached)' });
+  if (base === '') fail({ reason: 'base-unknown', dir: repo.root });
   await branchTip(repo.root, base);
 
   const agent = options.agent ?? SCRIPTED;

@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail, type Issue } from '../failures.js';
 import { isNodeError } from '../util/fs.js';
-import { issuesOf, parseJsonText } from '../util/validate.js';
+import { issuesOf, parseJsonText, unreadable } from '../util/validate.js';
 import {
   GateDefinitionSchema,
   PhaseDefinitionSchema,
@@ -39,7 +39,8 @@ export async function loadPhaseSet(builtinDir: string, overrideDir?: string): Pr
     const seenPhases = new Map<number, string>();
     const seenGates = new Map<string, string>();
     for (const file of await jsonFiles(dir)) {
-      const data = parseJsonText(await readFile(file, 'utf8'), file, file.endsWith(GATE_SUFFIX) ? 'gate definition' : 'phase definition');
+      const kind = file.endsWith(GATE_SUFFIX) ? 'gate definition' : 'phase definition';
+      const data = parseJsonText(await readFile(file, 'utf8').catch((error: unknown) => unreadable(file, kind, error)), file, kind);
       if (file.endsWith(GATE_SUFFIX)) {
         const def = parseDefinition(GateDefinitionSchema, data, file, 'gate definition');
         const other = seenGates.get(def.gate);
@@ -67,7 +68,7 @@ async function jsonFiles(dir: string): Promise<string[]> {
     return names.filter((n) => n.endsWith('.json')).sort().map((n) => join(dir, n));
   } catch (error) {
     if (isNodeError(error) && error.code === 'ENOENT') return [];
-    throw error;
+    return unreadable(dir, 'directory', error);
   }
 }
 

@@ -3,6 +3,7 @@
 // commit made just before a crash is recognised rather than blamed on the agent.
 import { existsSync } from 'node:fs';
 import { probeAttempt } from '../dispatch/probe.js';
+import { fail } from '../failures.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
 import type { RunRow } from '../store/store.js';
@@ -26,7 +27,9 @@ export type CollectOutcome =
 
 export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome> {
   const step = r.workstream.stepForPhase(run.phase);
-  if (step === undefined) throw new Error(`run ${run.run_id} is for phase ${run.phase}, which the workstream no longer has`);
+  // Its override was removed while the agent worked: without the definition there are no
+  // outputs or gates to judge it by, so nothing is decided until it is back.
+  if (step === undefined) fail({ reason: 'phase-gone', phase: run.phase, runId: run.run_id, known: [...r.workstream.phaseIds] });
   if (run.step === 'committed') return finalizeRun(r, run, step, []);
 
   const probe = probeAttempt(run.run_dir, run.wrapper_pid, run.run_id);

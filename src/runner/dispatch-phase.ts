@@ -9,7 +9,7 @@ import { installRefGuard } from '../dispatch/ref-guard.js';
 import { evaluateGate } from '../gates/evaluate.js';
 import { failureLines, targetKey, targetLabel } from '../gates/types.js';
 import { branchTip, resolveCommit } from '../git/repo.js';
-import { addWorktree, deleteBranch, removeWorktree } from '../git/worktree.js';
+import { addWorktree, deleteBranch, listWorktrees, removeWorktree, worktreeWithBranch } from '../git/worktree.js';
 import { renderPrompt } from '../phases/prompt.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { ulid } from '../util/ulid.js';
@@ -17,7 +17,7 @@ import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { phaseBranch, phaseWorktree } from './naming.js';
 import { collectPromptInput } from './prompt-input.js';
-import type { RunRow } from '../store/store.js';
+import type { PhaseRow, RunRow } from '../store/store.js';
 import { crashPoint } from './crash-points.js';
 
 export type DispatchOutcome = { readonly kind: 'dispatched'; readonly runId: string } | { readonly kind: 'blocked'; readonly reason: string };
@@ -33,6 +33,13 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
   const previousRun = r.store.runs(ws, step.phase).at(-1);
   await clearCheckout(r, worktree, previousRun?.run_dir);
   crashPoint('dispatch:checkout-cleared');
+  // git checks a branch out in one worktree only: the user's checkout of it is theirs to end.
+  const holder = worktreeWithBranch(await listWorktrees(r.repo.root), branch);
+  if (holder !== undefined) {
+    return block(r, step, phase,
+      `its branch ${branch} is checked out in ${holder.path}, and the agent's checkout needs it. ` +
+        `Switch that checkout to another branch (\`git -C ${holder.path} switch ${r.config.base}\`), then run again.`);
+  }
   const branchExisted = (await resolveCommit(r.repo.root, `refs/heads/${branch}`)) !== undefined;
   await addWorktree(r.repo.root, worktree, branch, baseSha);
   crashPoint('dispatch:worktree-added');
@@ -46,10 +53,7 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
     // Leave nothing behind: no checkout, and no branch unless an earlier attempt made it.
     await removeWorktree(r.repo.root, worktree);
     if (!branchExisted) await deleteBranch(r.repo.root, branch);
-    const reason = `${targetLabel(target)} is not met: ${failureLines(gate.checks).join(' ')}`;
-    if (phase.state !== 'blocked') r.store.transition(ws, step.phase, null, 'blocked', reason);
-    r.emit({ type: 'blocked', phase: step.phase, name: step.name, reason });
-    return { kind: 'blocked', reason };
+    return block(r, step, phase, `${targetLabel(target)} is not met: ${failureLines(gate.checks).join(' ')}`);
   }
 
   const runId = ulid();
@@ -73,6 +77,14 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
   if (run === undefined) throw new Error(`run ${runId} was not recorded`);
   startAgent(r, step, run);
   return { kind: 'dispatched', runId };
+}
+
+/** The phase cannot be dispatched until the user acts: one transition, then only a changed reason is noted. */
+function block(r: Runner, step: WorkstreamStep, row: PhaseRow, reason: string): DispatchOutcome {
+  if (row.state !== 'blocked') r.store.transition(r.workstream.name, step.phase, null, 'blocked', reason);
+  else if (row.reason !== reason) r.store.noteReason(r.workstream.name, step.phase, reason);
+  r.emit({ type: 'blocked', phase: step.phase, name: step.name, reason });
+  return { kind: 'blocked', reason };
 }
 
 /**

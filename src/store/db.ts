@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fail } from '../failures.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
@@ -19,7 +20,7 @@ export function openDb(file: string): Db {
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 10000');
     db.pragma('foreign_keys = ON');
-    migrate(db);
+    migrate(db, file);
     return db;
   } catch (error) {
     db.close();
@@ -30,15 +31,25 @@ export function openDb(file: string): Db {
 /** Opens an existing store without creating or migrating it (read paths such as status). */
 export function openDbReadOnly(file: string): Db {
   const db = new Database(file, { readonly: true, fileMustExist: true });
-  db.pragma('busy_timeout = 10000');
-  return db;
+  try {
+    db.pragma('busy_timeout = 10000');
+    schemaVersion(db, file);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }
 
-function migrate(db: Db): void {
+/** The store's schema version; fails with store-too-new when a newer phaserunner wrote it (its data is not ours to read or migrate). */
+function schemaVersion(db: Db, file: string): number {
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new Error(`the store was written by a newer phaserunner (schema ${version}, this one knows ${MIGRATIONS.length})`);
-  }
+  if (version > MIGRATIONS.length) fail({ reason: 'store-too-new', file, version, known: MIGRATIONS.length });
+  return version;
+}
+
+function migrate(db: Db, file: string): void {
+  const version = schemaVersion(db, file);
   for (let v = version; v < MIGRATIONS.length; v++) {
     const sql = MIGRATIONS[v] ?? '';
     db.transaction(() => {

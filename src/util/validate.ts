@@ -35,6 +35,14 @@ export function validateData<S extends z.ZodType>(data: unknown, schema: S, file
   return result.data;
 }
 
+/** Fails with unreadable-file for a file that exists but cannot be read (a directory, no permission). */
+export function unreadable(file: string, kind: DataKind | 'directory', error: unknown): never {
+  if (isNodeError(error) && error.code !== undefined && ['EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'ELOOP', 'EIO'].includes(error.code)) {
+    fail({ reason: 'unreadable-file', file, kind, detail: error.message });
+  }
+  throw error;
+}
+
 /** Reads, parses and validates a JSON file. Returns undefined only when the file is missing. */
 export async function readValidatedJson<S extends z.ZodType>(
   file: string,
@@ -46,7 +54,7 @@ export async function readValidatedJson<S extends z.ZodType>(
     text = await readFile(file, 'utf8');
   } catch (error) {
     if (isNodeError(error) && error.code === 'ENOENT') return undefined;
-    throw error;
+    return unreadable(file, kind, error);
   }
   return validateData(parseJsonText(text, file, kind), schema, file, kind);
 }

@@ -127,6 +127,8 @@ describe('approval gates', () => {
     const result = cli(repo, ['approve', '1', '--by', 'Ada']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`only that commit can be reviewed. Put it back with \`git update-ref refs/heads/${BRANCH} ${committed}\``);
+    // The next step is a command that works as printed: with --by.
+    expect(result.stderr.trim().split('\n').at(-1)).toBe('Next: Restore the branch as shown, then run `phaserunner approve 1 --by "Your Name"` again.');
     expect(readStore(repo, 'SELECT * FROM approvals')).toEqual([]);
   });
 

@@ -1,10 +1,11 @@
 // Bad input: a clear error naming the file, field or command, the contract's exit code, and
 // no change to anything the user owns (nor any runner state created).
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { CLI, cli } from '../helpers/cli.js';
+import { CLI, cli, json } from '../helpers/cli.js';
+import { readStore, writeStore } from '../helpers/store.js';
 import { testEnv } from '../helpers/env.js';
 import { commitFile, emptyRepo, git, repoWithIntent, scriptedConfig, tempDir, userState, writeConfig } from '../helpers/git.js';
 import { scriptedRepo } from '../helpers/setup.js';
@@ -48,6 +49,15 @@ describe('init refuses', () => {
     expect(existsSync(join(repo, '.phaserunner'))).toBe(false);
     expect(cli(repo, ['init']).code).toBe(0);
     refuses(repo, ['init'], 78, 'config.json already exists; init changed nothing.');
+  });
+
+  it('to guess the base branch when HEAD is detached and there is no main', () => {
+    const repo = repoWithIntent();
+    git(repo, 'switch', '--quiet', '--detach');
+    git(repo, 'branch', '--quiet', '-m', 'main', 'trunk');
+    refuses(repo, ['init'], 78, 'HEAD is detached in');
+    expect(existsSync(join(repo, '.phaserunner'))).toBe(false);
+    expect(cli(repo, ['init', '--base', 'trunk']).code).toBe(0);
   });
 });
 
@@ -196,6 +206,124 @@ describe('output', () => {
     const result = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" status | head -c 5`], { cwd: repo, env: testEnv(), encoding: 'utf8' });
     expect(result.stdout).toBe('plann');
     expect(result.stderr).toBe('');
+  });
+
+  it('goes on to its end and its own exit code when the pipe closes mid-run, releasing its lock', () => {
+    const repo = scriptedRepo({ '1': 'fail' });
+    // bash, for the exit code of the first command of the pipeline.
+    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" run --wait --until 1 | head -c 1; echo "exit \${PIPESTATUS[0]}" >&2`], { cwd: repo, env: testEnv(), encoding: 'utf8' });
+    expect(result.stderr).toContain('exit 1'); // the phase failed: not the 0 of a reader that left
+    expect(existsSync(join(repo, '.git', 'phaserunner', 'runner.lock'))).toBe(false);
+  });
+
+  it('exits 70 with one line, not a stack, when stdout cannot be written', () => {
+    const repo = scriptedRepo();
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" status > /dev/full`], { cwd: repo, env: testEnv(), encoding: 'utf8' });
+    expect(result.status).toBe(70);
+    expect(result.stderr).toBe('phaserunner: cannot write the output: ENOSPC: no space left on device, write\nNext: check where stdout goes (a full disk, a closed file).\n');
+  });
+});
+
+describe('arguments yargs would let through', () => {
+  it('an option given twice is refused before anything is recorded, not passed on as a list', () => {
+    const repo = scriptedRepo({}, { approvals: [1] });
+    expect(cli(repo, ['run', '--wait']).code).toBe(2);
+    refuses(repo, ['approve', '1', '--by', 'Ada', '--by', 'Bob'], 64, '--by was given 2 times ("Ada", "Bob"); give it once.');
+    refuses(repo, ['reject', '1', '--by', 'Ada', '--reason', 'a', '--reason', 'b'], 64, '--reason was given 2 times ("a", "b"); give it once.');
+    expect(cli(repo, ['status', '--json']).stdout).toContain('"state": "awaiting_approval"');
+  });
+
+  it('a phase or number that is not one', () => {
+    const repo = scriptedRepo();
+    refuses(repo, ['retry', 'two'], 64, '<phase> must be a number, such as 2.');
+    refuses(repo, ['show', 'x'], 64, '<phase> must be a number, such as 2.');
+    refuses(repo, ['run', '--until', 'abc'], 64, '--until must be a number, and "abc" is not one.');
+    expect(noState(repo)).toBe(true);
+  });
+
+  it('a switch given a value other than true or false, instead of running as if it were false', () => {
+    const repo = scriptedRepo();
+    refuses(repo, ['run', '--wait=maybe'], 64, '--wait is a switch: give it alone, or as --wait=true or --wait=false (not "maybe").');
+    expect(noState(repo)).toBe(true);
+  });
+
+  it('with --json, a usage error is a JSON document too', () => {
+    const result = cli(tempDir(), ['status', '--bogus', '--json']);
+    expect(result.code).toBe(64);
+    expect(json<{ ok: boolean; error: { reason: string; exit_code: number; message: string } }>(result)).toMatchObject({ ok: false, error: { reason: 'usage', exit_code: 64, message: 'Unknown argument: bogus' } });
+  });
+
+  it('-C naming a file', () => {
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    const result = cli(tempDir(), ['-C', file, 'status']);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain(`${file} is not inside a git repository`);
+  });
+
+  it('demo with a negative delay, or --dir naming a file, leaves nothing behind', () => {
+    const dir = join(tempDir(), 'demo');
+    const negative = cli(tempDir(), ['demo', '--dir', dir, '--delay', '-5']);
+    expect(negative.code).toBe(64);
+    expect(negative.stderr).toContain('--delay must be a whole number of milliseconds from 0 to 600000, not -5.');
+    expect(existsSync(dir)).toBe(false);
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    const onFile = cli(tempDir(), ['demo', '--dir', file]);
+    expect(onFile.code).toBe(64);
+    expect(onFile.stderr).toContain(`${file} is not an empty directory`);
+  });
+});
+
+describe('files that cannot be read', () => {
+  it('a config that is a directory, a phase file that is a directory, a phases directory that is a file', () => {
+    const repo = scriptedRepo();
+    const config = join(repo, '.phaserunner', 'config.json');
+    const phases = join(repo, '.phaserunner', 'phases');
+    const saved = readFileSync(config, 'utf8');
+    rmSync(config);
+    mkdirSync(config);
+    refuses(repo, ['status'], 65, `${config} (config) cannot be read: EISDIR`);
+    rmSync(config, { recursive: true });
+    writeFileSync(config, saved);
+    mkdirSync(join(phases, 'x.json'), { recursive: true });
+    refuses(repo, ['run'], 65, `${join(phases, 'x.json')} (phase definition) cannot be read: EISDIR`);
+    rmSync(phases, { recursive: true });
+    writeFileSync(phases, '');
+    refuses(repo, ['status'], 65, `${phases} (directory) cannot be read: ENOTDIR`);
+    expect(noState(repo)).toBe(true);
+  });
+});
+
+describe('a phase definition removed while its attempt runs', () => {
+  it('is refused (65) naming the run and the phase, changing nothing, until the definition is back', () => {
+    const repo = scriptedRepo({ '5': 'slow' });
+    const extra = '.phaserunner/phases/5-extra.json';
+    commitFile(repo, extra, JSON.stringify({ id: 5, name: 'extra', title: 'Extra', role: 'planner', outputs: ['planning/extra.md'], prompt: 'Write planning/extra.md.', gate: { checks: [] } }));
+    expect(cli(repo, ['run', '--wait', '--until', '4']).code).toBe(0);
+    expect(cli(repo, ['run']).code).toBe(0); // phase 5 dispatched
+    const saved = readFileSync(join(repo, extra), 'utf8');
+    rmSync(join(repo, extra));
+    const runId = readStore<{ run_id: string }>(repo, 'SELECT run_id FROM runs WHERE phase = 5')[0]?.run_id ?? '';
+    refuses(repo, ['run'], 65, `run ${runId} is an attempt of phase 5, which the phase definitions no longer have (the phases are 1, 2, 3, 4); nothing was changed.`);
+    writeFileSync(join(repo, extra), saved);
+    const resumed = cli(repo, ['run', '--wait']);
+    expect(resumed.stderr).not.toContain('no longer have');
+    expect(readStore<{ state: string }>(repo, 'SELECT state FROM phases WHERE phase = 5')[0]?.state).not.toBe('running');
+  });
+});
+
+describe('a store written by a newer phaserunner', () => {
+  it('is refused (65) by run and status alike, unchanged, and never taken for damaged', () => {
+    const repo = scriptedRepo();
+    expect(cli(repo, ['run', '--until', '1', '--wait']).code).toBe(0);
+    writeStore(repo, 'PRAGMA user_version = 99');
+    const db = join(repo, '.git', 'phaserunner', 'state.db');
+    for (const verb of ['run', 'status', 'doctor']) {
+      refuses(repo, [verb], 65, `the store ${db} was written by a newer phaserunner (its schema is version 99; this one knows up to`);
+    }
+    expect(readStore<{ user_version: number }>(repo, 'PRAGMA user_version')).toEqual([{ user_version: 99 }]);
+    expect(readdirSync(join(repo, '.git', 'phaserunner')).filter((n) => n.includes('damaged'))).toEqual([]);
   });
 });
 

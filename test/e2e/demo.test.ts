@@ -39,6 +39,6 @@ describe('demo', () => {
     writeFileSync(join(dir, 'x', 'keep.txt'), 'mine\n');
     const result = cli(dir, ['demo', '--dir', join(dir, 'x')]);
     expect(result.code).toBe(64);
-    expect(result.stderr).toContain('is not empty; the demo needs a new or empty directory.');
+    expect(result.stderr).toContain('is not an empty directory; the demo needs a new or empty one.');
   });
 });

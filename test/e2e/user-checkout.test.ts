@@ -4,7 +4,7 @@ import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
-import { commitFile, git, userState, writeFile } from '../helpers/git.js';
+import { commitFile, git, tempDir, userState, writeFile } from '../helpers/git.js';
 import { readStore } from '../helpers/store.js';
 import { runsOf, scriptedRepo } from '../helpers/setup.js';
 import type { StatusView } from '../../src/runner/status.js';
@@ -115,6 +115,20 @@ describe('the user\'s checkout', () => {
     expect(git(repo, 'rev-parse', 'HEAD')).toBe(feature);
     expect(existsSync(join(repo, 'planning'))).toBe(false);
     expect(git(repo, 'status', '--porcelain')).toBe('');
+  });
+
+  it('blocks (exit 2), changing nothing, while the user has the phase branch checked out, and goes on once it is free', () => {
+    const repo = scriptedRepo();
+    const branch = 'phaserunner/planning/1-architecture-baseline';
+    const elsewhere = join(tempDir(), 'elsewhere');
+    git(repo, 'worktree', 'add', '--quiet', '-b', branch, elsewhere);
+    const before = userState(repo);
+    const blocked = cli(repo, ['run', '--wait']);
+    expect(blocked.code, blocked.stderr).toBe(2);
+    expect(blocked.stderr).toContain(`its branch ${branch} is checked out in ${elsewhere}, and the agent's checkout needs it. Switch that checkout to another branch (\`git -C ${elsewhere} switch main\`), then run again.`);
+    expect(userState(repo)).toEqual(before);
+    git(elsewhere, 'switch', '--quiet', '--detach');
+    expect(cli(repo, ['run', '--wait', '--until', '1']).code).toBe(0);
   });
 
   it('stops at a merge conflict, keeps the phase branch, and retry redoes the phase on the new base', () => {

@@ -75,7 +75,7 @@ export function scriptedConfig(extra: Record<string, unknown> = {}, scripted: Re
 export function userState(dir: string): Record<string, string> {
   return {
     refs: git(dir, 'for-each-ref', '--format=%(refname) %(objectname)'),
-    head: git(dir, 'symbolic-ref', '-q', 'HEAD'),
+    head: git(dir, 'rev-parse', '--symbolic-full-name', 'HEAD'), // "HEAD" when detached
     headCommit: git(dir, 'rev-parse', 'HEAD'),
     index: git(dir, 'ls-files', '--stage'),
     status: git(dir, 'status', '--porcelain=v1', '--untracked-files=all'),

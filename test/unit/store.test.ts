@@ -33,7 +33,7 @@ describe('the store', () => {
     const db = new Database(file);
     db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     db.close();
-    expect(() => openDb(file)).toThrow(/newer phaserunner/);
+    expect(() => openDb(file)).toThrow(expect.objectContaining({ failure: { reason: 'store-too-new', file, version: MIGRATIONS.length + 1, known: MIGRATIONS.length } }));
   });
 
   it('records each transition with its previous state, and keeps existing phases on re-open', () => {

@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import { drive } from '../drive.js';
 import type { GlobalArgs } from '../globals.js';
 import { Output } from '../output.js';
+import { UsageError } from '../check-args.js';
 import { statusLines } from '../render/status.js';
 import { runCommand } from '../run-command.js';
 import type { Runner } from '../../runner/context.js';
@@ -22,6 +23,10 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
     y
       .option('dir', { type: 'string', describe: 'Create the repository here (new or empty) and keep it' })
       .option('delay', { type: 'number', default: 150, describe: 'Milliseconds the scripted agent pauses between files' })
+      .check((a) => {
+        if (!Number.isInteger(a.delay) || a.delay < 0 || a.delay > 600_000) throw new UsageError(`--delay must be a whole number of milliseconds from 0 to 600000, not ${String(a.delay)}.`);
+        return true;
+      })
       .example('$0 demo', 'Run the demo in a temporary directory')
       .example('$0 demo --dir ./shelf', 'Keep the demo repository at ./shelf'),
   handler: async (args) => {

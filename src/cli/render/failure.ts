@@ -52,6 +52,12 @@ export function renderFailure(f: Failure): RenderedFailure {
         message: `${f.configFile} already exists; init changed nothing.`,
         next: 'Edit that file, or run `phaserunner init --force` to overwrite it.',
       };
+    case 'unreadable-file':
+      return {
+        code: ExitCode.badData,
+        message: `${f.file} (${f.kind}) cannot be read: ${f.detail}`,
+        next: f.kind === 'directory' ? `Make ${f.file} a directory (or remove it).` : `Make ${f.file} a readable file (or remove it).`,
+      };
     case 'invalid-json':
       return {
         code: ExitCode.badData,
@@ -82,11 +88,29 @@ export function renderFailure(f: Failure): RenderedFailure {
         message: `the base branch "${f.base}" does not exist in this repository.`,
         next: 'Create it, or set "base" in .phaserunner/config.json (or pass --base to init) to an existing branch.',
       };
+    case 'base-unknown':
+      return {
+        code: ExitCode.config,
+        message: `HEAD is detached in ${f.dir} and there is no main branch, so init cannot tell which branch the phases merge into. Nothing was written.`,
+        next: 'Pass it: `phaserunner init --base <branch>` (`git branch` lists them), or check that branch out first.',
+      };
     case 'store-corrupt':
       return {
         code: ExitCode.badData,
         message: `the store ${f.file} is damaged (${f.detail}); nothing was changed.`,
         next: 'Run `phaserunner doctor --repair`: it moves the damaged store aside (nothing is deleted) and rebuilds it from git history.',
+      };
+    case 'store-too-new':
+      return {
+        code: ExitCode.badData,
+        message: `the store ${f.file} was written by a newer phaserunner (its schema is version ${f.version}; this one knows up to ${f.known}); nothing was changed.`,
+        next: 'Use the phaserunner that wrote it, or a newer one (`phaserunner --version` shows this one).',
+      };
+    case 'phase-gone':
+      return {
+        code: ExitCode.badData,
+        message: `run ${f.runId} is an attempt of phase ${f.phase}, which the phase definitions no longer have (the phases are ${f.known.join(', ')}); nothing was changed.`,
+        next: `Restore the definition of phase ${f.phase} under .phaserunner/phases/ (\`git log --diff-filter=D -- .phaserunner/phases\` finds it) until that run is finished.`,
       };
     case 'ref-missing':
       return {
@@ -124,7 +148,7 @@ export function renderFailure(f: Failure): RenderedFailure {
           return {
             code: ExitCode.humanNeeded,
             message: `cannot ${f.verb} phase ${f.phase}: ${f.detail}`,
-            next: `Restore the branch as shown, then \`phaserunner ${f.verb} ${f.phase}\` again.`,
+            next: `Restore the branch as shown, then run \`phaserunner ${f.verb} ${f.phase} --by "Your Name"${f.verb === 'reject' ? ' --reason "what must change"' : ''}\` again.`,
           };
         case 'bad-name':
         case 'no-reason':
@@ -150,7 +174,7 @@ export function renderFailure(f: Failure): RenderedFailure {
     case 'demo-dir-not-empty':
       return {
         code: ExitCode.usage,
-        message: `${f.dir} is not empty; the demo needs a new or empty directory.`,
+        message: `${f.dir} is not an empty directory; the demo needs a new or empty one.`,
         next: 'Pass --dir with a new or empty directory, or leave --dir out to use a temporary one.',
       };
     case 'git-failed':
