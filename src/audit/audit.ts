@@ -2,6 +2,7 @@
 // the store when there is one. One streaming `git log` finds the phase commits and merges;
 // one `git cat-file --batch` reads the trees they need. Everything the agent influenced (file
 // names, file contents) is treated as data: findings quote it and never parse it as trailers.
+import { PhaserunnerError } from '../failures.js';
 import { existsSync } from 'node:fs';
 import { ObjectReader } from '../git/objects.js';
 import type { Definitions } from '../runner/context.js';
@@ -162,7 +163,13 @@ async function crossCheck(ctx: AuditContext, dbFile: string, records: readonly M
     await crossCheckStore(ctx, store, records);
     return 'checked';
   } catch (error) {
-    ctx.add('store-unreadable', null, null, `the store ${dbFile} cannot be read (${error instanceof Error ? error.message : String(error)}); only git was audited.`);
+    const why =
+      error instanceof PhaserunnerError && error.failure.reason === 'store-too-new'
+        ? `it was written by a newer phaserunner, schema ${error.failure.version}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    ctx.add('store-unreadable', null, null, `the store ${dbFile} cannot be read (${why}); only git was audited.`);
     return 'unreadable';
   } finally {
     store?.close();

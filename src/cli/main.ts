@@ -5,7 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode } from '../exit-codes.js';
 import { installCrashHook } from './crash-hook.js';
-import { argsProblem, UsageError } from './check-args.js';
+import { argsProblem, jsonRequested, UsageError } from './check-args.js';
 import { approveCommand, rejectCommand } from './commands/approve.js';
 import { auditCommand } from './commands/audit.js';
 import { logCommand, showCommand } from './commands/log.js';
@@ -37,7 +37,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(demoCommand)
     .demandCommand(1, 'Give a command; `phaserunner --help` lists them.')
     .check((args) => {
-      const problem = argsProblem(args, argv, booleanOptions(cli));
+      const problem = argsProblem(args, argv, optionTypes(cli));
       if (problem !== undefined) throw new UsageError(problem);
       return true;
     }, true)
@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<void> {
       if (error instanceof Error && !(error instanceof UsageError)) throw error;
       const next = 'run `phaserunner --help` for usage.';
       // --json promises a document on stdout whatever happens; the flag may not have been parsed.
-      if (argv.includes('--json')) {
+      if (jsonRequested(argv)) {
         process.stdout.write(JSON.stringify({ ok: false, error: { reason: 'usage', exit_code: ExitCode.usage, message, next } }, null, 2) + '\n');
       }
       process.stderr.write(`phaserunner: ${message}\n\n${y.help().toString()}\nNext: ${next}\n`);
@@ -64,11 +64,12 @@ export async function main(argv: string[]): Promise<void> {
     .parseAsync();
 }
 
-/** The boolean options yargs knows at this point (the global ones and the verb's). */
-function booleanOptions(cli: object): readonly string[] {
+/** The boolean and number options yargs knows at this point (the global ones and the verb's). */
+function optionTypes(cli: object): { booleans: string[]; numbers: string[] } {
   // getOptions() is public in yargs but missing from its type definitions.
-  const options = (cli as { getOptions?: () => { boolean?: unknown } }).getOptions?.().boolean;
-  return Array.isArray(options) ? options.filter((o): o is string => typeof o === 'string') : [];
+  const options = (cli as { getOptions?: () => { boolean?: unknown; number?: unknown } }).getOptions?.();
+  const names = (list: unknown): string[] => (Array.isArray(list) ? list.filter((o): o is string => typeof o === 'string') : []);
+  return { booleans: names(options?.boolean), numbers: names(options?.number) };
 }
 
 /**

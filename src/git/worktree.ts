@@ -61,8 +61,25 @@ export function worktreeRebasing(worktrees: readonly WorktreeEntry[], branch: st
   return undefined;
 }
 
+/**
+ * The worktree that holds `branch` for git: checked out, or detached for a rebase or a bisect
+ * of it. `git worktree add` refuses a branch any of these holds.
+ */
+export function worktreeHolding(worktrees: readonly WorktreeEntry[], branch: string): WorktreeEntry | undefined {
+  return (
+    worktreeWithBranch(worktrees, branch) ??
+    worktreeRebasing(worktrees, branch) ??
+    worktrees.find((w) => {
+      if (w.branch !== undefined) return false;
+      const gitDir = worktreeGitDir(w.path);
+      // BISECT_START names the branch the bisect started from, short.
+      return gitDir !== undefined && readTrimmed(join(gitDir, 'BISECT_START')) === branch;
+    })
+  );
+}
+
 /** A worktree's own git directory: `.git` itself, or where a linked worktree's `.git` file points. */
-function worktreeGitDir(path: string): string | undefined {
+export function worktreeGitDir(path: string): string | undefined {
   const dotGit = join(path, '.git');
   try {
     if (statSync(dotGit).isDirectory()) return dotGit;

@@ -40,7 +40,8 @@ export async function loadPhaseSet(builtinDir: string, overrideDir?: string): Pr
     const seenGates = new Map<string, string>();
     for (const file of await jsonFiles(dir)) {
       const kind = file.endsWith(GATE_SUFFIX) ? 'gate definition' : 'phase definition';
-      const data = parseJsonText(await readFile(file, 'utf8').catch((error: unknown) => unreadable(file, kind, error)), file, kind);
+      // Listed a moment ago, so a missing file here is a dangling symlink: unreadable too.
+      const data = parseJsonText(await readFile(file, 'utf8').catch((error: unknown) => unreadable(file, kind, error, true)), file, kind);
       if (file.endsWith(GATE_SUFFIX)) {
         const def = parseDefinition(GateDefinitionSchema, data, file, 'gate definition');
         const other = seenGates.get(def.gate);

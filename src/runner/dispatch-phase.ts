@@ -1,15 +1,16 @@
 // Gate, then dispatch: prepare the phase's checkout from the base tip, evaluate the
 // beforeDispatch gate in it (exactly what the agent will see), render the prompt, record the
 // run, and start the agent detached.
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchWrapper } from '../dispatch/launch.js';
 import { runFiles } from '../dispatch/run-dir.js';
-import { installRefGuard } from '../dispatch/ref-guard.js';
+import { installRefGuard, type GuardedCheckout } from '../dispatch/ref-guard.js';
 import { evaluateGate } from '../gates/evaluate.js';
 import { failureLines, targetKey, targetLabel } from '../gates/types.js';
 import { branchTip, resolveCommit } from '../git/repo.js';
-import { addWorktree, deleteBranch, listWorktrees, removeWorktree, worktreeWithBranch } from '../git/worktree.js';
+import { addWorktree, deleteBranch, listWorktrees, removeWorktree, worktreeGitDir, worktreeHolding } from '../git/worktree.js';
+import { shellWord } from '../util/shell.js';
 import { renderPrompt } from '../phases/prompt.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { ulid } from '../util/ulid.js';
@@ -33,12 +34,12 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
   const previousRun = r.store.runs(ws, step.phase).at(-1);
   await clearCheckout(r, worktree, previousRun?.run_dir);
   crashPoint('dispatch:checkout-cleared');
-  // git checks a branch out in one worktree only: the user's checkout of it is theirs to end.
-  const holder = worktreeWithBranch(await listWorktrees(r.repo.root), branch);
+  // git lets one worktree hold a branch: the user's checkout (or rebase, or bisect) of it is theirs to end.
+  const holder = worktreeHolding(await listWorktrees(r.repo.root), branch);
   if (holder !== undefined) {
     return block(r, step, phase,
-      `its branch ${branch} is checked out in ${holder.path}, and the agent's checkout needs it. ` +
-        `Switch that checkout to another branch (\`git -C ${holder.path} switch ${r.config.base}\`), then run again.`);
+      `its branch ${branch} is checked out (or being rebased or bisected) in ${holder.path}, and the agent's checkout needs it. ` +
+        `Finish there, and leave the branch (\`git -C ${shellWord(holder.path)} switch --detach\`), then run again.`);
   }
   const branchExisted = (await resolveCommit(r.repo.root, `refs/heads/${branch}`)) !== undefined;
   await addWorktree(r.repo.root, worktree, branch, baseSha);
@@ -111,7 +112,7 @@ export function startAgent(r: Runner, step: WorkstreamStep, run: RunRow): void {
     argv: [...invocation.argv],
     cwd: run.worktree,
     // Every git the agent runs refuses to move refs outside its checkout (ref-guard.ts).
-    env: { ...invocation.env, ...installRefGuard(run.run_dir, run.branch, { ...process.env, ...invocation.env }) },
+    env: { ...invocation.env, ...installRefGuard(run.run_dir, guardedCheckout(r, run), { ...process.env, ...invocation.env }) },
     stdin_file: invocation.stdin ? files.prompt : null,
     timeout_ms: Math.round(timeoutMinutes * 60_000),
     kill_grace_ms: Math.round(r.config.timeouts.kill_grace_seconds * 1000),
@@ -122,6 +123,12 @@ export function startAgent(r: Runner, step: WorkstreamStep, run: RunRow): void {
   r.store.updateRun(run.run_id, { wrapper_pid: wrapperPid });
   crashPoint('dispatch:pid-recorded');
   r.emit({ type: 'dispatched', phase: step.phase, name: step.name, role: step.role, attempt: run.attempt, runId: run.run_id, agent: r.agent.name, branch: run.branch, worktree: run.worktree, runDir: run.run_dir, timeoutMinutes });
+}
+
+function guardedCheckout(r: Runner, run: RunRow): GuardedCheckout {
+  const gitDir = worktreeGitDir(run.worktree);
+  // Without its own git dir (the checkout is broken already) nothing counts as the agent's own.
+  return { commonDir: r.repo.commonDir, gitDir: gitDir === undefined ? '' : realpathSync(gitDir), branch: run.branch };
 }
 
 /**

@@ -5,7 +5,8 @@
 //   node main.js --phase N --behavior ok|slow|fail|hang|hang-hard|nothing|outside|
 //                 skip-required|todo|bad-json|commit|move-refs|crash|forge|fake-exit [--delay-ms MS]
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseIntent } from './intent.js';
@@ -108,17 +109,25 @@ async function main(): Promise<number> {
     // Reaches from its checkout into the refs it shares with the user's repository. Each try
     // is reported, whatever git says; the work itself is still done.
     const evil = execFileSync('git', ['-c', 'user.name=agent', '-c', 'user.email=agent@invalid', 'commit-tree', 'HEAD^{tree}', '-p', 'HEAD', '-m', 'agent was here'], { cwd, encoding: 'utf8' }).trim();
-    const tries: string[][] = [
-      ['update-ref', 'refs/heads/main', evil],
-      ['tag', 'agent-was-here'],
-      ['stash', 'push', '--include-untracked', '--message', 'agent stash'],
+    // The user's checkout: the parent of the shared git dir.
+    const common = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd, encoding: 'utf8' }).trim();
+    const scratch = mkdtempSync(join(tmpdir(), 'scripted-scratch-'));
+    const identity = ['-c', 'user.name=agent', '-c', 'user.email=agent@invalid'];
+    const tries: [string, string[]][] = [
+      ['update-ref', ['update-ref', 'refs/heads/main', evil]],
+      ['tag', ['tag', 'agent-was-here']],
+      ['switch the user\'s checkout', ['-C', dirname(common), 'switch', '--detach']],
+      ['stash', ['stash', 'push', '--include-untracked', '--message', 'agent stash']],
+      // Nothing of the user's moves with these: they must work.
+      ['scratch init', ['init', '--quiet', scratch]],
+      ['scratch commit', ['-C', scratch, ...identity, 'commit', '--quiet', '--allow-empty', '-m', 'scratch']],
     ];
-    for (const args of tries) {
+    for (const [name, args] of tries) {
       try {
         execFileSync('git', args, { cwd, stdio: 'pipe' });
-        say(`git ${args[0] ?? ''}: done`);
+        say(`git ${name}: done`);
       } catch {
-        say(`git ${args[0] ?? ''}: refused`);
+        say(`git ${name}: refused`);
       }
     }
   }

@@ -36,8 +36,9 @@ export function validateData<S extends z.ZodType>(data: unknown, schema: S, file
 }
 
 /** Fails with unreadable-file for a file that exists but cannot be read (a directory, no permission). */
-export function unreadable(file: string, kind: DataKind | 'directory', error: unknown): never {
-  if (isNodeError(error) && error.code !== undefined && ['EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'ELOOP', 'EIO'].includes(error.code)) {
+export function unreadable(file: string, kind: DataKind | 'directory', error: unknown, missingToo = false): never {
+  const codes = ['EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'ELOOP', 'EIO', ...(missingToo ? ['ENOENT'] : [])];
+  if (isNodeError(error) && error.code !== undefined && codes.includes(error.code)) {
     fail({ reason: 'unreadable-file', file, kind, detail: error.message });
   }
   throw error;

@@ -1,6 +1,6 @@
 // Bad input: a clear error naming the file, field or command, the contract's exit code, and
 // no change to anything the user owns (nor any runner state created).
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -238,6 +238,9 @@ describe('arguments yargs would let through', () => {
     refuses(repo, ['retry', 'two'], 64, '<phase> must be a number, such as 2.');
     refuses(repo, ['show', 'x'], 64, '<phase> must be a number, such as 2.');
     refuses(repo, ['run', '--until', 'abc'], 64, '--until must be a number, and "abc" is not one.');
+    // Left out, yargs would run as if there were no --until at all.
+    refuses(repo, ['run', '--until', '--wait'], 64, '--until needs a number after it.');
+    refuses(repo, ['show', '1', '--attempt='], 64, '--attempt needs a number after it.');
     expect(noState(repo)).toBe(true);
   });
 
@@ -248,9 +251,11 @@ describe('arguments yargs would let through', () => {
   });
 
   it('with --json, a usage error is a JSON document too', () => {
-    const result = cli(tempDir(), ['status', '--bogus', '--json']);
+    const result = cli(tempDir(), ['status', '--bogus', '--json=true']);
     expect(result.code).toBe(64);
     expect(json<{ ok: boolean; error: { reason: string; exit_code: number; message: string } }>(result)).toMatchObject({ ok: false, error: { reason: 'usage', exit_code: 64, message: 'Unknown argument: bogus' } });
+    // The last word on --json counts.
+    expect(cli(tempDir(), ['status', '--json', '--no-json', '--bogus']).stdout).toBe('');
   });
 
   it('-C naming a file', () => {
@@ -288,6 +293,9 @@ describe('files that cannot be read', () => {
     writeFileSync(config, saved);
     mkdirSync(join(phases, 'x.json'), { recursive: true });
     refuses(repo, ['run'], 65, `${join(phases, 'x.json')} (phase definition) cannot be read: EISDIR`);
+    rmSync(join(phases, 'x.json'), { recursive: true });
+    symlinkSync(join(repo, 'nowhere.json'), join(phases, 'x.json'));
+    refuses(repo, ['status'], 65, `${join(phases, 'x.json')} (phase definition) cannot be read: ENOENT`);
     rmSync(phases, { recursive: true });
     writeFileSync(phases, '');
     refuses(repo, ['status'], 65, `${phases} (directory) cannot be read: ENOTDIR`);

@@ -119,13 +119,13 @@ describe('an agent that', () => {
 });
 
 describe('an agent that games the runner', () => {
-  it('moves refs it shares with the user (main, a tag, the stash) is refused by git, fails, and nothing of the user\'s moved', () => {
+  it('moves refs it shares with the user (main, a tag, the user\'s HEAD, the stash) is refused by git, fails, and nothing of the user\'s moved', () => {
     const repo = scriptedRepo({ '1': ['move-refs', 'ok'] });
     const before = usersOwnState(repo);
     const first = cli(repo, ['run', '--wait', '--until', '1']);
     expect(first.code, first.stderr).toBe(1);
     expect(first.stderr).toContain(
-      'the agent tried to move refs outside its checkout ("refs/heads/main", "refs/tags/agent-was-here", "refs/stash"); git refused, and they are unchanged.',
+      `the agent tried to move refs outside its checkout ("refs/heads/main", "refs/tags/agent-was-here", "HEAD of ${repo}", "refs/stash"); git refused, and they are unchanged.`,
     );
     expect(usersOwnState(repo)).toEqual(before);
     // Each try failed in the agent's own git, so it knew at once; the work it did next is kept.
@@ -133,6 +133,8 @@ describe('an agent that games the runner', () => {
     const log = readFileSync(join(run?.run_dir ?? '', 'stdout.log'), 'utf8');
     expect(log).toContain('git update-ref: refused');
     expect(log).toContain('git stash: refused');
+    // Another repository is not the user's: the agent may commit there (its tests might).
+    expect(log).toContain('git scratch commit: done');
     expect(git(repo, 'ls-tree', '-r', '--name-only', `refs/phaserunner/attempts/${run?.run_id ?? ''}`)).toContain('planning/architecture.md');
     const retried = cli(repo, ['retry', '1', '--wait', '--until', '1']);
     expect(retried.code, retried.stderr).toBe(0);

@@ -125,8 +125,18 @@ describe('the user\'s checkout', () => {
     const before = userState(repo);
     const blocked = cli(repo, ['run', '--wait']);
     expect(blocked.code, blocked.stderr).toBe(2);
-    expect(blocked.stderr).toContain(`its branch ${branch} is checked out in ${elsewhere}, and the agent's checkout needs it. Switch that checkout to another branch (\`git -C ${elsewhere} switch main\`), then run again.`);
+    expect(blocked.stderr).toContain(
+      `its branch ${branch} is checked out (or being rebased or bisected) in ${elsewhere}, and the agent's checkout needs it. Finish there, and leave the branch (\`git -C ${elsewhere} switch --detach\`), then run again.`,
+    );
     expect(userState(repo)).toEqual(before);
+    // Mid-rebase, git detaches HEAD but still holds the branch: blocked all the same, not a git failure.
+    commitFile(elsewhere, 'notes.md', 'one\n');
+    git(elsewhere, '-c', 'sequence.editor=sed -i s/^pick/edit/', 'rebase', '--quiet', '-i', 'HEAD~1');
+    const rebasing = cli(repo, ['run', '--wait']);
+    expect(rebasing.code, rebasing.stderr).toBe(2);
+    expect(rebasing.stderr).toContain(`is checked out (or being rebased or bisected) in ${elsewhere}`);
+    git(elsewhere, 'rebase', '--abort');
+    // The command the message gives works as printed.
     git(elsewhere, 'switch', '--quiet', '--detach');
     expect(cli(repo, ['run', '--wait', '--until', '1']).code).toBe(0);
   });
