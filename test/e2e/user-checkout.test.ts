@@ -136,6 +136,14 @@ describe('the user\'s checkout', () => {
     expect(rebasing.code, rebasing.stderr).toBe(2);
     expect(rebasing.stderr).toContain(`is checked out (or being rebased or bisected) in ${elsewhere}`);
     git(elsewhere, 'rebase', '--abort');
+    // Blocked again for another reason: the status says the new one, not the stale one.
+    git(elsewhere, 'switch', '--quiet', '--detach');
+    git(repo, 'rm', '--quiet', 'INTENT.md');
+    git(repo, 'commit', '--quiet', '-m', 'Remove intent');
+    expect(cli(repo, ['run']).code).toBe(2);
+    expect(json<StatusView>(cli(repo, ['status', '--json'])).phases[0]?.reason).toContain('INTENT.md');
+    git(repo, 'revert', '--no-edit', 'HEAD');
+    git(elsewhere, 'switch', '--quiet', branch);
     // The command the message gives works as printed.
     git(elsewhere, 'switch', '--quiet', '--detach');
     expect(cli(repo, ['run', '--wait', '--until', '1']).code).toBe(0);
