@@ -12,9 +12,9 @@ export function argsProblem(argv: Readonly<Record<string, unknown>>, raw: readon
   for (const [key, value] of Object.entries(argv)) {
     // yargs also sets camelCase copies and aliases; the dashed name is the one users typed.
     if (key === '_' || key === '$0' || /[A-Z]/.test(key) || key.length === 1) continue;
-    if (Array.isArray(value)) return `${POSITIONALS.has(key) ? `<${key}>` : `--${key}`} was given ${value.length} times (${value.map((v) => JSON.stringify(v)).join(', ')}); give it once.`;
+    if (Array.isArray(value)) return `${named(key)} was given ${value.length} times (${value.map((v) => JSON.stringify(v)).join(', ')}); give it once.`;
     if (typeof value === 'number' && !Number.isFinite(value)) {
-      return POSITIONALS.has(key) ? `<${key}> must be a number, such as 2.` : `--${key} must be a number, and ${JSON.stringify(typedValue(key, raw))} is not one.`;
+      return `${named(key)} must be a number, ${POSITIONALS.has(key) ? 'such as 2' : `and ${JSON.stringify(typedValue(key, raw))} is not one`}.`;
     }
   }
   for (const [i, token] of raw.entries()) {
@@ -34,6 +34,8 @@ export function argsProblem(argv: Readonly<Record<string, unknown>>, raw: readon
 
 /** Positional arguments, named to the user as <name> rather than --name. */
 const POSITIONALS = new Set(['phase']);
+
+const named = (key: string): string => (POSITIONALS.has(key) ? `<${key}>` : `--${key}`);
 
 /** The text the user gave for an option, for the message. */
 function typedValue(key: string, raw: readonly string[]): string {

@@ -49,16 +49,7 @@ export function worktreeWithBranch(worktrees: readonly WorktreeEntry[], branch: 
  * too, but `git bisect reset` returns to the branch as it is then, so it needs no waiting.)
  */
 export function worktreeRebasing(worktrees: readonly WorktreeEntry[], branch: string): WorktreeEntry | undefined {
-  const ref = `refs/heads/${branch}`;
-  for (const w of worktrees) {
-    if (w.branch !== undefined) continue; // on a branch: no rebase or bisect in progress
-    const gitDir = worktreeGitDir(w.path);
-    if (gitDir === undefined) continue;
-    for (const file of ['rebase-merge/head-name', 'rebase-apply/head-name']) {
-      if (readTrimmed(join(gitDir, file)) === ref) return w;
-    }
-  }
-  return undefined;
+  return worktrees.find((w) => detachedFor(w, branch, false));
 }
 
 /**
@@ -66,16 +57,18 @@ export function worktreeRebasing(worktrees: readonly WorktreeEntry[], branch: st
  * of it. `git worktree add` refuses a branch any of these holds.
  */
 export function worktreeHolding(worktrees: readonly WorktreeEntry[], branch: string): WorktreeEntry | undefined {
-  return (
-    worktreeWithBranch(worktrees, branch) ??
-    worktreeRebasing(worktrees, branch) ??
-    worktrees.find((w) => {
-      if (w.branch !== undefined) return false;
-      const gitDir = worktreeGitDir(w.path);
-      // BISECT_START names the branch the bisect started from, short.
-      return gitDir !== undefined && readTrimmed(join(gitDir, 'BISECT_START')) === branch;
-    })
-  );
+  return worktreeWithBranch(worktrees, branch) ?? worktrees.find((w) => detachedFor(w, branch, true));
+}
+
+/** Whether a worktree has HEAD detached for a rebase (or, with `bisect`, a bisect) of `branch`. */
+function detachedFor(w: WorktreeEntry, branch: string, bisect: boolean): boolean {
+  if (w.branch !== undefined) return false; // on a branch: no rebase or bisect in progress
+  const gitDir = worktreeGitDir(w.path);
+  if (gitDir === undefined) return false;
+  const ref = `refs/heads/${branch}`;
+  if (['rebase-merge/head-name', 'rebase-apply/head-name'].some((file) => readTrimmed(join(gitDir, file)) === ref)) return true;
+  // BISECT_START names the branch the bisect started from, short.
+  return bisect && readTrimmed(join(gitDir, 'BISECT_START')) === branch;
 }
 
 /** A worktree's own git directory: `.git` itself, or where a linked worktree's `.git` file points. */

@@ -14,26 +14,27 @@ export type Db = Database.Database;
  */
 export function openDb(file: string): Db {
   mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  try {
+  return prepared(new Database(file), (db) => {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 10000');
     db.pragma('foreign_keys = ON');
     migrate(db, file);
-    return db;
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  });
 }
 
 /** Opens an existing store without creating or migrating it (read paths such as status). */
 export function openDbReadOnly(file: string): Db {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
+  return prepared(new Database(file, { readonly: true, fileMustExist: true }), (db) => {
     db.pragma('busy_timeout = 10000');
     schemaVersion(db, file);
+  });
+}
+
+/** Runs `setup` on a just-opened store; closes it when setup fails, so no handle is leaked. */
+function prepared(db: Db, setup: (db: Db) => void): Db {
+  try {
+    setup(db);
     return db;
   } catch (error) {
     db.close();
