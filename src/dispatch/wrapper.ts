@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, fstatSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ExitFile } from './exit-file.js';
 import { runFiles } from './run-dir.js';
-import { DispatchSpecSchema } from './spec.js';
+import { parseDispatchSpec } from './spec.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { killGroup } from '../util/process.js';
 
@@ -26,7 +26,7 @@ function log(message: string): void {
   appendFileSync(files.wrapperLog, `${new Date().toISOString()} ${message}\n`);
 }
 
-const spec = DispatchSpecSchema.parse(JSON.parse(readFileSync(files.spec, 'utf8')));
+const spec = parseDispatchSpec(readFileSync(files.spec, 'utf8'), files.spec);
 const startedAt = new Date();
 let timedOut = false;
 let outputExceeded = false;

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { firstValues, streamPhaseCommits, type HistoryCommit } from '../audit/history.js';
-import { DispatchSpecSchema, type DispatchSpec } from '../dispatch/spec.js';
+import { parseDispatchSpec, type DispatchRecord, type DispatchSpec } from '../dispatch/spec.js';
 import { probeAttempt } from '../dispatch/probe.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import { branchTip, resolveCommit } from '../git/repo.js';
@@ -96,7 +96,7 @@ export async function mergedPhasesInGit(root: string, base: string, workstream: 
 async function adoptRunning(r: Runner, merged: ReadonlySet<number>): Promise<{ phase: RebuiltPhase; write: () => void }[]> {
   const ws = r.workstream.name;
   if (!existsSync(r.state.runs)) return [];
-  const newest = new Map<number, { runId: string; dir: string; run: NonNullable<DispatchSpec['run']> }>();
+  const newest = new Map<number, { runId: string; dir: string; run: DispatchRecord }>();
   // Run ids are ULIDs: sorted by name is sorted by dispatch time.
   for (const name of readdirSync(r.state.runs).sort()) {
     const dir = join(r.state.runs, name);
@@ -136,8 +136,7 @@ async function adoptRunning(r: Runner, merged: ReadonlySet<number>): Promise<{ p
 
 function readSpec(file: string): DispatchSpec | undefined {
   try {
-    const parsed = DispatchSpecSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    return parsed.success ? parsed.data : undefined;
+    return parseDispatchSpec(readFileSync(file, 'utf8'), file);
   } catch {
     return undefined;
   }
