@@ -5,7 +5,7 @@
 import { PhaserunnerError } from '../failures.js';
 import { existsSync } from 'node:fs';
 import { ObjectReader } from '../git/objects.js';
-import type { Definitions } from '../runner/context.js';
+import type { Definitions } from '../runner/definitions.js';
 import { openDbReadOnly } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { planningWorkstream } from '../workstream/planning.js';

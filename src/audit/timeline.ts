@@ -1,7 +1,8 @@
 // `phaserunner log`: the planning timeline as git records it (every phase merge on the base,
 // oldest first), with what only the store knows (durations, attempts that did not merge)
 // added when the store is there.
-import { withStoreReadOnly, type Definitions } from '../runner/context.js';
+import type { Definitions } from '../runner/definitions.js';
+import { withStoreReadOnly } from '../runner/store-open.js';
 import type { RunRow } from '../store/store.js';
 import { PLANNING } from '../workstream/planning.js';
 import { firstValues, resolveTip, streamPhaseCommits } from './history.js';

@@ -2,14 +2,19 @@
 // the repository was never initialised (78).
 import { fail } from '../failures.js';
 import { configFile } from '../paths.js';
-import { readValidatedJson } from '../util/validate.js';
+import { readSource, type Source } from '../util/sources.js';
+import { parseJsonText, unreadable, validateData } from '../util/validate.js';
 import { ConfigSchema, DEFAULT_APPROVALS, type Config } from './schema.js';
 
-export async function loadConfig(root: string): Promise<Config> {
-  const file = configFile(root);
-  const config = await readValidatedJson(file, ConfigSchema, 'config');
-  if (config === undefined) fail({ reason: 'not-initialized', configFile: file });
-  return config;
+export function loadConfig(root: string): Config {
+  return configFrom(readSource(configFile(root)), configFile(root));
+}
+
+/** Validates the config file's text already read (undefined: there is no config file). */
+export function configFrom(source: Source | undefined, file: string): Config {
+  if (source === undefined) return fail({ reason: 'not-initialized', configFile: file });
+  if ('error' in source) return unreadable(file, 'config', source.error);
+  return validateData(parseJsonText(source.text, file, 'config'), ConfigSchema, file, 'config');
 }
 
 /** The config a fresh `init` writes: only what the user chose, defaults stay implicit. */

@@ -15,10 +15,6 @@ export function checkoutChecks(checks: readonly Check[]): CheckoutCheck[] {
   return checks.filter((c): c is CheckoutCheck => c.kind !== 'approval');
 }
 
-export function needsApproval(checks: readonly Check[]): boolean {
-  return checks.some((c) => c.kind === 'approval');
-}
-
 export async function evaluateGate(target: GateTarget, checks: readonly Check[], root: string): Promise<GateResult> {
   const results: CheckResult[] = [];
   for (const check of checkoutChecks(checks)) results.push(await runCheck(check, root));

@@ -1,4 +1,5 @@
 // Gate results: recorded in the store for every evaluation, shown by status and in prompts.
+import type { Check } from '../phases/schema.js';
 
 /** Which gate: a phase's entry gate, or a named gate such as planning-complete. */
 export type GateTarget = { readonly kind: 'phase'; readonly phase: number } | { readonly kind: 'named'; readonly name: string };
@@ -42,4 +43,9 @@ export function failureLines(checks: readonly CheckResult[]): string[] {
 /** The fields every result of a check shares: its kind, its subject, and its hint if it has one. */
 export function resultBase(kind: string, subject: string, hint: string | undefined): Pick<CheckResult, 'kind' | 'subject' | 'hint'> {
   return hint === undefined ? { kind, subject } : { kind, subject, hint };
+}
+
+/** A gate with an approval check: a human decides, between commit and merge. */
+export function needsApproval(checks: readonly Check[]): boolean {
+  return checks.some((c) => c.kind === 'approval');
 }

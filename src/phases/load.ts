@@ -1,9 +1,7 @@
 // Loads phase and gate definitions: the built-in ones, then the repository's overrides
 // (.phaserunner/phases/), which replace a built-in phase with the same id or add new ones.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fail, type Issue } from '../failures.js';
-import { isNodeError } from '../util/fs.js';
+import { readJsonDir, type SourceDir } from '../util/sources.js';
 import { issuesOf, parseJsonText, unreadable } from '../util/validate.js';
 import {
   GateDefinitionSchema,
@@ -32,16 +30,24 @@ export interface PhaseSet {
 const GATE_SUFFIX = '.gate.json';
 
 /** Reads the built-in definitions, then the overrides directory when given. */
-export async function loadPhaseSet(builtinDir: string, overrideDir?: string): Promise<PhaseSet> {
+export function loadPhaseSet(builtinDir: string, overrideDir?: string): PhaseSet {
+  return phaseSetFrom((overrideDir === undefined ? [builtinDir] : [builtinDir, overrideDir]).map(readJsonDir));
+}
+
+/** Validates definitions already read: the built-in directory, then the overrides. */
+export function phaseSetFrom(dirs: readonly SourceDir[]): PhaseSet {
   const phases = new Map<number, LoadedPhase>();
   const gates = new Map<string, LoadedGate>();
-  for (const dir of overrideDir === undefined ? [builtinDir] : [builtinDir, overrideDir]) {
+  for (const dir of dirs) {
+    if (dir.error !== undefined) unreadable(dir.dir, 'directory', dir.error);
     const seenPhases = new Map<number, string>();
     const seenGates = new Map<string, string>();
-    for (const file of await jsonFiles(dir)) {
+    for (const source of dir.files) {
+      const file = source.file;
       const kind = file.endsWith(GATE_SUFFIX) ? 'gate definition' : 'phase definition';
-      // Listed a moment ago, so a missing file here is a dangling symlink: unreadable too.
-      const data = parseJsonText(await readFile(file, 'utf8').catch((error: unknown) => unreadable(file, kind, error, true)), file, kind);
+      // Listed, then not readable: a missing file here is a dangling symlink, unreadable too.
+      if ('error' in source) unreadable(file, kind, source.error, true);
+      const data = parseJsonText(source.text, file, kind);
       if (file.endsWith(GATE_SUFFIX)) {
         const def = parseDefinition(GateDefinitionSchema, data, file, 'gate definition');
         const other = seenGates.get(def.gate);
@@ -61,16 +67,6 @@ export async function loadPhaseSet(builtinDir: string, overrideDir?: string): Pr
   const sorted = [...phases.values()].sort((a, b) => a.def.id - b.def.id);
   checkUniqueNames(sorted);
   return { phases: sorted, gates };
-}
-
-async function jsonFiles(dir: string): Promise<string[]> {
-  try {
-    const names = await readdir(dir);
-    return names.filter((n) => n.endsWith('.json')).sort().map((n) => join(dir, n));
-  } catch (error) {
-    if (isNodeError(error) && error.code === 'ENOENT') return [];
-    return unreadable(dir, 'directory', error);
-  }
 }
 
 function parseDefinition<T>(

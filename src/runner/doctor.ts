@@ -4,7 +4,8 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { PhaserunnerError } from '../failures.js';
 import { nowIso } from '../util/time.js';
-import { checkStoreFile, openDefinitions } from './context.js';
+import { openDefinitions } from './definitions.js';
+import { checkStoreFile } from './store-open.js';
 import type { Emit } from './events.js';
 import { withRunner } from './session.js';
 import { crashPoint } from './crash-points.js';

@@ -7,7 +7,8 @@ import { parseTrailers } from '../git/trailers.js';
 import type { ApprovalRow, GateRow, RunRow } from '../store/store.js';
 import { lastLines, readTextIfExists } from '../util/fs.js';
 import { PLANNING } from '../workstream/planning.js';
-import { withStoreReadOnly, type Definitions } from './context.js';
+import type { Definitions } from './definitions.js';
+import { withStoreReadOnly } from './store-open.js';
 
 const TAIL_LINES = 20;
 

@@ -5,8 +5,8 @@ import { failureLines, type CheckResult } from '../gates/types.js';
 import { Store, type GateRow, type PhaseRow, type RunRow } from '../store/store.js';
 import { planningController, planningWorkstream } from '../workstream/planning.js';
 import type { PhaseState } from '../workstream/states.js';
-import { openDefinitions, withStoreReadOnly, type Definitions } from './context.js';
-import { mergedPhasesInGit } from './rebuild.js';
+import { openDefinitions, type Definitions } from './definitions.js';
+import { withStoreReadOnly } from './store-open.js';
 import { phaseBranch } from './naming.js';
 
 export interface GateSummary {
@@ -66,6 +66,8 @@ export async function readStatus(cwd: string): Promise<StatusView> {
   // know better, and the next run rebuilds the store from it.
   if (!missing) return view;
   const workstream = planningWorkstream(defs.phases, defs.config.approvals);
+  // Only without a store: the walk over history is not loaded otherwise.
+  const { mergedPhasesInGit } = await import('./rebuild.js');
   const merged = [...(await mergedPhasesInGit(defs.repo.root, defs.config.base, workstream)).keys()].sort((a, b) => a - b);
   if (merged.length === 0) return view;
   return { ...view, next: `The store has no record of this work, but ${defs.config.base} has phase${merged.length > 1 ? 's' : ''} ${merged.join(', ')} merged: \`phaserunner run --wait\` rebuilds the store from git and goes on from there.` };

@@ -1,5 +1,4 @@
 // Reading and validating JSON data files, with errors that name the file and the field.
-import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { fail, type DataKind, type Issue } from '../failures.js';
 import { isNodeError } from './fs.js';
@@ -44,18 +43,3 @@ export function unreadable(file: string, kind: DataKind | 'directory', error: un
   throw error;
 }
 
-/** Reads, parses and validates a JSON file. Returns undefined only when the file is missing. */
-export async function readValidatedJson<S extends z.ZodType>(
-  file: string,
-  schema: S,
-  kind: DataKind,
-): Promise<z.output<S> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if (isNodeError(error) && error.code === 'ENOENT') return undefined;
-    return unreadable(file, kind, error);
-  }
-  return validateData(parseJsonText(text, file, kind), schema, file, kind);
-}

@@ -1,8 +1,7 @@
 // The planning workstream: phases run one after another. Before dispatching phase N its own
 // gate must pass (its inputs exist); before advancing, the next phase's gate must pass (this
 // phase's outputs are good); after the last phase, the planning-complete gate.
-import { needsApproval } from '../gates/evaluate.js';
-import type { GateTarget } from '../gates/types.js';
+import { needsApproval, type GateTarget } from '../gates/types.js';
 import type { PhaseSet } from '../phases/load.js';
 import type { Check } from '../phases/schema.js';
 import type { PhaseView, Workstream, WorkstreamController, WorkstreamStep } from './types.js';

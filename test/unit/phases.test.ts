@@ -6,9 +6,9 @@ import { loadPhaseSet } from '../../src/phases/load.js';
 import { BUILTIN_PHASES_DIR } from '../../src/paths.js';
 import { tempDir } from '../helpers/git.js';
 
-async function failureOf(promise: Promise<unknown>): Promise<Failure> {
+function failureOf(load: () => unknown): Failure {
   try {
-    await promise;
+    load();
   } catch (error) {
     if (error instanceof PhaserunnerError) return error.failure;
     throw error;
@@ -36,8 +36,8 @@ const phase5 = {
 };
 
 describe('phase definitions', () => {
-  it('ships phases 1-4 and the planning-complete gate', async () => {
-    const set = await loadPhaseSet(BUILTIN_PHASES_DIR);
+  it('ships phases 1-4 and the planning-complete gate', () => {
+    const set = loadPhaseSet(BUILTIN_PHASES_DIR);
     expect(set.phases.map((p) => [p.def.id, p.def.name, p.def.role])).toEqual([
       [1, 'architecture-baseline', 'architect'],
       [2, 'gap-analysis', 'analyst'],
@@ -50,12 +50,12 @@ describe('phase definitions', () => {
     expect(set.phases[0]?.def.prompt).toContain('\n');
   });
 
-  it('lets a repository replace a phase by id and add new ones', async () => {
+  it('lets a repository replace a phase by id and add new ones', () => {
     const dir = overrides({
       '2-gaps.json': { ...phase5, id: 2, name: 'gaps', outputs: ['planning/gaps.md'] },
       '5-risk-review.json': phase5,
     });
-    const set = await loadPhaseSet(BUILTIN_PHASES_DIR, dir);
+    const set = loadPhaseSet(BUILTIN_PHASES_DIR, dir);
     expect(set.phases.map((p) => `${p.def.id}-${p.def.name}`)).toEqual([
       '1-architecture-baseline',
       '2-gaps',
@@ -66,9 +66,9 @@ describe('phase definitions', () => {
     expect(set.phases[1]?.file).toBe(join(dir, '2-gaps.json'));
   });
 
-  it('names the file and the field of a malformed definition', async () => {
+  it('names the file and the field of a malformed definition', () => {
     const dir = overrides({ '5-bad.json': { ...phase5, role: 'Bad Role', outputs: [], gate: { checks: [{ kind: 'file' }] } } });
-    const failure = await failureOf(loadPhaseSet(BUILTIN_PHASES_DIR, dir));
+    const failure = failureOf(() => loadPhaseSet(BUILTIN_PHASES_DIR, dir));
     expect(failure.reason).toBe('invalid-data');
     if (failure.reason !== 'invalid-data') return;
     expect(failure.file).toBe(join(dir, '5-bad.json'));
@@ -76,13 +76,13 @@ describe('phase definitions', () => {
     expect(failure.issues.map((i) => i.path).sort()).toEqual(['gate.checks[0].path', 'outputs', 'role']);
   });
 
-  it('rejects a file that is not JSON, naming it', async () => {
+  it('rejects a file that is not JSON, naming it', () => {
     const dir = overrides({ '5-bad.json': '{"id": 5,' });
-    const failure = await failureOf(loadPhaseSet(BUILTIN_PHASES_DIR, dir));
+    const failure = failureOf(() => loadPhaseSet(BUILTIN_PHASES_DIR, dir));
     expect(failure).toMatchObject({ reason: 'invalid-json', file: join(dir, '5-bad.json'), kind: 'phase definition' });
   });
 
-  it('rejects unknown fields, unknown check kinds, unsafe paths and bad regexes', async () => {
+  it('rejects unknown fields, unknown check kinds, unsafe paths and bad regexes', () => {
     const cases: [unknown, string][] = [
       [{ ...phase5, colour: 'red' }, '(root)'],
       [{ ...phase5, gate: { checks: [{ kind: 'magic', path: 'x' }] } }, 'gate.checks[0].kind'],
@@ -91,20 +91,20 @@ describe('phase definitions', () => {
       [{ ...phase5, gate: { checks: [{ kind: 'json', path: 'x/*.json', schema: 'builtin:tasks' }] } }, 'gate.checks[0].path'],
     ];
     for (const [def, path] of cases) {
-      const failure = await failureOf(loadPhaseSet(BUILTIN_PHASES_DIR, overrides({ '5.json': def })));
+      const failure = failureOf(() => loadPhaseSet(BUILTIN_PHASES_DIR, overrides({ '5.json': def })));
       expect(failure.reason === 'invalid-data' ? failure.issues.map((i) => i.path) : failure).toContain(path);
     }
   });
 
-  it('rejects an unknown prompt placeholder', async () => {
-    const failure = await failureOf(loadPhaseSet(BUILTIN_PHASES_DIR, overrides({ '5.json': { ...phase5, prompt: 'Use {{intnet}}.' } })));
+  it('rejects an unknown prompt placeholder', () => {
+    const failure = failureOf(() => loadPhaseSet(BUILTIN_PHASES_DIR, overrides({ '5.json': { ...phase5, prompt: 'Use {{intnet}}.' } })));
     expect(failure).toMatchObject({ reason: 'invalid-data', issues: [{ path: 'prompt', message: expect.stringContaining('{{intnet}}') as unknown }] });
   });
 
-  it('rejects two definitions of one phase in one directory, and two phases with one name', async () => {
-    const dup = await failureOf(loadPhaseSet(BUILTIN_PHASES_DIR, overrides({ 'a.json': phase5, 'b.json': phase5 })));
+  it('rejects two definitions of one phase in one directory, and two phases with one name', () => {
+    const dup = failureOf(() => loadPhaseSet(BUILTIN_PHASES_DIR, overrides({ 'a.json': phase5, 'b.json': phase5 })));
     expect(dup).toMatchObject({ reason: 'invalid-data', issues: [{ path: 'id' }] });
-    const sameName = await failureOf(loadPhaseSet(BUILTIN_PHASES_DIR, overrides({ '5.json': { ...phase5, name: 'gap-analysis' } })));
+    const sameName = failureOf(() => loadPhaseSet(BUILTIN_PHASES_DIR, overrides({ '5.json': { ...phase5, name: 'gap-analysis' } })));
     expect(sameName).toMatchObject({ reason: 'invalid-data', issues: [{ path: 'name' }] });
   });
 });

@@ -4,7 +4,7 @@ import { renderPrompt, type PromptInput } from '../../src/phases/prompt.js';
 import { BUILTIN_PHASES_DIR } from '../../src/paths.js';
 import { planningWorkstream } from '../../src/workstream/planning.js';
 
-const workstream = planningWorkstream(await loadPhaseSet(BUILTIN_PHASES_DIR));
+const workstream = planningWorkstream(loadPhaseSet(BUILTIN_PHASES_DIR));
 
 function input(phase: number, extra: Partial<PromptInput> = {}): PromptInput {
   const step = workstream.stepForPhase(phase);

@@ -19,7 +19,7 @@ describe('the scripted agent', () => {
   });
 
   it('writes, phase after phase, files that pass every built-in gate, the same bytes every time', async () => {
-    const workstream = planningWorkstream(await loadPhaseSet(BUILTIN_PHASES_DIR));
+    const workstream = planningWorkstream(loadPhaseSet(BUILTIN_PHASES_DIR));
     const intent = parseIntent(readFileSync(DEMO_INTENT, 'utf8'));
     const dir = tempDir();
     writeFile(dir, 'INTENT.md', readFileSync(DEMO_INTENT, 'utf8'));

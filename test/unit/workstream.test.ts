@@ -5,7 +5,7 @@ import { planningController, planningWorkstream } from '../../src/workstream/pla
 import { canTransition, PHASE_STATES } from '../../src/workstream/states.js';
 import type { PhaseView } from '../../src/workstream/types.js';
 
-const workstream = planningWorkstream(await loadPhaseSet(BUILTIN_PHASES_DIR));
+const workstream = planningWorkstream(loadPhaseSet(BUILTIN_PHASES_DIR));
 const view = (states: string[], active: number[] = []): PhaseView[] =>
   states.map((state, i) => ({ phase: i + 1, state: state as PhaseView['state'], active: active.includes(i + 1) }));
 

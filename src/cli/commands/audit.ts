@@ -22,7 +22,7 @@ export const auditCommand: CommandModule<GlobalArgs, AuditArgs> = {
     await printView(
       args,
       async () => {
-        const { openDefinitions } = await import('../../runner/context.js');
+        const { openDefinitions } = await import('../../runner/definitions.js');
         const { audit } = await import('../../audit/audit.js');
         return audit(await openDefinitions(args.cwd), args.ref);
       },

@@ -16,7 +16,7 @@ export const logCommand: CommandModule<GlobalArgs, GlobalArgs & { ref?: string |
     await printView(
       args,
       async () => {
-        const { openDefinitions } = await import('../../runner/context.js');
+        const { openDefinitions } = await import('../../runner/definitions.js');
         const { timeline } = await import('../../audit/timeline.js');
         return timeline(await openDefinitions(args.cwd), args.ref);
       },
@@ -38,7 +38,7 @@ export const showCommand: CommandModule<GlobalArgs, GlobalArgs & { phase: number
     await printView(
       args,
       async () => {
-        const { openDefinitions } = await import('../../runner/context.js');
+        const { openDefinitions } = await import('../../runner/definitions.js');
         const { showPhase } = await import('../../runner/show.js');
         return showPhase(await openDefinitions(args.cwd), args.phase, args.attempt);
       },
