@@ -1,17 +1,22 @@
 // Audit speed and memory against a bare `git log` that prints the same trailers, measured in
-// the same run on the same history: at least 20,000 commits with 1,000 phase runs (each a
-// phase commit and its merge, with valid trailers and digests), built with git fast-import.
-// Run with `npm run bench` (after `npm run build`). Prints ratios; the target is audit <= 2x.
+// the same run on the same history: the large history of `npm run bench` (50,001 commits) with
+// 1,000 phase runs among them (each a phase commit and its merge, with valid trailers and
+// digests), built with git fast-import. The target is audit <= 2x. Memory is compared with a
+// history twice as long holding the same phase runs.
+//
+//   node bench/audit.bench.mjs [--smoke]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { removeDir } from './lib/repo.mjs';
+import { median, ms } from './lib/stats.mjs';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 1000);
-const FILLER = Number(process.env.BENCH_FILLER ?? 18); // ordinary commits between phase runs
-const REPEATS = 5;
+// Phase runs, and ordinary commits between two of them: 1,000 x (48 + 2) + 1 = 50,001 commits.
+const FULL = { runs: 1000, filler: 48, longFiller: 98, repeats: 5 };
+const SMOKE = { runs: 40, filler: 5, longFiller: 10, repeats: 1 };
 const OUTPUT = {
   1: ['planning/architecture.md', 'planning/adr/0001-storage.md'],
   2: ['planning/gap-analysis.md'],
@@ -34,7 +39,7 @@ const oid = (text) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}
 const digest = (files) => 'sha256:' + createHash('sha256').update(files.sort().map((p) => `${p}\0${oid(CONTENT[p])}\n`).join('')).digest('hex');
 const ulid = (n) => ('01ARZ3NDEK' + n.toString(32).toUpperCase().padStart(16, '0')).replace(/[ILOU]/g, 'X');
 
-export function buildRepo(runs = RUNS, filler = FILLER) {
+export function buildAuditRepo(runs, filler) {
   const dir = mkdtempSync(join(tmpdir(), 'phaserunner-bench-'));
   execFileSync('git', ['init', '-q', '-b', 'main', dir], { env });
   const out = [];
@@ -65,7 +70,6 @@ export function buildRepo(runs = RUNS, filler = FILLER) {
   return dir;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const elapsed = (fn) => {
   const start = performance.now();
   fn();
@@ -97,10 +101,10 @@ function auditOnce(dir, nodeFlags = []) {
  * - the same against git log with buffered output (GIT_FLUSH=0, which the audit's own log uses);
  * - `phaserunner audit --json` end to end against `git log`, both with process start-up.
  */
-function speed(dir) {
+function speed(dir, repeats) {
   const samples = { gitLog: [], gitLogBuffered: [], audit: [], cli: [] };
   let last;
-  for (let i = 0; i < REPEATS; i++) {
+  for (let i = 0; i < repeats; i++) {
     samples.gitLog.push(elapsed(() => execFileSync('git', BASELINE, { cwd: dir, maxBuffer: 1 << 30, env })));
     samples.gitLogBuffered.push(elapsed(() => execFileSync('git', BASELINE, { cwd: dir, maxBuffer: 1 << 30, env: { ...env, GIT_FLUSH: '0' } })));
     last = auditOnce(dir);
@@ -125,8 +129,8 @@ function speed(dir) {
  * Also with the young generation capped (--max-semi-space-size=2): V8 grows it on long busy
  * runs, which moves RSS without any more data being kept; capped, RSS shows what is kept.
  */
-function memory(short, long) {
-  const peak = (dir, flags) => Math.max(...Array.from({ length: 3 }, () => auditOnce(dir, flags).rss)) / 2 ** 20;
+function memory(short, long, repeats) {
+  const peak = (dir, flags) => Math.max(...Array.from({ length: Math.min(repeats, 3) }, () => auditOnce(dir, flags).rss)) / 2 ** 20;
   const base = auditOnce(short).before / 2 ** 20;
   return {
     beforeAuditMb: base,
@@ -135,25 +139,46 @@ function memory(short, long) {
   };
 }
 
-export function runAuditBench() {
-  const dir = buildRepo();
-  const longDir = buildRepo(RUNS, FILLER * 5 + 8);
-  const count = (d) => Number(execFileSync('git', ['rev-list', '--count', 'main'], { cwd: d, encoding: 'utf8' }));
-  return { commits: count(dir), longCommits: count(longDir), phaseRuns: RUNS, ...speed(dir), memory: memory(dir, longDir) };
+export function runAuditBench({ smoke = false } = {}) {
+  const cfg = smoke ? SMOKE : FULL;
+  const progress = (line) => process.stderr.write(`audit: ${line}\n`);
+  progress(`building histories: ${cfg.runs} phase runs, ${cfg.filler} and ${cfg.longFiller} commits between two`);
+  const dir = buildAuditRepo(cfg.runs, cfg.filler);
+  const longDir = buildAuditRepo(cfg.runs, cfg.longFiller);
+  try {
+    const count = (d) => Number(execFileSync('git', ['rev-list', '--count', 'main'], { cwd: d, encoding: 'utf8' }));
+    progress(`speed, ${cfg.repeats} repetitions; then memory`);
+    return {
+      mode: smoke ? 'smoke' : 'full',
+      repeats: cfg.repeats,
+      target: 'audit <= 2x git log printing the same trailers',
+      commits: count(dir),
+      longCommits: count(longDir),
+      phaseRuns: cfg.runs,
+      ...speed(dir, cfg.repeats),
+      memory: memory(dir, longDir, cfg.repeats),
+    };
+  } finally {
+    removeDir(dir);
+    removeDir(longDir);
+  }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = runAuditBench();
-  const ms = (x) => `${x.toFixed(0)} ms`;
-  console.log(`audit: ${r.commits} commits, ${r.phaseRuns} phase runs (medians of ${REPEATS}, interleaved)`);
-  console.log(`  git log with trailers, into a pipe:   ${ms(r.gitLogMs)}`);
-  console.log(`  phaserunner audit (core):             ${ms(r.auditMs)}  = ${r.ratio.toFixed(2)}x git log (target <= 2x)`);
-  console.log(`  against git log buffered (GIT_FLUSH=0, ${ms(r.gitLogBufferedMs)}): ${r.ratioBuffered.toFixed(2)}x`);
-  console.log(`  phaserunner audit --json, end to end: ${ms(r.cliMs)}  = ${r.cliRatio.toFixed(2)}x git log (node start-up and module loading included)`);
+export function formatAudit(r) {
   const mem = r.memory;
-  console.log(`memory: ${r.commits} vs ${r.longCommits} commits, same ${r.phaseRuns} phase runs (node with modules loaded: ${mem.beforeAuditMb.toFixed(0)} MB)`);
-  console.log(`  peak RSS:                       ${mem.peakRssMb.short.toFixed(0)} MB vs ${mem.peakRssMb.long.toFixed(0)} MB`);
-  console.log(`  peak RSS, young generation capped: ${mem.peakRssCappedYoungMb.short.toFixed(0)} MB vs ${mem.peakRssCappedYoungMb.long.toFixed(0)} MB`);
-  console.log(`  (the ${r.findings} findings are phase-merged-twice: the history cycles through phases 1-4 ${RUNS / 4} times)`);
-  writeFileSync(new URL('audit-results.json', import.meta.url), JSON.stringify({ measured_at: new Date().toISOString(), node: process.version, ...r }, null, 2) + '\n');
+  const mb = (x) => `${x.toFixed(0)} MB`;
+  return [
+    `Audit (${r.mode}): ${r.commits} commits, ${r.phaseRuns} phase runs (medians of ${r.repeats}, interleaved):`,
+    `  git log with trailers, into a pipe:   ${ms(r.gitLogMs)}`,
+    `  phaserunner audit (core):             ${ms(r.auditMs)}  = ${r.ratio.toFixed(2)}x git log (target <= 2x: ${r.ratio <= 2 ? 'met' : 'NOT MET'})`,
+    `  against git log buffered (GIT_FLUSH=0, ${ms(r.gitLogBufferedMs)}): ${r.ratioBuffered.toFixed(2)}x`,
+    `  phaserunner audit --json, end to end: ${ms(r.cliMs)}  = ${r.cliRatio.toFixed(2)}x git log (node start-up and module loading included)`,
+    `  memory, ${r.commits} vs ${r.longCommits} commits with the same phase runs (node with the modules loaded: ${mb(mem.beforeAuditMb)}):`,
+    `    peak RSS ${mb(mem.peakRssMb.short)} vs ${mb(mem.peakRssMb.long)}; young generation capped ${mb(mem.peakRssCappedYoungMb.short)} vs ${mb(mem.peakRssCappedYoungMb.long)}`,
+    `  (the ${r.findings} findings are phase-merged-twice: the synthetic history cycles through phases 1-4)`,
+  ].join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(formatAudit(runAuditBench({ smoke: process.argv.includes('--smoke') })));
 }
