@@ -1,6 +1,8 @@
 // The one place that spawns git. Each operation elsewhere is a function over `git()`.
-// Measured on this machine: node:child_process spawns git in ~2.9 ms a call, execa in ~5.0 ms,
-// and execa adds ~118 ms of import time to every CLI start (docs/performance.md).
+// The git CLI through node:child_process, chosen per operation by `npm run bench` (git-libs):
+// execa spawns the same git 1.0-1.5x slower and adds ~80 ms of import to every CLI start;
+// simple-git adds 50 ms to every command that prints nothing; isomorphic-git is 2-40x slower
+// on the large repository and loses commits made in worktrees (docs/performance.md).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
