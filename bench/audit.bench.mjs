@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { removeDir } from './lib/repo.mjs';
+import { gitEnv, removeDir } from './lib/repo.mjs';
 import { median, ms } from './lib/stats.mjs';
 
 // Phase runs, and ordinary commits between two of them: 1,000 x (48 + 2) + 1 = 50,001 commits.
@@ -34,7 +34,7 @@ const CONTENT = {
   'planning/tasks/T-001.md': '# T-001\n\nDo it.\n',
 };
 
-const env = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@x' };
+const env = gitEnv;
 const oid = (text) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
 const digest = (files) => 'sha256:' + createHash('sha256').update(files.sort().map((p) => `${p}\0${oid(CONTENT[p])}\n`).join('')).digest('hex');
 const ulid = (n) => ('01ARZ3NDEK' + n.toString(32).toUpperCase().padStart(16, '0')).replace(/[ILOU]/g, 'X');

@@ -39,9 +39,13 @@ export const SIZES = {
   large: { files: 20_000, commits: 50_000 },
 };
 
-/** A fixed identity and no user or system config: the machine's settings must not move the numbers. */
+/**
+ * A fixed identity and no user or system config: the machine's settings must not move the
+ * numbers. Inherited GIT_* variables (a hook's GIT_DIR), editors and pagers are dropped, and so
+ * is what `npm run` exports (npm_*, and EDITOR: simple-git refuses to run with it set).
+ */
 export const gitEnv = {
-  ...process.env,
+  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(GIT_|npm_)|^(EDITOR|VISUAL|PAGER)$/i.test(key))),
   GIT_AUTHOR_NAME: 'bench',
   GIT_AUTHOR_EMAIL: 'bench@example.com',
   GIT_COMMITTER_NAME: 'bench',
