@@ -3,6 +3,7 @@
 // write, what the gate will check, and the rules. A phase override cannot drop the rules.
 import { describeCheck } from '../gates/describe.js';
 import type { WorkstreamStep } from '../workstream/types.js';
+import type { CheckResult } from '../gates/types.js';
 import type { Check } from './schema.js';
 
 export interface PromptFile {
@@ -24,8 +25,21 @@ export interface PromptInput {
   readonly earlier: readonly { readonly phase: number; readonly title: string; readonly files: readonly PromptFile[] }[];
   readonly gateLabel: string;
   readonly gateChecks: readonly Check[];
-  readonly previous: { readonly attempt: number; readonly reason: string } | undefined;
+  readonly previous: PreviousAttempt | undefined;
 }
+
+/** What the retry's agent is told of the attempt before it. */
+export interface PreviousAttempt {
+  readonly attempt: number;
+  readonly reason: string;
+  /** A reviewer rejected it (`phaserunner reject`): the reason is theirs. */
+  readonly rejected: boolean;
+  /** The checks of the gate that failed on its files, with their hints and output. */
+  readonly gateFailures: readonly CheckResult[];
+}
+
+/** Command output shown per failed check: enough to act on, never the whole log. */
+const MAX_CHECK_OUTPUT = 2_000;
 
 /** Fills {{placeholders}} in the phase's task text. Unknown ones were rejected at load time. */
 export function fillTemplate(template: string, input: PromptInput): string {
@@ -86,12 +100,31 @@ export function renderPrompt(input: PromptInput): string {
     '- Write finished content: no TODO or TBD markers, no placeholders.',
     '- When you are done, exit. Your exit code matters: exit 0 only when the files are written.',
   );
-  if (input.previous !== undefined) {
-    out.push('', '## Why the previous attempt failed', '');
-    out.push(`Attempt ${input.previous.attempt} failed: ${input.previous.reason}`);
-    out.push('', 'Fix this in this attempt.');
-  }
+  if (input.previous !== undefined) out.push('', ...previousSection(input.previous, input.gateLabel));
   return out.join('\n') + '\n';
+}
+
+function previousSection(previous: PreviousAttempt, gateLabel: string): string[] {
+  const out = ['## Why the previous attempt failed', ''];
+  if (previous.rejected) {
+    out.push(`Attempt ${previous.attempt} passed the gate, but was not approved. ${previous.reason}`);
+    out.push('', 'Your checkout starts again from the base branch: write the files anew, and address the review.');
+    return out;
+  }
+  if (previous.gateFailures.length === 0) {
+    out.push(`Attempt ${previous.attempt} failed: ${previous.reason}`, '', 'Fix this in this attempt.');
+    return out;
+  }
+  out.push(`Attempt ${previous.attempt} wrote its files, but ${gateLabel} failed on them. These checks failed:`, '');
+  for (const check of previous.gateFailures) {
+    out.push(`- ${check.subject}: ${check.message}${check.hint === undefined ? '' : ` (${check.hint})`}`);
+    if (check.output !== undefined && check.output.trim() !== '') {
+      const output = check.output.length > MAX_CHECK_OUTPUT ? `...${check.output.slice(-MAX_CHECK_OUTPUT)}` : check.output;
+      out.push('', fenced(output.trimEnd(), ''), '');
+    }
+  }
+  out.push('', 'Your checkout starts again from the base branch: write the files so that every check passes.');
+  return out;
 }
 
 /** A fence longer than any run of backticks inside the text, so content cannot close it. */

@@ -11,7 +11,7 @@ import { failureLines, targetKey, targetLabel } from '../gates/types.js';
 import { branchTip, resolveCommit } from '../git/repo.js';
 import { addWorktree, deleteBranch, listWorktrees, removeWorktree, worktreeGitDir, worktreeHolding } from '../git/worktree.js';
 import { shellWord } from '../util/shell.js';
-import { renderPrompt } from '../phases/prompt.js';
+import { renderPrompt, type PreviousAttempt } from '../phases/prompt.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { ulid } from '../util/ulid.js';
 import type { WorkstreamStep } from '../workstream/types.js';
@@ -62,8 +62,7 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
   const runDir = join(r.state.runs, runId);
   mkdirSync(runDir, { recursive: true });
   const files = runFiles(runDir);
-  const previous =
-    previousRun?.failure == null ? undefined : { attempt: previousRun.attempt, reason: previousRun.failure };
+  const previous = previousAttempt(r, previousRun);
   writeFileAtomic(files.prompt, renderPrompt(await collectPromptInput(r, step, worktree, previous)));
   crashPoint('dispatch:prompt-written');
 
@@ -143,4 +142,16 @@ async function clearCheckout(r: Runner, worktree: string, previousRunDir: string
     const keep = join(previousRunDir ?? r.state.runs, `leftover-checkout-${Date.now()}`);
     renameSync(worktree, keep);
   }
+}
+
+/** The attempt before this one, as its retry's prompt tells it: why it failed, and the gate's failed checks. */
+function previousAttempt(r: Runner, run: RunRow | undefined): PreviousAttempt | undefined {
+  if (run?.failure == null) return undefined;
+  const gate = r.store.runGate(run.run_id, 'beforeAdvance');
+  return {
+    attempt: run.attempt,
+    reason: run.failure,
+    rejected: run.step === 'rejected',
+    gateFailures: gate === undefined || gate.ok ? [] : gate.checks.filter((c) => !c.ok),
+  };
 }

@@ -1,21 +1,76 @@
 // Collects what a prompt shows: the intent and earlier phases' outputs as they are in the
-// attempt's checkout (the base tip), with contents inlined while they are small.
-import { stat } from 'node:fs/promises';
+// attempt's checkout (the base tip), with contents inlined while they are small. The files
+// come from a PromptFiles: the attempt's checkout, or (for `show N --prompt` before the first
+// attempt) the base branch's tip read from git.
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { listMatches, readInside } from '../gates/files.js';
 import { targetLabel } from '../gates/types.js';
+import { git } from '../git/exec.js';
+import { globToRegExp, isGlob, staticPrefix } from '../util/glob.js';
 import type { PromptFile, PromptInput } from '../phases/prompt.js';
-import type { WorkstreamStep } from '../workstream/types.js';
-import type { Runner } from './context.js';
+import type { Config } from '../config/schema.js';
+import type { Workstream, WorkstreamStep } from '../workstream/types.js';
 
 const MAX_FILE_BYTES = 16 * 1024;
 const MAX_TOTAL_BYTES = 64 * 1024;
 
+/** Where a prompt's files are read from. */
+export interface PromptFiles {
+  /** Regular files matching a path or glob, sorted, with their sizes. */
+  list(pattern: string): Promise<{ path: string; bytes: number }[]>;
+  read(path: string): Promise<string | undefined>;
+}
+
+export function checkoutFiles(worktree: string): PromptFiles {
+  return {
+    list: async (pattern) => (await listMatches(worktree, pattern)).map((path) => ({ path, bytes: statSync(join(worktree, path)).size })),
+    read: (path) => readInside(worktree, path),
+  };
+}
+
+/** A commit's files, read from git: what a checkout of it would hold (symlinks are not followed). */
+export function commitFiles(root: string, commit: string): PromptFiles {
+  return {
+    list: async (pattern) => {
+      const prefix = isGlob(pattern) ? staticPrefix(pattern) : pattern;
+      const re = isGlob(pattern) ? globToRegExp(pattern) : undefined;
+      const found = (await regularFiles(root, commit, prefix)).filter((f) => (re === undefined ? f.path === pattern : re.test(f.path)));
+      return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    },
+    read: async (path) => {
+      if (!(await regularFiles(root, commit, path)).some((f) => f.path === path)) return undefined;
+      return (await git(['cat-file', 'blob', `${commit}:${path}`], { cwd: root })).stdout;
+    },
+  };
+}
+
+/** Regular files (not symlinks or submodules: a checkout's list has only those) at or under `path` in a commit. */
+async function regularFiles(root: string, commit: string, path: string): Promise<{ path: string; bytes: number }[]> {
+  const pathspec = path === '' ? [] : ['--', path];
+  const { stdout } = await git(['ls-tree', '-r', '-l', '-z', '--full-tree', commit, ...pathspec], { cwd: root, env: { GIT_LITERAL_PATHSPECS: '1' } });
+  const found: { path: string; bytes: number }[] = [];
+  for (const record of stdout.split('\0')) {
+    // "<mode> blob <oid> <size>\t<path>"
+    const tab = record.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, type, , size] = record.slice(0, tab).split(/\s+/);
+    if (type === 'blob' && (mode === '100644' || mode === '100755')) found.push({ path: record.slice(tab + 1), bytes: Number(size) });
+  }
+  return found;
+}
+
+export interface PromptContext {
+  readonly workstream: Workstream;
+  readonly config: Pick<Config, 'base' | 'intent'>;
+}
+
 export async function collectPromptInput(
-  r: Runner,
+  r: PromptContext,
   step: WorkstreamStep,
   worktree: string,
   previous: PromptInput['previous'],
+  source: PromptFiles = checkoutFiles(worktree),
 ): Promise<PromptInput> {
   const ids = r.workstream.phaseIds;
   const earlier: { phase: number; title: string; files: PromptFile[] }[] = [];
@@ -25,10 +80,9 @@ export async function collectPromptInput(
     if (prior === undefined) continue;
     const files: PromptFile[] = [];
     for (const glob of prior.outputs) {
-      for (const path of await listMatches(worktree, glob)) {
-        const bytes = (await stat(join(worktree, path))).size;
+      for (const { path, bytes } of await source.list(glob)) {
         const inline = bytes <= MAX_FILE_BYTES && bytes <= budget;
-        const content = inline ? await readInside(worktree, path) : undefined;
+        const content = inline ? await source.read(path) : undefined;
         if (content !== undefined) budget -= bytes;
         files.push({ path, bytes, content });
       }
@@ -44,7 +98,7 @@ export async function collectPromptInput(
     base: r.config.base,
     worktree,
     intentPath: r.config.intent,
-    intent: await readInside(worktree, r.config.intent),
+    intent: await source.read(r.config.intent),
     earlier,
     gateLabel: targetLabel(target),
     gateChecks: r.workstream.gateChecks(target) ?? [],

@@ -310,6 +310,14 @@ export class Store {
     return row === undefined ? undefined : toGateRow(row);
   }
 
+  /** The last gate evaluated at `moment` for one run, if any. */
+  runGate(runId: string, moment: GateRow['moment']): GateRow | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM gate_results WHERE run_id = ? AND moment = ? ORDER BY id DESC LIMIT 1')
+      .get(runId, moment) as (Omit<GateRow, 'ok' | 'checks'> & { ok: number; checks: string }) | undefined;
+    return row === undefined ? undefined : toGateRow(row);
+  }
+
   gates(workstream: string): GateRow[] {
     const rows = this.db.prepare('SELECT * FROM gate_results WHERE workstream = ? ORDER BY id').all(workstream) as (Omit<
       GateRow,

@@ -97,7 +97,7 @@ describe('approval gates', () => {
     expect(second?.attempt).toBe(2);
     expect(git(repo, 'rev-parse', `refs/phaserunner/attempts/${first?.run_id ?? ''}`)).toBe(rejected);
     const prompt = readFileSync(join(second?.run_dir ?? '', 'prompt.md'), 'utf8');
-    expect(prompt).toContain('Attempt 1 failed: Ada rejected it: Name the storage engine in an ADR.');
+    expect(prompt).toContain('Attempt 1 passed the gate, but was not approved. Ada rejected it: Name the storage engine in an ADR.');
     expect(readStore(repo, 'SELECT decision, by, note FROM approvals')).toEqual([{ decision: 'rejected', by: 'Ada', note: 'Name the storage engine in an ADR.' }]);
     // The new attempt needs approval again.
     expect(cli(repo, ['run', '--wait']).code).toBe(2);

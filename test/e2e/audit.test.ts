@@ -432,7 +432,7 @@ describe('log and show', () => {
     }
     const latest = json<ShowJson>(cli(pristine, ['show', '4', '--json']));
     expect(latest.run).toMatchObject({ attempt: 2, step: 'merged' });
-    expect(latest.prompt).toContain('Attempt 1 failed: Ada rejected it: Split T-001.');
+    expect(latest.prompt).toContain('Attempt 1 passed the gate, but was not approved. Ada rejected it: Split T-001.');
     expect(latest.gates.map((g) => [g.moment, g.ok])).toEqual([['beforeDispatch', true], ['beforeAdvance', true]]);
     expect(latest.approvals).toEqual([expect.objectContaining({ decision: 'approved', by: 'Ada' })]);
     expect(latest.exit.exit_code).toBe(0);

@@ -47,6 +47,19 @@ describe('retry', () => {
     expect(transitions[2]?.reason).toBe('retry requested (attempt 2 of 3)');
   });
 
+  it("gives the retry's agent the gate's failed checks, each with its message and hint", () => {
+    const repo = scriptedRepo({ '1': ['todo', 'ok'] });
+    expect(cli(repo, ['run', '--wait']).code).toBe(1);
+    expect(cli(repo, ['retry', '1', '--wait', '--until', '1']).code).toBe(0);
+    const second = runsOf(repo).find((r) => r.attempt === 2);
+    const prompt = readFileSync(join(second?.run_dir ?? '', 'prompt.md'), 'utf8');
+    const section = prompt.slice(prompt.indexOf('## Why the previous attempt failed'));
+    expect(section).toContain('Attempt 1 wrote its files, but the phase 2 gate failed on them. These checks failed:');
+    // The scripted agent's "todo" appends a TODO marker to planning/architecture.md.
+    expect(section).toMatch(/^- planning\/architecture\.md: .*TODO/m);
+    expect(section).toContain('Your checkout starts again from the base branch');
+  });
+
   it('refuses once the phase has used all its attempts, changing nothing', () => {
     const repo = scriptedRepo({ '1': 'fail' }, { max_attempts: 2 });
     expect(cli(repo, ['run', '--wait']).code).toBe(1);

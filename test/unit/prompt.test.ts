@@ -63,7 +63,33 @@ describe('the rendered prompt', () => {
 
   it('says why the previous attempt failed, on a retry only', () => {
     expect(prompt).not.toContain('previous attempt');
-    const retry = renderPrompt(input(2, { previous: { attempt: 1, reason: 'the phase 3 gate is not met: planning/gap-analysis.md is missing.' } }));
-    expect(retry).toContain('## Why the previous attempt failed\n\nAttempt 1 failed: the phase 3 gate is not met: planning/gap-analysis.md is missing.');
+    const retry = renderPrompt(input(2, { previous: { attempt: 1, reason: 'the agent exited with code 3.', rejected: false, gateFailures: [] } }));
+    expect(retry).toContain('## Why the previous attempt failed\n\nAttempt 1 failed: the agent exited with code 3.\n\nFix this in this attempt.');
+  });
+
+  it("lists the gate's failed checks of the previous attempt, with hints and the end of long command output", () => {
+    const output = `${'x'.repeat(5_000)}\nthe last line`;
+    const retry = renderPrompt(
+      input(2, {
+        previous: {
+          attempt: 1,
+          reason: 'the phase 3 gate is not met: planning/gap-analysis.md is missing.',
+          rejected: false,
+          gateFailures: [
+            { kind: 'file', subject: 'planning/gap-analysis.md', ok: false, message: 'is missing.', hint: 'Write it.' },
+            { kind: 'command', subject: 'npm test', ok: false, message: 'exited 1.', output },
+          ],
+        },
+      }),
+    );
+    const section = retry.slice(retry.indexOf('## Why the previous attempt failed'));
+    expect(section).toContain('Attempt 1 wrote its files, but the phase 3 gate failed on them. These checks failed:\n\n- planning/gap-analysis.md: is missing. (Write it.)\n- npm test: exited 1.');
+    expect(section).toContain('the last line');
+    expect(section).not.toContain('x'.repeat(2_100));
+  });
+
+  it("gives a rejected attempt's reviewer reason", () => {
+    const retry = renderPrompt(input(2, { previous: { attempt: 2, reason: 'Ada rejected it: name the storage engine.', rejected: true, gateFailures: [] } }));
+    expect(retry).toContain('Attempt 2 passed the gate, but was not approved. Ada rejected it: name the storage engine.');
   });
 });

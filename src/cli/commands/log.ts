@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globals.js';
 import { showLines, timelineLines } from '../render/log.js';
 import { printView } from '../report.js';
+import { ExitCode } from '../../exit-codes.js';
 
 export const logCommand: CommandModule<GlobalArgs, GlobalArgs & { ref?: string | undefined }> = {
   command: 'log',
@@ -25,16 +26,45 @@ export const logCommand: CommandModule<GlobalArgs, GlobalArgs & { ref?: string |
   },
 };
 
-export const showCommand: CommandModule<GlobalArgs, GlobalArgs & { phase: number; attempt?: number | undefined }> = {
+export const showCommand: CommandModule<GlobalArgs, GlobalArgs & { phase: number; attempt?: number | undefined; prompt: boolean }> = {
   command: 'show <phase>',
   describe: "One phase's latest attempt: prompt, gate results, exit.json, log tail and commits",
   builder: (y) =>
     y
       .positional('phase', { type: 'number', demandOption: true, describe: 'The phase number' })
       .option('attempt', { type: 'number', describe: 'Show this attempt instead of the latest' })
+      .option('prompt', {
+        type: 'boolean',
+        default: false,
+        describe: "Print only the attempt's exact prompt (before the first attempt: the prompt it would get now)",
+      })
       .example('$0 show 2', 'Everything about phase 2')
-      .example('$0 show 2 --attempt 1 --json', 'Its first attempt, as JSON'),
+      .example('$0 show 2 --attempt 1 --json', 'Its first attempt, as JSON')
+      .example('$0 show 3 --prompt > prompt.md', "Phase 3's prompt, exactly as the agent gets it"),
   handler: async (args) => {
+    if (args.prompt) {
+      await printView(
+        args,
+        async () => {
+          const { openDefinitions } = await import('../../runner/definitions.js');
+          const { showPrompt } = await import('../../runner/show-prompt.js');
+          return showPrompt(await openDefinitions(args.cwd), args.phase, args.attempt);
+        },
+        // The prompt exactly, so it can be piped or saved; notes go to stderr.
+        (view) => (view.prompt === null ? [] : view.prompt.replace(/\n$/, '').split('\n')),
+        (view, out) => {
+          if (view.prompt === null) {
+            out.error(`phaserunner: the prompt file of phase ${view.phase} attempt ${view.attempt ?? '?'} is missing: ${view.file ?? ''}\nNext: its run directory was removed; \`phaserunner show ${view.phase}\` shows what the store recorded.`);
+            return ExitCode.badData;
+          }
+          if (view.preview && !out.json && view.base !== null) {
+            out.error(`phaserunner: phase ${view.phase} has no attempt yet: this is the prompt it would get now, from ${view.base.branch} at ${view.base.commit.slice(0, 12)}.`);
+          }
+          return ExitCode.ok;
+        },
+      );
+      return;
+    }
     await printView(
       args,
       async () => {
