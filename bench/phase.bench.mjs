@@ -9,8 +9,8 @@
 // 1's outputs growing (10 to 2,000 files).
 //
 //   node bench/phase.bench.mjs [--smoke]
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI, noopConfig, phaseFixtures } from './lib/fixtures.mjs';
@@ -20,7 +20,7 @@ import { interleaved, ms, ratio, table } from './lib/stats.mjs';
 const BASELINE = fileURLToPath(new URL('baseline-phases.sh', import.meta.url));
 const PHASES = [1, 2, 3, 4].map((id) => {
   const dir = fileURLToPath(new URL('../phases/', import.meta.url));
-  const file = execFileSync('ls', [dir], { encoding: 'utf8' }).split('\n').find((f) => f.startsWith(`${id}-`));
+  const file = readdirSync(dir).find((f) => f.startsWith(`${id}-`));
   return { id, name: JSON.parse(readFileSync(join(dir, file), 'utf8')).name };
 });
 

@@ -6,9 +6,9 @@
 //
 //   node bench/store.bench.mjs [--smoke]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI, noopConfig, phaseFixtures } from './lib/fixtures.mjs';
 import { buildRepo, gitEnv, removeDir } from './lib/repo.mjs';
@@ -74,10 +74,11 @@ function commitsPerPhase() {
       return f;
     };
     process.on('exit', () => process.stderr.write('STORE-COMMITS ' + commits + '\\n'));`;
-  spawnSync('sh', ['-c', `cat > "$1"`, 'sh', counter], { input: script });
+  writeFileSync(counter, script);
   const r = spawnSync(process.execPath, ['--import', counter, CLI, 'run', '--wait'], { cwd: repo, env: gitEnv, encoding: 'utf8' });
   removeDir(repo);
   removeDir(fixtures);
+  removeDir(dirname(counter));
   const m = /STORE-COMMITS (\d+)/.exec(r.stderr);
   if (r.status !== 0 || m === null) throw new Error(`counting run failed (${r.status}): ${r.stderr}`);
   return Number(m[1]) / 4;

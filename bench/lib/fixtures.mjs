@@ -3,7 +3,7 @@
 // The outputs are the built-in scripted agent's, taken from one `phaserunner demo` run, so
 // every gate passes exactly as it does for a real run.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { benchTemp, git, removeDir } from './repo.mjs';
 
@@ -38,13 +38,13 @@ export function phaseFixtures({ adrs } = {}) {
 
 /** Copies the first decision record until the directory holds `count` of them. */
 function padAdrs(dir, count) {
-  const first = execFileSync('ls', [dir], { encoding: 'utf8' }).trim().split('\n')[0];
+  const first = readdirSync(dir).sort()[0];
   const text = readFileSync(join(dir, first), 'utf8');
   for (let i = 1; i <= count; i++) {
     const name = `${String(i).padStart(4, '0')}-bench-decision-${i}.md`;
     writeFileSync(join(dir, name), text.replace(/^# .*$/m, `# Bench decision ${i}`));
   }
-  const names = execFileSync('ls', [dir], { encoding: 'utf8' }).trim().split('\n');
+  const names = readdirSync(dir).sort();
   // Keep exactly `count`: drop the demo's own records beyond it.
   for (const name of names.slice(count)) removeDir(join(dir, name));
 }

@@ -2,7 +2,6 @@
 // before the phase's first attempt, the prompt it would be given now: rendered the same way,
 // from the base branch's tip as git has it (not from the user's checkout, which may differ).
 import { runFiles } from '../dispatch/run-dir.js';
-import { fail } from '../failures.js';
 import { branchTip } from '../git/repo.js';
 import { renderPrompt } from '../phases/prompt.js';
 import { readTextIfExists } from '../util/fs.js';
@@ -10,6 +9,7 @@ import { PLANNING, planningWorkstream } from '../workstream/planning.js';
 import type { Definitions } from './definitions.js';
 import { phaseWorktree } from './naming.js';
 import { collectPromptInput, commitFiles } from './prompt-input.js';
+import { phaseDefinition, pickAttempt } from './show.js';
 import { withStoreReadOnly } from './store-open.js';
 
 export interface PromptView {
@@ -28,16 +28,16 @@ export interface PromptView {
 }
 
 export async function showPrompt(defs: Definitions, phase: number, attempt?: number): Promise<PromptView> {
-  const workstream = planningWorkstream(defs.phases, defs.config.approvals);
-  const step = workstream.stepForPhase(phase);
-  if (step === undefined) fail({ reason: 'unknown-phase', phase, known: [...workstream.phaseIds] });
+  phaseDefinition(defs, phase);
   const runs = withStoreReadOnly(defs.state.db, (store) => store?.runs(PLANNING, phase) ?? []);
-  const run = attempt === undefined ? runs.at(-1) : runs.find((r) => r.attempt === attempt);
-  if (attempt !== undefined && run === undefined) fail({ reason: 'unknown-attempt', phase, attempt, attempts: runs.length });
+  const run = pickAttempt(runs, phase, attempt);
   if (run !== undefined) {
     const file = runFiles(run.run_dir).prompt;
     return { phase, attempt: run.attempt, run_id: run.run_id, file, preview: false, base: null, prompt: (await readTextIfExists(file)) ?? null };
   }
+  const workstream = planningWorkstream(defs.phases, defs.config.approvals);
+  const step = workstream.stepForPhase(phase);
+  if (step === undefined) throw new Error(`phase ${phase} is defined but has no step`);
   const root = defs.repo.root;
   const commit = await branchTip(root, defs.config.base);
   const worktree = phaseWorktree(defs.state, workstream.name, step);

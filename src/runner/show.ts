@@ -7,6 +7,7 @@ import { parseTrailers } from '../git/trailers.js';
 import type { ApprovalRow, GateRow, RunRow } from '../store/store.js';
 import { lastLines, readTextIfExists } from '../util/fs.js';
 import { PLANNING } from '../workstream/planning.js';
+import type { PhaseDefinition } from '../phases/schema.js';
 import type { Definitions } from './definitions.js';
 import { withStoreReadOnly } from './store-open.js';
 
@@ -33,17 +34,29 @@ export interface PhaseDetail {
   readonly merge: ShownCommit | null;
 }
 
-export async function showPhase(defs: Definitions, phase: number, attempt?: number): Promise<PhaseDetail> {
+/** Phase `phase`'s definition (unknown-phase when there is none). */
+export function phaseDefinition(defs: Definitions, phase: number): PhaseDefinition {
   const def = defs.phases.phases.find((p) => p.def.id === phase)?.def;
   if (def === undefined) fail({ reason: 'unknown-phase', phase, known: defs.phases.phases.map((p) => p.def.id) });
+  return def;
+}
+
+/** The attempt asked for, or the latest (undefined when there is none); unknown-attempt when the one asked for does not exist. */
+export function pickAttempt(runs: readonly RunRow[], phase: number, attempt: number | undefined): RunRow | undefined {
+  const run = attempt === undefined ? runs.at(-1) : runs.find((r) => r.attempt === attempt);
+  if (attempt !== undefined && run === undefined) fail({ reason: 'unknown-attempt', phase, attempt, attempts: runs.length });
+  return run;
+}
+
+export async function showPhase(defs: Definitions, phase: number, attempt?: number): Promise<PhaseDetail> {
+  const def = phaseDefinition(defs, phase);
   const { row, runs, gates, approvals } = withStoreReadOnly(defs.state.db, (store) => ({
     row: store?.phase(PLANNING, phase),
     runs: store?.runs(PLANNING, phase) ?? [],
     gates: store?.gates(PLANNING).filter((g) => g.phase === phase) ?? [],
     approvals: store?.approvals(PLANNING).filter((a) => a.phase === phase) ?? [],
   }));
-  const run = attempt === undefined ? runs.at(-1) : runs.find((r) => r.attempt === attempt);
-  if (attempt !== undefined && run === undefined) fail({ reason: 'unknown-attempt', phase, attempt, attempts: runs.length });
+  const run = pickAttempt(runs, phase, attempt);
   const files = run === undefined ? undefined : runFiles(run.run_dir);
   const root = defs.repo.root;
   return {

@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { ExitCode } from '../../exit-codes.js';
 import type { GlobalArgs } from '../globals.js';
 import { auditLines } from '../render/audit.js';
-import { printView } from '../report.js';
+import { definitions, printView } from '../report.js';
 
 interface AuditArgs extends GlobalArgs {
   ref?: string | undefined;
@@ -22,9 +22,8 @@ export const auditCommand: CommandModule<GlobalArgs, AuditArgs> = {
     await printView(
       args,
       async () => {
-        const { openDefinitions } = await import('../../runner/definitions.js');
         const { audit } = await import('../../audit/audit.js');
-        return audit(await openDefinitions(args.cwd), args.ref);
+        return audit(await definitions(args.cwd), args.ref);
       },
       auditLines,
       (report, out) => {

@@ -2,7 +2,7 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globals.js';
 import { showLines, timelineLines } from '../render/log.js';
-import { printView } from '../report.js';
+import { definitions, printView } from '../report.js';
 import { ExitCode } from '../../exit-codes.js';
 
 export const logCommand: CommandModule<GlobalArgs, GlobalArgs & { ref?: string | undefined }> = {
@@ -17,9 +17,8 @@ export const logCommand: CommandModule<GlobalArgs, GlobalArgs & { ref?: string |
     await printView(
       args,
       async () => {
-        const { openDefinitions } = await import('../../runner/definitions.js');
         const { timeline } = await import('../../audit/timeline.js');
-        return timeline(await openDefinitions(args.cwd), args.ref);
+        return timeline(await definitions(args.cwd), args.ref);
       },
       timelineLines,
     );
@@ -46,9 +45,8 @@ export const showCommand: CommandModule<GlobalArgs, GlobalArgs & { phase: number
       await printView(
         args,
         async () => {
-          const { openDefinitions } = await import('../../runner/definitions.js');
           const { showPrompt } = await import('../../runner/show-prompt.js');
-          return showPrompt(await openDefinitions(args.cwd), args.phase, args.attempt);
+          return showPrompt(await definitions(args.cwd), args.phase, args.attempt);
         },
         // The prompt exactly, so it can be piped or saved; notes go to stderr.
         (view) => (view.prompt === null ? [] : view.prompt.replace(/\n$/, '').split('\n')),
@@ -68,9 +66,8 @@ export const showCommand: CommandModule<GlobalArgs, GlobalArgs & { phase: number
     await printView(
       args,
       async () => {
-        const { openDefinitions } = await import('../../runner/definitions.js');
         const { showPhase } = await import('../../runner/show.js');
-        return showPhase(await openDefinitions(args.cwd), args.phase, args.attempt);
+        return showPhase(await definitions(args.cwd), args.phase, args.attempt);
       },
       showLines,
     );
