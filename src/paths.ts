@@ -1,5 +1,7 @@
 // Where the package's own files are, and where per-repository state lives (DESIGN.md).
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The package root: holds phases/, schema/, fixtures/ and dist/. Works from src/ and dist/. */
@@ -24,7 +26,10 @@ export function overridePhasesDir(root: string): string {
   return join(root, '.phaserunner', 'phases');
 }
 
-/** Runner state under the git common dir: shared by all worktrees, never committed. */
+/**
+ * Runner state: under the git common dir (shared by all worktrees, never committed), except
+ * the agents' worktrees, which live outside any `.git` directory (see worktreesDir).
+ */
 export interface StatePaths {
   readonly dir: string;
   readonly db: string;
@@ -33,13 +38,39 @@ export interface StatePaths {
   readonly lock: string;
 }
 
-export function statePaths(commonDir: string): StatePaths {
+export function statePaths(commonDir: string, env: NodeJS.ProcessEnv = process.env): StatePaths {
   const dir = join(commonDir, 'phaserunner');
   return {
     dir,
     db: join(dir, 'state.db'),
     runs: join(dir, 'runs'),
-    worktrees: join(dir, 'worktrees'),
+    worktrees: worktreesDir(commonDir, env),
     lock: join(dir, 'runner.lock'),
   };
+}
+
+/** Overrides where the agents' worktrees go (a directory; each repository gets its own inside). */
+export const WORKTREES_ENV = 'PHASERUNNER_WORKTREES_DIR';
+
+/**
+ * Where one repository's phase worktrees live: `<root>/<repo name>-<hash of its git common
+ * dir>`, with root `$PHASERUNNER_WORKTREES_DIR`, else `$XDG_STATE_HOME/phaserunner/worktrees`,
+ * else `~/.local/state/phaserunner/worktrees`. Not under `.git`: agent CLIs refuse to edit
+ * files under a `.git` directory (Claude Code 2.1 calls every such path a sensitive file,
+ * even through a symlink), and not inside the checkout, where the user's own tools (test
+ * runners, linters, search) would see a second copy of the project. The hash keeps two
+ * repositories of the same name apart, and is stable, so a runner that lost its store finds
+ * the same paths again.
+ */
+export function worktreesDir(commonDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const override = env[WORKTREES_ENV];
+  const xdg = env.XDG_STATE_HOME;
+  // The XDG spec says a relative XDG_STATE_HOME is invalid and must be ignored.
+  const root =
+    override !== undefined && override !== ''
+      ? override
+      : join(xdg !== undefined && isAbsolute(xdg) ? xdg : join(homedir(), '.local', 'state'), 'phaserunner', 'worktrees');
+  const name = (basename(commonDir) === '.git' ? basename(dirname(commonDir)) : basename(commonDir).replace(/\.git$/, '')).replace(/[^A-Za-z0-9._-]/g, '_');
+  const hash = createHash('sha256').update(commonDir).digest('hex').slice(0, 12);
+  return join(root, `${name === '' ? 'repo' : name}-${hash}`);
 }

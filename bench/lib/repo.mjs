@@ -52,6 +52,9 @@ export const gitEnv = {
   GIT_COMMITTER_EMAIL: 'bench@example.com',
   GIT_CONFIG_NOSYSTEM: '1',
   GIT_CONFIG_GLOBAL: '/dev/null',
+  // The runner's worktrees go beside the benchmark repositories (tmpfs, see benchRoot), not
+  // under HOME on the disk.
+  PHASERUNNER_WORKTREES_DIR: join(benchRoot(), 'phaserunner-bench-worktrees'),
 };
 
 export const INTENT = '# Bench project\n\nA service that stores notes and serves them over HTTP.\n';

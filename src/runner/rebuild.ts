@@ -96,7 +96,9 @@ export async function mergedPhasesInGit(root: string, base: string, workstream: 
 async function adoptRunning(r: Runner, merged: ReadonlySet<number>): Promise<{ phase: RebuiltPhase; write: () => void }[]> {
   const ws = r.workstream.name;
   if (!existsSync(r.state.runs)) return [];
-  const newest = new Map<number, { runId: string; dir: string; run: DispatchRecord }>();
+  // The worktree is the one the attempt was dispatched in (its spec's cwd), wherever worktrees
+  // are configured to go now.
+  const newest = new Map<number, { runId: string; dir: string; run: DispatchRecord; worktree: string }>();
   // Run ids are ULIDs: sorted by name is sorted by dispatch time.
   for (const name of readdirSync(r.state.runs).sort()) {
     const dir = join(r.state.runs, name);
@@ -104,10 +106,10 @@ async function adoptRunning(r: Runner, merged: ReadonlySet<number>): Promise<{ p
     const run = spec?.run;
     if (spec === undefined || run === undefined || run.workstream !== ws || merged.has(run.phase)) continue;
     if (r.workstream.stepForPhase(run.phase) === undefined) continue;
-    newest.set(run.phase, { runId: spec.run_id, dir, run });
+    newest.set(run.phase, { runId: spec.run_id, dir, run, worktree: spec.cwd });
   }
   const adopted: { phase: RebuiltPhase; write: () => void }[] = [];
-  for (const [phase, { runId, dir, run }] of newest) {
+  for (const [phase, { runId, dir, run, worktree }] of newest) {
     // An attempt that failed, was rejected or conflicted has its files kept on its own ref:
     // it was judged already, and is history.
     if ((await resolveCommit(r.repo.root, attemptSnapshotRef(runId))) !== undefined) continue;
@@ -117,8 +119,6 @@ async function adoptRunning(r: Runner, merged: ReadonlySet<number>): Promise<{ p
     // orphaned agent, if any, is stopped: it must not keep writing into that checkout).
     if (probe.kind === 'crashed' && probe.orphanedAgent !== undefined) killGroup(probe.orphanedAgent, 'SIGKILL');
     if (probe.kind !== 'running' && probe.kind !== 'exited') continue;
-    const step = r.workstream.stepForPhase(phase);
-    if (step === undefined) continue;
     // Adopted as dispatched, never as committed: a commit on its branch is judged like any
     // (the agent knows its run id and could have written one with matching trailers). A
     // phase the runner had committed before the store was lost therefore fails as "commits
@@ -126,7 +126,7 @@ async function adoptRunning(r: Runner, merged: ReadonlySet<number>): Promise<{ p
     adopted.push({
       phase: { phase, runId, attempt: run.attempt, merge: null },
       write: () => {
-        r.store.insertRun({ run_id: runId, workstream: ws, phase, attempt: run.attempt, agent: run.agent, branch: run.branch, worktree: phaseWorktree(r.state, ws, step), run_dir: dir, base_sha: run.base_sha });
+        r.store.insertRun({ run_id: runId, workstream: ws, phase, attempt: run.attempt, agent: run.agent, branch: run.branch, worktree, run_dir: dir, base_sha: run.base_sha });
         r.store.restorePhase(ws, phase, runId, 'running', `rebuilt from ${runFiles(dir).spec}: attempt ${run.attempt} was dispatched and is collected as usual`, { attempts: run.attempt, branch: run.branch });
       },
     });

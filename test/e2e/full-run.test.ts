@@ -2,11 +2,12 @@
 // then check git history, status --json and the store against each other.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
 import { git, repoWithIntent, trailersOf, userState } from '../helpers/git.js';
 import { readStore } from '../helpers/store.js';
+import { testEnv } from '../helpers/env.js';
 import type { StatusView } from '../../src/runner/status.js';
 
 const PHASES = [
@@ -173,6 +174,17 @@ describe('a full planning run on the scripted agent', () => {
     expect(state.headCommit).toBe(merges[3]);
     expect(existsSync(join(repo, 'planning', 'tasks.json'))).toBe(true);
     expect((state.worktrees ?? '').split('\n').filter((l) => l.startsWith('worktree '))).toHaveLength(1);
+  });
+
+  it('runs each phase in a worktree outside .git, under the state home, and removes it after the merge', () => {
+    const runs = readStore<{ worktree: string }>(repo, 'SELECT worktree FROM runs ORDER BY phase');
+    const home = testEnv().HOME ?? '';
+    expect(runs).toHaveLength(4);
+    for (const { worktree } of runs) {
+      expect(worktree.startsWith(join(home, '.local', 'state', 'phaserunner', 'worktrees', `${basename(repo)}-`))).toBe(true);
+      expect(worktree.split(sep)).not.toContain('.git');
+      expect(existsSync(worktree)).toBe(false);
+    }
   });
 
   it('keeps each attempt\'s prompt, logs and exit.json in its run directory', () => {

@@ -1,7 +1,8 @@
 // Losing the store loses no history: a deleted store is rebuilt from git on the next run, an
 // agent still working is adopted rather than dispatched again, and a damaged store is
 // refused until `doctor --repair` moves it aside and rebuilds it.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
@@ -48,12 +49,15 @@ describe('a lost store', () => {
     expect(runsOf(repo).slice(0, 2).map((r) => r.run_id)).toEqual(runIds);
   });
 
-  it('adopts an agent that is still working instead of dispatching its phase again', () => {
+  it('adopts an agent that is still working, in the worktree it was given, instead of dispatching its phase again', () => {
     const repo = scriptedRepo({ '2': 'slow' });
     expect(cli(repo, ['run', '--wait', '--until', '1']).code).toBe(0);
-    expect(cli(repo, ['run']).code).toBe(0); // dispatches phase 2 and returns
+    // Dispatched with worktrees configured elsewhere than they are when the store is rebuilt.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'phaserunner-wt-'));
+    expect(cli(repo, ['run'], { PHASERUNNER_WORKTREES_DIR: elsewhere }).code).toBe(0); // dispatches phase 2 and returns
     const running = runsOf(repo).find((r) => r.phase === 2);
     expect(running?.step).toBe('dispatched');
+    expect(running?.worktree.startsWith(elsewhere)).toBe(true);
     deleteStore(repo);
 
     const resumed = cli(repo, ['run', '--wait']);
@@ -61,6 +65,7 @@ describe('a lost store', () => {
     expect(resumed.stdout).toContain('rebuilt it from git: phase 1 merged; the attempt of phase 2 adopted.');
     expectCompleteOnce(repo);
     expect(runsOf(repo).find((r) => r.phase === 2)?.run_id).toBe(running?.run_id);
+    expect(runsOf(repo).find((r) => r.phase === 2)?.worktree).toBe(running?.worktree);
   });
 });
 

@@ -30,7 +30,8 @@ export function testEnv(): NodeJS.ProcessEnv {
   );
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('GIT_') || key.startsWith('PHASERUNNER_')) continue;
+    // XDG_STATE_HOME too: worktrees then go under the temporary HOME, as on a default machine.
+    if (key.startsWith('GIT_') || key.startsWith('PHASERUNNER_') || key === 'XDG_STATE_HOME') continue;
     env[key] = value;
   }
   shared = { ...env, HOME: home, GIT_CONFIG_GLOBAL: gitconfig, GIT_CONFIG_NOSYSTEM: '1', TERM: 'dumb', NO_COLOR: '1' };

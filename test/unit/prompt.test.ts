@@ -15,7 +15,7 @@ function input(phase: number, extra: Partial<PromptInput> = {}): PromptInput {
     position: phase,
     workstream: 'planning',
     base: 'main',
-    worktree: '/repo/.git/phaserunner/worktrees/planning-2-gap-analysis',
+    worktree: '/home/u/.local/state/phaserunner/worktrees/repo-0123456789ab/planning-2-gap-analysis',
     intentPath: 'INTENT.md',
     intent: '# Shelf\n\nA bookmark manager.\n',
     earlier: [{ phase: 1, title: 'Architecture baseline', files: [{ path: 'planning/architecture.md', bytes: 20, content: '## Components\n```js\nx\n```' }, { path: 'planning/adr/0001-big.md', bytes: 99999, content: undefined }] }],
@@ -33,7 +33,7 @@ describe('the rendered prompt', () => {
     expect(prompt).toContain('# Phase 2: Gap analysis');
     expect(prompt).toContain('You are the analyst of this project.');
     expect(prompt).toContain('step 2 of 4');
-    expect(prompt).toContain('/repo/.git/phaserunner/worktrees/planning-2-gap-analysis');
+    expect(prompt).toContain('/home/u/.local/state/phaserunner/worktrees/repo-0123456789ab/planning-2-gap-analysis');
   });
 
   it('fills the phase template\'s placeholders', () => {
