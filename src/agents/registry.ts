@@ -1,6 +1,7 @@
 // Resolving the configured agent name to an adapter.
 import type { Config } from '../config/schema.js';
 import { fail, unreachable } from '../failures.js';
+import { claudeAdapter } from './claude.js';
 import { commandAdapter } from './command.js';
 import { SCRIPTED, scriptedAdapter } from './scripted.js';
 import type { AgentAdapter } from './types.js';
@@ -24,6 +25,8 @@ export function resolveAgent(config: Pick<Config, 'agents'>, name: string, root:
       return scriptedAdapter(name, declared);
     case 'command':
       return commandAdapter(name, declared, root);
+    case 'claude':
+      return claudeAdapter(name, declared, root);
     default:
       return unreachable(declared);
   }

@@ -1,6 +1,7 @@
 // The agent adapter interface. An adapter knows how to start one agent CLI for one attempt;
 // it never waits for it (the dispatch wrapper does). Real CLIs (claude, codex, gemini, aider)
 // implement this same interface.
+import type { OutputFormat } from '../dispatch/agent-output/types.js';
 
 /** Everything an adapter may use to build the invocation. */
 export interface AgentContext {
@@ -23,6 +24,8 @@ export interface AgentInvocation {
   readonly env: Readonly<Record<string, string>>;
   /** Feed the prompt file on stdin. */
   readonly stdin: boolean;
+  /** The structured stdout the CLI was asked for: usage and progress are read from it. */
+  readonly output?: OutputFormat;
 }
 
 export interface AgentAdapter {

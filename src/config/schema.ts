@@ -61,7 +61,24 @@ export const CommandAgentConfig = z
   })
   .describe('Any agent started as a command.');
 
-export const AgentConfig = z.discriminatedUnion('type', [ScriptedAgentConfig, CommandAgentConfig]);
+/** Per role (architect, analyst, planner, ...): a model and extra arguments for that role's phases. */
+const RoleSettings = z.strictObject({
+  model: z.string().min(1).optional().describe("Model for this role's phases; overrides the agent's model."),
+  args: z.array(z.string()).optional().describe("Extra arguments for this role's phases, after the agent's own args."),
+});
+
+export const ClaudeAgentConfig = z
+  .strictObject({
+    type: z.literal('claude'),
+    command: z.string().min(1).default('claude').describe('The Claude Code program (a name on PATH, or a path).'),
+    model: z.string().min(1).optional().describe('Passed as --model (an alias such as "sonnet", or a full model name).'),
+    args: z.array(z.string()).default([]).describe("Extra arguments, after phaserunner's own."),
+    roles: z.record(z.string().regex(NAME_PATTERN), RoleSettings).default({}),
+    env: z.record(z.string(), z.string()).optional().describe('Extra environment variables (ANTHROPIC_BASE_URL, say).'),
+  })
+  .describe('Claude Code (`claude -p`), with file edits accepted inside the checkout only and no shell (so no git commands).');
+
+export const AgentConfig = z.discriminatedUnion('type', [ScriptedAgentConfig, CommandAgentConfig, ClaudeAgentConfig]);
 export type AgentConfig = z.output<typeof AgentConfig>;
 
 export const ConfigSchema = z.strictObject({

@@ -14,6 +14,8 @@ export const ExitFileSchema = z.object({
   tokens_in: z.number().int().min(0).optional(),
   tokens_out: z.number().int().min(0).optional(),
   cost_usd: z.number().min(0).optional(),
+  agent_error: z.string().optional().describe("The agent CLI's own report of an error it ended with, though it exited 0."),
+  denied: z.array(z.string()).optional().describe('Tool calls the agent CLI refused on its permission rules ("Write /etc/x").'),
 });
 
 export type ExitFile = z.output<typeof ExitFileSchema>;

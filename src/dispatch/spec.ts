@@ -2,6 +2,7 @@
 // Checked by hand rather than with zod: the wrapper starts once per phase, and loading zod
 // was half of its start-up (about 70 of 140 ms, measured in `npm run bench`). The file is
 // the runner's own, never the user's, so no JSON Schema is published for it.
+import { isOutputFormat, type OutputFormat } from './agent-output/types.js';
 
 export interface DispatchRecord {
   readonly workstream: string;
@@ -24,6 +25,8 @@ export interface DispatchSpec {
   readonly max_output_bytes?: number;
   /** The store's record of the run, so a runner that lost its store can adopt the attempt. */
   readonly run?: DispatchRecord;
+  /** The agent's structured stdout, read for usage into exit.json and for progress. */
+  readonly output_format?: OutputFormat;
 }
 
 type Field = (value: unknown) => boolean;
@@ -51,6 +54,7 @@ const SPEC_FIELDS: Record<keyof DispatchSpec, { check: Field; optional?: true }>
   timeout_ms: { check: int(1) },
   kill_grace_ms: { check: int(0) },
   max_output_bytes: { check: int(1), optional: true },
+  output_format: { check: isOutputFormat, optional: true },
   run: { check: (v) => fieldProblem(v, Object.fromEntries(Object.entries(RECORD_FIELDS).map(([k, check]) => [k, { check }]))) === undefined, optional: true },
 };
 

@@ -9,6 +9,8 @@
 // process has exited (dispatch/probe.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, fstatSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AgentReport } from './agent-output/types.js';
+import { agentReport } from './agent-output/read.js';
 import type { ExitFile } from './exit-file.js';
 import { runFiles } from './run-dir.js';
 import { parseDispatchSpec } from './spec.js';
@@ -46,10 +48,22 @@ function finish(result: Pick<ExitFile, 'exit_code' | 'signal' | 'pid'> & { error
     ...(timedOut ? { timed_out: true } : {}),
     ...(outputExceeded ? { output_exceeded: true } : {}),
     ...(result.error === undefined ? {} : { error: result.error }),
+    ...agentOwnReport(),
   };
   writeFileAtomic(files.exit, JSON.stringify(exit, null, 2) + '\n');
   log(`agent ended: exit_code=${String(exit.exit_code)} signal=${String(exit.signal)} timed_out=${String(timedOut)}`);
   process.exit(0);
+}
+
+/** Usage and failures the agent CLI reported in its structured stdout; never stops exit.json. */
+function agentOwnReport(): AgentReport {
+  if (spec.output_format === undefined) return {};
+  try {
+    return agentReport(spec.output_format, files.stdout);
+  } catch (error) {
+    log(`could not read the agent's report from ${files.stdout}: ${(error as Error).message}`);
+    return {};
+  }
 }
 
 // The wrapper has no terminal; these must not end it before it records the agent's end.

@@ -113,6 +113,7 @@ export function startAgent(r: Runner, step: WorkstreamStep, run: RunRow): void {
     // Every git the agent runs refuses to move refs outside its checkout (ref-guard.ts).
     env: { ...invocation.env, ...installRefGuard(run.run_dir, guardedCheckout(r, run), { ...process.env, ...invocation.env }) },
     stdin_file: invocation.stdin ? files.prompt : null,
+    ...(invocation.output === undefined ? {} : { output_format: invocation.output }),
     timeout_ms: Math.round(timeoutMinutes * 60_000),
     kill_grace_ms: Math.round(r.config.timeouts.kill_grace_seconds * 1000),
     max_output_bytes: Math.round(r.config.limits.max_output_mb * 2 ** 20),

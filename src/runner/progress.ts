@@ -1,14 +1,22 @@
 // What an agent is doing right now, for progress lines: the last line it wrote.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { latestAction, structuredOutputOf } from '../dispatch/agent-output/read.js';
 import { runFiles } from '../dispatch/run-dir.js';
 
 const TAIL_BYTES = 8192;
 
-/** The last non-blank line of the agent's stdout (or stderr), without terminal escapes. */
+/**
+ * What the agent did last: for a CLI with structured output, its newest action ("Write
+ * docs/x.md"); otherwise the last non-blank line of its stdout (or stderr), without terminal
+ * escapes.
+ */
 export function latestOutputLine(runDir: string): string | undefined {
   const files = runFiles(runDir);
+  const structured = structuredOutputOf(files.spec);
+  if (structured !== undefined) return latestAction(structured, files.stdout) ?? lastLine(files.stderr);
   return lastLine(files.stdout) ?? lastLine(files.stderr);
 }
+
 
 function lastLine(file: string): string | undefined {
   let fd: number;

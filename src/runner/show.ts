@@ -1,6 +1,7 @@
 // `phaserunner show N`: everything about one phase's attempt in one place: its prompt, gate
 // results, exit.json, the tail of its logs, and its commits with their trailers.
-import { runFiles } from '../dispatch/run-dir.js';
+import { latestActions, structuredOutputOf } from '../dispatch/agent-output/read.js';
+import { runFiles, type RunFiles } from '../dispatch/run-dir.js';
 import { fail } from '../failures.js';
 import { gitOut } from '../git/exec.js';
 import { parseTrailers } from '../git/trailers.js';
@@ -69,7 +70,7 @@ export async function showPhase(defs: Definitions, phase: number, attempt?: numb
     gates: run === undefined ? gates : gatesOf(gates, run),
     approvals: run === undefined ? approvals : approvals.filter((a) => a.run_id === run.run_id),
     exit: files === undefined ? null : await readJson(files.exit),
-    log_tail: { stdout: files === undefined ? '' : (await lastLines(files.stdout, TAIL_LINES)).join('\n'), stderr: files === undefined ? '' : (await lastLines(files.stderr, TAIL_LINES)).join('\n') },
+    log_tail: { stdout: files === undefined ? '' : (await stdoutTail(files)).join('\n'), stderr: files === undefined ? '' : (await lastLines(files.stderr, TAIL_LINES)).join('\n') },
     commit: run?.commit_sha == null ? null : await describe(root, run.commit_sha),
     merge: run?.merge_sha == null ? null : await describe(root, run.merge_sha),
   };
@@ -88,6 +89,12 @@ async function describe(root: string, sha: string): Promise<ShownCommit | null> 
   } catch {
     return null; // not in this repository (any more): show what the store knows
   }
+}
+
+/** The end of stdout; for a CLI with JSON events, what they show it doing, one action a line. */
+async function stdoutTail(files: RunFiles): Promise<string[]> {
+  const structured = structuredOutputOf(files.spec);
+  return structured === undefined ? lastLines(files.stdout, TAIL_LINES) : latestActions(structured, files.stdout, TAIL_LINES, 1024 * 1024);
 }
 
 /** The parsed file, its raw text when it is not JSON (shown as it is), or null when missing. */

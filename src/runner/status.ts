@@ -37,6 +37,24 @@ export interface PhaseStatus {
   readonly needs_approval: boolean;
   /** The latest approval or rejection of the phase's latest attempt. */
   readonly approval: ApprovalSummary | null;
+  /** Tokens and cost over all the phase's attempts, where the agent reported them; else null. */
+  readonly usage: Usage | null;
+}
+
+export interface Usage {
+  readonly tokens_in: number | null;
+  readonly tokens_out: number | null;
+  readonly cost_usd: number | null;
+}
+
+/** The sum of what each run reported; a field no run reported stays null. */
+export function totalUsage(runs: readonly Pick<RunRow, 'tokens_in' | 'tokens_out' | 'cost_usd'>[]): Usage | null {
+  const sum = (key: 'tokens_in' | 'tokens_out' | 'cost_usd'): number | null => {
+    const values = runs.map((r) => r[key]).filter((v): v is number => v !== null);
+    return values.length === 0 ? null : values.reduce((a, b) => a + b, 0);
+  };
+  const usage = { tokens_in: sum('tokens_in'), tokens_out: sum('tokens_out'), cost_usd: sum('cost_usd') };
+  return usage.tokens_in === null && usage.tokens_out === null && usage.cost_usd === null ? null : usage;
 }
 
 export interface ApprovalSummary {
@@ -81,7 +99,8 @@ export function buildStatus(defs: Pick<Definitions, 'config' | 'phases'>, store:
   const runs = store?.runs(workstream.name) ?? [];
   const view: PhaseStatus[] = phases.phases.map(({ def }) => {
     const row: PhaseRow | undefined = rows.get(def.id);
-    const lastRun: RunRow | undefined = runs.filter((r) => r.phase === def.id).at(-1);
+    const phaseRuns = runs.filter((r) => r.phase === def.id);
+    const lastRun: RunRow | undefined = phaseRuns.at(-1);
     const gate = store?.lastGate(workstream.name, def.id);
     const decision = lastRun === undefined ? undefined : store?.lastApproval(lastRun.run_id);
     return {
@@ -104,6 +123,7 @@ export function buildStatus(defs: Pick<Definitions, 'config' | 'phases'>, store:
         decision === undefined
           ? null
           : { decision: decision.decision, by: decision.by, at: decision.at, note: decision.note, commit: decision.commit_sha, digest: decision.digest },
+      usage: totalUsage(phaseRuns),
     };
   });
   const controller = planningController(workstream);

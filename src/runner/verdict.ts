@@ -21,8 +21,19 @@ export type Verdict = { readonly ok: true; readonly paths: readonly string[] } |
 const SHOWN = 8;
 
 export async function judgeAttempt(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<Verdict> {
+  const verdict = await judge(r, run, step, exit);
+  // What the agent's CLI refused it often explains the failure ("changed nothing": every
+  // write was refused). Refusals alone fail nothing: the CLI kept the agent in its bounds.
+  const denied = exit.denied ?? [];
+  if (verdict.ok || denied.length === 0) return verdict;
+  return { ok: false, reason: `${verdict.reason} The agent's CLI refused ${denied.length === 1 ? 'a tool call' : `${denied.length} tool calls`}: ${list(denied)}.` };
+}
+
+async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<Verdict> {
   // A timed-out agent may exit 0 on SIGTERM: it still did not finish in time.
   if (exit.exit_code !== 0 || exit.timed_out === true || exit.output_exceeded === true) return { ok: false, reason: await exitReason(r, run, step, exit) };
+  // Claude Code, for one, exits 0 after an API error: its own report says it failed.
+  if (exit.agent_error !== undefined) return { ok: false, reason: `the agent exited 0, but its CLI reported an error: ${exit.agent_error}` };
   const refused = refusedRefMoves(run.run_dir);
   if (refused.length > 0) {
     return {
@@ -76,10 +87,11 @@ async function exitReason(r: Runner, run: RunRow, step: WorkstreamStep, exit: Ex
   else if (exit.error !== undefined) reason = `the agent could not be started: ${exit.error}.`;
   else if (exit.signal !== null) reason = `the agent was killed by ${exit.signal}.`;
   else reason = `the agent exited with code ${exit.exit_code ?? '?'}.`;
+  // The CLI's own account of the error says more than the end of its stderr.
+  if (exit.agent_error !== undefined) return `${reason} Its CLI reported an error: ${exit.agent_error}`;
   const tail = (await lastLines(runFiles(run.run_dir).stderr, 3)).join(' | ').slice(0, 500);
   return tail === '' ? reason : `${reason} Last stderr: ${tail}`;
 }
-
 
 function list(paths: readonly string[]): string {
   const shown = paths.slice(0, SHOWN).map((p) => JSON.stringify(p));

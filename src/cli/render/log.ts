@@ -2,6 +2,8 @@
 import type { Timeline } from '../../audit/timeline.js';
 import { failureLines } from '../../gates/types.js';
 import type { PhaseDetail, ShownCommit } from '../../runner/show.js';
+import { totalUsage } from '../../runner/status.js';
+import { usageText } from './usage.js';
 
 const seconds = (ms: number | null): string => (ms === null ? '' : ` in ${(ms / 1000).toFixed(1)}s`);
 
@@ -24,6 +26,8 @@ export function showLines(d: PhaseDetail): string[] {
   if (run === null) return [...lines, '', 'No attempt has been dispatched (or there is no store here).'];
   lines.push(`attempt ${run.attempt}, run ${run.run_id}, agent ${run.agent}: ${run.step}${run.failure === null ? '' : ` (${run.failure})`}`);
   lines.push(`run files: ${run.run_dir}`);
+  const usage = totalUsage([run]);
+  if (usage !== null) lines.push(`usage: ${usageText(usage)}`);
   lines.push('', '== gates');
   for (const g of d.gates) {
     lines.push(`${g.moment} ${g.target}: ${g.ok ? 'ok' : 'NOT met'} (${g.evaluated_at})`);

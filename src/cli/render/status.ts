@@ -1,5 +1,6 @@
 // The human status table.
-import type { PhaseStatus, StatusView } from '../../runner/status.js';
+import { totalUsage, type PhaseStatus, type StatusView } from '../../runner/status.js';
+import { usageText } from './usage.js';
 
 const short = (sha: string | null): string => (sha === null ? '-' : sha.slice(0, 12));
 
@@ -14,7 +15,9 @@ function approvalCell(p: PhaseStatus): string {
 }
 
 export function statusLines(view: StatusView): string[] {
-  const header = ['#', 'phase', 'role', 'state', 'attempts', 'commit', 'merge', 'approval', 'last gate'];
+  // The usage column only once an agent has reported usage: the scripted agent reports none.
+  const withUsage = view.phases.some((p) => p.usage !== null);
+  const header = ['#', 'phase', 'role', 'state', 'attempts', 'commit', 'merge', 'approval', 'last gate', ...(withUsage ? ['usage'] : [])];
   const rows = view.phases.map((p) => [
     String(p.phase),
     p.name,
@@ -25,6 +28,7 @@ export function statusLines(view: StatusView): string[] {
     short(p.merge),
     approvalCell(p),
     gateCell(p),
+    ...(withUsage ? [usageText(p.usage)] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
@@ -34,6 +38,7 @@ export function statusLines(view: StatusView): string[] {
     fmt(header),
     ...rows.map(fmt),
   ];
+  if (withUsage) lines.push('', `usage, all phases and attempts: ${usageText(totalUsage(view.phases.flatMap((p) => (p.usage === null ? [] : [p.usage]))))}`);
   const focus = view.phases.find((p) => p.state !== 'done' && p.state !== 'pending') ?? view.phases.find((p) => p.state !== 'done');
   if (focus !== undefined && (focus.state !== 'pending' || focus.last_gate !== null)) {
     lines.push('', `phase ${focus.phase} ${focus.name}: ${focus.state}`);

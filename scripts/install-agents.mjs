@@ -1,0 +1,53 @@
+// `npm run test:agents` installs the real agent CLIs its tests drive, at pinned versions, into a
+// cache inside node_modules (ignored by git, gone with node_modules): never into the project's
+// dependencies, since users do not need them to install phaserunner. Prints nothing else on
+// success but where they are; a second run with the same versions installs nothing.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Exact versions: the adapters are proven against these (test/agents/). */
+export const AGENT_CLIS = {
+  '@anthropic-ai/claude-code': '2.1.328',
+};
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const AGENTS_DIR = join(ROOT, 'node_modules', '.cache', 'phaserunner-agents');
+
+function installed(name) {
+  try {
+    return JSON.parse(readFileSync(join(AGENTS_DIR, 'node_modules', name, 'package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+}
+
+const missing = Object.entries(AGENT_CLIS).filter(([name, version]) => installed(name) !== version);
+if (missing.length > 0) {
+  mkdirSync(AGENTS_DIR, { recursive: true });
+  // Claude Code's postinstall links its native binary into place: its install script is approved here.
+  writeFileSync(
+    join(AGENTS_DIR, 'package.json'),
+    JSON.stringify({ name: 'phaserunner-agents-cache', private: true, allowScripts: { '@anthropic-ai/claude-code': true } }, null, 2) + '\n',
+  );
+  const specs = missing.map(([name, version]) => `${name}@${version}`);
+  process.stderr.write(`install-agents: installing ${specs.join(', ')} into ${AGENTS_DIR}\n`);
+  // --engine-strict off: Claude Code declares node >=22, but ships a native binary that needs no node.
+  const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--engine-strict=false', ...specs], { cwd: AGENTS_DIR, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) {
+    process.stderr.write(`install-agents: npm install failed (exit ${r.status}); the agent tests need the registry.\n`);
+    process.exit(1);
+  }
+}
+const claude = join(AGENTS_DIR, 'node_modules', '.bin', 'claude');
+if (!existsSync(claude)) {
+  process.stderr.write(`install-agents: ${claude} is missing after the install.\n`);
+  process.exit(1);
+}
+const version = spawnSync(claude, ['--version'], { encoding: 'utf8' });
+if (version.status !== 0) {
+  process.stderr.write(`install-agents: ${claude} --version failed: ${version.stderr}\n`);
+  process.exit(1);
+}
+process.stdout.write(`claude ${version.stdout.trim()}: ${claude}\n`);

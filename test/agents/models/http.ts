@@ -1,0 +1,69 @@
+// The HTTP side of every scripted model server: listens on 127.0.0.1, hands each request's
+// body to the vendor's handler, and on close cuts the answers left hanging.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ModelBehavior } from './script.js';
+
+export interface ModelServer {
+  readonly url: string;
+  /** Every model request: its phase (when the prompt named one) and the tools offered. */
+  readonly requests: { phase: number | undefined; tools: string[] }[];
+  /** Where `stray` tries to write: must never exist. */
+  readonly outsidePath: string;
+  close(): Promise<void>;
+}
+
+export interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly path: string;
+  readonly body: string;
+  /** Keep the response open until the server closes (a model that never finishes). */
+  hang(): void;
+  record(phase: number | undefined, tools: string[]): void;
+}
+
+export type Handler = (exchange: Exchange, behaviors: Readonly<Record<number, ModelBehavior>>, outsidePath: string) => void;
+
+export async function serve(handler: Handler, behaviors: Readonly<Record<number, ModelBehavior>>, outsidePath: string): Promise<ModelServer> {
+  const requests: ModelServer['requests'] = [];
+  const hanging = new Set<ServerResponse>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      handler(
+        {
+          req,
+          res,
+          path: new URL(req.url ?? '/', 'http://x').pathname,
+          body: Buffer.concat(chunks).toString('utf8'),
+          hang: () => hanging.add(res),
+          record: (phase, tools) => requests.push({ phase, tools }),
+        },
+        behaviors,
+        outsidePath,
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    outsidePath,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of hanging) res.destroy();
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
+
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(value));
+}

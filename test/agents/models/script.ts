@@ -1,0 +1,60 @@
+// What the scripted model does in a phase, whatever vendor API it is spoken through: it reads
+// phaserunner's prompt (the phase, the checkout, the files to write), plans the same files the
+// built-in scripted agent writes, and acts them out one step per request. Per phase it can
+// also misbehave, as a model might:
+// - `stray`: also tries to write outside the checkout and to commit with git;
+// - `extra`: also writes a file inside the checkout but outside the phase's outputs;
+// - `api-error`: answers with an API error (HTTP 400), which the CLIs do not retry;
+// - `slow`: answers each request after a pause, so progress can be watched;
+// - `hang`: starts its answer and never finishes it.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseIntent } from '../../../src/scripted-agent/intent.js';
+import { planArtifacts } from '../../../src/scripted-agent/plan.js';
+
+export type ModelBehavior = 'ok' | 'stray' | 'extra' | 'api-error' | 'slow' | 'hang';
+
+/** How long `slow` waits before each answer: several of the runner's 250 ms progress polls. */
+export const SLOW_MS = 1200;
+
+/** One step of the model: a file write (path absolute, or relative to the checkout), a shell command, text, or silence. */
+export type Step =
+  | { readonly write: { readonly path: string; readonly content: string } }
+  | { readonly shell: string }
+  | { readonly text: string }
+  | { readonly hang: true };
+
+export interface PhasePrompt {
+  readonly phase: number;
+  readonly worktree: string;
+  readonly outputs: string[];
+}
+
+/** The phase prompt phaserunner rendered (src/phases/prompt.ts), found in a request's text. */
+export function parsePrompt(text: string): PhasePrompt | undefined {
+  const phase = /^# Phase (\d+): /m.exec(text)?.[1];
+  const worktree = /dedicated checkout of the branch it prepared for you: (\S+)\. /.exec(text)?.[1];
+  const files = /## Files you must write\n\n((?:- .*\n)+)/.exec(text)?.[1];
+  if (phase === undefined || worktree === undefined || files === undefined) return undefined;
+  return { phase: Number(phase), worktree, outputs: files.trim().split('\n').map((l) => l.slice(2)) };
+}
+
+/** Every step of the phase; the model's n-th answer is step n (the last one repeats). */
+export function stepsFor(prompt: PhasePrompt, behavior: ModelBehavior, outsidePath: string): Step[] {
+  if (behavior === 'hang') return [{ hang: true }];
+  const intentFile = join(prompt.worktree, 'INTENT.md');
+  const intent = parseIntent(existsSync(intentFile) ? readFileSync(intentFile, 'utf8') : '');
+  const steps: Step[] = planArtifacts(prompt.worktree, intent, prompt.outputs).map((a) => ({ write: { path: a.path, content: a.content } }));
+  if (behavior === 'extra') steps.push({ write: { path: 'src/extra.ts', content: 'export {};\n' } });
+  if (behavior === 'stray') {
+    steps.push({ write: { path: outsidePath, content: 'written outside the checkout\n' } });
+    steps.push({ shell: 'git add -A && git commit -m "agent commit"' });
+  }
+  steps.push({ text: `Phase ${prompt.phase} is written.` });
+  return steps;
+}
+
+/** The n-th step, or the closing text past the end. */
+export function stepAt(steps: readonly Step[], turn: number): Step {
+  return steps[Math.min(turn, steps.length - 1)] ?? { text: 'Done.' };
+}
