@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 /** Exact versions: the adapters are proven against these (test/agents/). */
 export const AGENT_CLIS = {
   '@anthropic-ai/claude-code': '2.1.328',
+  '@openai/codex': '0.169.0',
+  '@google/gemini-cli': '0.61.0',
 };
+/** The program each package installs into node_modules/.bin. */
+const BINS = { '@anthropic-ai/claude-code': 'claude', '@openai/codex': 'codex', '@google/gemini-cli': 'gemini' };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const AGENTS_DIR = join(ROOT, 'node_modules', '.cache', 'phaserunner-agents');
@@ -26,28 +30,45 @@ function installed(name) {
 const missing = Object.entries(AGENT_CLIS).filter(([name, version]) => installed(name) !== version);
 if (missing.length > 0) {
   mkdirSync(AGENTS_DIR, { recursive: true });
-  // Claude Code's postinstall links its native binary into place: its install script is approved here.
+  // Claude Code's postinstall links its native binary into place: its install script is
+  // approved here. Codex ships its binary as an optional dependency, with no script; Gemini
+  // CLI's optional node-pty and keytar are for the interactive mode and stay unbuilt.
+  // Every pinned CLI is a dependency of the cache's package: installing only the missing ones
+  // with --no-save would prune the others as extraneous.
   writeFileSync(
     join(AGENTS_DIR, 'package.json'),
-    JSON.stringify({ name: 'phaserunner-agents-cache', private: true, allowScripts: { '@anthropic-ai/claude-code': true } }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        name: 'phaserunner-agents-cache',
+        private: true,
+        dependencies: AGENT_CLIS,
+        allowScripts: { '@anthropic-ai/claude-code': true, 'node-pty': false, '@github/keytar': false },
+      },
+      null,
+      2,
+    ) + '\n',
   );
   const specs = missing.map(([name, version]) => `${name}@${version}`);
   process.stderr.write(`install-agents: installing ${specs.join(', ')} into ${AGENTS_DIR}\n`);
   // --engine-strict off: Claude Code declares node >=22, but ships a native binary that needs no node.
-  const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--engine-strict=false', ...specs], { cwd: AGENTS_DIR, stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--engine-strict=false'], { cwd: AGENTS_DIR, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) {
     process.stderr.write(`install-agents: npm install failed (exit ${r.status}); the agent tests need the registry.\n`);
     process.exit(1);
   }
 }
-const claude = join(AGENTS_DIR, 'node_modules', '.bin', 'claude');
-if (!existsSync(claude)) {
-  process.stderr.write(`install-agents: ${claude} is missing after the install.\n`);
-  process.exit(1);
+// Gemini CLI writes into its home even for --version: a scratch one, not the user's ~/.gemini.
+mkdirSync(join(AGENTS_DIR, 'gemini-home'), { recursive: true });
+for (const [name, bin] of Object.entries(BINS)) {
+  const program = join(AGENTS_DIR, 'node_modules', '.bin', bin);
+  if (!existsSync(program)) {
+    process.stderr.write(`install-agents: ${program} (from ${name}) is missing after the install.\n`);
+    process.exit(1);
+  }
+  const version = spawnSync(program, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GEMINI_CLI_HOME: join(AGENTS_DIR, 'gemini-home') } });
+  if (version.status !== 0) {
+    process.stderr.write(`install-agents: ${program} --version failed: ${version.stderr}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`${bin} ${version.stdout.trim().split('\n')[0]}: ${program}\n`);
 }
-const version = spawnSync(claude, ['--version'], { encoding: 'utf8' });
-if (version.status !== 0) {
-  process.stderr.write(`install-agents: ${claude} --version failed: ${version.stderr}\n`);
-  process.exit(1);
-}
-process.stdout.write(`claude ${version.stdout.trim()}: ${claude}\n`);

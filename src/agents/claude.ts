@@ -2,23 +2,18 @@
 // server: test/agents/). Non-interactive (`-p`), the prompt on stdin, a stream of JSON events
 // on stdout (`--verbose` is required with stream-json). Permissions:
 // - `--permission-mode acceptEdits` accepts Write and Edit inside the working directory (the
-//   phase's checkout) and denies them outside it;
+//   phase's checkout) and denies them outside it; it refuses anything under a `.git`
+//   directory, the checkout's own included;
 // - `--disallowedTools Bash` removes the shell: git commands cannot run at all. A deny rule
 //   for `Bash(git commit:*)` alone lets `git -c x=y commit` and `sh -c 'git commit'` through.
 // Non-essential traffic (a connectivity probe, lookups of api.anthropic.com) is off, so a run
 // against ANTHROPIC_BASE_URL makes no other connection.
-import type { z } from 'zod';
-import type { ClaudeAgentConfig } from '../config/schema.js';
-import { fail } from '../failures.js';
-import { agentEnv, type AgentAdapter, type AgentContext } from './types.js';
-import { which } from './which.js';
-
-type Config = z.output<typeof ClaudeAgentConfig>;
+import type { AgentAdapter } from './types.js';
+import { cliAdapter, forRole, type CliSettings } from './cli-agent.js';
 
 /** The arguments for one attempt: phaserunner's, then the model and extra args of the agent and of the phase's role. */
-export function claudeArgs(config: Config, role: string): string[] {
-  const forRole = config.roles[role];
-  const model = forRole?.model ?? config.model;
+export function claudeArgs(config: CliSettings, role: string): string[] {
+  const { model, extra } = forRole(config, role);
   return [
     '-p',
     '--output-format',
@@ -29,25 +24,15 @@ export function claudeArgs(config: Config, role: string): string[] {
     '--disallowedTools',
     'Bash',
     ...(model === undefined ? [] : ['--model', model]),
-    ...config.args,
-    ...(forRole?.args ?? []),
+    ...extra,
   ];
 }
 
-export function claudeAdapter(name: string, config: Config, root: string): AgentAdapter {
-  return {
-    name,
-    preflight() {
-      if (which(config.command, root) === undefined) fail({ reason: 'agent-unavailable', agent: name, binary: config.command });
-    },
-    invocation(context: AgentContext) {
-      const program = which(config.command, root) ?? config.command;
-      return {
-        argv: [program, ...claudeArgs(config, context.role)],
-        env: { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', ...agentEnv(context), ...(config.env ?? {}) },
-        stdin: true,
-        output: 'claude-stream-json',
-      };
-    },
-  };
+export function claudeAdapter(name: string, config: CliSettings, root: string): AgentAdapter {
+  return cliAdapter(name, config, root, {
+    args: (c, context) => claudeArgs(c, context.role),
+    env: { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
+    stdin: true,
+    output: 'claude-stream-json',
+  });
 }

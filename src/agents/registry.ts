@@ -1,7 +1,10 @@
 // Resolving the configured agent name to an adapter.
 import type { Config } from '../config/schema.js';
 import { fail, unreachable } from '../failures.js';
+import { aiderAdapter } from './aider.js';
 import { claudeAdapter } from './claude.js';
+import { codexAdapter } from './codex.js';
+import { geminiAdapter } from './gemini.js';
 import { commandAdapter } from './command.js';
 import { SCRIPTED, scriptedAdapter } from './scripted.js';
 import type { AgentAdapter } from './types.js';
@@ -27,6 +30,12 @@ export function resolveAgent(config: Pick<Config, 'agents'>, name: string, root:
       return commandAdapter(name, declared, root);
     case 'claude':
       return claudeAdapter(name, declared, root);
+    case 'codex':
+      return codexAdapter(name, declared, root);
+    case 'gemini':
+      return geminiAdapter(name, declared, root);
+    case 'aider':
+      return aiderAdapter(name, declared, root);
     default:
       return unreachable(declared);
   }

@@ -67,18 +67,53 @@ const RoleSettings = z.strictObject({
   args: z.array(z.string()).optional().describe("Extra arguments for this role's phases, after the agent's own args."),
 });
 
-export const ClaudeAgentConfig = z
-  .strictObject({
-    type: z.literal('claude'),
-    command: z.string().min(1).default('claude').describe('The Claude Code program (a name on PATH, or a path).'),
-    model: z.string().min(1).optional().describe('Passed as --model (an alias such as "sonnet", or a full model name).'),
-    args: z.array(z.string()).default([]).describe("Extra arguments, after phaserunner's own."),
-    roles: z.record(z.string().regex(NAME_PATTERN), RoleSettings).default({}),
-    env: z.record(z.string(), z.string()).optional().describe('Extra environment variables (ANTHROPIC_BASE_URL, say).'),
-  })
-  .describe('Claude Code (`claude -p`), with file edits accepted inside the checkout only and no shell (so no git commands).');
+/** The settings every real agent CLI takes: its program, a model, extra arguments, per role too. */
+function cliAgent<T extends string>(type: T, product: string, model: string, env: string, describe: string) {
+  return z
+    .strictObject({
+      type: z.literal(type),
+      command: z.string().min(1).default(type).describe(`The ${product} program (a name on PATH, or a path).`),
+      model: z.string().min(1).optional().describe(model),
+      args: z.array(z.string()).default([]).describe("Extra arguments, after phaserunner's own."),
+      roles: z.record(z.string().regex(NAME_PATTERN), RoleSettings).default({}),
+      env: z.record(z.string(), z.string()).optional().describe(`Extra environment variables (${env}, say).`),
+    })
+    .describe(describe);
+}
 
-export const AgentConfig = z.discriminatedUnion('type', [ScriptedAgentConfig, CommandAgentConfig, ClaudeAgentConfig]);
+export const ClaudeAgentConfig = cliAgent(
+  'claude',
+  'Claude Code',
+  'Passed as --model (an alias such as "sonnet", or a full model name).',
+  'ANTHROPIC_BASE_URL',
+  'Claude Code (`claude -p`), with file edits accepted inside the checkout only and no shell (so no git commands).',
+);
+export const CodexAgentConfig = cliAgent(
+  'codex',
+  'Codex CLI',
+  'Passed as --model.',
+  'CODEX_HOME',
+  "Codex CLI (`codex exec`), in its workspace-write sandbox: writes inside the checkout only, the checkout's .git read-only (so no commits), no approval prompts.",
+);
+export const GeminiAgentConfig = cliAgent(
+  'gemini',
+  'Gemini CLI',
+  'Passed as --model (without one, Gemini CLI routes between models itself).',
+  'GEMINI_CLI_HOME',
+  "Gemini CLI (headless), with file edits accepted inside the checkout only and no shell, web or memory tools (phaserunner's policy file).",
+);
+export const AiderAgentConfig = cliAgent(
+  'aider',
+  'aider',
+  'Passed as --model.',
+  'OPENAI_API_BASE',
+  "aider (`aider --message-file`), with its own git commits turned off and every confirmation answered yes; it has no sandbox: it can write anywhere the user can.",
+);
+
+/** Every agent type that is a real CLI with these settings. */
+export type CliAgentConfig = z.output<typeof ClaudeAgentConfig | typeof CodexAgentConfig | typeof GeminiAgentConfig | typeof AiderAgentConfig>;
+
+export const AgentConfig = z.discriminatedUnion('type', [ScriptedAgentConfig, CommandAgentConfig, ClaudeAgentConfig, CodexAgentConfig, GeminiAgentConfig, AiderAgentConfig]);
 export type AgentConfig = z.output<typeof AgentConfig>;
 
 export const ConfigSchema = z.strictObject({

@@ -6,8 +6,10 @@
 import { amount, count, isRecord, oneLine, parseEvent, type AgentReport, type OutputReader } from './types.js';
 
 function report(lines: readonly string[]): AgentReport {
+  let events = 0;
   for (let i = lines.length - 1; i >= 0; i--) {
     const event = parseEvent(lines[i] ?? '');
+    if (event !== undefined) events++;
     if (event?.type !== 'result') continue;
     const out: AgentReport = {};
     const usage = isRecord(event.usage) ? event.usage : {};
@@ -27,7 +29,8 @@ function report(lines: readonly string[]): AgentReport {
     }
     return out;
   }
-  return {};
+  // Events, but no result: the CLI was stopped before it finished (it exits 0 on SIGINT).
+  return events > 0 ? { agent_error: 'Claude Code ended without its result event (it was stopped before it finished)' } : {};
 }
 
 /** "Write docs/x.md", "Grep TODO": the tool and the first thing it names. */

@@ -3,10 +3,14 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { parseDispatchSpec } from '../spec.js';
 import { claudeOutput } from './claude.js';
+import { codexOutput } from './codex.js';
+import { geminiOutput } from './gemini.js';
 import { oneLine, type AgentReport, type OutputFormat, type OutputReader } from './types.js';
 
 const READERS: Record<OutputFormat, OutputReader> = {
   'claude-stream-json': claudeOutput,
+  'codex-json': codexOutput,
+  'gemini-stream-json': geminiOutput,
 };
 
 /**

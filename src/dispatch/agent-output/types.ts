@@ -3,7 +3,7 @@
 // TypeScript, no packages: the wrapper starts once per phase and loads nothing it can avoid.
 
 /** The structured stdout an adapter asked its CLI for (dispatch.json's `output_format`). */
-export const OUTPUT_FORMATS = ['claude-stream-json'] as const;
+export const OUTPUT_FORMATS = ['claude-stream-json', 'codex-json', 'gemini-stream-json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export function isOutputFormat(value: unknown): value is OutputFormat {
