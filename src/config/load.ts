@@ -18,11 +18,12 @@ export function configFrom(source: Source | undefined, file: string): Config {
 }
 
 /** The config a fresh `init` writes: only what the user chose, defaults stay implicit. */
-export function initialConfig(base: string, agent: string): Record<string, unknown> {
+export function initialConfig(base: string, agent: string, agents?: Record<string, unknown>): Record<string, unknown> {
   return {
     version: 1,
     base,
     agent,
+    ...(agents === undefined ? {} : { agents }),
     max_attempts: 3,
     approvals: [...DEFAULT_APPROVALS],
     timeouts: { phase_minutes: 30 },

@@ -1,8 +1,12 @@
 // `init`: write .phaserunner/config.json (and an INTENT.md template when there is none) in
-// an existing repository with commits. Everything is validated before anything is written.
+// an existing repository with commits. Everything is validated before anything is written:
+// an agent CLI chosen with --agent must be installed. (Which CLIs are installed, to propose
+// one, is agent-cli/detect.ts's: the CLI asks it, the demo has no use for it.)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { isAgentCli } from '../agent-cli/known.js';
 import { resolveAgent } from '../agents/registry.js';
+import { which } from '../agents/which.js';
 import { initialConfig } from '../config/load.js';
 import { fail } from '../failures.js';
 import { assertGitVersion, branchTip, currentBranch, discoverRepo, hasCommits, resolveCommit } from '../git/repo.js';
@@ -39,9 +43,15 @@ export async function initRepo(cwd: string, options: InitOptions = {}): Promise<
   await branchTip(repo.root, base);
 
   const agent = options.agent ?? SCRIPTED;
-  resolveAgent({ agents: {} }, agent, repo.root, '--agent').preflight();
+  // An agent CLI is declared with its type's defaults (its program is the type's name), so
+  // it is checked the way its adapter will look for it; anything else must be built in.
+  if (isAgentCli(agent)) {
+    if (which(agent, repo.root) === undefined) fail({ reason: 'agent-unavailable', agent, binary: agent });
+  } else {
+    resolveAgent({ agents: {} }, agent, repo.root, '--agent').preflight();
+  }
 
-  const config = { ...initialConfig(base, agent), ...(options.extra ?? {}) };
+  const config = { ...initialConfig(base, agent, isAgentCli(agent) ? { [agent]: { type: agent } } : undefined), ...(options.extra ?? {}) };
   mkdirSync(configDir(repo.root), { recursive: true });
   writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
   const intentFile = join(repo.root, 'INTENT.md');

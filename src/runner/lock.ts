@@ -12,7 +12,7 @@ import { isNodeError, writeFileDurable } from '../util/fs.js';
 import { isProcessAlive } from '../util/process.js';
 import { nowIso } from '../util/time.js';
 
-interface LockHolder {
+export interface LockHolder {
   readonly pid: number;
   readonly host: string;
   readonly since: string;
@@ -42,7 +42,7 @@ export function acquireLock(file: string): Lock {
         if (!isNodeError(error) || error.code !== 'EEXIST') throw error;
       }
       const holder = readHolder(file);
-      if (holder !== undefined && !(holder.host === hostname() && !isProcessAlive(holder.pid))) {
+      if (holder !== undefined && !isHolderDead(holder)) {
         fail({ reason: 'locked', lockFile: file, pid: holder.pid, host: holder.host, since: holder.since });
       }
       takeOverDead(file, holder);
@@ -80,7 +80,16 @@ function releaseIfMine(file: string, me: LockHolder): void {
   if (holder?.pid === me.pid && holder.since === me.since) rmSync(file, { force: true });
 }
 
-function readHolder(file: string): LockHolder | undefined {
+/**
+ * Whether a holder is known to be gone: only a process on this host can be checked. (doctor
+ * asks the same question, so it reports a lock as stale exactly when a runner would take it over.)
+ */
+export function isHolderDead(holder: LockHolder): boolean {
+  return holder.host === hostname() && !isProcessAlive(holder.pid);
+}
+
+/** Who holds the lock: undefined when the file is missing, or unreadable (a runner takes such a lock over). */
+export function readHolder(file: string): LockHolder | undefined {
   try {
     const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder>;
     if (typeof data.pid !== 'number' || typeof data.host !== 'string' || typeof data.since !== 'string') return undefined;

@@ -44,7 +44,7 @@ describe('init refuses', () => {
 
   it('an unknown agent, a missing base branch, and a second init', () => {
     const repo = repoWithIntent();
-    refuses(repo, ['init', '--agent', 'gpt9'], 78, 'unknown agent "gpt9" (--agent); known agents: scripted.');
+    refuses(repo, ['init', '--agent', 'gpt9'], 64, 'Argument: agent, Given: "gpt9", Choices: "scripted", "claude", "codex", "gemini", "aider"');
     refuses(repo, ['init', '--base', 'develop'], 78, 'the base branch "develop" does not exist');
     expect(existsSync(join(repo, '.phaserunner'))).toBe(false);
     expect(cli(repo, ['init']).code).toBe(0);

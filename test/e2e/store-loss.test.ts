@@ -91,13 +91,28 @@ describe('a damaged store', () => {
 
     const checked = cli(repo, ['doctor', '--json']);
     expect(checked.code).toBe(2);
-    expect(json<{ ok: boolean }>(checked).ok).toBe(false);
+    const report = json<{ ok: boolean; checks: { name: string }[] }>(checked);
+    expect(report.ok).toBe(false);
+    expect(report.checks.find((c) => c.name === 'store')).toEqual({
+      name: 'store',
+      ok: false,
+      level: 'fail',
+      message: `the store ${db(repo)} is damaged (file is not a database)`,
+      fix: 'Run `phaserunner doctor --repair`: it moves what is damaged aside (nothing is deleted) and rebuilds it from git.',
+      repaired: null,
+      details: { file: db(repo) },
+    });
+    const human = cli(repo, ['doctor']);
+    expect(human.code).toBe(2);
+    expect(human.stderr.trim().split('\n').at(-1)).toBe('Next: Run `phaserunner doctor --repair`: it moves what is damaged aside (nothing is deleted) and rebuilds it from git.');
 
     const repaired = cli(repo, ['doctor', '--repair']);
     expect(repaired.code, repaired.stderr).toBe(0);
     expect(repaired.stdout).toContain('rebuilt it from git: phases 1, 2 merged.');
     const aside = readdirSync(stateDir(repo)).find((n) => n.startsWith('state.db.damaged-'));
     expect(aside).toBeDefined();
+    expect(repaired.stdout.split('\n')).toContain(`✓ store: the store ${db(repo)} was damaged (file is not a database)`);
+    expect(repaired.stdout.split('\n')).toContain(`  repaired: moved the damaged store to ${join(stateDir(repo), aside ?? '')} and rebuilt it from git history`);
     expect(readFileSync(join(stateDir(repo), aside ?? ''), 'utf8')).toBe('this is not a database\n');
     expect(cli(repo, ['doctor']).code).toBe(0);
 

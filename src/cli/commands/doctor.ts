@@ -1,6 +1,5 @@
 // `phaserunner doctor [--repair]`
 import type { CommandModule } from 'yargs';
-import { ExitCode } from '../../exit-codes.js';
 import type { GlobalArgs } from '../globals.js';
 import { renderer } from '../render/events.js';
 import { printView } from '../report.js';
@@ -11,25 +10,28 @@ interface DoctorArgs extends GlobalArgs {
 
 export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
   command: 'doctor',
-  describe: "Check this repository's phaserunner state; --repair applies the documented recovery (a damaged store is moved aside and rebuilt from git)",
+  describe:
+    "Check what phaserunner needs here: git, node, the configured agents (found, version), the store and the repository's state, each with a fix; --repair applies the documented recovery (a damaged store is moved aside and rebuilt from git)",
   builder: (y) =>
     y
       .option('repair', { type: 'boolean', default: false, describe: 'Repair what can be repaired; nothing is deleted' })
-      .example('$0 doctor', 'Report problems; exit 2 when one needs --repair')
+      .example('$0 doctor', 'A line per check (✓ ok, ! warning, ✗ failure) with the fix under it; exit 69 when git, node or the active agent is missing, 2 when the store needs --repair')
+      .example('$0 doctor --json', 'The same as one JSON document: {ok, checks: [{name, ok, level, message, fix, repaired, details}]}')
       .example('$0 doctor --repair', 'Move a damaged store aside and rebuild it from git history'),
   handler: async (args) => {
+    const { doctorExitCode, doctorLines, firstFailure } = await import('../render/doctor.js');
     await printView(
       args,
       async (out) => {
-        const { doctor } = await import('../../runner/doctor.js');
+        const { doctor } = await import('../../doctor/doctor.js');
         // With --json, stdout is the one report: the rebuild's event is not printed.
         return doctor(args.cwd, args.repair, out.json ? () => undefined : renderer(out));
       },
-      (report) => report.checks.flatMap((c) => [`${c.ok ? '✓' : '✗'} ${c.name}: ${c.message}`, ...(c.repaired === null ? [] : [`  repaired: ${c.repaired}`])]),
+      doctorLines,
       (report, out) => {
-        if (report.ok) return ExitCode.ok;
-        if (!out.json) out.error('Next: run `phaserunner doctor --repair`; it moves what is damaged aside (nothing is deleted) and rebuilds it from git.');
-        return ExitCode.humanNeeded;
+        const failed = firstFailure(report);
+        if (failed !== undefined && !out.json) out.error(`Next: ${failed.fix ?? 'see the check above.'}`);
+        return doctorExitCode(failed);
       },
     );
   },

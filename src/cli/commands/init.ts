@@ -1,8 +1,14 @@
 // `phaserunner init`
 import type { CommandModule } from 'yargs';
+import { AGENT_CLIS } from '../../agent-cli/known.js';
+import type { DetectedCli } from '../../agent-cli/detect.js';
 import type { GlobalArgs } from '../globals.js';
 import { Output } from '../output.js';
 import { runCommand } from '../run-command.js';
+import { shellWord } from '../../util/shell.js';
+
+/** What --agent accepts: the built-in agent and every agent CLI with an adapter type. */
+const AGENT_CHOICES = ['scripted', ...AGENT_CLIS] as const;
 
 interface InitArgs extends GlobalArgs {
   agent?: string | undefined;
@@ -12,25 +18,36 @@ interface InitArgs extends GlobalArgs {
 
 export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
   command: 'init',
-  describe: 'Set up phaserunner in this repository (.phaserunner/config.json and an INTENT.md template)',
+  describe: 'Set up phaserunner in this repository (.phaserunner/config.json and an INTENT.md template); lists the agent CLIs installed and proposes one',
   builder: (y) =>
     y
-      .option('agent', { type: 'string', describe: 'Agent for every phase (built in: scripted)' })
+      .option('agent', {
+        type: 'string',
+        choices: AGENT_CHOICES,
+        describe: 'Agent for every phase: the built-in scripted one (demo plans, the default), or an installed agent CLI',
+      })
       .option('base', { type: 'string', describe: 'Branch that phase work merges into (default: the current branch)' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing config' })
-      .example('$0 init', 'Use the current branch as the base and the scripted agent')
-      .example('$0 init --base main --agent scripted', 'Choose the base branch and the agent'),
+      .example('$0 init', 'Use the current branch as the base and the scripted agent; say which agent CLIs are installed and how to switch')
+      .example('$0 init --agent claude', 'Plan with Claude Code (codex, gemini and aider likewise); it must be installed')
+      .example('$0 init --force --agent claude', 'Switch a fresh setup from the scripted agent to Claude Code')
+      .example('$0 init --base main --json', 'Choose the base branch; the JSON has the detected CLIs ("detected") and the proposal ("proposed")'),
   handler: async (args) => {
     const out = new Output(args.json);
     process.exitCode = await runCommand(out, async () => {
       const { initRepo } = await import('../../init/init.js');
+      const { detectAgentClis, proposedAgent } = await import('../../agent-cli/detect.js');
       const result = await initRepo(args.cwd, { agent: args.agent, base: args.base, force: args.force });
+      const detected = await detectAgentClis(result.root);
+      const proposed = proposedAgent(detected);
       if (out.json) {
-        out.document({ ok: true, ...result });
+        out.document({ ok: true, ...result, detected, proposed });
         return 0;
       }
       out.line(`Wrote ${result.configFile} (base branch ${result.base}, agent ${result.agent}).`);
       if (result.intentCreated) out.line(`Wrote ${result.intentFile} from a template.`);
+      out.line(detected.length === 0 ? `No agent CLI found on PATH (looked for ${AGENT_CLIS.join(', ')}).` : `Found: ${detected.map(foundText).join(', ')}`);
+      if (result.agent === 'scripted') proposeSwitch(out, proposed, args.base);
       out.line('');
       out.line('Next:');
       let step = 1;
@@ -38,12 +55,25 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
       out.line(`  ${step++}. Commit: git add INTENT.md .phaserunner && git commit -m "Set up phaserunner"`);
       out.line(`     (the agent works from the tip of ${result.base}, so it only sees committed files)`);
       out.line(`  ${step}. Run: phaserunner run --wait`);
-      if (result.agent === 'scripted') {
-        out.line('');
-        out.line('Note: the scripted agent writes deterministic demo plans. For real plans, set "agent" in');
-        out.line('.phaserunner/config.json to an agent defined under "agents" (see README.md).');
-      }
       return 0;
     });
   },
 };
+
+function foundText(cli: DetectedCli): string {
+  return `${cli.type} ${cli.version ?? '(version unknown)'} (${cli.path})`;
+}
+
+/** On the scripted agent: the exact command that switches to the agent CLI found first, or how to get one. */
+function proposeSwitch(out: Output, proposed: string | null, base: string | undefined): void {
+  out.line('');
+  if (proposed === null) {
+    out.line('Note: the scripted agent writes deterministic demo plans. For real plans, install an agent CLI');
+    out.line('(Claude Code: `npm install -g @anthropic-ai/claude-code`), then run `phaserunner init --force --agent claude`.');
+    return;
+  }
+  const command = `phaserunner init --force --agent ${proposed}${base === undefined ? '' : ` --base ${shellWord(base)}`}`;
+  out.line(`The scripted agent writes deterministic demo plans. To plan with ${proposed} instead, run:`);
+  out.line(`  ${command}`);
+  out.line(`or set in .phaserunner/config.json: "agent": "${proposed}", "agents": {"${proposed}": {"type": "${proposed}"}}`);
+}

@@ -1,0 +1,17 @@
+// The base branch: phase branches start from it and merge into it, so it must exist.
+import { resolveCommit } from '../git/repo.js';
+import { CONFIG_PATH } from '../paths.js';
+import { shellWord } from '../util/shell.js';
+import { passed, problem, type DoctorCheck } from './types.js';
+
+export async function checkBase(root: string, base: string): Promise<DoctorCheck> {
+  const tip = await resolveCommit(root, `refs/heads/${base}`);
+  if (tip !== undefined) return passed('base', `the base branch ${base} is at ${tip.slice(0, 12)}`, { branch: base });
+  return problem(
+    'base',
+    'fail',
+    `the base branch ${base} does not exist in this repository, so no phase can start or merge`,
+    `Create it (\`git branch ${shellWord(base)} <commit>\`), or set "base" in ${CONFIG_PATH} to an existing branch (\`git branch\` lists them).`,
+    { branch: base },
+  );
+}

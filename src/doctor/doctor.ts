@@ -1,0 +1,35 @@
+// `phaserunner doctor [--repair]`: is everything phaserunner needs here in order? git and node
+// first (everything else needs them), then what the repository's config names (the agents),
+// then the repository's own state. The order is the order of the report, and of what matters
+// most: the CLI takes the exit code from the first failing check.
+import { openDefinitions } from '../runner/definitions.js';
+import type { Emit } from '../runner/events.js';
+import { checkAgents } from './agents.js';
+import { checkBase } from './base.js';
+import { checkCheckout } from './checkout.js';
+import { checkGit } from './git.js';
+import { checkLock } from './lock.js';
+import { checkNode } from './node.js';
+import { checkStore } from './store.js';
+import { reportOf, type DoctorCheck, type DoctorReport } from './types.js';
+import { checkWorktrees } from './worktrees.js';
+
+export type { DoctorCheck, DoctorReport } from './types.js';
+
+export async function doctor(cwd: string, repair: boolean, emit: Emit): Promise<DoctorReport> {
+  const git = await checkGit();
+  const node = checkNode();
+  // Without a usable git nothing else can be read, and an old one would mislead the rest.
+  if (!git.ok) return reportOf([git, node]);
+  // The definitions only (outside a repository, or before init, this fails naming what is
+  // missing): the agents are checked here rather than refused, as a run would.
+  const v = await openDefinitions(cwd);
+  const root = v.repo.root;
+  const checks: DoctorCheck[] = [git, node, ...(await checkAgents(v.config, root))];
+  const base = await checkBase(root, v.config.base);
+  checks.push(base, await checkStore(cwd, v.state, repair, emit));
+  if (base.ok) checks.push(await checkCheckout(root, v.config.base));
+  checks.push(await checkWorktrees(root, v.state.worktrees), checkLock(v.state.lock));
+  return reportOf(checks);
+}
+

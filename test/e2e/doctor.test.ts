@@ -1,0 +1,301 @@
+// `phaserunner doctor`: git, node, each configured agent (found, version), the store and the
+// repository's state, each check with a fix when it is not ok, and the exit code of the first
+// failing check. Agent CLIs are fake shell scripts on a PATH made for the test.
+import { readFileSync, realpathSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { worktreesDir } from '../../src/paths.js';
+import { cli, json } from '../helpers/cli.js';
+import { fakeBin, printsVersion } from '../helpers/fake-bin.js';
+import { commitFile, git, repoWithIntent, scriptedConfig, tempDir, userState, writeConfig } from '../helpers/git.js';
+import { scriptedRepo } from '../helpers/setup.js';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  level: 'ok' | 'warn' | 'fail';
+  message: string;
+  fix: string | null;
+  repaired: string | null;
+  details: Record<string, unknown>;
+}
+interface Report {
+  ok: boolean;
+  checks: Check[];
+}
+
+const CLAUDE_FIX = 'Install Claude Code: `npm install -g @anthropic-ai/claude-code`; or, if it is installed elsewhere, set "command" of agent "claude" in .phaserunner/config.json to its path.';
+
+function doctorJson(repo: string, env: NodeJS.ProcessEnv = {}): { code: number | null; report: Report } {
+  const result = cli(repo, ['doctor', '--json'], env);
+  return { code: result.code, report: json<Report>(result) };
+}
+
+function check(report: Report, name: string, agent?: string): Check {
+  const found = report.checks.find((c) => c.name === name && (agent === undefined || c.details['agent'] === agent));
+  if (found === undefined) throw new Error(`no ${name} check in ${JSON.stringify(report)}`);
+  return found;
+}
+
+/** A repository whose active agent is Claude Code (the default program, `claude`). */
+function claudeRepo(agents: Record<string, unknown> = {}): string {
+  const repo = repoWithIntent();
+  writeConfig(repo, { ...scriptedConfig(), agent: 'claude', agents: { claude: { type: 'claude' }, ...agents } });
+  return repo;
+}
+
+const realGitVersion = (): string => /(\d+\.\d+(?:\.\d+)?)/.exec(git(tempDir(), 'version'))?.[1] ?? '';
+const requiredNode = (): string => /\d+(?:\.\d+)*/.exec((JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node)?.[0] ?? '';
+
+describe('doctor', () => {
+  it('reports git, node and the active agent with their versions, every check in order', () => {
+    const repo = claudeRepo();
+    const bin = fakeBin({ claude: printsVersion('2.1.328 (Claude Code)') });
+    const { code, report } = doctorJson(repo, { PATH: bin });
+    expect(code).toBe(0);
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((c) => c.name)).toEqual(['git', 'node', 'agent', 'base', 'store', 'checkout', 'worktrees', 'lock']);
+    const version = realGitVersion();
+    expect(check(report, 'git')).toEqual({
+      name: 'git',
+      ok: true,
+      level: 'ok',
+      message: `git ${version} (${join(bin, 'git')}), at least 2.38.0`,
+      fix: null,
+      repaired: null,
+      details: { version, required: '2.38.0', path: join(bin, 'git') },
+    });
+    expect(check(report, 'node')).toMatchObject({ ok: true, level: 'ok', message: `node ${process.version}, at least ${requiredNode()}`, details: { version: process.version, required: requiredNode() } });
+    expect(check(report, 'agent')).toEqual({
+      name: 'agent',
+      ok: true,
+      level: 'ok',
+      message: `claude 2.1.328 (${join(bin, 'claude')})`,
+      fix: null,
+      repaired: null,
+      details: { agent: 'claude', type: 'claude', active: true, program: 'claude', path: join(bin, 'claude'), version: '2.1.328', version_error: null },
+    });
+    expect(report.checks.every((c) => c.level === 'ok' && c.fix === null)).toBe(true);
+
+    const human = cli(repo, ['doctor'], { PATH: bin });
+    expect(human.code).toBe(0);
+    expect(human.stdout.split('\n')).toContain(`✓ agent claude (active): claude 2.1.328 (${join(bin, 'claude')})`);
+    expect(human.stdout.split('\n')).toContain(`✓ git: git ${version} (${join(bin, 'git')}), at least 2.38.0`);
+    expect(human.stderr).toBe('');
+  });
+
+  it('fails with exit 69 and the install command when the active agent is missing, changing nothing', () => {
+    const repo = claudeRepo();
+    const bin = fakeBin();
+    const before = userState(repo);
+    const { code, report } = doctorJson(repo, { PATH: bin });
+    expect(code).toBe(69);
+    expect(report.ok).toBe(false);
+    expect(check(report, 'agent')).toEqual({
+      name: 'agent',
+      ok: false,
+      level: 'fail',
+      message: 'claude was not found on PATH (no phase can run)',
+      fix: CLAUDE_FIX,
+      repaired: null,
+      details: { agent: 'claude', type: 'claude', active: true, program: 'claude', path: null, version: null, version_error: null },
+    });
+    // The other checks still ran.
+    expect(check(report, 'store').ok).toBe(true);
+
+    const human = cli(repo, ['doctor'], { PATH: bin });
+    expect(human.code).toBe(69);
+    const lines = human.stdout.split('\n');
+    const at = lines.indexOf('✗ agent claude (active): claude was not found on PATH (no phase can run)');
+    expect(at).toBeGreaterThan(-1);
+    expect(lines[at + 1]).toBe(`  fix: ${CLAUDE_FIX}`);
+    expect(human.stderr.trim().split('\n').at(-1)).toBe(`Next: ${CLAUDE_FIX}`);
+    expect(userState(repo)).toEqual(before);
+  });
+
+  it('only warns about an agent that is not the active one, and reports a version it could not get without failing', () => {
+    const repo = repoWithIntent();
+    // A command agent's program is the user's: doctor must not run it (it might start work).
+    commitFile(repo, 'tools/agent.sh', '#!/bin/sh\ntouch ran-the-agent\n');
+    git(repo, 'update-index', '--chmod=+x', 'tools/agent.sh');
+    git(repo, 'checkout', '--', 'tools/agent.sh');
+    writeConfig(repo, {
+      ...scriptedConfig(),
+      agents: {
+        scripted: { type: 'scripted' },
+        claude: { type: 'claude', command: 'claude-nightly' },
+        broken: { type: 'claude', command: 'broken-claude' },
+        mine: { type: 'command', argv: ['./tools/agent.sh', '{prompt_file}'] },
+        codex: { type: 'codex' },
+        gemini: { type: 'gemini' },
+        aider: { type: 'aider' },
+      },
+    });
+    const bin = fakeBin({ 'broken-claude': 'echo "no config" >&2\nexit 3' });
+    const { code, report } = doctorJson(repo, { PATH: bin });
+    expect(code).toBe(0);
+    expect(report.ok).toBe(true);
+    expect(report.checks.filter((c) => c.name === 'agent').map((c) => [c.details['agent'], c.level])).toEqual([
+      ['scripted', 'ok'],
+      ['claude', 'warn'],
+      ['broken', 'ok'],
+      ['mine', 'ok'],
+      ['codex', 'warn'],
+      ['gemini', 'warn'],
+      ['aider', 'warn'],
+    ]);
+    expect(check(report, 'agent', 'codex').fix).toBe('Install Codex CLI: `npm install -g @openai/codex`; or, if it is installed elsewhere, set "command" of agent "codex" in .phaserunner/config.json to its path.');
+    expect(check(report, 'agent', 'gemini').fix).toBe('Install Gemini CLI: `npm install -g @google/gemini-cli`; or, if it is installed elsewhere, set "command" of agent "gemini" in .phaserunner/config.json to its path.');
+    expect(check(report, 'agent', 'aider').fix).toBe(
+      'Install Aider: `python -m pip install aider-install && aider-install` or `pipx install aider-chat`; or, if it is installed elsewhere, set "command" of agent "aider" in .phaserunner/config.json to its path.',
+    );
+    expect(check(report, 'agent', 'scripted')).toMatchObject({ message: 'the built-in scripted agent (deterministic demo plans)', details: { active: true, type: 'scripted', program: null } });
+    expect(check(report, 'agent', 'claude')).toEqual({
+      name: 'agent',
+      ok: true,
+      level: 'warn',
+      message: 'claude-nightly was not found on PATH (it is not the active agent, so runs are not affected)',
+      fix: 'Install Claude Code: `npm install -g @anthropic-ai/claude-code`; or, if it is installed elsewhere, set "command" of agent "claude" in .phaserunner/config.json to its path.',
+      repaired: null,
+      details: { agent: 'claude', type: 'claude', active: false, program: 'claude-nightly', path: null, version: null, version_error: null },
+    });
+    expect(check(report, 'agent', 'broken')).toMatchObject({
+      ok: true,
+      fix: null,
+      message: `${join(bin, 'broken-claude')}, version unknown: \`--version\` exited 3: no config`,
+      details: { path: join(bin, 'broken-claude'), version: null, version_error: '`--version` exited 3: no config' },
+    });
+    const root = realpathSync(repo);
+    expect(check(report, 'agent', 'mine')).toMatchObject({ level: 'ok', details: { type: 'command', program: './tools/agent.sh', path: join(root, 'tools', 'agent.sh'), version: null } });
+    // Run, it would have left ran-the-agent in the checkout.
+    expect(git(repo, 'status', '--porcelain', '--untracked-files=all')).toBe('');
+
+    const human = cli(repo, ['doctor'], { PATH: bin });
+    expect(human.code).toBe(0);
+    expect(human.stdout.split('\n')).toContain('! agent claude: claude-nightly was not found on PATH (it is not the active agent, so runs are not affected)');
+    expect(human.stderr).toBe('');
+  });
+
+  it('stops at a git that is too old (69), with how to upgrade', () => {
+    const repo = scriptedRepo();
+    const bin = fakeBin({ git: 'echo "git version 2.30.1"' }, { git: false });
+    const { code, report } = doctorJson(repo, { PATH: bin });
+    expect(code).toBe(69);
+    expect(report.checks.map((c) => [c.name, c.level])).toEqual([
+      ['git', 'fail'],
+      ['node', 'ok'],
+    ]);
+    expect(check(report, 'git')).toMatchObject({
+      message: `git 2.30.1 (${join(bin, 'git')}) is older than 2.38.0, which phaserunner needs (for \`git merge-tree --write-tree\`); the other checks need it, so they were skipped`,
+      fix: 'Upgrade git to 2.38.0 or newer from your package manager (`apt install git`, `brew install git`, ...) or https://git-scm.com/downloads.',
+      details: { version: '2.30.1', required: '2.38.0', path: join(bin, 'git') },
+    });
+    const human = cli(repo, ['doctor'], { PATH: bin });
+    expect(human.code).toBe(69);
+    expect(human.stderr.trim().split('\n').at(-1)).toBe('Next: Upgrade git to 2.38.0 or newer from your package manager (`apt install git`, `brew install git`, ...) or https://git-scm.com/downloads.');
+  });
+
+  it('fails (78) on a base branch that does not exist', () => {
+    const repo = repoWithIntent();
+    writeConfig(repo, scriptedConfig({ base: 'develop' }));
+    const { code, report } = doctorJson(repo);
+    expect(code).toBe(78);
+    expect(check(report, 'base')).toMatchObject({
+      ok: false,
+      level: 'fail',
+      message: 'the base branch develop does not exist in this repository, so no phase can start or merge',
+      fix: 'Create it (`git branch develop <commit>`), or set "base" in .phaserunner/config.json to an existing branch (`git branch` lists them).',
+    });
+    expect(report.checks.some((c) => c.name === 'checkout')).toBe(false);
+  });
+
+  it('warns about phase worktrees whose directory is gone, with the prune command', () => {
+    const repo = scriptedRepo();
+    const root = git(repo, 'rev-parse', '--show-toplevel');
+    const env = { PHASERUNNER_WORKTREES_DIR: tempDir('phaserunner-worktrees-') };
+    const dir = worktreesDir(realpathSync(join(repo, '.git')), env);
+    const gone = join(dir, 'planning-1-architecture-baseline');
+    mkdirSync(dir, { recursive: true });
+    git(repo, 'worktree', 'add', '--quiet', '-b', 'phaserunner/planning/1-architecture-baseline', gone);
+    expect(check(doctorJson(repo, env).report, 'worktrees')).toMatchObject({ level: 'ok', message: `1 phase worktree, each present (${dir})` });
+    rmSync(gone, { recursive: true });
+
+    const { code, report } = doctorJson(repo, env);
+    expect(code).toBe(0);
+    expect(report.ok).toBe(true);
+    expect(check(report, 'worktrees')).toEqual({
+      name: 'worktrees',
+      ok: true,
+      level: 'warn',
+      message: `git still lists 1 phase worktree whose directory is gone: ${gone}`,
+      fix: `Run \`git -C ${root} worktree prune\` (it forgets only worktrees whose directory is gone).`,
+      repaired: null,
+      details: { dir, stale: [gone] },
+    });
+    git(repo, 'worktree', 'prune');
+    expect(check(doctorJson(repo, env).report, 'worktrees')).toMatchObject({ level: 'ok', message: `no phase worktrees (${dir})`, details: { stale: [] } });
+  });
+
+  it('warns while the checkout that has the base branch is in the middle of a merge', () => {
+    const repo = scriptedRepo();
+    const root = git(repo, 'rev-parse', '--show-toplevel');
+    git(repo, 'switch', '--quiet', '-c', 'side');
+    commitFile(repo, 'README.md', 'side\n');
+    git(repo, 'switch', '--quiet', 'main');
+    commitFile(repo, 'README.md', 'main\n');
+    expect(() => git(repo, 'merge', '--quiet', 'side')).toThrow();
+    const before = userState(repo);
+    const { code, report } = doctorJson(repo);
+    expect(code).toBe(0);
+    expect(check(report, 'checkout')).toEqual({
+      name: 'checkout',
+      ok: true,
+      level: 'warn',
+      message: `${root} (which has main) is in the middle of a merge; git refuses to bring it up to a phase merge until it ends, so merges into main wait`,
+      fix: `End the merge: \`git -C ${root} merge --continue\` once the conflicts are resolved, or \`git -C ${root} merge --abort\`.`,
+      repaired: null,
+      details: { branch: 'main', path: root, operation: 'merge' },
+    });
+    expect(userState(repo)).toEqual(before);
+    git(repo, 'merge', '--abort');
+    expect(check(doctorJson(repo).report, 'checkout')).toMatchObject({ level: 'ok', message: `${root} has main, with no merge, cherry-pick or rebase under way`, details: { operation: null } });
+  });
+
+  it('tells a lock left by a dead runner from one held on another machine', () => {
+    const repo = scriptedRepo();
+    mkdirSync(join(repo, '.git', 'phaserunner'));
+    const lock = join(repo, '.git', 'phaserunner', 'runner.lock');
+    const since = '2026-01-01T00:00:00.000Z';
+    // Above the largest pid Linux hands out: no process has it.
+    const dead = 2 ** 22 + 12345;
+    writeFileSync(lock, JSON.stringify({ pid: dead, host: hostname(), since }));
+    expect(check(doctorJson(repo).report, 'lock')).toEqual({
+      name: 'lock',
+      ok: true,
+      level: 'warn',
+      message: `the lock is left by a runner that is gone (pid ${dead} on ${hostname()}, since ${since})`,
+      fix: `Nothing is needed: the next phaserunner command takes it over. To clear it now: \`rm ${lock}\`.`,
+      repaired: null,
+      details: { file: lock, pid: dead, host: hostname(), since, alive: false },
+    });
+    writeFileSync(lock, JSON.stringify({ pid: 4242, host: 'elsewhere.invalid', since }));
+    expect(check(doctorJson(repo).report, 'lock')).toMatchObject({
+      level: 'warn',
+      message: `the lock is held by a runner on another machine (pid 4242 on elsewhere.invalid, since ${since}); whether it still runs cannot be told from here`,
+      fix: `If that runner is gone, delete the lock: \`rm ${lock}\`. Otherwise wait for it to finish.`,
+      details: { alive: null },
+    });
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), since }));
+    expect(check(doctorJson(repo).report, 'lock')).toMatchObject({ level: 'ok', fix: null, details: { pid: process.pid, alive: true } });
+  });
+
+  it('outside an initialised repository, names what is missing', () => {
+    const outside = cli(tempDir(), ['doctor']);
+    expect(outside.code).toBe(78);
+    expect(outside.stderr).toContain('is not inside a git repository');
+    const uninitialised = cli(repoWithIntent(), ['doctor']);
+    expect(uninitialised.code).toBe(78);
+    expect(uninitialised.stderr.trim().split('\n').at(-1)).toBe('Next: Run `phaserunner init` first.');
+  });
+});
