@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Exact versions: the adapters are proven against these (test/agents/). */
-export const AGENT_CLIS = {
+const AGENT_CLIS = {
   '@anthropic-ai/claude-code': '2.1.328',
   '@openai/codex': '0.169.0',
   '@google/gemini-cli': '0.61.0',
@@ -17,7 +17,7 @@ export const AGENT_CLIS = {
 const BINS = { '@anthropic-ai/claude-code': 'claude', '@openai/codex': 'codex', '@google/gemini-cli': 'gemini' };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const AGENTS_DIR = join(ROOT, 'node_modules', '.cache', 'phaserunner-agents');
+const AGENTS_DIR = join(ROOT, 'node_modules', '.cache', 'phaserunner-agents');
 
 function installed(name) {
   try {

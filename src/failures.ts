@@ -18,7 +18,8 @@ export type Failure =
   | { readonly reason: 'invalid-json'; readonly file: string; readonly kind: DataKind; readonly detail: string }
   | { readonly reason: 'invalid-data'; readonly file: string; readonly kind: DataKind; readonly issues: readonly Issue[] }
   | { readonly reason: 'unknown-agent'; readonly agent: string; readonly known: readonly string[]; readonly where: string }
-  | { readonly reason: 'agent-unavailable'; readonly agent: string; readonly binary: string }
+  /** `type`: the agent's adapter type (scripted, command, claude, ...), which decides the fix. */
+  | { readonly reason: 'agent-unavailable'; readonly agent: string; readonly type: string; readonly binary: string }
   | { readonly reason: 'base-missing'; readonly base: string }
   /** init cannot tell the base branch: HEAD is detached and there is no main. */
   | { readonly reason: 'base-unknown'; readonly dir: string }

@@ -17,11 +17,11 @@
 // aider has no sandbox: nothing but phaserunner's check of the checkout afterwards stops it
 // writing elsewhere.
 import { join } from 'node:path';
+import type { CliAgentConfig } from '../config/schema.js';
 import type { AgentAdapter, AgentContext } from './types.js';
 import { cliAdapter, forRole, type CliSettings } from './cli-agent.js';
 
 export function aiderArgs(config: CliSettings, context: Pick<AgentContext, 'promptFile' | 'runDir' | 'role' | 'intent'>): string[] {
-  const { model, extra } = forRole(config, context.role);
   return [
     '--message-file',
     context.promptFile,
@@ -48,11 +48,10 @@ export function aiderArgs(config: CliSettings, context: Pick<AgentContext, 'prom
     '--no-fancy-input',
     '--read',
     context.intent,
-    ...(model === undefined ? [] : ['--model', model]),
-    ...extra,
+    ...forRole(config, context.role),
   ];
 }
 
-export function aiderAdapter(name: string, config: CliSettings, root: string): AgentAdapter {
+export function aiderAdapter(name: string, config: CliAgentConfig, root: string): AgentAdapter {
   return cliAdapter(name, config, root, { args: aiderArgs, stdin: false });
 }

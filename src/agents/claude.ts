@@ -8,12 +8,12 @@
 //   for `Bash(git commit:*)` alone lets `git -c x=y commit` and `sh -c 'git commit'` through.
 // Non-essential traffic (a connectivity probe, lookups of api.anthropic.com) is off, so a run
 // against ANTHROPIC_BASE_URL makes no other connection.
-import type { AgentAdapter } from './types.js';
+import type { CliAgentConfig } from '../config/schema.js';
+import type { AgentAdapter, AgentContext } from './types.js';
 import { cliAdapter, forRole, type CliSettings } from './cli-agent.js';
 
 /** The arguments for one attempt: phaserunner's, then the model and extra args of the agent and of the phase's role. */
-export function claudeArgs(config: CliSettings, role: string): string[] {
-  const { model, extra } = forRole(config, role);
+export function claudeArgs(config: CliSettings, { role }: Pick<AgentContext, 'role'>): string[] {
   return [
     '-p',
     '--output-format',
@@ -23,14 +23,13 @@ export function claudeArgs(config: CliSettings, role: string): string[] {
     'acceptEdits',
     '--disallowedTools',
     'Bash',
-    ...(model === undefined ? [] : ['--model', model]),
-    ...extra,
+    ...forRole(config, role),
   ];
 }
 
-export function claudeAdapter(name: string, config: CliSettings, root: string): AgentAdapter {
+export function claudeAdapter(name: string, config: CliAgentConfig, root: string): AgentAdapter {
   return cliAdapter(name, config, root, {
-    args: (c, context) => claudeArgs(c, context.role),
+    args: claudeArgs,
     env: { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
     stdin: true,
     output: 'claude-stream-json',

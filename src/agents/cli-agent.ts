@@ -1,17 +1,21 @@
 // What the real agent CLIs' adapters share: finding the program before dispatch, and the model
 // and extra arguments configured for the agent and for the phase's role.
 import type { CliAgentConfig } from '../config/schema.js';
-import { fail } from '../failures.js';
 import type { OutputFormat } from '../dispatch/agent-output/types.js';
 import { agentEnv, type AgentAdapter, type AgentContext } from './types.js';
-import { which } from './which.js';
+import { agentProgram } from './which.js';
 
 export type CliSettings = Omit<CliAgentConfig, 'type'>;
 
-/** The model for a role's phases (the role's over the agent's), and the user's extra arguments (the agent's, then the role's). */
-export function forRole(config: CliSettings, role: string): { readonly model: string | undefined; readonly extra: readonly string[] } {
+/**
+ * The user's part of the arguments for a role's phases, after phaserunner's own: `--model`
+ * (the role's over the agent's; every one of these CLIs spells it so), then the agent's extra
+ * arguments, then the role's.
+ */
+export function forRole(config: CliSettings, role: string): string[] {
   const settings = config.roles[role];
-  return { model: settings?.model ?? config.model, extra: [...config.args, ...(settings?.args ?? [])] };
+  const model = settings?.model ?? config.model;
+  return [...(model === undefined ? [] : ['--model', model]), ...config.args, ...(settings?.args ?? [])];
 }
 
 /** How one CLI is started: its arguments after the program, its environment, its JSON events. */
@@ -24,16 +28,15 @@ export interface CliShape {
   readonly output?: OutputFormat;
 }
 
-export function cliAdapter(name: string, config: CliSettings, root: string, shape: CliShape): AgentAdapter {
+export function cliAdapter(name: string, config: CliAgentConfig, root: string, shape: CliShape): AgentAdapter {
   return {
     name,
     preflight() {
-      if (which(config.command, root) === undefined) fail({ reason: 'agent-unavailable', agent: name, binary: config.command });
+      agentProgram(name, config.type, config.command, root);
     },
     invocation(context: AgentContext) {
-      const program = which(config.command, root) ?? config.command;
       return {
-        argv: [program, ...shape.args(config, context)],
+        argv: [agentProgram(name, config.type, config.command, root), ...shape.args(config, context)],
         env: { ...shape.env, ...agentEnv(context), ...config.env },
         stdin: shape.stdin,
         ...(shape.output === undefined ? {} : { output: shape.output }),

@@ -8,11 +8,11 @@
 // - `codex exec` never asks for approval: what the sandbox refuses is refused.
 // Refusals exit 0 and mostly leave no JSON event: phaserunner's own check of the checkout is
 // what catches a stray write.
-import type { AgentAdapter } from './types.js';
+import type { CliAgentConfig } from '../config/schema.js';
+import type { AgentAdapter, AgentContext } from './types.js';
 import { cliAdapter, forRole, type CliSettings } from './cli-agent.js';
 
-export function codexArgs(config: CliSettings, role: string): string[] {
-  const { model, extra } = forRole(config, role);
+export function codexArgs(config: CliSettings, { role }: Pick<AgentContext, 'role'>): string[] {
   return [
     'exec',
     '--json',
@@ -22,13 +22,12 @@ export function codexArgs(config: CliSettings, role: string): string[] {
     'sandbox_workspace_write.exclude_slash_tmp=true',
     '-c',
     'sandbox_workspace_write.exclude_tmpdir_env_var=true',
-    ...(model === undefined ? [] : ['--model', model]),
-    ...extra,
+    ...forRole(config, role),
     // Last: the prompt is read from stdin.
     '-',
   ];
 }
 
-export function codexAdapter(name: string, config: CliSettings, root: string): AgentAdapter {
-  return cliAdapter(name, config, root, { args: (c, context) => codexArgs(c, context.role), stdin: true, output: 'codex-json' });
+export function codexAdapter(name: string, config: CliAgentConfig, root: string): AgentAdapter {
+  return cliAdapter(name, config, root, { args: codexArgs, stdin: true, output: 'codex-json' });
 }

@@ -11,13 +11,13 @@
 // of the checkout tell what happened.
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.js';
-import type { AgentAdapter } from './types.js';
+import type { CliAgentConfig } from '../config/schema.js';
+import type { AgentAdapter, AgentContext } from './types.js';
 import { cliAdapter, forRole, type CliSettings } from './cli-agent.js';
 
 export const GEMINI_POLICY = join(PACKAGE_ROOT, 'agents', 'gemini-policy.toml');
 
-export function geminiArgs(config: CliSettings, role: string): string[] {
-  const { model, extra } = forRole(config, role);
+export function geminiArgs(config: CliSettings, { role }: Pick<AgentContext, 'role'>): string[] {
   return [
     '--output-format',
     'stream-json',
@@ -26,11 +26,10 @@ export function geminiArgs(config: CliSettings, role: string): string[] {
     '--skip-trust',
     '--admin-policy',
     GEMINI_POLICY,
-    ...(model === undefined ? [] : ['--model', model]),
-    ...extra,
+    ...forRole(config, role),
   ];
 }
 
-export function geminiAdapter(name: string, config: CliSettings, root: string): AgentAdapter {
-  return cliAdapter(name, config, root, { args: (c, context) => geminiArgs(c, context.role), stdin: true, output: 'gemini-stream-json' });
+export function geminiAdapter(name: string, config: CliAgentConfig, root: string): AgentAdapter {
+  return cliAdapter(name, config, root, { args: geminiArgs, stdin: true, output: 'gemini-stream-json' });
 }

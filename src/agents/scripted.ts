@@ -26,7 +26,7 @@ export function scriptedAdapter(name: string, config: z.output<typeof ScriptedAg
     name,
     preflight() {
       if (!existsSync(SCRIPTED_AGENT_SCRIPT)) {
-        fail({ reason: 'agent-unavailable', agent: name, binary: SCRIPTED_AGENT_SCRIPT });
+        fail({ reason: 'agent-unavailable', agent: name, type: SCRIPTED, binary: SCRIPTED_AGENT_SCRIPT });
       }
     },
     invocation(context) {

@@ -1,5 +1,6 @@
 // Finding an executable the way a shell would, so "not on PATH" is caught before dispatch.
 import { accessSync, constants, statSync } from 'node:fs';
+import { fail } from '../failures.js';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 
 /** The absolute path of `command`, or undefined when it cannot be executed from `cwd`. */
@@ -23,4 +24,9 @@ function isExecutable(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** An agent's program, resolved now (the agent runs in its worktree, where a relative path differs); agent-unavailable when missing. */
+export function agentProgram(agent: string, type: string, program: string, root: string): string {
+  return which(program, root) ?? fail({ reason: 'agent-unavailable', agent, type, binary: program });
 }

@@ -1,14 +1,9 @@
 // Loading .phaserunner/config.json. Malformed files are bad data (65); a missing file means
 // the repository was never initialised (78).
 import { fail } from '../failures.js';
-import { configFile } from '../paths.js';
-import { readSource, type Source } from '../util/sources.js';
+import type { Source } from '../util/sources.js';
 import { parseJsonText, unreadable, validateData } from '../util/validate.js';
 import { ConfigSchema, DEFAULT_APPROVALS, type Config } from './schema.js';
-
-export function loadConfig(root: string): Config {
-  return configFrom(readSource(configFile(root)), configFile(root));
-}
 
 /** Validates the config file's text already read (undefined: there is no config file). */
 export function configFrom(source: Source | undefined, file: string): Config {

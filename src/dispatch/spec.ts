@@ -30,22 +30,26 @@ export interface DispatchSpec {
 }
 
 type Field = (value: unknown) => boolean;
+interface FieldRule {
+  readonly check: Field;
+  readonly optional?: true;
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const str: Field = (v) => typeof v === 'string';
 const nonEmpty: Field = (v) => typeof v === 'string' && v !== '';
 const int = (min: number): Field => (v) => Number.isSafeInteger(v) && (v as number) >= min;
 
-const RECORD_FIELDS: Record<keyof DispatchRecord, Field> = {
-  workstream: str,
-  phase: int(1),
-  attempt: int(1),
-  agent: str,
-  branch: str,
-  base_sha: str,
+const RECORD_FIELDS: Record<keyof DispatchRecord, FieldRule> = {
+  workstream: { check: str },
+  phase: { check: int(1) },
+  attempt: { check: int(1) },
+  agent: { check: str },
+  branch: { check: str },
+  base_sha: { check: str },
 };
 
-const SPEC_FIELDS: Record<keyof DispatchSpec, { check: Field; optional?: true }> = {
+const SPEC_FIELDS: Record<keyof DispatchSpec, FieldRule> = {
   run_id: { check: nonEmpty },
   argv: { check: (v) => Array.isArray(v) && v.length > 0 && v.every(str) },
   cwd: { check: nonEmpty },
@@ -55,11 +59,11 @@ const SPEC_FIELDS: Record<keyof DispatchSpec, { check: Field; optional?: true }>
   kill_grace_ms: { check: int(0) },
   max_output_bytes: { check: int(1), optional: true },
   output_format: { check: isOutputFormat, optional: true },
-  run: { check: (v) => fieldProblem(v, Object.fromEntries(Object.entries(RECORD_FIELDS).map(([k, check]) => [k, { check }]))) === undefined, optional: true },
+  run: { check: (v) => fieldProblem(v, RECORD_FIELDS) === undefined, optional: true },
 };
 
 /** The first field of `value` that is missing, unknown or of the wrong kind, or undefined. */
-function fieldProblem(value: unknown, fields: Record<string, { check: Field; optional?: true }>): string | undefined {
+function fieldProblem(value: unknown, fields: Readonly<Record<string, FieldRule>>): string | undefined {
   if (!isObject(value)) return 'not a JSON object';
   for (const key of Object.keys(value)) if (!(key in fields)) return `unknown field "${key}"`;
   for (const [key, { check, optional }] of Object.entries(fields)) {

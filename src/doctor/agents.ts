@@ -3,7 +3,7 @@
 // missing spare is a warning.
 import { which } from '../agents/which.js';
 import { SCRIPTED } from '../agents/scripted.js';
-import { installHint } from '../agent-cli/known.js';
+import { unavailableFix } from '../agent-cli/known.js';
 import { probeVersion } from '../agent-cli/version.js';
 import type { AgentConfig, Config } from '../config/schema.js';
 import { CONFIG_PATH } from '../paths.js';
@@ -29,7 +29,7 @@ async function checkAgent(name: string, agent: AgentConfig | undefined, active: 
   if (path === null) {
     const level = active ? 'fail' : 'warn';
     const consequence = active ? 'no phase can run' : 'it is not the active agent, so runs are not affected';
-    return problem('agent', level, `${program} was not found${program.includes('/') ? '' : ' on PATH'} (${consequence})`, missingFix(name, agent, program), located);
+    return problem('agent', level, `${program} was not found${program.includes('/') ? '' : ' on PATH'} (${consequence})`, unavailableFix(name, agent.type, program), located);
   }
   // A command agent's program is the user's own script: run with --version it might well
   // start working (in the repository, with no prompt). Only the known CLIs are asked.
@@ -43,11 +43,4 @@ async function checkAgent(name: string, agent: AgentConfig | undefined, active: 
 /** The program an agent starts: a command agent's first argv word; an agent CLI's `command` (default: its type's name). */
 function programOf(agent: Exclude<AgentConfig, { type: 'scripted' }>): string {
   return agent.type === 'command' ? (agent.argv[0] ?? '') : agent.command;
-}
-
-function missingFix(name: string, agent: Exclude<AgentConfig, { type: 'scripted' }>, program: string): string {
-  if (agent.type === 'command') return `Install ${program} or put it on PATH, or change "argv" of agent "${name}" in ${CONFIG_PATH}.`;
-  const hint = installHint(agent.type);
-  const elsewhere = `set "command" of agent "${name}" in ${CONFIG_PATH} to its path`;
-  return hint === undefined ? `Put ${program} on PATH, or ${elsewhere}.` : `Install ${hint}; or, if it is installed elsewhere, ${elsewhere}.`;
 }

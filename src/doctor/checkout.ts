@@ -4,7 +4,7 @@
 // waits. Either way the phase stays blocked until the user ends it; better to know now.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { listWorktrees, worktreeGitDir, worktreeRebasing, worktreeWithBranch } from '../git/worktree.js';
+import { liveCheckoutOf, worktreeGitDir, worktreeRebasing, type WorktreeEntry } from '../git/worktree.js';
 import { shellWord } from '../util/shell.js';
 import { passed, problem, type CheckoutOperation, type DoctorCheck } from './types.js';
 
@@ -14,13 +14,11 @@ const IN_PROGRESS: readonly (readonly [string, CheckoutOperation])[] = [
   ['CHERRY_PICK_HEAD', 'cherry-pick'],
 ];
 
-export async function checkCheckout(root: string, base: string): Promise<DoctorCheck> {
-  const worktrees = await listWorktrees(root);
+export function checkCheckout(worktrees: readonly WorktreeEntry[], base: string): DoctorCheck {
   const rebasing = worktreeRebasing(worktrees, base);
   if (rebasing !== undefined) return busy(base, rebasing.path, 'rebase');
-  const holder = worktreeWithBranch(worktrees, base);
-  // A worktree whose directory is gone has no checkout to fast-forward: merges move the ref.
-  if (holder === undefined || !existsSync(holder.path)) {
+  const holder = liveCheckoutOf(worktrees, base);
+  if (holder === undefined) {
     return passed('checkout', `no checkout has ${base}; phase merges move the branch itself`, { branch: base, path: null, operation: null });
   }
   const gitDir = worktreeGitDir(holder.path);

@@ -2,6 +2,7 @@
 // first (everything else needs them), then what the repository's config names (the agents),
 // then the repository's own state. The order is the order of the report, and of what matters
 // most: the CLI takes the exit code from the first failing check.
+import { listWorktrees } from '../git/worktree.js';
 import { openDefinitions } from '../runner/definitions.js';
 import type { Emit } from '../runner/events.js';
 import { checkAgents } from './agents.js';
@@ -14,8 +15,6 @@ import { checkStore } from './store.js';
 import { reportOf, type DoctorCheck, type DoctorReport } from './types.js';
 import { checkWorktrees } from './worktrees.js';
 
-export type { DoctorCheck, DoctorReport } from './types.js';
-
 export async function doctor(cwd: string, repair: boolean, emit: Emit): Promise<DoctorReport> {
   const git = await checkGit();
   const node = checkNode();
@@ -25,11 +24,15 @@ export async function doctor(cwd: string, repair: boolean, emit: Emit): Promise<
   // missing): the agents are checked here rather than refused, as a run would.
   const v = await openDefinitions(cwd);
   const root = v.repo.root;
-  const checks: DoctorCheck[] = [git, node, ...(await checkAgents(v.config, root))];
-  const base = await checkBase(root, v.config.base);
-  checks.push(base, await checkStore(cwd, v.state, repair, emit));
-  if (base.ok) checks.push(await checkCheckout(root, v.config.base));
-  checks.push(await checkWorktrees(root, v.state.worktrees), checkLock(v.state.lock));
+  // The agents' version probes (up to their timeout each) run while the repository is checked.
+  const agentChecks = checkAgents(v.config, root);
+  const [base, worktrees] = await Promise.all([checkBase(root, v.config.base), listWorktrees(root)]);
+  const agents = await agentChecks;
+  // A repair rebuilds from the base branch's history, under a runner that resolves the active agent.
+  const blocker = base.ok ? agents.find((a) => a.name === 'agent' && a.details.type === null) : base;
+  const checks: DoctorCheck[] = [git, node, ...agents, base, await checkStore(cwd, v.state, repair, emit, blocker)];
+  if (base.ok) checks.push(checkCheckout(worktrees, v.config.base));
+  checks.push(checkWorktrees(root, worktrees, v.state.worktrees), checkLock(v.state.lock));
   return reportOf(checks);
 }
 

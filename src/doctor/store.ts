@@ -13,18 +13,25 @@ import { passed, problem, type DoctorCheck } from './types.js';
 
 const REPAIR = 'Run `phaserunner doctor --repair`: it moves what is damaged aside (nothing is deleted) and rebuilds it from git.';
 
-export async function checkStore(cwd: string, state: StatePaths, repair: boolean, emit: Emit): Promise<DoctorCheck> {
+/**
+ * `blocker`: a failed check that a repair needs fixed first (the base branch, whose history
+ * the store is rebuilt from; an active agent the config does not define), else undefined.
+ */
+export async function checkStore(cwd: string, state: StatePaths, repair: boolean, emit: Emit, blocker: DoctorCheck | undefined): Promise<DoctorCheck> {
   const details = { file: state.db };
   const sound = passed('store', `the store ${state.db} is sound`, details);
   if (!existsSync(state.db)) return passed('store', NO_STORE(state.db), details);
   const store = storeProblem(state.db);
   if (store === undefined) return sound;
+  if (blocker !== undefined) return problem('store', 'fail', store, `First fix the ${blocker.name} check above; then ${REPAIR.charAt(0).toLowerCase()}${REPAIR.slice(1)}`, details);
   if (!repair) return problem('store', 'fail', store, REPAIR, details);
   mkdirSync(state.dir, { recursive: true });
   // Under the runner lock: the damaged file is moved aside, then the usual start rebuilds
   // the store from git (session.ts) because the new one has no runs.
   const repaired: { moved?: string } = {};
+  // No agent runs: a missing agent program is the agent check's business, not the repair's.
   await withRunner(cwd, emit, () => Promise.resolve(), {
+    preflight: false,
     beforeOpen: (locked) => {
       // Checked again under the lock: another runner may have repaired it meanwhile.
       if (storeProblem(locked.state.db) !== undefined) {

@@ -3,12 +3,12 @@
 // runner prunes them itself before it adds a checkout, so this is a warning, not a failure.
 import { existsSync } from 'node:fs';
 import { sep } from 'node:path';
-import { listWorktrees } from '../git/worktree.js';
+import type { WorktreeEntry } from '../git/worktree.js';
 import { shellWord } from '../util/shell.js';
 import { passed, problem, type DoctorCheck } from './types.js';
 
-export async function checkWorktrees(root: string, dir: string): Promise<DoctorCheck> {
-  const ours = (await listWorktrees(root)).filter((w) => w.path.startsWith(dir + sep));
+export function checkWorktrees(root: string, worktrees: readonly WorktreeEntry[], dir: string): DoctorCheck {
+  const ours = worktrees.filter((w) => w.path.startsWith(dir + sep));
   const stale = ours.filter((w) => !existsSync(w.path)).map((w) => w.path);
   if (stale.length === 0) return passed('worktrees', `${ours.length === 0 ? 'no phase worktrees' : `${ours.length} phase worktree${ours.length > 1 ? 's' : ''}, each present`} (${dir})`, { dir, stale });
   return problem(

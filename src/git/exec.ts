@@ -1,7 +1,7 @@
 // The one place that spawns git. Each operation elsewhere is a function over `git()`.
 // The git CLI through node:child_process, chosen per operation by `npm run bench` (git-libs):
-// execa spawns the same git 1.0-1.5x slower and adds ~80 ms of import to every CLI start;
-// simple-git adds 50 ms to every command that prints nothing; isomorphic-git is 2-40x slower
+// execa spawns the same git in 0.9-1.5x the time and adds ~85 ms of import to every CLI start;
+// simple-git adds 50 ms to every command that prints nothing; isomorphic-git is 5-41x slower
 // on the large repository and loses commits made in worktrees (docs/performance.md).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';

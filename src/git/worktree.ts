@@ -43,6 +43,16 @@ export function worktreeWithBranch(worktrees: readonly WorktreeEntry[], branch: 
 }
 
 /**
+ * The checkout that has `branch`, when its directory still exists. A worktree whose directory
+ * was deleted still "has" the branch for git, but there is no checkout to keep consistent:
+ * whoever publishes to the branch moves the ref instead.
+ */
+export function liveCheckoutOf(worktrees: readonly WorktreeEntry[], branch: string): WorktreeEntry | undefined {
+  const found = worktreeWithBranch(worktrees, branch);
+  return found !== undefined && existsSync(found.path) ? found : undefined;
+}
+
+/**
  * A worktree where `branch` is in the middle of a rebase. Git detaches HEAD for it, so the
  * branch looks free, but finishing or aborting the rebase sets the branch to its own result:
  * anything the runner published on the branch meanwhile would be lost. (A bisect detaches HEAD

@@ -6,8 +6,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isAgentCli } from '../agent-cli/known.js';
 import { resolveAgent } from '../agents/registry.js';
-import { which } from '../agents/which.js';
 import { initialConfig } from '../config/load.js';
+import { AgentConfig } from '../config/schema.js';
 import { fail } from '../failures.js';
 import { assertGitVersion, branchTip, currentBranch, discoverRepo, hasCommits, resolveCommit } from '../git/repo.js';
 import { configDir, configFile } from '../paths.js';
@@ -43,15 +43,12 @@ export async function initRepo(cwd: string, options: InitOptions = {}): Promise<
   await branchTip(repo.root, base);
 
   const agent = options.agent ?? SCRIPTED;
-  // An agent CLI is declared with its type's defaults (its program is the type's name), so
-  // it is checked the way its adapter will look for it; anything else must be built in.
-  if (isAgentCli(agent)) {
-    if (which(agent, repo.root) === undefined) fail({ reason: 'agent-unavailable', agent, binary: agent });
-  } else {
-    resolveAgent({ agents: {} }, agent, repo.root, '--agent').preflight();
-  }
+  // An agent CLI is declared with its type's defaults (its program is the type's name), and
+  // checked by its own adapter, as a run will; anything else must be built in.
+  const declared = isAgentCli(agent) ? { [agent]: { type: agent } } : undefined;
+  resolveAgent({ agents: declared === undefined ? {} : { [agent]: AgentConfig.parse({ type: agent }) } }, agent, repo.root, '--agent').preflight();
 
-  const config = { ...initialConfig(base, agent, isAgentCli(agent) ? { [agent]: { type: agent } } : undefined), ...(options.extra ?? {}) };
+  const config = { ...initialConfig(base, agent, declared), ...(options.extra ?? {}) };
   mkdirSync(configDir(repo.root), { recursive: true });
   writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
   const intentFile = join(repo.root, 'INTENT.md');

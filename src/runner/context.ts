@@ -25,11 +25,11 @@ export interface Runner extends Validated {
 }
 
 /** Everything a mutating verb needs to be true before it touches anything. */
-export async function validateForRun(cwd: string): Promise<Validated> {
+export async function validateForRun(cwd: string, { preflight = true }: { readonly preflight?: boolean | undefined } = {}): Promise<Validated> {
   const defs = await openDefinitions(cwd);
   await assertGitVersion(defs.repo.root);
   const agent = resolveAgent(defs.config, defs.config.agent, defs.repo.root, `"agent" in ${configFile(defs.repo.root)}`);
-  agent.preflight();
+  if (preflight) agent.preflight();
   await branchTip(defs.repo.root, defs.config.base);
   return { ...defs, workstream: planningWorkstream(defs.phases, defs.config.approvals), agent };
 }

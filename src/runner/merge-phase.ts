@@ -6,11 +6,10 @@
 // If the base moved meanwhile, the merge is recomputed on the new tip; it is never overwritten.
 import { commitTree, updateRefCas } from '../git/commit.js';
 import { digestOf, outputFilesAt } from '../git/digest.js';
-import { existsSync } from 'node:fs';
 import { fastForwardCheckout, mergeThatBrought, mergeTree } from '../git/merge.js';
 import { branchTip, isAncestor } from '../git/repo.js';
 import { buildMessage, quoteForBody, type ApprovalTrailers } from '../git/trailers.js';
-import { listWorktrees, worktreeRebasing, worktreeWithBranch } from '../git/worktree.js';
+import { listWorktrees, liveCheckoutOf, worktreeRebasing } from '../git/worktree.js';
 import type { RunRow } from '../store/store.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
@@ -57,10 +56,7 @@ export async function mergePhase(r: Runner, run: RunRow, step: WorkstreamStep, c
     const merge = await commitTree(root, merged.tree, [tip, commit], message, r.config.identity);
     crashPoint('merge:commit-created');
     const worktrees = await listWorktrees(root);
-    const found = worktreeWithBranch(worktrees, base);
-    // A worktree whose directory was deleted still "has" the branch for git, but there is no
-    // checkout to keep consistent: move the ref.
-    const checkout = found !== undefined && existsSync(found.path) ? found : undefined;
+    const checkout = liveCheckoutOf(worktrees, base);
     if (checkout === undefined) {
       const busy = worktreeRebasing(worktrees, base);
       if (busy !== undefined) {

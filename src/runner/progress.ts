@@ -1,7 +1,7 @@
 // What an agent is doing right now, for progress lines: the last line it wrote.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { latestAction, structuredOutputOf } from '../dispatch/agent-output/read.js';
+import { latestAction, structuredOutputOf, type StructuredOutput } from '../dispatch/agent-output/read.js';
 import { runFiles } from '../dispatch/run-dir.js';
+import { readTailSync } from '../util/fs.js';
 
 const TAIL_BYTES = 8192;
 
@@ -12,35 +12,36 @@ const TAIL_BYTES = 8192;
  */
 export function latestOutputLine(runDir: string): string | undefined {
   const files = runFiles(runDir);
-  const structured = structuredOutputOf(files.spec);
-  if (structured !== undefined) return latestAction(structured, files.stdout) ?? lastLine(files.stderr);
+  const structured = structuredOf(files.spec);
+  if (structured !== null) return latestAction(structured, files.stdout) ?? lastLine(files.stderr);
   return lastLine(files.stdout) ?? lastLine(files.stderr);
 }
 
+/**
+ * dispatch.json, once per attempt: it never changes after dispatch, and progress polls every
+ * 250 ms. (A runner process watches a handful of attempts; the map stays that small.)
+ */
+const structuredBySpec = new Map<string, StructuredOutput | null>();
+
+function structuredOf(specFile: string): StructuredOutput | null {
+  let found = structuredBySpec.get(specFile);
+  if (found === undefined) {
+    found = structuredOutputOf(specFile) ?? null;
+    structuredBySpec.set(specFile, found);
+  }
+  return found;
+}
 
 function lastLine(file: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const length = Math.min(size, TAIL_BYTES);
-    const buffer = Buffer.alloc(length);
-    readSync(fd, buffer, 0, length, size - length);
-    const lines = buffer
-      .toString('utf8')
-      // Strip ANSI escape sequences (ESC is a control character by definition) and
-      // carriage-return progress redraws.
-      // eslint-disable-next-line no-control-regex
-      .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
-      .split(/\r?\n|\r/)
-      .map((l) => l.trim())
-      .filter((l) => l !== '');
-    return lines.at(-1)?.slice(0, 200);
-  } finally {
-    closeSync(fd);
-  }
+  const tail = readTailSync(file, TAIL_BYTES);
+  if (tail === undefined) return undefined;
+  const lines = tail.text
+    // Strip ANSI escape sequences (ESC is a control character by definition) and
+    // carriage-return progress redraws.
+    // eslint-disable-next-line no-control-regex
+    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .split(/\r?\n|\r/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  return lines.at(-1)?.slice(0, 200);
 }

@@ -4,7 +4,7 @@
 // attempt) the base branch's tip read from git.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { listMatches, readInside } from '../gates/files.js';
+import { checkoutSource } from '../gates/files.js';
 import { targetLabel } from '../gates/types.js';
 import { git } from '../git/exec.js';
 import { globToRegExp, isGlob, staticPrefix } from '../util/glob.js';
@@ -22,10 +22,12 @@ export interface PromptFiles {
   read(path: string): Promise<string | undefined>;
 }
 
+/** The attempt's checkout, read as its gate reads it (checkoutSource: the root resolved once). */
 export function checkoutFiles(worktree: string): PromptFiles {
+  const source = checkoutSource(worktree);
   return {
-    list: async (pattern) => (await listMatches(worktree, pattern)).map((path) => ({ path, bytes: statSync(join(worktree, path)).size })),
-    read: (path) => readInside(worktree, path),
+    list: async (pattern) => (await source.list(pattern)).map((path) => ({ path, bytes: statSync(join(worktree, path)).size })),
+    read: (path) => source.read(path),
   };
 }
 

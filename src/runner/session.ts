@@ -12,10 +12,12 @@ export interface RunnerHooks {
   readonly precheck?: (v: Validated) => void;
   /** Work on the state files that needs the lock but comes before the store is opened (doctor --repair). */
   readonly beforeOpen?: (v: Validated) => void;
+  /** False when the command starts no agent (doctor --repair): a missing agent program must not stop it. */
+  readonly preflight?: boolean;
 }
 
-export async function withRunner<T>(cwd: string, emit: Emit, fn: (r: Runner) => Promise<T>, { precheck, beforeOpen }: RunnerHooks = {}): Promise<T> {
-  const validated = await validateForRun(cwd);
+export async function withRunner<T>(cwd: string, emit: Emit, fn: (r: Runner) => Promise<T>, { precheck, beforeOpen, preflight }: RunnerHooks = {}): Promise<T> {
+  const validated = await validateForRun(cwd, { preflight });
   precheck?.(validated);
   mkdirSync(validated.state.dir, { recursive: true });
   const lock = acquireLock(validated.state.lock);

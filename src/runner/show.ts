@@ -1,6 +1,6 @@
 // `phaserunner show N`: everything about one phase's attempt in one place: its prompt, gate
 // results, exit.json, the tail of its logs, and its commits with their trailers.
-import { latestActions, structuredOutputOf } from '../dispatch/agent-output/read.js';
+import { latestActions, REPORT_BYTES, structuredOutputOf } from '../dispatch/agent-output/read.js';
 import { runFiles, type RunFiles } from '../dispatch/run-dir.js';
 import { fail } from '../failures.js';
 import { gitOut } from '../git/exec.js';
@@ -94,7 +94,7 @@ async function describe(root: string, sha: string): Promise<ShownCommit | null> 
 /** The end of stdout; for a CLI with JSON events, what they show it doing, one action a line. */
 async function stdoutTail(files: RunFiles): Promise<string[]> {
   const structured = structuredOutputOf(files.spec);
-  return structured === undefined ? lastLines(files.stdout, TAIL_LINES) : latestActions(structured, files.stdout, TAIL_LINES, 1024 * 1024);
+  return structured === undefined ? lastLines(files.stdout, TAIL_LINES) : latestActions(structured, files.stdout, TAIL_LINES, REPORT_BYTES);
 }
 
 /** The parsed file, its raw text when it is not JSON (shown as it is), or null when missing. */

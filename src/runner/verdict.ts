@@ -32,7 +32,8 @@ export async function judgeAttempt(r: Runner, run: RunRow, step: WorkstreamStep,
 async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<Verdict> {
   // A timed-out agent may exit 0 on SIGTERM: it still did not finish in time.
   if (exit.exit_code !== 0 || exit.timed_out === true || exit.output_exceeded === true) return { ok: false, reason: await exitReason(r, run, step, exit) };
-  // Claude Code, for one, exits 0 after an API error: its own report says it failed.
+  // A CLI can exit 0 and still report failure in its own output (Claude Code's is_error, a
+  // stream cut off by a signal): that report decides.
   if (exit.agent_error !== undefined) return { ok: false, reason: `the agent exited 0, but its CLI reported an error: ${exit.agent_error}` };
   const refused = refusedRefMoves(run.run_dir);
   if (refused.length > 0) {

@@ -48,9 +48,9 @@ async function watchRunning(r: Runner, pollMs: number, signal: AbortSignal | und
     const exits = runs.map((run) => runFiles(run.run_dir).exit);
     const wake = fileWatch(exits);
     try {
-      for (const run of runs) {
+      for (const [i, run] of runs.entries()) {
         // Checked after the watch is set up: an exit.json renamed in between is not missed.
-        const ended = existsSync(runFiles(run.run_dir).exit) || !wrapperAlive(run.run_dir, run.wrapper_pid);
+        const ended = existsSync(exits[i] ?? '') || !wrapperAlive(run.run_dir, run.wrapper_pid);
         if (ended) return false;
         r.emit({
           type: 'progress',

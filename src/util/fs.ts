@@ -1,5 +1,5 @@
 // File helpers shared by the store, the dispatcher and the wrapper.
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
@@ -59,6 +59,28 @@ export async function readTail(path: string, bytes = 64 * 1024): Promise<string 
     return buffer.toString('utf8');
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * readTail for the synchronous callers (the wrapper, progress polls): the text, and whether it
+ * is the whole file (else its start may be the middle of a line).
+ */
+export function readTailSync(path: string, bytes: number): { readonly text: string; readonly whole: boolean } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, bytes);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    return { text: buffer.toString('utf8'), whole: length === size };
+  } finally {
+    closeSync(fd);
   }
 }
 

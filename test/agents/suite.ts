@@ -112,6 +112,9 @@ export function agentSuite(spec: AgentSpec): void {
       const { repo, server: model } = await agentRepo({ 1: 'stray' });
       const run = await runAsync(repo, ['run', '--wait', '--until', '1']);
       expect(run.code, run.stderr + run.stdout).toBe(0);
+      // The CLI got to both: the model asked for the write outside and for the commit.
+      const served = model.served.filter((s) => s.phase === 1).map((s) => s.step);
+      expect(served).toEqual(expect.arrayContaining([`write ${model.outsidePath}`, 'shell git add -A && git commit -m "agent commit"', 'text']));
       expect(existsSync(model.outsidePath)).toBe(false);
       const [r] = runsOf(repo);
       // The phase branch holds phaserunner's one commit on the base: the agent committed nothing.

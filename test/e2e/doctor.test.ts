@@ -45,6 +45,14 @@ function claudeRepo(agents: Record<string, unknown> = {}): string {
   return repo;
 }
 
+/** Replaces the repository's store with a file that is not a database; returns its path. */
+function damageStore(repo: string): string {
+  const dir = join(realpathSync(repo), '.git', 'phaserunner');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'state.db'), 'this is not a database\n');
+  return join(dir, 'state.db');
+}
+
 const realGitVersion = (): string => /(\d+\.\d+(?:\.\d+)?)/.exec(git(tempDir(), 'version'))?.[1] ?? '';
 const requiredNode = (): string => /\d+(?:\.\d+)*/.exec((JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node)?.[0] ?? '';
 
@@ -208,6 +216,33 @@ describe('doctor', () => {
       fix: 'Create it (`git branch develop <commit>`), or set "base" in .phaserunner/config.json to an existing branch (`git branch` lists them).',
     });
     expect(report.checks.some((c) => c.name === 'checkout')).toBe(false);
+  });
+
+  it('repairs a damaged store although the active agent is missing: the repair starts no agent', () => {
+    const repo = claudeRepo();
+    const db = damageStore(repo);
+    const result = cli(repo, ['doctor', '--repair', '--json'], { PATH: fakeBin() });
+    const report = json<Report>(result);
+    // Still 69, for the agent; the store was repaired all the same.
+    expect(result.code).toBe(69);
+    expect(check(report, 'agent', 'claude').level).toBe('fail');
+    expect(check(report, 'store')).toMatchObject({ ok: true, level: 'ok', message: `the store ${db} was damaged (file is not a database)` });
+    expect(check(report, 'store').repaired).toMatch(/^moved the damaged store to .*state\.db\.damaged-.* and rebuilt it from git history$/);
+  });
+
+  it('does not repair a damaged store while the base branch it is rebuilt from is missing, and says to fix that first', () => {
+    const repo = repoWithIntent();
+    writeConfig(repo, scriptedConfig({ base: 'develop' }));
+    const db = damageStore(repo);
+    const result = cli(repo, ['doctor', '--repair', '--json']);
+    const report = json<Report>(result);
+    expect(result.code).toBe(78);
+    expect(check(report, 'store')).toMatchObject({
+      ok: false,
+      repaired: null,
+      fix: 'First fix the base check above; then run `phaserunner doctor --repair`: it moves what is damaged aside (nothing is deleted) and rebuilds it from git.',
+    });
+    expect(readFileSync(db, 'utf8')).toBe('this is not a database\n');
   });
 
   it('warns about phase worktrees whose directory is gone, with the prune command', () => {

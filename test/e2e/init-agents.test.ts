@@ -93,7 +93,7 @@ describe('init finds the agent CLIs', () => {
     const result = cli(repo, ['init', '--agent', 'claude'], { PATH: fakeBin() });
     expect(result.code).toBe(69);
     expect(result.stderr).toContain('agent "claude" cannot be started: claude was not found or is not executable.');
-    expect(result.stderr.trim().split('\n').at(-1)).toBe('Next: Install Claude Code: `npm install -g @anthropic-ai/claude-code`, or put claude on PATH.');
+    expect(result.stderr.trim().split('\n').at(-1)).toBe('Next: Install Claude Code: `npm install -g @anthropic-ai/claude-code`; or, if it is installed elsewhere, set "command" of agent "claude" in .phaserunner/config.json to its path.');
     expect(existsSync(join(repo, '.phaserunner'))).toBe(false);
     expect(userState(repo)).toEqual(before);
   });

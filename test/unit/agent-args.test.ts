@@ -20,19 +20,19 @@ describe('claude', () => {
   });
 
   it('runs non-interactively with JSON events, edits accepted in the checkout and no shell', () => {
-    const args = claudeArgs(config, 'analyst');
+    const args = claudeArgs(config, { role: 'analyst' });
     expect(args.slice(0, 8)).toEqual(['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits', '--disallowedTools', 'Bash']);
     expect(args).not.toContain('--dangerously-skip-permissions');
     expect(args.slice(8)).toEqual(['--model', 'sonnet', '--max-turns', '40']);
   });
 
   it("takes a role's model over the agent's, and adds the role's arguments last", () => {
-    expect(claudeArgs(config, 'architect').slice(8)).toEqual(['--model', 'opus', '--max-turns', '40', '--append-system-prompt', 'Be brief.']);
-    expect(claudeArgs(config, 'planner').slice(8)).toEqual(['--model', 'sonnet', '--max-turns', '40', '--effort', 'high']);
+    expect(claudeArgs(config, { role: 'architect' }).slice(8)).toEqual(['--model', 'opus', '--max-turns', '40', '--append-system-prompt', 'Be brief.']);
+    expect(claudeArgs(config, { role: 'planner' }).slice(8)).toEqual(['--model', 'sonnet', '--max-turns', '40', '--effort', 'high']);
   });
 
   it('passes no --model when none is configured: Claude Code picks its default', () => {
-    expect(claudeArgs(ClaudeAgentConfig.parse({ type: 'claude' }), 'architect')).not.toContain('--model');
+    expect(claudeArgs(ClaudeAgentConfig.parse({ type: 'claude' }), { role: 'architect' })).not.toContain('--model');
   });
 });
 
@@ -40,7 +40,7 @@ describe('codex', () => {
   const config = CodexAgentConfig.parse({ type: 'codex', model: 'gpt-5.5', args: ['-c', 'model_reasoning_effort="high"'], roles: { planner: { model: 'gpt-5.5-mini' } } });
 
   it('runs codex exec with JSON events in its workspace-write sandbox, /tmp excluded, the prompt on stdin last', () => {
-    expect(codexArgs(config, 'architect')).toEqual([
+    expect(codexArgs(config, { role: 'architect' })).toEqual([
       'exec',
       '--json',
       '--sandbox',
@@ -55,17 +55,17 @@ describe('codex', () => {
       'model_reasoning_effort="high"',
       '-',
     ]);
-    expect(codexArgs(config, 'planner')).toContain('gpt-5.5-mini');
-    expect(codexArgs(config, 'planner').join(' ')).not.toMatch(/danger|bypass/);
+    expect(codexArgs(config, { role: 'planner' })).toContain('gpt-5.5-mini');
+    expect(codexArgs(config, { role: 'planner' }).join(' ')).not.toMatch(/danger|bypass/);
   });
 });
 
 describe('gemini', () => {
   it("runs headless with JSON events, edits accepted, phaserunner's policy file, and the role's model", () => {
     const config = GeminiAgentConfig.parse({ type: 'gemini', roles: { analyst: { model: 'gemini-2.5-pro', args: ['--include-directories', '../docs'] } } });
-    expect(geminiArgs(config, 'analyst')).toEqual(['--output-format', 'stream-json', '--approval-mode', 'auto_edit', '--skip-trust', '--admin-policy', GEMINI_POLICY, '--model', 'gemini-2.5-pro', '--include-directories', '../docs']);
-    expect(geminiArgs(config, 'architect')).not.toContain('--model');
-    expect(geminiArgs(config, 'architect')).not.toContain('yolo');
+    expect(geminiArgs(config, { role: 'analyst' })).toEqual(['--output-format', 'stream-json', '--approval-mode', 'auto_edit', '--skip-trust', '--admin-policy', GEMINI_POLICY, '--model', 'gemini-2.5-pro', '--include-directories', '../docs']);
+    expect(geminiArgs(config, { role: 'architect' })).not.toContain('--model');
+    expect(geminiArgs(config, { role: 'architect' })).not.toContain('yolo');
   });
 
   it('ships its policy file in the package, denying the shell', () => {

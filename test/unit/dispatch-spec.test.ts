@@ -13,6 +13,7 @@ const valid: DispatchSpec = {
   timeout_ms: 1000,
   kill_grace_ms: 0,
   max_output_bytes: 10,
+  output_format: 'claude-stream-json',
   run: { workstream: 'planning', phase: 1, attempt: 1, agent: 'scripted', branch: 'b', base_sha: 'abc' },
 };
 const parse = (value: unknown): DispatchSpec => parseDispatchSpec(JSON.stringify(value), FILE);
@@ -22,6 +23,7 @@ describe('dispatch.json', () => {
     expect(parse(valid)).toEqual(valid);
     const required = { ...valid };
     delete required.max_output_bytes;
+    delete required.output_format;
     delete required.run;
     expect(parse({ ...required, stdin_file: '/runs/01X/prompt.md' })).toEqual({ ...required, stdin_file: '/runs/01X/prompt.md' });
   });
@@ -40,6 +42,7 @@ describe('dispatch.json', () => {
       [{ ...valid, timeout_ms: 1.5 }, 'field "timeout_ms"'],
       [{ ...valid, kill_grace_ms: -1 }, 'field "kill_grace_ms"'],
       [{ ...valid, max_output_bytes: '10' }, 'field "max_output_bytes"'],
+      [{ ...valid, output_format: 'json' }, 'field "output_format"'],
       [{ ...valid, run: { ...valid.run, phase: 0 } }, 'field "run"'],
       [{ ...valid, run: { ...valid.run, extra: 1 } }, 'field "run"'],
       [{ ...valid, run: { ...valid.run, branch: undefined } }, 'field "run"'],

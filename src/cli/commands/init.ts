@@ -1,6 +1,7 @@
 // `phaserunner init`
 import type { CommandModule } from 'yargs';
-import { AGENT_CLIS } from '../../agent-cli/known.js';
+import { AGENT_CLIS, installHint } from '../../agent-cli/known.js';
+import { SCRIPTED } from '../../agents/scripted.js';
 import type { DetectedCli } from '../../agent-cli/detect.js';
 import type { GlobalArgs } from '../globals.js';
 import { Output } from '../output.js';
@@ -8,7 +9,7 @@ import { runCommand } from '../run-command.js';
 import { shellWord } from '../../util/shell.js';
 
 /** What --agent accepts: the built-in agent and every agent CLI with an adapter type. */
-const AGENT_CHOICES = ['scripted', ...AGENT_CLIS] as const;
+const AGENT_CHOICES = [SCRIPTED, ...AGENT_CLIS];
 
 interface InitArgs extends GlobalArgs {
   agent?: string | undefined;
@@ -47,7 +48,7 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
       out.line(`Wrote ${result.configFile} (base branch ${result.base}, agent ${result.agent}).`);
       if (result.intentCreated) out.line(`Wrote ${result.intentFile} from a template.`);
       out.line(detected.length === 0 ? `No agent CLI found on PATH (looked for ${AGENT_CLIS.join(', ')}).` : `Found: ${detected.map(foundText).join(', ')}`);
-      if (result.agent === 'scripted') proposeSwitch(out, proposed, args.base);
+      if (result.agent === SCRIPTED) proposeSwitch(out, proposed, args.base);
       out.line('');
       out.line('Next:');
       let step = 1;
@@ -69,7 +70,7 @@ function proposeSwitch(out: Output, proposed: string | null, base: string | unde
   out.line('');
   if (proposed === null) {
     out.line('Note: the scripted agent writes deterministic demo plans. For real plans, install an agent CLI');
-    out.line('(Claude Code: `npm install -g @anthropic-ai/claude-code`), then run `phaserunner init --force --agent claude`.');
+    out.line(`(${installHint('claude') ?? 'Claude Code'}), then run \`phaserunner init --force --agent claude\`.`);
     return;
   }
   const command = `phaserunner init --force --agent ${proposed}${base === undefined ? '' : ` --base ${shellWord(base)}`}`;

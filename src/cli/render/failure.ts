@@ -1,7 +1,6 @@
 // Every failure's message, next step and exit code, in one exhaustive switch: a new failure
 // reason without a message here does not compile.
-import { basename } from 'node:path';
-import { installHint } from '../../agent-cli/known.js';
+import { unavailableFix } from '../../agent-cli/known.js';
 import { ExitCode } from '../../exit-codes.js';
 import { unreachable, type Failure } from '../../failures.js';
 
@@ -78,20 +77,13 @@ export function renderFailure(f: Failure): RenderedFailure {
         message: `unknown agent "${f.agent}" (${f.where}); known agents: ${f.known.join(', ')}.`,
         next: `Use one of ${f.known.join(', ')}, or define "${f.agent}" under "agents" in .phaserunner/config.json (for example {"type": "command", "argv": ["my-agent", "{prompt_file}"]}).`,
       };
-    case 'agent-unavailable': {
+    case 'agent-unavailable':
       // A known agent CLI gets its install command, not just "install it".
-      const hint = installHint(basename(f.binary));
       return {
         code: ExitCode.unavailable,
         message: `agent "${f.agent}" cannot be started: ${f.binary} was not found or is not executable.`,
-        next:
-          hint === undefined
-            ? `Install ${f.binary} or put it on PATH, or change the agent's argv in .phaserunner/config.json.`
-            : f.binary.includes('/')
-              ? `Install ${hint}, or make "command" of agent "${f.agent}" in .phaserunner/config.json name the installed program.`
-              : `Install ${hint}, or put ${f.binary} on PATH.`,
+        next: unavailableFix(f.agent, f.type, f.binary),
       };
-    }
     case 'base-missing':
       return {
         code: ExitCode.config,

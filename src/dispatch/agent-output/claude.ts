@@ -1,9 +1,10 @@
 // Claude Code's `--output-format stream-json --verbose`: one JSON event per line. Measured
 // against 2.1.328 (test/agents/): `system` (init), `assistant` (message.content: text and
 // tool_use blocks), `user` (tool results), and last a `result` event with `usage`,
-// `total_cost_usd`, `is_error`, `subtype` and `permission_denials`. Claude Code exits 0 after
-// an API error and when every write was refused: only the result event says so.
-import { amount, count, isRecord, oneLine, parseEvent, type AgentReport, type OutputReader } from './types.js';
+// `total_cost_usd`, `is_error`, `subtype` and `permission_denials`. Claude Code exits 0 when
+// every write was refused (test/agents/), and exited 0 with `is_error` after API errors in a
+// hand measurement (a plain 400 makes it exit 1): only the result event says so.
+import { amount, count, describeTool, isRecord, oneLine, parseEvent, type AgentReport, type OutputReader } from './types.js';
 
 function report(lines: readonly string[]): AgentReport {
   let events = 0;
@@ -31,14 +32,6 @@ function report(lines: readonly string[]): AgentReport {
   }
   // Events, but no result: the CLI was stopped before it finished (it exits 0 on SIGINT).
   return events > 0 ? { agent_error: 'Claude Code ended without its result event (it was stopped before it finished)' } : {};
-}
-
-/** "Write docs/x.md", "Grep TODO": the tool and the first thing it names. */
-function describeTool(name: unknown, input: unknown): string {
-  const tool = typeof name === 'string' ? name : 'a tool';
-  if (!isRecord(input)) return tool;
-  const target = ['file_path', 'path', 'pattern', 'command', 'url', 'description'].map((k) => input[k]).find((v) => typeof v === 'string');
-  return typeof target === 'string' ? `${tool} ${target}` : tool;
 }
 
 function action(line: string): string | undefined {

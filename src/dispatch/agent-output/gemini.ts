@@ -4,17 +4,10 @@
 // `error` (warnings), and last a `result` event with `status` and `stats` (tokens, no cost).
 // Gemini CLI exits 0 when a tool was refused, and also when a signal stopped it: then there is
 // no result event.
-import { count, isRecord, parseEvent, type AgentReport, type OutputReader } from './types.js';
+import { count, describeTool, isRecord, parseEvent, type AgentReport, type OutputReader } from './types.js';
 
 /** Tool errors that are Gemini CLI's permission rules, not a tool failing at its work. */
 const REFUSALS = new Set(['policy_violation', 'tool_not_registered', 'path_not_in_workspace']);
-
-function describeTool(event: Record<string, unknown>): string {
-  const tool = typeof event.tool_name === 'string' ? event.tool_name : 'a tool';
-  const params = isRecord(event.parameters) ? event.parameters : {};
-  const target = ['file_path', 'dir_path', 'path', 'pattern', 'command', 'url'].map((k) => params[k]).find((v) => typeof v === 'string');
-  return typeof target === 'string' ? `${tool} ${target}` : tool;
-}
 
 function refused(event: Record<string, unknown>): boolean {
   if (event.status !== 'error' || !isRecord(event.error)) return false;
@@ -33,7 +26,7 @@ function report(lines: readonly string[]): AgentReport {
     const event = parseEvent(line);
     if (event === undefined) continue;
     events++;
-    if (event.type === 'tool_use' && typeof event.tool_id === 'string') tools.set(event.tool_id, describeTool(event));
+    if (event.type === 'tool_use' && typeof event.tool_id === 'string') tools.set(event.tool_id, describeTool(event.tool_name, event.parameters));
     else if (event.type === 'tool_result' && refused(event)) denied.push(tools.get(String(event.tool_id)) ?? 'a tool');
     else if (event.type === 'result') result = event;
   }
@@ -59,7 +52,7 @@ function action(line: string): string | undefined {
   const event = parseEvent(line);
   if (event === undefined) return undefined;
   if (event.type === 'init') return `started${typeof event.model === 'string' ? ` (model ${event.model})` : ''}`;
-  if (event.type === 'tool_use') return describeTool(event);
+  if (event.type === 'tool_use') return describeTool(event.tool_name, event.parameters);
   if (event.type === 'message' && event.role === 'assistant' && typeof event.content === 'string' && event.content.trim() !== '') return event.content;
   if (event.type === 'result') return event.status === 'error' ? 'ended with an error' : 'finished';
   return undefined;

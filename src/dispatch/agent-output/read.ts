@@ -1,6 +1,7 @@
 // Reading an agent's structured stdout: its report at the end (for exit.json) and its latest
 // action (for progress lines).
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { readTailSync } from '../../util/fs.js';
 import { parseDispatchSpec } from '../spec.js';
 import { claudeOutput } from './claude.js';
 import { codexOutput } from './codex.js';
@@ -17,28 +18,16 @@ const READERS: Record<OutputFormat, OutputReader> = {
  * How much of the end of stdout is read. The report is in the last events, but one event can
  * be large (a final message, a tool call carrying a whole file); a log can be gigabytes.
  */
-const REPORT_BYTES = 1024 * 1024;
+export const REPORT_BYTES = 1024 * 1024;
 const ACTION_BYTES = 64 * 1024;
 
-/** Complete lines at the end of a file: the first one, cut by the tail, is dropped. */
+/** Complete lines at the end of a file: the first one, when the tail cut it, is dropped. */
 export function tailLines(file: string, bytes: number): string[] {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return [];
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const length = Math.min(size, bytes);
-    const buffer = Buffer.alloc(length);
-    readSync(fd, buffer, 0, length, size - length);
-    const lines = buffer.toString('utf8').split('\n');
-    if (length < size) lines.shift();
-    return lines.map((l) => l.trim()).filter((l) => l !== '');
-  } finally {
-    closeSync(fd);
-  }
+  const tail = readTailSync(file, bytes);
+  if (tail === undefined) return [];
+  const lines = tail.text.split('\n');
+  if (!tail.whole) lines.shift();
+  return lines.map((l) => l.trim()).filter((l) => l !== '');
 }
 
 export function agentReport(format: OutputFormat, stdoutFile: string): AgentReport {

@@ -51,3 +51,14 @@ export function oneLine(text: string, max = 160): string {
   const line = text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
+
+/** The arguments that name what a tool call works on, most telling first, across the CLIs' tools. */
+const TARGET_KEYS = ['file_path', 'dir_path', 'path', 'pattern', 'command', 'url', 'description'];
+
+/** "Write docs/x.md", "run_shell_command git status": the tool, and the first thing it names. */
+export function describeTool(name: unknown, input: unknown): string {
+  const tool = typeof name === 'string' ? name : 'a tool';
+  if (!isRecord(input)) return tool;
+  const target = TARGET_KEYS.map((k) => input[k]).find((v) => typeof v === 'string');
+  return typeof target === 'string' ? `${tool} ${target}` : tool;
+}

@@ -86,6 +86,7 @@ function handle(x: Exchange, behaviors: Readonly<Record<number, ModelBehavior>>,
   }
   const turn = (body.messages ?? []).filter((m) => m.role === 'assistant').length;
   const step = stepAt(stepsFor(prompt, behavior, outsidePath), turn);
+  x.serve(prompt.phase, step);
   const hang = 'hang' in step;
   if (hang) x.hang();
   const blocks = blocksFor(step, prompt.worktree, id);

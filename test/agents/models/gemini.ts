@@ -62,6 +62,7 @@ function handle(x: Exchange, behaviors: Readonly<Record<number, ModelBehavior>>,
   // Each function response in the conversation is one step done.
   const turn = (body.contents ?? []).flatMap((c) => c.parts ?? []).filter((p) => p.functionResponse !== undefined).length;
   const step = stepAt(stepsFor(prompt, behavior, outsidePath), turn);
+  x.serve(prompt.phase, step);
   const hang = 'hang' in step;
   if (hang) x.hang();
   const parts = partsFor(step);

@@ -2,12 +2,14 @@
 // body to the vendor's handler, and on close cuts the answers left hanging.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ModelBehavior } from './script.js';
+import type { ModelBehavior, Step } from './script.js';
 
 export interface ModelServer {
   readonly url: string;
   /** Every model request: its phase (when the prompt named one) and the tools offered. */
   readonly requests: { phase: number | undefined; tools: string[] }[];
+  /** Every step the model answered with, per phase ("write <path>", "shell <command>", "text", "hang"): what the CLI got to. */
+  readonly served: { phase: number; step: string }[];
   /** Where `stray` tries to write: must never exist. */
   readonly outsidePath: string;
   close(): Promise<void>;
@@ -21,12 +23,15 @@ export interface Exchange {
   /** Keep the response open until the server closes (a model that never finishes). */
   hang(): void;
   record(phase: number | undefined, tools: string[]): void;
+  /** Notes the step the model answers a phase's request with. */
+  serve(phase: number, step: Step): void;
 }
 
 export type Handler = (exchange: Exchange, behaviors: Readonly<Record<number, ModelBehavior>>, outsidePath: string) => void;
 
 export async function serve(handler: Handler, behaviors: Readonly<Record<number, ModelBehavior>>, outsidePath: string): Promise<ModelServer> {
   const requests: ModelServer['requests'] = [];
+  const served: ModelServer['served'] = [];
   const hanging = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -40,6 +45,7 @@ export async function serve(handler: Handler, behaviors: Readonly<Record<number,
           body: Buffer.concat(chunks).toString('utf8'),
           hang: () => hanging.add(res),
           record: (phase, tools) => requests.push({ phase, tools }),
+          serve: (phase, step) => served.push({ phase, step: 'write' in step ? `write ${step.write.path}` : 'shell' in step ? `shell ${step.shell}` : 'text' in step ? 'text' : 'hang' }),
         },
         behaviors,
         outsidePath,
@@ -51,6 +57,7 @@ export async function serve(handler: Handler, behaviors: Readonly<Record<number,
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    served,
     outsidePath,
     close: () =>
       new Promise<void>((resolve) => {

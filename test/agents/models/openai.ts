@@ -72,6 +72,7 @@ function handle(x: Exchange, behaviors: Readonly<Record<number, ModelBehavior>>,
   // The whole conversation is sent each time: each tool result is one step done.
   const turn = (body.input ?? []).filter((i) => /_call_output$/.test(i.type ?? '')).length;
   const step = stepAt(stepsFor(prompt, behavior, outsidePath), turn);
+  x.serve(prompt.phase, step);
   const hang = 'hang' in step;
   if (hang) x.hang();
   const items = itemsFor(step, id);
