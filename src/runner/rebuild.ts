@@ -9,6 +9,7 @@ import { parseDispatchSpec, type DispatchRecord, type DispatchSpec } from '../di
 import { probeAttempt } from '../dispatch/probe.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import { branchTip, resolveCommit } from '../git/repo.js';
+import type { ApprovalTrailers } from '../git/trailers.js';
 import type { Workstream } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { attemptSnapshotRef, phaseBranch, phaseWorktree } from './naming.js';
@@ -36,11 +37,16 @@ export async function rebuildFromGit(r: Runner): Promise<RebuiltPhase[]> {
     const found = merged.get(phase);
     const step = r.workstream.stepForPhase(phase);
     if (found === undefined || step === undefined) continue;
-    const { merge, runId, attempt, agent, branch } = found;
+    const { merge, runId, attempt, agent, branch, approval } = found;
     const commit = merge.parents[1] ?? null;
     writes.push(() => {
       r.store.insertRun({ run_id: runId, workstream: ws, phase, attempt, agent, branch, worktree: phaseWorktree(r.state, ws, step), run_dir: join(r.state.runs, runId), base_sha: merge.parents[0] ?? '' });
       r.store.updateRun(runId, { step: 'merged', commit_sha: commit, merge_sha: merge.sha });
+      // The approval the merge carries is restored with it: git is its record, and a store
+      // without it would contradict the history it was rebuilt from (audit: approval-not-in-store).
+      if (approval !== undefined && commit !== null) {
+        r.store.recordApproval({ workstream: ws, phase, run_id: runId, decision: 'approved', by: approval.by, note: null, commit_sha: commit, digest: approval.digest, at: approval.at });
+      }
       r.store.restorePhase(ws, phase, runId, 'done', `rebuilt from git: attempt ${attempt} merged into ${r.config.base} as ${merge.sha}`, { attempts: attempt, branch, commit_sha: commit, merge_sha: merge.sha });
     });
     restored.push({ phase, runId, attempt, merge: merge.sha });
@@ -61,6 +67,8 @@ export interface MergedPhase {
   readonly attempt: number;
   readonly agent: string;
   readonly branch: string;
+  /** From the merge's Approved-* trailers, when it carries all three. */
+  readonly approval: ApprovalTrailers | undefined;
 }
 
 /** The newest phase merge per phase on the base's first-parent line, by its trailers (rebuild and status). */
@@ -81,11 +89,18 @@ export async function mergedPhasesInGit(root: string, base: string, workstream: 
       const step = workstream.stepForPhase(phase);
       if (t.get('Workstream') !== ws || step === undefined || runId === undefined || !Number.isInteger(attempt) || attempt < 1) return;
       if (found.has(phase)) return; // newest first: a later re-merge wins
-      found.set(phase, { merge: c, runId, attempt, agent: t.get('Agent') ?? 'unknown', branch: phaseBranch(ws, step) });
+      found.set(phase, { merge: c, runId, attempt, agent: t.get('Agent') ?? 'unknown', branch: phaseBranch(ws, step), approval: approvalOf(t) });
     },
     'first-parent',
   );
   return found;
+}
+
+function approvalOf(t: ReadonlyMap<string, string>): ApprovalTrailers | undefined {
+  const by = t.get('Approved-By');
+  const at = t.get('Approved-At');
+  const digest = t.get('Approved-Digest');
+  return by === undefined || at === undefined || digest === undefined ? undefined : { by, at, digest };
 }
 
 /**

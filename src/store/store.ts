@@ -92,7 +92,8 @@ export interface ApprovalRow {
   readonly at: string;
 }
 
-export type NewApproval = Omit<ApprovalRow, 'id' | 'at'>;
+/** `at` defaults to now; a store rebuilt from git gives the time the Approved-At trailer records. */
+export type NewApproval = Omit<ApprovalRow, 'id' | 'at'> & { readonly at?: string };
 
 export type NewRun = Pick<
   RunRow,
@@ -268,7 +269,7 @@ export class Store {
 
   recordApproval(entry: NewApproval): ApprovalRow {
     return this.write(() => {
-      const at = nowIso();
+      const at = entry.at ?? nowIso();
       const info = this.db
         .prepare(
           `INSERT INTO approvals (workstream, phase, run_id, decision, by, note, commit_sha, digest, at)
