@@ -161,6 +161,18 @@ export function renderFailure(f: Failure): RenderedFailure {
           };
       }
       break;
+    case 'name-needed':
+      return f.configured === null
+        ? {
+            code: ExitCode.usage,
+            message: `${f.verb} records who decides, but no name was given: no ${f.option}, and \`git config user.name\` is not set in this repository. Nothing was recorded.`,
+            next: `Pass ${f.option} "Your Name", or set your name once with \`git config --global user.name "Your Name"\`.`,
+          }
+        : {
+            code: ExitCode.usage,
+            message: `${f.verb} records who decides, and \`git config user.name\` (${JSON.stringify(f.configured)}) cannot be used for ${f.option}: it ${f.problem ?? 'is not a valid name'}. Nothing was recorded.`,
+            next: `Pass ${f.option} "Your Name", or correct it with \`git config user.name "Your Name"\`.`,
+          };
     case 'unknown-attempt':
       return {
         code: ExitCode.usage,
