@@ -11,6 +11,8 @@ export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WRAPPER_SCRIPT = join(PACKAGE_ROOT, 'dist', 'dispatch', 'wrapper.js');
 export const SCRIPTED_AGENT_SCRIPT = join(PACKAGE_ROOT, 'dist', 'scripted-agent', 'main.js');
 export const BUILTIN_PHASES_DIR = join(PACKAGE_ROOT, 'phases');
+/** The generated JSON Schemas (`npm run schema`), shipped with the package. */
+export const PACKAGE_SCHEMA_DIR = join(PACKAGE_ROOT, 'schema');
 
 /** Files under the repository checkout. */
 export function configDir(root: string): string {
