@@ -24,6 +24,16 @@ export const CONFIG_PATH = '.phaserunner/config.json';
 export function configFile(root: string): string {
   return join(root, ...CONFIG_PATH.split('/'));
 }
+/**
+ * The config's JSON Schema, copied next to it by `init` so that the config's `$schema`
+ * (CONFIG_SCHEMA_REF) resolves in the user's editor and errors can name a file in the repository.
+ */
+export const CONFIG_SCHEMA_NAME = 'config.schema.json';
+export const CONFIG_SCHEMA_REF = `./${CONFIG_SCHEMA_NAME}`;
+
+export function configSchemaFile(root: string): string {
+  return join(configDir(root), CONFIG_SCHEMA_NAME);
+}
 export function overridePhasesDir(root: string): string {
   return join(root, '.phaserunner', 'phases');
 }
