@@ -28,7 +28,7 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
         choices: AGENT_CHOICES,
         describe: 'Agent for every phase: the built-in scripted one (demo plans, the default), or an installed agent CLI',
       })
-      .option('base', { type: 'string', describe: 'Branch that phase work merges into (default: the current branch)' })
+      .option('base', { type: 'string', describe: 'Branch that phase work merges into (default: the current branch; with --force, the one the config has)' })
       .option('force', {
         type: 'boolean',
         default: false,
