@@ -45,6 +45,11 @@ export type Failure =
       /** The phase's state (not-awaiting) or what is wrong. */
       readonly detail: string;
     }
+  /**
+   * A verb that records who decided (`--by`) got no name: none given, and git's user.name is
+   * not set (configured: null) or cannot be a trailer value (problem says why).
+   */
+  | { readonly reason: 'name-needed'; readonly verb: string; readonly option: string; readonly configured: string | null; readonly problem: string | null }
   | { readonly reason: 'unknown-attempt'; readonly phase: number; readonly attempt: number; readonly attempts: number }
   | { readonly reason: 'locked'; readonly lockFile: string; readonly pid: number; readonly host: string; readonly since: string }
   | { readonly reason: 'demo-dir-not-empty'; readonly dir: string }

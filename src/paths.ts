@@ -11,6 +11,8 @@ export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WRAPPER_SCRIPT = join(PACKAGE_ROOT, 'dist', 'dispatch', 'wrapper.js');
 export const SCRIPTED_AGENT_SCRIPT = join(PACKAGE_ROOT, 'dist', 'scripted-agent', 'main.js');
 export const BUILTIN_PHASES_DIR = join(PACKAGE_ROOT, 'phases');
+/** The generated JSON Schemas (`npm run schema`), shipped with the package. */
+export const PACKAGE_SCHEMA_DIR = join(PACKAGE_ROOT, 'schema');
 
 /** Files under the repository checkout. */
 export function configDir(root: string): string {
@@ -21,6 +23,16 @@ export const CONFIG_PATH = '.phaserunner/config.json';
 
 export function configFile(root: string): string {
   return join(root, ...CONFIG_PATH.split('/'));
+}
+/**
+ * The config's JSON Schema, copied next to it by `init` so that the config's `$schema`
+ * (CONFIG_SCHEMA_REF) resolves in the user's editor and errors can name a file in the repository.
+ */
+export const CONFIG_SCHEMA_NAME = 'config.schema.json';
+export const CONFIG_SCHEMA_REF = `./${CONFIG_SCHEMA_NAME}`;
+
+export function configSchemaFile(root: string): string {
+  return join(configDir(root), CONFIG_SCHEMA_NAME);
 }
 export function overridePhasesDir(root: string): string {
   return join(root, '.phaserunner', 'phases');

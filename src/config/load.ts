@@ -1,6 +1,7 @@
 // Loading .phaserunner/config.json. Malformed files are bad data (65); a missing file means
 // the repository was never initialised (78).
 import { fail } from '../failures.js';
+import { CONFIG_SCHEMA_REF } from '../paths.js';
 import type { Source } from '../util/sources.js';
 import { parseJsonText, unreadable, validateData } from '../util/validate.js';
 import { ConfigSchema, DEFAULT_APPROVALS, type Config } from './schema.js';
@@ -12,9 +13,13 @@ export function configFrom(source: Source | undefined, file: string): Config {
   return validateData(parseJsonText(source.text, file, 'config'), ConfigSchema, file, 'config');
 }
 
-/** The config a fresh `init` writes: only what the user chose, defaults stay implicit. */
+/**
+ * The config a fresh `init` writes: only what the user chose, defaults stay implicit. Its
+ * `$schema` names the copy of the schema `init` writes next to it.
+ */
 export function initialConfig(base: string, agent: string, agents?: Record<string, unknown>): Record<string, unknown> {
   return {
+    $schema: CONFIG_SCHEMA_REF,
     version: 1,
     base,
     agent,

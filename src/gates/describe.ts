@@ -1,5 +1,6 @@
 // Check descriptions for humans and agents: the prompt lists exactly what the gate will check.
 import type { Check } from '../phases/schema.js';
+import { builtinSchemaTitle } from './builtin-schemas.js';
 import { isGlob } from '../util/glob.js';
 
 /** One sentence saying what a check requires. */
@@ -18,8 +19,11 @@ export function describeCheck(check: Check): string {
       if (check.must_not_match !== undefined) parts.push(`contains no match for /${check.must_not_match}/m`);
       return joinClauses(parts);
     }
-    case 'json':
-      return `${check.path} is valid JSON matching ${check.schema === 'builtin:tasks' ? 'the task list schema (schema/tasks.schema.json)' : `the JSON Schema ${check.schema}`}`;
+    case 'json': {
+      // A built-in schema is not in the checkout: the prompt gives it in full (builtin-schemas.ts).
+      const title = builtinSchemaTitle(check.schema);
+      return `${check.path} is valid JSON matching ${title === undefined ? `the JSON Schema ${check.schema}` : `${title}, given in full below`}`;
+    }
     case 'tasks':
       return `${check.path} has unique task ids, every depends_on names an existing task, and no dependency cycle`;
     case 'command':

@@ -1,6 +1,7 @@
 // Rendering an attempt's prompt. The phase definition supplies the task; the frame around it
 // is the runner's and always present: role, intent, earlier outputs, the exact files to
 // write, what the gate will check, and the rules. A phase override cannot drop the rules.
+import type { InlineSchema } from '../gates/builtin-schemas.js';
 import { describeCheck } from '../gates/describe.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { CheckResult } from '../gates/types.js';
@@ -25,6 +26,8 @@ export interface PromptInput {
   readonly earlier: readonly { readonly phase: number; readonly title: string; readonly files: readonly PromptFile[] }[];
   readonly gateLabel: string;
   readonly gateChecks: readonly Check[];
+  /** The built-in JSON Schemas those checks use, shown in full: they are not in the checkout. */
+  readonly schemas: readonly InlineSchema[];
   readonly previous: PreviousAttempt | undefined;
 }
 
@@ -90,6 +93,9 @@ export function renderPrompt(input: PromptInput): string {
   out.push('', `## What ${input.gateLabel} will check when you finish`, '');
   if (input.gateChecks.length === 0) out.push('- (no checks)');
   out.push(...input.gateChecks.map((c) => `- ${describeCheck(c)}${c.message === undefined ? '' : ` (${c.message})`}`));
+  for (const schema of input.schemas) {
+    out.push('', `${schema.path} must match ${schema.title}, this JSON Schema:`, '', fenced(schema.text.trimEnd(), 'json'));
+  }
   out.push('', 'If any check fails, the attempt fails and your work is not merged.');
   out.push('', '## Rules', '');
   out.push(

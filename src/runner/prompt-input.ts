@@ -4,6 +4,7 @@
 // attempt) the base branch's tip read from git.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { inlineSchemas } from '../gates/builtin-schemas.js';
 import { checkoutSource } from '../gates/files.js';
 import { targetLabel } from '../gates/types.js';
 import { git } from '../git/exec.js';
@@ -92,6 +93,7 @@ export async function collectPromptInput(
     earlier.push({ phase: id, title: prior.title, files });
   }
   const target = step.gates.beforeAdvance;
+  const gateChecks = r.workstream.gateChecks(target) ?? [];
   return {
     step,
     phaseCount: ids.length,
@@ -103,7 +105,8 @@ export async function collectPromptInput(
     intent: await source.read(r.config.intent),
     earlier,
     gateLabel: targetLabel(target),
-    gateChecks: r.workstream.gateChecks(target) ?? [],
+    gateChecks,
+    schemas: inlineSchemas(gateChecks),
     previous,
   };
 }

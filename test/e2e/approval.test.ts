@@ -1,11 +1,11 @@
 // Approval gates through the real CLI: a phase that needs a human waits in awaiting_approval
 // between its commit and its merge; approve merges it with Approved-* trailers bound to the
 // artifacts; reject sends it back with the reason; a branch changed after approval voids it.
-import { readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
-import { commitFile, git, trailersOf, userState, writeFile } from '../helpers/git.js';
+import { commitFile, git, tempDir, trailersOf, userState, writeFile } from '../helpers/git.js';
 import { runsOf, scriptedRepo } from '../helpers/setup.js';
 import { readStore } from '../helpers/store.js';
 
@@ -75,6 +75,50 @@ describe('approval gates', () => {
     expect(readStore(repo, 'SELECT * FROM approvals')).toEqual([]);
     expect(userState(repo)).toEqual(before);
     expect(cli(repo, ['approve', '7', '--by', 'Ada']).code).toBe(64);
+  });
+
+  it("without --by, approves as the repository's git user.name, in the Approved-By trailer and the store", () => {
+    const repo = awaitingRepo();
+    // The repository's own name wins over the global one ("Test User"), as for git's commits.
+    git(repo, 'config', 'user.name', 'Grace Hopper');
+    const approve = cli(repo, ['approve', '1']);
+    expect(approve.code, approve.stderr).toBe(0);
+    const merge = git(repo, 'rev-list', '--merges', '-n1', 'main');
+    expect(trailersOf(repo, merge)['Approved-By']).toBe('Grace Hopper');
+    expect(readStore(repo, 'SELECT decision, by FROM approvals')).toEqual([{ decision: 'approved', by: 'Grace Hopper' }]);
+  });
+
+  it("without --by, rejects as git's user.name", () => {
+    const repo = awaitingRepo();
+    const result = cli(repo, ['reject', '1', '--reason', 'Name the storage engine.']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readStore(repo, 'SELECT decision, by FROM approvals')).toEqual([{ decision: 'rejected', by: 'Test User' }]);
+  });
+
+  it('refuses without --by when git has no user.name, or one that cannot be a trailer, naming --by and `git config user.name` (64), recording nothing', () => {
+    const repo = awaitingRepo();
+    const before = userState(repo);
+    // A global config without [user]: git then knows no name at all.
+    const noName = join(tempDir(), 'gitconfig');
+    writeFileSync(noName, '[init]\n  defaultBranch = main\n');
+    for (const args of [['approve', '1'], ['reject', '1', '--reason', 'Too vague.']]) {
+      const result = cli(repo, args, { GIT_CONFIG_GLOBAL: noName });
+      expect(result.code, result.stderr).toBe(64);
+      expect(result.stderr).toContain(`phaserunner: ${args[0] ?? ''} records who decides, but no name was given: no --by, and \`git config user.name\` is not set in this repository. Nothing was recorded.`);
+      expect(result.stderr.trim().split('\n').at(-1)).toBe('Next: Pass --by "Your Name", or set your name once with `git config --global user.name "Your Name"`.');
+    }
+    const asJson = json<{ ok: boolean; error: { reason: string; exit_code: number } }>(cli(repo, ['approve', '1', '--json'], { GIT_CONFIG_GLOBAL: noName }));
+    expect(asJson).toMatchObject({ ok: false, error: { reason: 'name-needed', exit_code: 64 } });
+
+    git(repo, 'config', 'user.name', 'x'.repeat(101));
+    const tooLong = cli(repo, ['approve', '1']);
+    expect(tooLong.code).toBe(64);
+    expect(tooLong.stderr).toContain('cannot be used for --by: it is longer than 100 characters. Nothing was recorded.');
+    git(repo, 'config', '--unset', 'user.name');
+
+    expect(readStore(repo, 'SELECT * FROM approvals')).toEqual([]);
+    expect(phase1(repo).state).toBe('awaiting_approval');
+    expect(userState(repo)).toEqual(before);
   });
 
   it('refuses a name that cannot be one trailer line', () => {

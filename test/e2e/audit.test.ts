@@ -3,7 +3,7 @@
 // the finding code that names it.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINDING_CODES } from '../../src/audit/findings.js';
@@ -369,7 +369,12 @@ describe('audit', () => {
     expect(result.code).toBe(3);
     expect(result.stdout).toContain('[drift] phase 1: after phase 1 merged in');
     expect(result.stdout).toContain('"Tweak the architecture" ("planning/architecture.md")');
-    expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^Next: /);
+    const next = result.stderr.trim().split('\n').at(-1) ?? '';
+    expect(next).toMatch(/^Next: /);
+    // The document it points to exists where phaserunner is installed (not in the user's repository).
+    const doc = / \((\/\S+\/docs\/audit\.md) says what each code means\)\.$/.exec(next)?.[1];
+    expect(doc, next).toBeDefined();
+    expect(existsSync(doc ?? '')).toBe(true);
   });
 });
 

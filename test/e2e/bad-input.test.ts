@@ -7,8 +7,16 @@ import { spawnSync } from 'node:child_process';
 import { CLI, cli, json } from '../helpers/cli.js';
 import { readStore, writeStore } from '../helpers/store.js';
 import { testEnv } from '../helpers/env.js';
-import { commitFile, emptyRepo, git, repoWithIntent, scriptedConfig, tempDir, userState, writeConfig } from '../helpers/git.js';
+import { commitFile, emptyRepo, git, repoWithIntent, ROOT, scriptedConfig, tempDir, userState, writeConfig } from '../helpers/git.js';
 import { scriptedRepo } from '../helpers/setup.js';
+
+/** The schema a validation error says describes the file: it must exist where the user is. */
+function describedBy(stderr: string): string {
+  const schema = /\(the format is described by (.+)\)\.$/.exec(stderr.trim().split('\n').at(-1) ?? '')?.[1];
+  expect(schema, stderr).toBeDefined();
+  expect(existsSync(schema ?? ''), `${schema ?? ''} does not exist`).toBe(true);
+  return schema ?? '';
+}
 
 /** Runs the CLI and checks exit code, message and that the repository did not change. */
 function refuses(repo: string, args: string[], code: number, message: RegExp | string): ReturnType<typeof cli> {
@@ -101,6 +109,8 @@ describe('run refuses', () => {
     const result = refuses(repo, ['run'], 65, 'config.json is not a valid config:');
     expect(result.stderr).toContain('  - max_attempts: ');
     expect(result.stderr).toContain('  - timeouts: Unrecognized key: "phase_minute"');
+    // No copy of the schema in this repository (init did not write this config): the package's.
+    expect(describedBy(result.stderr)).toBe(join(ROOT, 'schema', 'config.schema.json'));
     expect(noState(repo)).toBe(true);
   });
 
@@ -109,6 +119,7 @@ describe('run refuses', () => {
     commitFile(repo, '.phaserunner/phases/2-gap-analysis.json', JSON.stringify({ id: 2, name: 'gap-analysis', title: 'Gaps', role: 'analyst', outputs: 'planning/gaps.md', prompt: 'x', gate: { checks: [] } }));
     const result = refuses(repo, ['run'], 65, /\.phaserunner\/phases\/2-gap-analysis\.json is not a valid phase definition:/);
     expect(result.stderr).toContain('  - outputs: ');
+    expect(describedBy(result.stderr)).toBe(join(ROOT, 'schema', 'phase.schema.json'));
     expect(noState(repo)).toBe(true);
   });
 

@@ -1,10 +1,10 @@
 // `phaserunner show N --prompt`: the exact prompt an attempt got, byte for byte, and before the
 // first attempt the prompt it would get now, rendered from the base branch as git has it.
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
-import { git, writeFile } from '../helpers/git.js';
+import { git, ROOT, writeFile } from '../helpers/git.js';
 import { runsOf, scriptedRepo } from '../helpers/setup.js';
 import type { PromptView } from '../../src/runner/show-prompt.js';
 
@@ -43,6 +43,30 @@ describe('show N --prompt', () => {
     const view = json<PromptView>(cli(repo, ['show', '2', '--prompt', '--json']));
     expect(view).toMatchObject({ phase: 2, attempt: null, preview: true, base: { branch: 'main', commit: git(repo, 'rev-parse', 'main') } });
     expect(view.prompt).toBe(preview.stdout);
+  });
+
+  it("gives phase 4 the task list's JSON Schema inline, and names no file that is neither in the repository nor one it writes", () => {
+    const repo = scriptedRepo();
+    expect(cli(repo, ['run', '--wait', '--until', '3']).code).toBe(0);
+    const preview = cli(repo, ['show', '4', '--prompt']);
+    expect(preview.code, preview.stderr).toBe(0);
+    const prompt = preview.stdout;
+    const schema = readFileSync(join(ROOT, 'schema', 'tasks.schema.json'), 'utf8').trimEnd();
+    expect(prompt).toContain('- planning/tasks.json is valid JSON matching the task list schema, given in full below');
+    expect(prompt).toContain(`planning/tasks.json must match the task list schema, this JSON Schema:\n\n\`\`\`json\n${schema}\n\`\`\``);
+    // Every file the prompt names is in the agent's checkout (main, which it starts from), or
+    // is phase 4's to write (planning/tasks.json, planning/tasks/*.md).
+    const inRepo = new Set(git(repo, 'ls-tree', '-r', '--name-only', 'main').split('\n'));
+    const named = [...new Set(prompt.match(/[\w./<>*-]+\.(?:json|md)\b/g) ?? [])];
+    expect(named).toContain('planning/epics.md');
+    const missing = named.filter((path) => !inRepo.has(path) && !['planning/tasks.json', 'tasks.json'].includes(path) && !path.startsWith('planning/tasks/'));
+    expect(missing).toEqual([]);
+    expect(prompt).not.toMatch(/(^|[\s(`])schema\//m);
+    // The preview is what the first attempt gets, byte for byte.
+    expect(cli(repo, ['run', '--until', '4']).code).toBe(0);
+    const [, , , run] = runsOf(repo);
+    expect(existsSync(join(run?.run_dir ?? '', 'prompt.md'))).toBe(true);
+    expect(readFileSync(join(run?.run_dir ?? '', 'prompt.md'), 'utf8')).toBe(prompt);
   });
 
   it('says so when an attempt\'s prompt file is gone, and refuses an unknown phase or attempt', () => {

@@ -13,9 +13,9 @@ describe('the package', () => {
     expect(readFileSync(join(ROOT, bin ?? ''), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
   });
 
-  it("ships the built code, the phases, the schemas, the agents' policy files and the demo intent", () => {
-    expect(pkg.files).toEqual(['dist', 'phases', 'schema', 'agents', 'fixtures/demo']);
-    for (const path of ['dist/dispatch/wrapper.js', 'dist/scripted-agent/main.js', 'phases/1-architecture-baseline.json', 'agents/gemini-policy.toml', 'fixtures/demo/INTENT.md']) {
+  it("ships the built code, the phases, the schemas, the agents' policy files, the audit findings' meanings (audit's errors name it) and the demo intent", () => {
+    expect(pkg.files).toEqual(['dist', 'phases', 'schema', 'agents', 'docs/audit.md', 'fixtures/demo']);
+    for (const path of ['dist/dispatch/wrapper.js', 'dist/scripted-agent/main.js', 'phases/1-architecture-baseline.json', 'schema/config.schema.json', 'schema/tasks.schema.json', 'agents/gemini-policy.toml', 'docs/audit.md', 'fixtures/demo/INTENT.md']) {
       expect(statSync(join(ROOT, path)).isFile()).toBe(true);
     }
   });

@@ -1,14 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { inlineSchemas } from '../../src/gates/builtin-schemas.js';
 import { loadPhaseSet } from '../../src/phases/load.js';
 import { renderPrompt, type PromptInput } from '../../src/phases/prompt.js';
 import { BUILTIN_PHASES_DIR } from '../../src/paths.js';
 import { planningWorkstream } from '../../src/workstream/planning.js';
+import { ROOT } from '../helpers/git.js';
 
 const workstream = planningWorkstream(loadPhaseSet(BUILTIN_PHASES_DIR));
 
 function input(phase: number, extra: Partial<PromptInput> = {}): PromptInput {
   const step = workstream.stepForPhase(phase);
   if (step === undefined) throw new Error('no step');
+  const gateChecks = workstream.gateChecks(step.gates.beforeAdvance) ?? [];
   return {
     step,
     phaseCount: 4,
@@ -20,7 +25,8 @@ function input(phase: number, extra: Partial<PromptInput> = {}): PromptInput {
     intent: '# Shelf\n\nA bookmark manager.\n',
     earlier: [{ phase: 1, title: 'Architecture baseline', files: [{ path: 'planning/architecture.md', bytes: 20, content: '## Components\n```js\nx\n```' }, { path: 'planning/adr/0001-big.md', bytes: 99999, content: undefined }] }],
     gateLabel: 'the phase 3 gate',
-    gateChecks: workstream.gateChecks(step.gates.beforeAdvance) ?? [],
+    gateChecks,
+    schemas: inlineSchemas(gateChecks),
     previous: undefined,
     ...extra,
   };
@@ -53,6 +59,16 @@ describe('the rendered prompt', () => {
     expect(prompt).toContain('## Files you must write\n\n- planning/gap-analysis.md\n');
     expect(prompt).toContain('## What the phase 3 gate will check when you finish');
     expect(prompt).toContain('- planning/gap-analysis.md exists, is not empty, contains a match for /^## Gaps/m and contains no match for /\\b(TODO|TBD)\\b/m');
+  });
+
+  it("gives a built-in JSON Schema in full where the gate's check is described, not as a path outside the checkout", () => {
+    const phase4 = renderPrompt(input(4));
+    const schema = readFileSync(join(ROOT, 'schema', 'tasks.schema.json'), 'utf8').trimEnd();
+    expect(phase4).toContain('- planning/tasks.json is valid JSON matching the task list schema, given in full below');
+    expect(phase4).toContain(`\nplanning/tasks.json must match the task list schema, this JSON Schema:\n\n\`\`\`json\n${schema}\n\`\`\`\n\nIf any check fails`);
+    expect(phase4).not.toContain('schema/');
+    // Phases whose gate has no json check get no schema.
+    expect(prompt).not.toContain('JSON Schema');
   });
 
   it('always carries the rules', () => {

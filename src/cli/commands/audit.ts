@@ -1,9 +1,14 @@
 // `phaserunner audit`
+import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { ExitCode } from '../../exit-codes.js';
+import { PACKAGE_ROOT } from '../../paths.js';
 import type { GlobalArgs } from '../globals.js';
 import { auditLines } from '../render/audit.js';
 import { definitions, printView } from '../report.js';
+
+/** What each finding code means: shipped with the package, named by the path it has there. */
+const FINDINGS_DOC = join(PACKAGE_ROOT, 'docs', 'audit.md');
 
 interface AuditArgs extends GlobalArgs {
   ref?: string | undefined;
@@ -28,7 +33,7 @@ export const auditCommand: CommandModule<GlobalArgs, AuditArgs> = {
       auditLines,
       (report, out) => {
         if (report.ok) return ExitCode.ok;
-        if (!out.json) out.error(`Next: fix or explain each finding above; \`phaserunner audit --json\` lists them for scripts (docs/audit.md says what each code means).`);
+        if (!out.json) out.error(`Next: fix or explain each finding above; \`phaserunner audit --json\` lists them for scripts (${FINDINGS_DOC} says what each code means).`);
         return ExitCode.auditFindings;
       },
     );

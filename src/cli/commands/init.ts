@@ -19,7 +19,8 @@ interface InitArgs extends GlobalArgs {
 
 export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
   command: 'init',
-  describe: 'Set up phaserunner in this repository (.phaserunner/config.json and an INTENT.md template); lists the agent CLIs installed and proposes one',
+  describe:
+    'Set up phaserunner in this repository (.phaserunner/config.json, its JSON Schema and an INTENT.md template); lists the agent CLIs installed and proposes one',
   builder: (y) =>
     y
       .option('agent', {
@@ -27,11 +28,15 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
         choices: AGENT_CHOICES,
         describe: 'Agent for every phase: the built-in scripted one (demo plans, the default), or an installed agent CLI',
       })
-      .option('base', { type: 'string', describe: 'Branch that phase work merges into (default: the current branch)' })
-      .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing config' })
+      .option('base', { type: 'string', describe: 'Branch that phase work merges into (default: the current branch; with --force, the one the config has)' })
+      .option('force', {
+        type: 'boolean',
+        default: false,
+        describe: 'Update an existing config: change only what --agent and --base say, keep every other setting, refresh its schema',
+      })
       .example('$0 init', 'Use the current branch as the base and the scripted agent; say which agent CLIs are installed and how to switch')
       .example('$0 init --agent claude', 'Plan with Claude Code (codex, gemini and aider likewise); it must be installed')
-      .example('$0 init --force --agent claude', 'Switch a fresh setup from the scripted agent to Claude Code')
+      .example('$0 init --force --agent claude', 'Switch an existing setup to Claude Code, keeping every other setting')
       .example('$0 init --base main --json', 'Choose the base branch; the JSON has the detected CLIs ("detected") and the proposal ("proposed")'),
   handler: async (args) => {
     const out = new Output(args.json);
@@ -45,7 +50,12 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
         out.document({ ok: true, ...result, detected, proposed });
         return 0;
       }
-      out.line(`Wrote ${result.configFile} (base branch ${result.base}, agent ${result.agent}).`);
+      out.line(
+        result.updated
+          ? `Updated ${result.configFile} (base branch ${result.base}, agent ${result.agent}); every other setting kept.`
+          : `Wrote ${result.configFile} (base branch ${result.base}, agent ${result.agent}).`,
+      );
+      out.line(`Wrote ${result.schemaFile} (the config's JSON Schema, named by its "$schema" for editors).`);
       if (result.intentCreated) out.line(`Wrote ${result.intentFile} from a template.`);
       out.line(detected.length === 0 ? `No agent CLI found on PATH (looked for ${AGENT_CLIS.join(', ')}).` : `Found: ${detected.map(foundText).join(', ')}`);
       if (result.agent === SCRIPTED) proposeSwitch(out, proposed, args.base);

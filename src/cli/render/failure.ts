@@ -1,8 +1,11 @@
 // Every failure's message, next step and exit code, in one exhaustive switch: a new failure
 // reason without a message here does not compile.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { unavailableFix } from '../../agent-cli/known.js';
 import { ExitCode } from '../../exit-codes.js';
-import { unreachable, type Failure } from '../../failures.js';
+import { unreachable, type DataKind, type Failure } from '../../failures.js';
+import { CONFIG_SCHEMA_NAME, PACKAGE_SCHEMA_DIR } from '../../paths.js';
 
 export interface RenderedFailure {
   readonly code: ExitCode;
@@ -11,13 +14,27 @@ export interface RenderedFailure {
   readonly next: string;
 }
 
-const SCHEMA_FOR: Record<string, string> = {
-  config: 'schema/config.schema.json',
-  'phase definition': 'schema/phase.schema.json',
-  'gate definition': 'schema/gate.schema.json',
-  'exit.json': 'schema/exit.schema.json',
-  'dispatch spec': 'the dispatch wrapper',
+/** The generated JSON Schema (in the package's schema/) that describes each kind of file. */
+const SCHEMA_FILE: Record<DataKind, string | undefined> = {
+  config: CONFIG_SCHEMA_NAME,
+  'phase definition': 'phase.schema.json',
+  'gate definition': 'gate.schema.json',
+  'exit.json': 'exit.schema.json',
+  'dispatch spec': undefined,
 };
+
+/**
+ * Where the format of `file` is described, as a path that exists where the user is: for the
+ * config, the copy `init` wrote next to it (what its `$schema` names); otherwise the schema
+ * inside the installed package, by its absolute path.
+ */
+function schemaOf(kind: DataKind, file: string): string {
+  const name = SCHEMA_FILE[kind];
+  if (name === undefined) return 'the dispatch wrapper';
+  const local = join(dirname(file), CONFIG_SCHEMA_NAME);
+  if (kind === 'config' && existsSync(local)) return local;
+  return join(PACKAGE_SCHEMA_DIR, name);
+}
 
 export function renderFailure(f: Failure): RenderedFailure {
   switch (f.reason) {
@@ -51,7 +68,7 @@ export function renderFailure(f: Failure): RenderedFailure {
       return {
         code: ExitCode.config,
         message: `${f.configFile} already exists; init changed nothing.`,
-        next: 'Edit that file, or run `phaserunner init --force` to overwrite it.',
+        next: 'Edit that file; or, to change only its agent or base branch, run `phaserunner init --force --agent NAME` (or `--base BRANCH`): every other setting is kept.',
       };
     case 'unreadable-file':
       return {
@@ -69,7 +86,7 @@ export function renderFailure(f: Failure): RenderedFailure {
       return {
         code: ExitCode.badData,
         message: `${f.file} is not a valid ${f.kind}:\n${f.issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`,
-        next: `Fix the field(s) above in ${f.file} (the format is described by ${SCHEMA_FOR[f.kind] ?? 'its schema'}).`,
+        next: `Fix the field(s) above in ${f.file} (the format is described by ${schemaOf(f.kind, f.file)}).`,
       };
     case 'unknown-agent':
       return {
@@ -161,6 +178,18 @@ export function renderFailure(f: Failure): RenderedFailure {
           };
       }
       break;
+    case 'name-needed':
+      return f.configured === null
+        ? {
+            code: ExitCode.usage,
+            message: `${f.verb} records who decides, but no name was given: no ${f.option}, and \`git config user.name\` is not set in this repository. Nothing was recorded.`,
+            next: `Pass ${f.option} "Your Name", or set your name once with \`git config --global user.name "Your Name"\`.`,
+          }
+        : {
+            code: ExitCode.usage,
+            message: `${f.verb} records who decides, and \`git config user.name\` (${JSON.stringify(f.configured)}) cannot be used for ${f.option}: it ${f.problem ?? 'is not a valid name'}. Nothing was recorded.`,
+            next: `Pass ${f.option} "Your Name", or correct it with \`git config user.name "Your Name"\`.`,
+          };
     case 'unknown-attempt':
       return {
         code: ExitCode.usage,
