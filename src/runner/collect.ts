@@ -107,8 +107,9 @@ async function judgeAndFinish(r: Runner, run: RunRow, step: WorkstreamStep, exit
     // would judge it again and fail the same way, with the phase `running` and `retry`
     // refused. Until its commit is recorded the attempt is only files in its checkout, so fail
     // it like any other (the files are kept) and let it be retried. Once committed, the error
-    // is the merge's, which the next pass resumes: it is passed on.
-    if (r.store.run(run.run_id)?.step !== 'dispatched') throw error;
+    // is the merge's, which the next pass resumes: it is passed on. So is a commit git could
+    // not sign: nothing is wrong with the attempt, and it is committed once signing works.
+    if (r.store.run(run.run_id)?.step !== 'dispatched' || (error instanceof PhaserunnerError && error.failure.reason === 'signing-failed')) throw error;
     return failAttempt(r, run, step, `phaserunner could not commit this attempt: ${describeError(error)}`);
   }
 }
