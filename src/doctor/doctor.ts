@@ -11,6 +11,7 @@ import { checkCheckout } from './checkout.js';
 import { checkGit } from './git.js';
 import { checkLock } from './lock.js';
 import { checkNode } from './node.js';
+import { checkSigning } from './signing.js';
 import { checkStore } from './store.js';
 import { reportOf, type DoctorCheck, type DoctorReport } from './types.js';
 import { checkWorktrees } from './worktrees.js';
@@ -33,6 +34,7 @@ export async function doctor(cwd: string, repair: boolean, emit: Emit): Promise<
   const checks: DoctorCheck[] = [git, node, ...agents, base, await checkStore(cwd, v.state, repair, emit, blocker)];
   if (base.ok) checks.push(checkCheckout(worktrees, v.config.base));
   checks.push(checkWorktrees(root, worktrees, v.state.worktrees), checkLock(v.state.lock));
+  checks.push(await checkSigning(root, v.config.identity));
   return reportOf(checks);
 }
 

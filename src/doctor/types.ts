@@ -14,6 +14,8 @@ export interface CheckDetails {
   readonly checkout: { readonly branch: string; readonly path: string | null; readonly operation: CheckoutOperation | null };
   readonly worktrees: { readonly dir: string; readonly stale: readonly string[] };
   readonly lock: LockDetails;
+  /** enabled: commit.gpgsign is on; error: why git could not sign, when it could not. */
+  readonly signing: { readonly enabled: boolean; readonly error: string | null };
 }
 
 export type CheckName = keyof CheckDetails;

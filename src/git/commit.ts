@@ -1,6 +1,7 @@
 // Committing with plumbing: stage exactly the given paths, write the tree, create the commit,
 // and move the branch with compare-and-swap. Plumbing runs no hooks and never touches a
 // checkout other than the one whose index we stage in.
+import { fail } from '../failures.js';
 import { git, gitOut } from './exec.js';
 
 export interface Identity {
@@ -18,6 +19,16 @@ export function identityEnv(identity: Identity): Record<string, string> {
   };
 }
 
+export interface CommitOptions {
+  /**
+   * Sign it (`-S`: the key and program from the user's git config, gpg.format, user.signingkey
+   * and gpg.program). A failure is `signing-failed`, and no commit is made.
+   */
+  readonly sign?: boolean;
+  /** Extra environment (the signing check writes its commit into a throwaway object directory). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Creates a commit object; does not move any ref. */
 export async function commitTree(
   dir: string,
@@ -25,9 +36,14 @@ export async function commitTree(
   parents: readonly string[],
   message: string,
   identity: Identity,
+  { sign = false, env = {} }: CommitOptions = {},
 ): Promise<string> {
-  const args = ['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-F', '-'];
-  return gitOut(args, { cwd: dir, input: message, env: identityEnv(identity) });
+  const args = ['commit-tree', ...(sign ? ['-S'] : []), tree, ...parents.flatMap((p) => ['-p', p]), '-F', '-'];
+  const result = await git(args, { cwd: dir, input: message, env: { ...identityEnv(identity), ...env }, okCodes: sign ? [1, 128] : [] });
+  // Signed, commit-tree fails for the signature (a missing key, gpg or ssh-keygen failing): the
+  // tree and parents are the runner's own and exist.
+  if (result.exitCode !== 0) fail({ reason: 'signing-failed', stderr: result.stderr.trim() });
+  return result.stdout.trim();
 }
 
 /**

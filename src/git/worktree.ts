@@ -105,9 +105,28 @@ function readTrimmed(file: string): string | undefined {
  * Creates a worktree at `path` on `branch`, (re)pointing the branch at `start`. `-B` resets a
  * branch left by an earlier failed attempt; that attempt's files were snapshotted first.
  * Hooks are off: a user's post-checkout hook has no business running in the agent's checkout.
+ *
+ * The new worktree is a full checkout, whatever the user's sparse-checkout settings. Since
+ * git 2.36, `worktree add` run from a sparse checkout copies its sparse patterns
+ * (info/sparse-checkout) and its per-worktree config (config.worktree: core.sparseCheckout,
+ * core.sparseCheckoutCone, index.sparse) into the new worktree, which then lacks the phase's
+ * outputs and refuses `git add` on them. Two things undo that, both inside the new worktree's
+ * own git dir, so the user's checkout and the repository's shared config are untouched:
+ * - `-c core.sparseCheckout=false` for the add: git copies no patterns, and the checkout it
+ *   runs (which inherits the setting) writes every file. A worktree without a patterns file is
+ *   not sparse for any git, even where core.sparseCheckout stays true in the shared config
+ *   (sparse checkout set up by hand, without extensions.worktreeConfig);
+ * - when git copied a config.worktree (sparse-checkout's cone and non-cone modes both write
+ *   one), core.sparseCheckout=false in the new one, so every git in the worktree, the agent's
+ *   and a person's included, says so rather than "sparse checkout with 100% of files present".
  */
 export async function addWorktree(dir: string, path: string, branch: string, start: string): Promise<void> {
-  await git(['worktree', 'add', '--quiet', '-B', branch, path, start], { cwd: dir });
+  await git(['-c', 'core.sparseCheckout=false', 'worktree', 'add', '--quiet', '-B', branch, path, start], { cwd: dir });
+  const gitDir = worktreeGitDir(path);
+  const config = gitDir === undefined ? undefined : join(gitDir, 'config.worktree');
+  if (config !== undefined && existsSync(config)) {
+    await git(['config', '--file', config, 'core.sparseCheckout', 'false'], { cwd: path });
+  }
 }
 
 /** Removes a worktree and its administrative files; tolerates one whose directory is gone. */

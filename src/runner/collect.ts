@@ -3,7 +3,7 @@
 // commit made just before a crash is recognised rather than blamed on the agent.
 import { existsSync } from 'node:fs';
 import { probeAttempt } from '../dispatch/probe.js';
-import { fail } from '../failures.js';
+import { fail, PhaserunnerError } from '../failures.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
 import type { RunRow } from '../store/store.js';
@@ -98,9 +98,33 @@ async function judgeAndFinish(r: Runner, run: RunRow, step: WorkstreamStep, exit
   } catch (error) {
     // Whatever went wrong judging the attempt, the phase must not stay `running` forever:
     // fail the attempt with the error, so it can be inspected and retried.
-    const reason = `phaserunner could not check this attempt: ${error instanceof Error ? error.message : String(error)}`;
-    await failRun(r, run, step, reason);
-    return { kind: 'failed', reason, badData: false };
+    return failAttempt(r, run, step, `phaserunner could not check this attempt: ${describeError(error)}`);
   }
-  return finalizeRun(r, r.store.run(run.run_id) ?? run, step, paths);
+  try {
+    return await finalizeRun(r, r.store.run(run.run_id) ?? run, step, paths);
+  } catch (error) {
+    // Committing the attempt failed (git refused to stage its files, say): every later pass
+    // would judge it again and fail the same way, with the phase `running` and `retry`
+    // refused. Until its commit is recorded the attempt is only files in its checkout, so fail
+    // it like any other (the files are kept) and let it be retried. Once committed, the error
+    // is the merge's, which the next pass resumes: it is passed on. So is a commit git could
+    // not sign: nothing is wrong with the attempt, and it is committed once signing works.
+    if (r.store.run(run.run_id)?.step !== 'dispatched' || (error instanceof PhaserunnerError && error.failure.reason === 'signing-failed')) throw error;
+    return failAttempt(r, run, step, `phaserunner could not commit this attempt: ${describeError(error)}`);
+  }
+}
+
+async function failAttempt(r: Runner, run: RunRow, step: WorkstreamStep, reason: string): Promise<CollectOutcome> {
+  await failRun(r, run, step, reason);
+  return { kind: 'failed', reason, badData: false };
+}
+
+/** What went wrong, in one line: a failed git names its command, exit code and message. */
+function describeError(error: unknown): string {
+  if (error instanceof PhaserunnerError && error.failure.reason === 'git-failed') {
+    const { command, exitCode, stderr } = error.failure;
+    const said = stderr.replace(/\s+/g, ' ').trim().slice(0, 500);
+    return `\`${command}\` exited ${exitCode ?? 'by signal'}${said === '' ? '.' : `: ${said}`}`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }

@@ -20,7 +20,7 @@ export async function commitPhase(r: Runner, run: RunRow, step: WorkstreamStep, 
     [`${step.title}, written by ${run.agent} as the ${step.role}.`, '', 'Files:', ...[...paths].sort().map((p) => `- ${quoteForBody(p)}`)],
     trailersFor(ws, step, run, digest),
   );
-  const commit = await commitTree(r.repo.root, tree, [run.base_sha], message, r.config.identity);
+  const commit = await commitTree(r.repo.root, tree, [run.base_sha], message, r.config.identity, { sign: r.signCommits });
   // Intent first: if the runner dies after the branch moves, the next pass knows this commit.
   r.store.updateRun(run.run_id, { commit_sha: commit });
   crashPoint('commit:intent-recorded');

@@ -1,10 +1,11 @@
 // Everything one runner invocation works with. Validation runs first, in a fixed order so
 // the most fundamental problem is reported first (repository, commits, config, phases, git
-// version, agent, base branch), and it has no side effects: bad input changes nothing.
+// version, agent, base branch, commit signing), and it has no side effects: bad input changes nothing.
 import { mkdirSync } from 'node:fs';
 import type { AgentAdapter } from '../agents/types.js';
 import { resolveAgent } from '../agents/registry.js';
 import { assertGitVersion, branchTip } from '../git/repo.js';
+import { assertCanSign, signingWanted } from '../git/signing.js';
 import { configFile } from '../paths.js';
 import { openDefinitions, saveDefinitions, type Definitions } from './definitions.js';
 import { openStore } from './store-open.js';
@@ -16,6 +17,8 @@ import type { Emit } from './events.js';
 export interface Validated extends Definitions {
   readonly workstream: Workstream;
   readonly agent: AgentAdapter;
+  /** Sign the phase and merge commits: commit.gpgsign is on (git/signing.ts). */
+  readonly signCommits: boolean;
 }
 
 export interface Runner extends Validated {
@@ -31,7 +34,11 @@ export async function validateForRun(cwd: string, { preflight = true }: { readon
   const agent = resolveAgent(defs.config, defs.config.agent, defs.repo.root, `"agent" in ${configFile(defs.repo.root)}`);
   if (preflight) agent.preflight();
   await branchTip(defs.repo.root, defs.config.base);
-  return { ...defs, workstream: planningWorkstream(defs.phases, defs.config.approvals), agent };
+  // Signing is checked before anything starts: an agent's work must not wait on a key that
+  // cannot sign (it would be committed once signing works, but nobody should find out then).
+  const signCommits = await signingWanted(defs.repo.root);
+  if (preflight && signCommits) await assertCanSign(defs.repo.root, defs.config.identity);
+  return { ...defs, workstream: planningWorkstream(defs.phases, defs.config.approvals), agent, signCommits };
 }
 
 /** Opens the store for a validated repository; call with the runner lock held. */

@@ -53,7 +53,7 @@ export async function mergePhase(r: Runner, run: RunRow, step: WorkstreamStep, c
     const body = [`Merges ${run.branch} (attempt ${run.attempt}).`];
     if (approval !== undefined) body.push(`Approved by ${quoteForBody(approval.by)}.`);
     const message = buildMessage(`${ws}: merge phase ${step.phase} ${step.name} into ${base}`, body, trailersFor(ws, step, run, digest), approval);
-    const merge = await commitTree(root, merged.tree, [tip, commit], message, r.config.identity);
+    const merge = await commitTree(root, merged.tree, [tip, commit], message, r.config.identity, { sign: r.signCommits });
     crashPoint('merge:commit-created');
     const worktrees = await listWorktrees(root);
     const checkout = liveCheckoutOf(worktrees, base);

@@ -63,7 +63,7 @@ describe('doctor', () => {
     const { code, report } = doctorJson(repo, { PATH: bin });
     expect(code).toBe(0);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => c.name)).toEqual(['git', 'node', 'agent', 'base', 'store', 'checkout', 'worktrees', 'lock']);
+    expect(report.checks.map((c) => c.name)).toEqual(['git', 'node', 'agent', 'base', 'store', 'checkout', 'worktrees', 'lock', 'signing']);
     const version = realGitVersion();
     expect(check(report, 'git')).toEqual({
       name: 'git',

@@ -54,6 +54,15 @@ describe('an agent that', () => {
     failsThenRetries(repo, /the agent wrote file names that are not valid UTF-8: "planning\/adr\/bad-\uFFFD\.md"/);
   });
 
+  it('leaves its checkout\'s index locked fails with git\'s reason instead of wedging the phase, and its files are kept', () => {
+    // A git the agent ran was killed half-way: the runner's `git add` cannot stage the work.
+    const repo = shellAgent(`${WRITE_OUTPUTS}\ntouch "$(git rev-parse --git-dir)/index.lock"\nexit 0`);
+    failsThenRetries(repo, /attempt 1 failed: phaserunner could not commit this attempt: `git add [^`]*` exited 128: fatal: Unable to create '[^']*index\.lock': File exists\./);
+    const [first] = runsOf(repo);
+    expect(first?.step).toBe('failed');
+    expect(git(repo, 'ls-tree', '-r', '--name-only', `refs/phaserunner/attempts/${first?.run_id ?? ''}`)).toContain('planning/architecture.md');
+  });
+
   it('exits 0 when the timeout signals it still fails: it did not finish in time', () => {
     const repo = shellAgent(`${WRITE_OUTPUTS}\ntrap 'exit 0' TERM\nwhile :; do sleep 0.1; done`, { timeouts: { phase_minutes: 0.02, kill_grace_seconds: 2 } });
     failsThenRetries(repo, /the agent ran past the phase timeout \(0\.02 min\) and was killed\./);

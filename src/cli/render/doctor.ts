@@ -31,6 +31,7 @@ const FAILURE_CODE: Record<CheckName, ExitCode> = {
   checkout: ExitCode.humanNeeded,
   worktrees: ExitCode.humanNeeded,
   lock: ExitCode.humanNeeded,
+  signing: ExitCode.config,
 };
 
 /** The first failing check, which decides the exit code and the next step. */

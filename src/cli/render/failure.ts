@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { unavailableFix } from '../../agent-cli/known.js';
+import { SIGNING_FIX } from '../../git/signing.js';
 import { ExitCode } from '../../exit-codes.js';
 import { unreachable, type DataKind, type Failure } from '../../failures.js';
 import { CONFIG_SCHEMA_NAME, PACKAGE_SCHEMA_DIR } from '../../paths.js';
@@ -213,6 +214,12 @@ export function renderFailure(f: Failure): RenderedFailure {
         code: ExitCode.internal,
         message: `git failed unexpectedly: \`${f.command}\` exited ${f.exitCode ?? 'by signal'}${f.stderr === '' ? '.' : `:\n${f.stderr}`}`,
         next: 'Check the repository with `git status` and `git worktree list`; if it looks fine, please report this as a phaserunner bug.',
+      };
+    case 'signing-failed':
+      return {
+        code: ExitCode.config,
+        message: `commit.gpgsign is on, so phaserunner signs its commits, but git could not sign${f.stderr === '' ? '.' : `:\n${f.stderr}`}\nNothing was committed; once signing works, phaserunner goes on from where it stopped.`,
+        next: SIGNING_FIX,
       };
     default:
       return unreachable(f);
