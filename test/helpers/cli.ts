@@ -72,7 +72,8 @@ export interface TtyEnd {
 // Runs argv on a new terminal (the child leads its own session, as a login shell's job does)
 // and copies what it prints, until a line arrives on stdin: then it closes the terminal, as
 // closing a terminal window or losing an ssh session does (the kernel sends SIGHUP, and
-// writes to the terminal fail with EIO). Prints how the child ended, as JSON.
+// writes to the terminal fail with EIO). Copies the terminal's output to stderr as it comes,
+// and prints how the child ended, as JSON.
 const HANG_UP_PY = `
 import json, os, pty, select, sys
 pid, fd = pty.fork()
@@ -90,6 +91,8 @@ while True:
     if not data:
         break
     out += data
+    sys.stderr.buffer.write(data)
+    sys.stderr.flush()
 os.close(fd)
 _, status = os.waitpid(pid, 0)
 print(json.dumps({'code': os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
@@ -97,11 +100,16 @@ print(json.dumps({'code': os.WEXITSTATUS(status) if os.WIFEXITED(status) else No
                   'output': out.decode('utf8', 'replace')}))
 `;
 
-/** Starts the CLI on a real terminal (python3's pty module); `hangUp()` closes that terminal. */
-export function cliTtyHangUp(cwd: string, args: readonly string[]): { hangUp: () => void; done: Promise<TtyEnd> } {
-  const child = spawn('python3', ['-c', HANG_UP_PY, process.execPath, CLI, ...args], { cwd, env: { ...testEnv(), TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'inherit'] });
+/**
+ * Starts the CLI on a real terminal (python3's pty module); `hangUp()` closes that terminal,
+ * and `output()` is what the terminal has shown so far.
+ */
+export function cliTtyHangUp(cwd: string, args: readonly string[]): { hangUp: () => void; output: () => string; done: Promise<TtyEnd> } {
+  const child = spawn('python3', ['-c', HANG_UP_PY, process.execPath, CLI, ...args], { cwd, env: { ...testEnv(), TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
+  let shown = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (shown += d.toString()));
   const done = new Promise<TtyEnd>((resolve, reject) => {
     child.on('close', () => {
       try {
@@ -111,5 +119,5 @@ export function cliTtyHangUp(cwd: string, args: readonly string[]): { hangUp: ()
       }
     });
   });
-  return { hangUp: () => child.stdin.end('hang up\n'), done };
+  return { hangUp: () => child.stdin.end('hang up\n'), output: () => shown, done };
 }
