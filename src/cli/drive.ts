@@ -1,5 +1,5 @@
-// Shared by `run`, `retry` and `demo`: drive the loop with rendering, Ctrl-C handling, and
-// the exit code of DESIGN.md.
+// Shared by `run`, `retry`, `approve`, `reject` and `demo`: drive the loop with rendering,
+// stop-signal handling (Ctrl-C, SIGTERM, SIGHUP), and the exit code of DESIGN.md.
 import type { Argv } from 'yargs';
 import { fail } from '../failures.js';
 import type { RunnerEvent } from '../runner/events.js';
@@ -11,6 +11,7 @@ import { Output } from './output.js';
 import { runCommand } from './run-command.js';
 import { outcomeText } from './render/outcome.js';
 import { renderer } from './render/events.js';
+import { onStopSignal, signalExitCode, type StopSignal } from './signals.js';
 
 export interface DriveOptions {
   readonly cwd: string;
@@ -54,14 +55,17 @@ export async function drive(out: Output, options: DriveOptions): Promise<DriveRe
     else if (event.type !== 'progress') events.push(event);
   };
 
+  // With --wait, a stop signal ends the wait: the pass under way finishes, the lock is
+  // released, and the agents keep running for the next `run` to collect. (A single pass is
+  // short and safe to kill anywhere: the next runner takes over a dead holder's lock.)
   const abort = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    abort.abort();
-  };
-  if (options.wait) process.on('SIGINT', onSigint);
+  let stopped: StopSignal | undefined;
+  const removeHandlers = options.wait
+    ? onStopSignal((signal) => {
+        stopped = signal;
+        abort.abort();
+      })
+    : () => undefined;
 
   // Phase numbers in the arguments are checked before anything is touched.
   const precheck = (v: Validated): void => {
@@ -85,16 +89,17 @@ export async function drive(out: Output, options: DriveOptions): Promise<DriveRe
     // The status comes from the runner that just ran, while its store is still open.
     [result, view] = await withRunner(options.cwd, emit, async (r) => [await pass(r), buildStatus(r, r.store)] as const, { precheck });
   } finally {
-    process.off('SIGINT', onSigint);
+    removeHandlers();
   }
 
-  const code = exitCodeOf(result);
+  const signal = result.interrupted === true ? stopped : undefined;
+  const code = signal === undefined ? exitCodeOf(result) : signalExitCode(signal);
   if (out.json) {
-    const doc = { type: 'result', exit_code: code, ...(options.extra ?? {}), result, status: view };
+    const doc = { type: 'result', exit_code: code, ...(signal === undefined ? {} : { signal }), ...(options.extra ?? {}), result, status: view };
     if (ndjson) out.event(doc);
     else out.document({ ...doc, events });
   } else {
-    const text = outcomeText(result, view, options.until);
+    const text = outcomeText(result, view, options.until, signal);
     if (text.info.length > 0) out.line('');
     for (const line of text.info) out.line(line);
     for (const line of text.problems) out.error(line);

@@ -42,7 +42,7 @@ export async function parseAndRun(argv: string[]): Promise<void> {
     .recommendCommands()
     .example('$0 demo', 'See it work on a throwaway repository')
     .example('$0 init && $0 run --wait', 'Plan your own repository')
-    .epilogue('Exit codes: 0 ok, 1 a phase failed, 2 a human is needed, 3 audit findings, 64 usage, 65 bad data, 69 unavailable, 70 internal, 75 locked, 78 configuration, 130 interrupted.')
+    .epilogue('Exit codes: 0 ok, 1 a phase failed, 2 a human is needed, 3 audit findings, 64 usage, 65 bad data, 69 unavailable, 70 internal, 75 locked, 78 configuration, 130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.')
     .fail((message, error, y) => {
       // yargs passes an Error for exceptions thrown by handlers, and only a message for usage errors.
       if (error instanceof Error && !(error instanceof UsageError)) throw error;

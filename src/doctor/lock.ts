@@ -22,5 +22,5 @@ export function checkLock(file: string): DoctorCheck {
   if (holder.host !== hostname()) {
     return problem('lock', 'warn', `the lock is held by a runner on another machine (${who}); whether it still runs cannot be told from here`, `If that runner is gone, delete the lock: ${remove}. Otherwise wait for it to finish.`, { file, ...holder, alive: null });
   }
-  return passed('lock', `a runner is working on this repository now (${who}); other runs wait for it (exit 75)`, { file, ...holder, alive: true });
+  return passed('lock', `a runner is working on this repository now (${who}); other runs wait for it (exit 75), and \`phaserunner status --watch\` follows it`, { file, ...holder, alive: true });
 }

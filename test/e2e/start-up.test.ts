@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { fastArgs } from '../../src/cli/fast-path.js';
 import { cli, json } from '../helpers/cli.js';
 import { ROOT, tempDir, writeFile } from '../helpers/git.js';
-import { scriptedRepo } from '../helpers/setup.js';
+import { heldAgentRepo, runsOf, scriptedRepo, until } from '../helpers/setup.js';
 import type { StatusView } from '../../src/runner/status.js';
 import type { DispatchSpec } from '../../src/dispatch/spec.js';
 
@@ -54,6 +54,21 @@ describe('start-up of the read-only verbs', () => {
     expect([...audit.packages].sort()).toEqual(['better-sqlite3', 'zod']);
     // A verb's own option (or anything else) is yargs' to read.
     expect(packagesLoaded(repo, ['audit', '--ref', 'main']).packages.has('yargs')).toBe(true);
+  });
+
+  it('status while a phase runs (it then looks at the runner lock) still loads only better-sqlite3; status --watch is yargs\' to read', async () => {
+    const { repo, release } = heldAgentRepo();
+    try {
+      expect(cli(repo, ['run']).code).toBe(0);
+      const status = packagesLoaded(repo, ['status']);
+      expect(status.code).toBe(0);
+      expect([...status.packages].sort()).toEqual(['better-sqlite3']);
+      expect(fastArgs(['status', '--watch'])).toBeUndefined();
+    } finally {
+      release();
+    }
+    // The agent is released: let the next test start from a quiet machine.
+    await until(() => existsSync(join(runsOf(repo)[0]?.run_dir ?? '', 'exit.json')), 15_000, 'the agent to finish');
   });
 
   it('starts the dispatch wrapper (once per phase) without loading any package', () => {

@@ -25,7 +25,7 @@ export function cli(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv
 }
 
 /** Starts the CLI without waiting (for concurrency and interruption tests). */
-export function cliAsync(cwd: string, args: readonly string[]): { child: ReturnType<typeof spawn>; done: Promise<CliResult> } {
+export function cliAsync(cwd: string, args: readonly string[]): { child: ReturnType<typeof spawn>; done: Promise<CliResult>; output: () => { stdout: string; stderr: string } } {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -36,7 +36,7 @@ export function cliAsync(cwd: string, args: readonly string[]): { child: ReturnT
       resolve({ code, stdout, stderr });
     });
   });
-  return { child, done };
+  return { child, done, output: () => ({ stdout, stderr }) };
 }
 
 /** Parses the JSON document a --json command printed; the caller names the shape it asserts on. */
@@ -60,4 +60,64 @@ export function cliTty(cwd: string, args: readonly string[]): CliResult {
     { cwd, env: { ...testEnv(), TERM: 'xterm' }, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** How a process on a terminal ended: its exit code, or the number of the signal that ended it. */
+export interface TtyEnd {
+  readonly code: number | null;
+  readonly signal: number | null;
+  readonly output: string;
+}
+
+// Runs argv on a new terminal (the child leads its own session, as a login shell's job does)
+// and copies what it prints, until a line arrives on stdin: then it closes the terminal, as
+// closing a terminal window or losing an ssh session does (the kernel sends SIGHUP, and
+// writes to the terminal fail with EIO). Copies the terminal's output to stderr as it comes,
+// and prints how the child ended, as JSON.
+const HANG_UP_PY = `
+import json, os, pty, select, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b''
+while True:
+    ready, _, _ = select.select([fd, 0], [], [])
+    if 0 in ready:
+        break
+    try:
+        data = os.read(fd, 65536)
+    except OSError:
+        data = b''
+    if not data:
+        break
+    out += data
+    sys.stderr.buffer.write(data)
+    sys.stderr.flush()
+os.close(fd)
+_, status = os.waitpid(pid, 0)
+print(json.dumps({'code': os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+                  'signal': os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+                  'output': out.decode('utf8', 'replace')}))
+`;
+
+/**
+ * Starts the CLI on a real terminal (python3's pty module); `hangUp()` closes that terminal,
+ * and `output()` is what the terminal has shown so far.
+ */
+export function cliTtyHangUp(cwd: string, args: readonly string[]): { hangUp: () => void; output: () => string; done: Promise<TtyEnd> } {
+  const child = spawn('python3', ['-c', HANG_UP_PY, process.execPath, CLI, ...args], { cwd, env: { ...testEnv(), TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let shown = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (shown += d.toString()));
+  const done = new Promise<TtyEnd>((resolve, reject) => {
+    child.on('close', () => {
+      try {
+        resolve(JSON.parse(stdout) as TtyEnd);
+      } catch {
+        reject(new Error(`the terminal helper printed no result: ${stdout}`));
+      }
+    });
+  });
+  return { hangUp: () => child.stdin.end('hang up\n'), output: () => shown, done };
 }

@@ -1,8 +1,9 @@
 // Ready-made repositories for end-to-end tests.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { shellWord } from '../../src/util/shell.js';
 import { cli } from './cli.js';
-import { repoWithIntent, scriptedConfig, writeConfig } from './git.js';
+import { repoWithIntent, scriptedConfig, shellAgentRepo, tempDir, writeConfig } from './git.js';
 import { readStore } from './store.js';
 
 /** A repository with the demo intent, configured for the scripted agent with these behaviors. */
@@ -75,4 +76,28 @@ export async function dispatchHanging(): Promise<{ repo: string; run: RunInfo & 
   if (run?.wrapper_pid == null) throw new Error('no run was recorded');
   await until(() => existsSync(join(run.run_dir, 'started.json')), 15_000, 'started.json');
   return { repo, run: { ...run, wrapper_pid: run.wrapper_pid }, agent: agentPid(run.run_dir) };
+}
+
+/**
+ * A repository whose agent (a shell script, for phase 1) works until the test lets it finish:
+ * it prints a line every 0.1 s until `release()` is called, then writes phase 1's outputs and
+ * exits 0. Nothing depends on how fast the machine is. Call `release()` in a `finally` too, so
+ * no agent outlives its test.
+ */
+export function heldAgentRepo(): { repo: string; release: () => void } {
+  const go = join(tempDir(), 'go');
+  const script = `#!/bin/sh
+set -e
+while [ ! -e ${shellWord(go)} ]; do echo "waiting for the test"; sleep 0.1; done
+mkdir -p planning/adr
+printf '# A\\n\\n## Components\\n\\n### Web\\n' > planning/architecture.md
+printf '# 0001. X\\n\\n## Decision\\n\\nX.\\n' > planning/adr/0001-x.md
+echo "wrote phase 1"
+`;
+  return {
+    repo: shellAgentRepo(script, { stdin: false }),
+    release: () => {
+      writeFileSync(go, '');
+    },
+  };
 }

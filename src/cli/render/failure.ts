@@ -201,7 +201,7 @@ export function renderFailure(f: Failure): RenderedFailure {
       return {
         code: ExitCode.locked,
         message: `another phaserunner is working on this repository: pid ${f.pid} on ${f.host}, since ${f.since}.`,
-        next: `Wait for it to finish and try again (if that process is on another machine and gone, delete ${f.lockFile}).`,
+        next: `Follow it with \`phaserunner status --watch\` (read-only), and try again once it has finished (if that process is on another machine and gone, delete ${f.lockFile}).`,
       };
     case 'demo-dir-not-empty':
       return {

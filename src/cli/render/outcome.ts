@@ -1,6 +1,7 @@
 // What a run ended with, for humans: the result and the one thing to do next.
 import type { PassResult } from '../../runner/loop.js';
 import type { StatusView } from '../../runner/status.js';
+import { stoppedBy, type StopSignal } from '../signals.js';
 
 export interface OutcomeText {
   /** Progress facts for stdout. */
@@ -9,12 +10,12 @@ export interface OutcomeText {
   readonly problems: readonly string[];
 }
 
-export function outcomeText(result: PassResult & { interrupted?: boolean }, view: StatusView, until: number | undefined): OutcomeText {
+export function outcomeText(result: PassResult & { interrupted?: boolean }, view: StatusView, until: number | undefined, signal: StopSignal = 'SIGINT'): OutcomeText {
   if (result.interrupted === true) {
     return {
       info: [],
       problems: [
-        'Interrupted. Agents already started keep running in the background.',
+        `${stoppedBy(signal)}. Agents already started keep running in the background.`,
         'Next: `phaserunner run --wait` collects their results and continues.',
       ],
     };

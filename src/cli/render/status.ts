@@ -14,29 +14,49 @@ function approvalCell(p: PhaseStatus): string {
   return p.needs_approval ? 'required' : '-';
 }
 
-export function statusLines(view: StatusView): string[] {
+interface Column {
+  readonly header: string;
+  readonly cell: (p: PhaseStatus) => string;
+  /** Columns with a rank are left out, lowest first, when the table is wider than asked. */
+  readonly rank?: number;
+}
+
+/**
+ * The status as lines. With `width` (a terminal: `status --watch`), columns are left out,
+ * least useful first (commit, merge, role, usage, approval, attempts), until the table fits.
+ */
+export function statusLines(view: StatusView, width?: number): string[] {
   // The usage column only once an agent has reported usage: the scripted agent reports none.
   const withUsage = view.phases.some((p) => p.usage !== null);
-  const header = ['#', 'phase', 'role', 'state', 'attempts', 'commit', 'merge', 'approval', 'last gate', ...(withUsage ? ['usage'] : [])];
-  const rows = view.phases.map((p) => [
-    String(p.phase),
-    p.name,
-    p.role,
-    p.state,
-    `${p.attempts}/${p.max_attempts}`,
-    short(p.commit),
-    short(p.merge),
-    approvalCell(p),
-    gateCell(p),
-    ...(withUsage ? [usageText(p.usage)] : []),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const all: Column[] = [
+    { header: '#', cell: (p) => String(p.phase) },
+    { header: 'phase', cell: (p) => p.name },
+    { header: 'role', cell: (p) => p.role, rank: 3 },
+    { header: 'state', cell: (p) => p.state },
+    { header: 'attempts', cell: (p) => `${p.attempts}/${p.max_attempts}`, rank: 6 },
+    { header: 'commit', cell: (p) => short(p.commit), rank: 1 },
+    { header: 'merge', cell: (p) => short(p.merge), rank: 2 },
+    { header: 'approval', cell: approvalCell, rank: 5 },
+    { header: 'last gate', cell: gateCell },
+    ...(withUsage ? [{ header: 'usage', cell: (p: PhaseStatus) => usageText(p.usage), rank: 4 }] : []),
+  ];
+  const table = (columns: readonly Column[]): string[] => {
+    const rows = [columns.map((c) => c.header), ...view.phases.map((p) => columns.map((c) => c.cell(p)))];
+    const widths = columns.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+    return rows.map((cells) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  };
+  let columns = all;
+  let rows = table(columns);
+  while (width !== undefined && rows.some((r) => r.length > width)) {
+    const drop = columns.filter((c) => c.rank !== undefined).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0))[0];
+    if (drop === undefined) break;
+    columns = columns.filter((c) => c !== drop);
+    rows = table(columns);
+  }
   const lines = [
     `${view.workstream} on ${view.base}: ${view.complete ? 'complete' : `current phase ${view.current ?? '-'}`}`,
     '',
-    fmt(header),
-    ...rows.map(fmt),
+    ...rows,
   ];
   if (withUsage) lines.push('', `usage, all phases and attempts: ${usageText(totalUsage(view.phases.flatMap((p) => (p.usage === null ? [] : [p.usage]))))}`);
   const focus = view.phases.find((p) => p.state !== 'done' && p.state !== 'pending') ?? view.phases.find((p) => p.state !== 'done');
