@@ -9,5 +9,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     allowOnly: false,
     pool: 'forks',
+    // The same temporary directories as npm test, removed after each file (test/helpers/temp.ts);
+    // what the agent CLIs themselves leave in TMPDIR is reported and removed, but fails nothing.
+    globalSetup: ['test/agents/temp-global.ts'],
+    setupFiles: ['test/helpers/temp-setup.ts'],
   },
 });

@@ -11,5 +11,9 @@ export default defineConfig({
     // A focused test must fail CI rather than silently skip the rest.
     allowOnly: false,
     pool: 'forks',
+    // The run gets a TMPDIR of its own, and fails if the tests leave anything in it; each test
+    // file's temporary directories are removed after it (test/helpers/temp.ts).
+    globalSetup: ['test/helpers/temp-global.ts'],
+    setupFiles: ['test/helpers/temp-setup.ts'],
   },
 });

@@ -7,11 +7,9 @@
 //   node bench/audit.bench.mjs [--smoke]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gitEnv, removeDir } from './lib/repo.mjs';
+import { diskTemp, gitEnv, removeDir } from './lib/repo.mjs';
 import { median, ms } from './lib/stats.mjs';
 
 // Phase runs, and ordinary commits between two of them: 1,000 x (48 + 2) + 1 = 50,001 commits.
@@ -40,7 +38,7 @@ const digest = (files) => 'sha256:' + createHash('sha256').update(files.sort().m
 const ulid = (n) => ('01ARZ3NDEK' + n.toString(32).toUpperCase().padStart(16, '0')).replace(/[ILOU]/g, 'X');
 
 export function buildAuditRepo(runs, filler) {
-  const dir = mkdtempSync(join(tmpdir(), 'phaserunner-bench-'));
+  const dir = diskTemp('audit');
   execFileSync('git', ['init', '-q', '-b', 'main', dir], { env });
   const out = [];
   let mark = 0;

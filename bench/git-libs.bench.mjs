@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { benchDeps } from './lib/deps.mjs';
-import { buildRepo, filePath, git, gitEnv, removeDir, SIZES } from './lib/repo.mjs';
+import { buildRepo, diskTemp, filePath, git, gitEnv, removeDir, SIZES } from './lib/repo.mjs';
 import { interleaved, ms, ratio, table } from './lib/stats.mjs';
 
 const SMOKE_SIZES = { small: { files: 50, commits: 100 }, large: { files: 200, commits: 500 } };
@@ -373,7 +373,7 @@ async function measureRepo({ size, files, commits, repeats, lib }) {
  */
 async function checkWorktree(dir, iso) {
   progress('worktree correctness check');
-  const holder = fs.mkdtempSync(join(tmpdir(), 'phaserunner-bench-wt-'));
+  const holder = diskTemp('wt');
   const wt = join(holder, 'wt');
   const branch = 'bench-wt';
   const ref = `refs/heads/${branch}`;

@@ -6,12 +6,11 @@
 //
 //   node bench/store.bench.mjs [--smoke]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI, noopConfig, phaseFixtures } from './lib/fixtures.mjs';
-import { buildRepo, gitEnv, removeDir } from './lib/repo.mjs';
+import { buildRepo, diskTemp, gitEnv, removeDir } from './lib/repo.mjs';
 import { median, ms, table } from './lib/stats.mjs';
 
 const FULL = { transitions: 600, repeats: 7 };
@@ -25,7 +24,7 @@ const progress = (line) => process.stderr.write(`store: ${line}\n`);
 async function transitionMs(sync, count) {
   const { openDb } = await import(dist('store/db.js'));
   const { Store } = await import(dist('store/store.js'));
-  const dir = mkdtempSync(join(tmpdir(), 'phaserunner-bench-store-'));
+  const dir = diskTemp('store');
   const db = openDb(join(dir, 'state.db'));
   db.pragma(`synchronous = ${sync}`);
   const store = new Store(db);
@@ -46,7 +45,7 @@ async function transitionMs(sync, count) {
 function commitsPerPhase() {
   const fixtures = phaseFixtures();
   const repo = buildRepo({ files: 50, commits: 20, extra: { '.phaserunner/config.json': JSON.stringify(noopConfig(fixtures)) } });
-  const counter = join(mkdtempSync(join(tmpdir(), 'phaserunner-bench-count-')), 'count.mjs');
+  const counter = join(diskTemp('count'), 'count.mjs');
   const sqlite = new URL('../node_modules/better-sqlite3/lib/index.js', import.meta.url).href;
   const script = `
     import { createRequire } from 'node:module';

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { benchTemp, git, removeDir } from './repo.mjs';
+import { benchTemp, git, gitEnv, removeDir } from './repo.mjs';
 
 export const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 
@@ -16,7 +16,8 @@ export const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
  */
 export function phaseFixtures({ adrs } = {}) {
   const demo = benchTemp('demo');
-  execFileSync(process.execPath, [CLI, 'demo', '--dir', demo, '--delay', '0'], { stdio: 'ignore' });
+  // gitEnv: the demo's worktrees go with the benchmarks' (removed at exit), not under the user's HOME.
+  execFileSync(process.execPath, [CLI, 'demo', '--dir', demo, '--delay', '0'], { stdio: 'ignore', env: gitEnv });
   const root = benchTemp('fixtures');
   // Each first-parent merge on main brings one phase's outputs; its Phase trailer says which.
   const merges = git(demo, ['log', '--first-parent', '--merges', '--format=%H %(trailers:key=Phase,valueonly,separator=)', 'main'])

@@ -30,8 +30,33 @@ export function fsKind(dir) {
   return statfsSync(dir).type === TMPFS ? `tmpfs (${dir})` : `disk (${dir})`;
 }
 
-/** A new empty directory under benchRoot(). */
-export const benchTemp = (prefix) => mkdtempSync(join(benchRoot(), `phaserunner-bench-${prefix}-`));
+/**
+ * Every directory a benchmark makes is removed when the process exits, whether the benchmarks
+ * finished, one threw or the run was interrupted with Ctrl-C: they remove what they can as they
+ * go (tmpfs is memory), and this takes the rest.
+ */
+const made = [];
+const remember = (dir) => {
+  made.push(dir);
+  return dir;
+};
+process.on('exit', () => {
+  for (const dir of made.splice(0)) removeDir(dir);
+});
+// Ctrl-C: exit (which runs the removal) rather than die where the signal finds us. It reaches
+// the git or phaserunner child too, which ends at once: the benchmark then throws or this
+// handler exits, within a moment either way. SIGTERM keeps its default (immediate death): a
+// handler would only run once the synchronous work in progress yields, maybe minutes later.
+process.once('SIGINT', () => process.exit(130));
+
+/** A new empty directory under benchRoot(), removed at exit if the benchmark has not. */
+export const benchTemp = (prefix) => remember(mkdtempSync(join(benchRoot(), `phaserunner-bench-${prefix}-`)));
+
+/** A new empty directory in the temporary directory (the disk, not tmpfs), removed at exit if the benchmark has not. */
+export const diskTemp = (prefix) => remember(mkdtempSync(join(tmpdir(), `phaserunner-bench-${prefix}-`)));
+
+/** The runner's worktrees (see gitEnv): this process's own, created by phaserunner, removed at exit. */
+const WORKTREES = remember(join(benchRoot(), `phaserunner-bench-worktrees-${process.pid}`));
 
 /** The sizes the issue names: small (about 200 files) and large (about 20,000 files, 50,000 commits). */
 export const SIZES = {
@@ -54,7 +79,7 @@ export const gitEnv = {
   GIT_CONFIG_GLOBAL: '/dev/null',
   // The runner's worktrees go beside the benchmark repositories (tmpfs, see benchRoot), not
   // under HOME on the disk.
-  PHASERUNNER_WORKTREES_DIR: join(benchRoot(), 'phaserunner-bench-worktrees'),
+  PHASERUNNER_WORKTREES_DIR: WORKTREES,
 };
 
 export const INTENT = '# Bench project\n\nA service that stores notes and serves them over HTTP.\n';

@@ -5,7 +5,7 @@
 //   node main.js --phase N --behavior ok|slow|fail|hang|hang-hard|nothing|outside|
 //                 skip-required|todo|bad-json|commit|move-refs|crash|forge|fake-exit [--delay-ms MS]
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -130,6 +130,8 @@ async function main(): Promise<number> {
         say(`git ${name}: refused`);
       }
     }
+    // The scratch repository was only there to show git still works: nothing is left behind.
+    rmSync(scratch, { recursive: true, force: true });
   }
   if (behavior === 'commit') {
     say('committing by itself (it should not)');

@@ -1,12 +1,11 @@
 // Losing the store loses no history: a deleted store is rebuilt from git on the next run, an
 // agent still working is adopted rather than dispatched again, and a damaged store is
 // refused until `doctor --repair` moves it aside and rebuilds it.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
-import { git, userState } from '../helpers/git.js';
+import { git, tempDir, userState } from '../helpers/git.js';
 import { runsOf, scriptedRepo } from '../helpers/setup.js';
 
 const stateDir = (repo: string): string => join(repo, '.git', 'phaserunner');
@@ -53,7 +52,7 @@ describe('a lost store', () => {
     const repo = scriptedRepo({ '2': 'slow' });
     expect(cli(repo, ['run', '--wait', '--until', '1']).code).toBe(0);
     // Dispatched with worktrees configured elsewhere than they are when the store is rebuilt.
-    const elsewhere = mkdtempSync(join(tmpdir(), 'phaserunner-wt-'));
+    const elsewhere = tempDir('phaserunner-wt-');
     expect(cli(repo, ['run'], { PHASERUNNER_WORKTREES_DIR: elsewhere }).code).toBe(0); // dispatches phase 2 and returns
     const running = runsOf(repo).find((r) => r.phase === 2);
     expect(running?.step).toBe('dispatched');

@@ -1,15 +1,15 @@
 // A scrubbed environment for git and the CLI: no user or system git config leaks in, and
 // every test sees the same identity and defaults.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp.js';
 
 let shared: NodeJS.ProcessEnv | undefined;
 
 export function testEnv(): NodeJS.ProcessEnv {
   if (shared !== undefined) return shared;
-  const home = mkdtempSync(join(tmpdir(), 'phaserunner-home-'));
-  mkdirSync(home, { recursive: true });
+  // Removed with the test file's other directories, and so are the worktrees under it.
+  const home = tempDir('phaserunner-home-');
   const gitconfig = join(home, '.gitconfig');
   writeFileSync(
     gitconfig,
@@ -36,4 +36,9 @@ export function testEnv(): NodeJS.ProcessEnv {
   }
   shared = { ...env, HOME: home, GIT_CONFIG_GLOBAL: gitconfig, GIT_CONFIG_NOSYSTEM: '1', TERM: 'dumb', NO_COLOR: '1' };
   return shared;
+}
+
+/** Drops the environment (its HOME has been removed): the next testEnv() makes a new one. */
+export function forgetTestEnv(): void {
+  shared = undefined;
 }

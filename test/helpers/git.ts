@@ -1,10 +1,12 @@
 // Real git in temp directories for tests.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testEnv } from './env.js';
+import { tempDir } from './temp.js';
+
+export { tempDir };
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const DEMO_INTENT = join(ROOT, 'fixtures', 'demo', 'INTENT.md');
@@ -12,10 +14,6 @@ export const DEMO_INTENT = join(ROOT, 'fixtures', 'demo', 'INTENT.md');
 /** Runs git and returns trimmed stdout; throws with stderr on failure. */
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: testEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
-
-export function tempDir(prefix = 'phaserunner-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 /** An empty repository on `main` with no commits. */

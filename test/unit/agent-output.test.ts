@@ -1,11 +1,11 @@
 // Reading agent CLIs' JSON events: usage, errors and refusals for exit.json, actions for progress.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentReport, latestActions, tailLines } from '../../src/dispatch/agent-output/read.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'phaserunner-output-'));
+const dir = tempDir('phaserunner-output-');
 let n = 0;
 function log(lines: readonly unknown[]): string {
   const file = join(dir, `stdout-${++n}.log`);

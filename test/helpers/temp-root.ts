@@ -1,0 +1,43 @@
+// One temporary directory per vitest run, made the run's TMPDIR (vitest's globalSetup): what
+// the tests, and the CLI and agents they start, put in the temporary directory lands in it.
+// Whatever is in it at the end, after every test file removed its own (temp-setup.ts), is this
+// run's litter, and only this run's: other runs on the machine never write in it.
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { KEEP_TEMP, removeDirs } from './temp.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    tempRoot: string;
+  }
+}
+
+/** Sets the run's TMPDIR up; the returned teardown reports (and with `failOnLitter` fails the run on) what is left, then removes it. */
+export function tempRoot(project: TestProject, { failOnLitter }: { failOnLitter: boolean }): () => Promise<void> {
+  const outer = process.env.TMPDIR;
+  const root = mkdtempSync(join(tmpdir(), 'phaserunner-run-'));
+  // Here for the workers vitest forks from this process, and provided for any it does not.
+  process.env.TMPDIR = root;
+  project.provide('tempRoot', root);
+  return async () => {
+    if (outer === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = outer;
+    const left = readdirSync(root);
+    await removeDirs([root]);
+    if (KEEP_TEMP) {
+      console.error(`PHASERUNNER_TEST_KEEP_TEMP=1: the run's temporary directories are kept in ${root}`);
+      return;
+    }
+    if (left.length === 0) return;
+    const shown = left.slice(0, 10).join(', ') + (left.length > 10 ? `, and ${left.length - 10} more` : '');
+    console.error(
+      `\nThe tests left ${left.length} ${left.length === 1 ? 'entry' : 'entries'} in their temporary directory (now removed): ${shown}. ` +
+        'Make temporary directories with tempDir() (test/helpers/temp.ts), which removes them after the test file; ' +
+        'an entry no test made was left by the CLI or an agent it started.\n',
+    );
+    // A teardown that throws is only logged; the exit code is what fails the run.
+    if (failOnLitter) process.exitCode = 1;
+  };
+}
