@@ -93,7 +93,8 @@ describe('run --wait stopped by a signal', () => {
 describe('the demo stopped by SIGTERM', () => {
   it('says so, releases its repository\'s lock and exits 143', async () => {
     // The scripted agent pauses 2 s between files: the demo is still waiting when stopped.
-    const demo = cliAsync(tempDir(), ['demo', '--delay', '2000']);
+    // In a directory of the test's own (tempDir removes it): without --dir the demo makes one that no test owns.
+    const demo = cliAsync(tempDir(), ['demo', '--dir', join(tempDir(), 'demo'), '--delay', '2000']);
     const dirOf = (): string => /Created a demo repository at (.+)\n/.exec(demo.output().stdout)?.[1] ?? '';
     await until(() => existsSync(join(dirOf(), '.git', 'phaserunner', 'runner.lock')) && demo.output().stdout.includes('dispatched attempt 1'), 30_000, 'the demo to dispatch phase 1');
     demo.child.kill('SIGTERM');
