@@ -1,23 +1,43 @@
 // Starting the wrapper detached: its own session and process group, no stdio tied to the
 // runner, unref'd. It outlives the runner (Ctrl-C, kill -9, a closed terminal) and writes
-// exit.json when the agent ends.
+// exit.json when the agent ends. Two steps, so that the runner can name the moment between
+// them (a crash point): dispatch.json written, no wrapper started yet.
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { WRAPPER_SCRIPT } from '../paths.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { runFiles } from './run-dir.js';
 import type { DispatchSpec } from './spec.js';
 
-/** Writes dispatch.json and starts the wrapper; returns the wrapper's pid. */
-export function launchWrapper(runDir: string, spec: DispatchSpec): number {
-  const files = runFiles(runDir);
-  writeFileAtomic(files.spec, JSON.stringify(spec, null, 2) + '\n');
-  const child = spawn(process.execPath, [WRAPPER_SCRIPT, runDir], {
-    cwd: runDir,
-    detached: true,
-    stdio: 'ignore',
-    env: process.env,
-  });
-  child.unref();
-  if (child.pid === undefined) throw new Error(`could not start the dispatch wrapper (${WRAPPER_SCRIPT})`);
-  return child.pid;
+/** Writes dispatch.json: what the next wrapper launched for the run must run. */
+export function writeDispatchSpec(runDir: string, spec: DispatchSpec): void {
+  writeFileAtomic(runFiles(runDir).spec, JSON.stringify(spec, null, 2) + '\n');
+}
+
+/**
+ * Starts the wrapper for one launch of the run (its number is on its command line, so a
+ * pid is recognised as that launch's wrapper); returns its pid. Its stderr goes to
+ * wrapper.log: a wrapper that fails before it logs anything (its script missing, say) still
+ * leaves its reason there.
+ */
+export function spawnWrapper(runDir: string, launch: number): number {
+  const log = openSync(runFiles(runDir).wrapperLog, 'a');
+  try {
+    const child = spawn(process.execPath, [WRAPPER_SCRIPT, runDir, String(launch)], {
+      cwd: runDir,
+      detached: true,
+      stdio: ['ignore', 'ignore', log],
+      env: process.env,
+    });
+    child.unref();
+    if (child.pid === undefined) throw new Error(`could not start the dispatch wrapper (${WRAPPER_SCRIPT})`);
+    return child.pid;
+  } finally {
+    closeSync(log);
+  }
+}
+
+/** The marker of a launch's wrapper in its command line (/proc/<pid>/cmdline, NUL-separated). */
+export function wrapperMarker(runDir: string, launch: number): string {
+  return `${runDir}\0${launch}\0`;
 }

@@ -1,5 +1,6 @@
 // The files of one attempt, in <git common dir>/phaserunner/runs/<run-id>/ (outside the
-// worktree, so the agent never sees or writes them by accident).
+// worktree, so the agent never sees or writes them by accident). Its claims (who took each
+// launch of the attempt) are named in claim.ts.
 import { join } from 'node:path';
 
 export interface RunFiles {
@@ -7,8 +8,6 @@ export interface RunFiles {
   readonly prompt: string;
   readonly spec: string;
   readonly started: string;
-  /** Who took the run: the wrapper before it starts the agent, or a runner that found it abandoned. */
-  readonly claim: string;
   readonly stdout: string;
   readonly stderr: string;
   readonly exit: string;
@@ -21,7 +20,6 @@ export function runFiles(dir: string): RunFiles {
     prompt: join(dir, 'prompt.md'),
     spec: join(dir, 'dispatch.json'),
     started: join(dir, 'started.json'),
-    claim: join(dir, 'claim.json'),
     stdout: join(dir, 'stdout.log'),
     stderr: join(dir, 'stderr.log'),
     exit: join(dir, 'exit.json'),

@@ -27,6 +27,11 @@ export interface DispatchSpec {
   readonly run?: DispatchRecord;
   /** The agent's structured stdout, read for usage into exit.json and for progress. */
   readonly output_format?: OutputFormat;
+  /**
+   * Which launch of the attempt this is (1 when absent): a runner relaunches an attempt whose
+   * agent provably never started (claim.ts), and the wrapper of an older launch must not run it.
+   */
+  readonly launch?: number;
 }
 
 type Field = (value: unknown) => boolean;
@@ -59,6 +64,7 @@ const SPEC_FIELDS: Record<keyof DispatchSpec, FieldRule> = {
   kill_grace_ms: { check: int(0) },
   max_output_bytes: { check: int(1), optional: true },
   output_format: { check: isOutputFormat, optional: true },
+  launch: { check: int(1), optional: true },
   run: { check: (v) => fieldProblem(v, RECORD_FIELDS) === undefined, optional: true },
 };
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The dispatch wrapper: a small process between the runner and the agent.
-//   node wrapper.js <run-dir>
+//   node wrapper.js <run-dir> [<launch>]
+// (launch: which launch of the attempt this wrapper is, 1 when absent; see claim.ts).
 // It reads dispatch.json, starts the agent in its own process group with stdout/stderr going
 // straight to log files, enforces the phase timeout by killing the whole group (SIGTERM, then
 // SIGKILL after the grace period), and when the agent ends writes exit.json atomically.
@@ -8,9 +9,10 @@
 // prompt file is there) and write one too, so the runner trusts exit.json only once this
 // process has exited (dispatch/probe.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, fstatSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { AgentReport } from './agent-output/types.js';
 import { agentReport } from './agent-output/read.js';
+import { takeClaim } from './claim.js';
 import type { ExitFile } from './exit-file.js';
 import { runFiles } from './run-dir.js';
 import { parseDispatchSpec } from './spec.js';
@@ -18,8 +20,9 @@ import { writeFileAtomic } from '../util/fs.js';
 import { killGroup } from '../util/process.js';
 
 const runDir = process.argv[2];
-if (runDir === undefined) {
-  console.error('usage: wrapper.js <run-dir>');
+const launch = Number(process.argv[3] ?? '1');
+if (runDir === undefined || !Number.isSafeInteger(launch) || launch < 1) {
+  console.error('usage: wrapper.js <run-dir> [<launch>]');
   process.exit(64);
 }
 const files = runFiles(runDir);
@@ -70,12 +73,23 @@ function agentOwnReport(): AgentReport {
 process.on('SIGHUP', () => undefined);
 process.on('SIGINT', () => undefined);
 
-// Claim the run before starting anything: a runner that gave up on this attempt (it found no
-// wrapper and claimed it first) must never see an agent start after all.
-try {
-  writeFileSync(files.claim, JSON.stringify({ pid: process.pid, by: 'wrapper' }) + '\n', { flag: 'wx' });
-} catch {
-  log('the run was already claimed (a runner gave up on it): not starting the agent');
+// Test-only: a wrapper that stalls here (having read dispatch.json, not yet claimed), as a
+// slow machine can make it, so that a test can retire its launch meanwhile
+// (test/e2e/kill-runner.test.ts). Nothing else reads it, and the agent does not inherit it.
+const stall = Number(process.env.PHASERUNNER_TEST_WRAPPER_STALL_MS ?? '0');
+Reflect.deleteProperty(process.env, 'PHASERUNNER_TEST_WRAPPER_STALL_MS');
+if (Number.isSafeInteger(stall) && stall > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, stall);
+
+// Claim this launch before starting anything. A runner that found no live wrapper for it
+// claimed it first and may have launched the attempt again since: this wrapper must then
+// start nothing, however late it got here. The spec it read is checked too, though a spec
+// of a later launch is only ever written once this launch's claim is the runner's.
+if ((spec.launch ?? 1) !== launch) {
+  log(`launch ${launch}: dispatch.json is for launch ${spec.launch ?? 1}; this launch was retired, not starting the agent`);
+  process.exit(0);
+}
+if (!takeClaim(runDir, launch, { by: 'wrapper', pid: process.pid })) {
+  log(`launch ${launch}: already claimed (a runner found no wrapper and retired this launch): not starting the agent`);
   process.exit(0);
 }
 
@@ -107,7 +121,7 @@ if (child.pid !== undefined) {
     files.started,
     JSON.stringify({ wrapper_pid: process.pid, agent_pid: pid, started_at: startedAt.toISOString() }) + '\n',
   );
-  log(`agent started: pid=${pid} argv=${JSON.stringify(spec.argv)}`);
+  log(`agent started: pid=${pid} launch=${launch} argv=${JSON.stringify(spec.argv)}`);
   const timer = setTimeout(() => {
     timedOut = true;
     log(`timeout after ${spec.timeout_ms} ms: SIGTERM to group ${pid}`);

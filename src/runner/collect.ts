@@ -25,6 +25,9 @@ export type CollectOutcome =
   | { readonly kind: 'waiting'; readonly reason: string }
   | { readonly kind: 'awaiting-approval'; readonly reason: string };
 
+/** Wrappers that exit without claiming their launch before an attempt is given up (see 'not-started'). */
+const WRAPPER_FAILURES = 3;
+
 export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome> {
   const step = r.workstream.stepForPhase(run.phase);
   // Its override was removed while the agent worked: without the definition there are no
@@ -37,11 +40,22 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
     case 'running':
       return { kind: 'running' };
     case 'not-started': {
-      // The runner died between recording the run and starting it: start it now. Nothing
-      // ran, so this is the same attempt, not a new one; unless its prompt is gone with the
-      // run directory (removed by hand), and there is nothing to start it with.
+      // No agent ever ran: the runner died between recording the run and starting it, or
+      // before the wrapper it launched claimed the attempt (and it now holds that launch's
+      // claim, so that wrapper starts nothing). Start it now: the same attempt, not a new one.
+      // A runner killed is never the attempt's fault, however often; but a wrapper the runner
+      // saw running that exits without claiming, again and again, cannot start (its errors
+      // are in wrapper.log), and launching it forever would help nobody.
+      if (probe.wrapperFailures >= WRAPPER_FAILURES) {
+        const reason = `the dispatch wrapper exited ${probe.wrapperFailures} times before it started the agent (see ${runFiles(run.run_dir).wrapperLog}); no agent ran for this attempt.`;
+        await failRun(r, run, step, reason);
+        return { kind: 'failed', reason, badData: false };
+      }
+      if (probe.launch > 1) crashPoint('collect:launch-retired');
+      // Unless its prompt is gone with the run directory (removed by hand), and there is
+      // nothing to start it with.
       if (existsSync(runFiles(run.run_dir).prompt)) {
-        startAgent(r, step, run);
+        startAgent(r, step, run, probe.launch);
         return { kind: 'running' };
       }
       const reason = `the runner stopped before starting the agent, and the attempt's prompt (${runFiles(run.run_dir).prompt}) is gone; the attempt never ran.`;

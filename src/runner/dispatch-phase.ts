@@ -3,7 +3,7 @@
 // run, and start the agent detached.
 import { existsSync, mkdirSync, realpathSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchWrapper } from '../dispatch/launch.js';
+import { spawnWrapper, writeDispatchSpec } from '../dispatch/launch.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import { installRefGuard, type GuardedCheckout } from '../dispatch/ref-guard.js';
 import { evaluateGate } from '../gates/evaluate.js';
@@ -88,11 +88,20 @@ function block(r: Runner, step: WorkstreamStep, row: PhaseRow, reason: string): 
 }
 
 /**
- * Starts the wrapper (and through it the agent) for a recorded run: at dispatch, or on the
- * next pass when the runner died after recording the run and before starting it.
+ * Starts the wrapper (and through it the agent) for a recorded run: at dispatch (launch 1),
+ * or on a later pass for an attempt whose agent provably never started (the runner died after
+ * recording the run, or before its wrapper claimed it: see dispatch/claim.ts). A later launch
+ * is the same attempt, started again.
  */
-export function startAgent(r: Runner, step: WorkstreamStep, run: RunRow): void {
+export function startAgent(r: Runner, step: WorkstreamStep, run: RunRow, launch = 1): void {
   const files = runFiles(run.run_dir);
+  if (launch > 1) {
+    // The pid on record is a retired launch's wrapper. It goes first, so that a pid on record
+    // is always the current launch's wrapper: a runner killed before it records the new one
+    // leaves none, which the next pass tells apart from a recorded wrapper that died unclaimed.
+    r.store.updateRun(run.run_id, { wrapper_pid: null });
+    crashPoint('dispatch:pid-cleared');
+  }
   const timeoutMinutes = step.timeoutMinutes ?? r.config.timeouts.phase_minutes;
   const invocation = r.agent.invocation({
     promptFile: files.prompt,
@@ -106,7 +115,7 @@ export function startAgent(r: Runner, step: WorkstreamStep, run: RunRow): void {
     outputs: step.outputs,
     intent: r.config.intent,
   });
-  const wrapperPid = launchWrapper(run.run_dir, {
+  writeDispatchSpec(run.run_dir, {
     run_id: run.run_id,
     argv: [...invocation.argv],
     cwd: run.worktree,
@@ -118,7 +127,10 @@ export function startAgent(r: Runner, step: WorkstreamStep, run: RunRow): void {
     kill_grace_ms: Math.round(r.config.timeouts.kill_grace_seconds * 1000),
     max_output_bytes: Math.round(r.config.limits.max_output_mb * 2 ** 20),
     run: { workstream: run.workstream, phase: run.phase, attempt: run.attempt, agent: run.agent, branch: run.branch, base_sha: run.base_sha },
+    launch,
   });
+  crashPoint('dispatch:spec-written');
+  const wrapperPid = spawnWrapper(run.run_dir, launch);
   crashPoint('dispatch:wrapper-launched');
   r.store.updateRun(run.run_id, { wrapper_pid: wrapperPid });
   crashPoint('dispatch:pid-recorded');

@@ -129,11 +129,12 @@ async function adoptRunning(r: Runner, merged: ReadonlySet<number>): Promise<{ p
     // it was judged already, and is history.
     if ((await resolveCommit(r.repo.root, attemptSnapshotRef(runId))) !== undefined) continue;
     const probe = probeAttempt(dir, null, runId);
-    // Only an agent still working, or one that finished and was never collected: a crashed
-    // or bad attempt is history, and the phase can simply be dispatched again (after its
-    // orphaned agent, if any, is stopped: it must not keep writing into that checkout).
+    // Only an agent still working, one that finished and was never collected, or one that
+    // provably never started (it is started as the same attempt): a crashed or bad attempt
+    // is history, and the phase can simply be dispatched again (after its orphaned agent, if
+    // any, is stopped: it must not keep writing into that checkout).
     if (probe.kind === 'crashed' && probe.orphanedAgent !== undefined) killGroup(probe.orphanedAgent, 'SIGKILL');
-    if (probe.kind !== 'running' && probe.kind !== 'exited') continue;
+    if (probe.kind !== 'running' && probe.kind !== 'exited' && probe.kind !== 'not-started') continue;
     // Adopted as dispatched, never as committed: a commit on its branch is judged like any
     // (the agent knows its run id and could have written one with matching trailers). A
     // phase the runner had committed before the store was lost therefore fails as "commits

@@ -49,6 +49,18 @@ const SCENARIOS = {
     steps: [['run'], (repo) => commitFile(repo, 'planning/architecture.md', '# Ours\n', 'User writes the architecture'), RUN, ['retry', '1'], RUN],
     runs: PHASE_1_TWICE,
   },
+  // The runner was killed once already, after writing phase 1's dispatch.json and before
+  // starting its wrapper: the next run finds the attempt never started and launches it again.
+  relaunch: {
+    steps: [
+      (repo) => {
+        const killed = cli(repo, ['run'], { PHASERUNNER_TEST_CRASH_AT: 'dispatch:spec-written' });
+        if (killed.signal !== 'SIGKILL') throw new Error(`run was not killed at dispatch:spec-written: ${killed.stderr}`);
+      },
+      RUN,
+    ],
+    runs: ONCE_EACH,
+  },
   // The store is damaged after phase 2: doctor --repair moves it aside and rebuilds it from git.
   'store-loss': {
     steps: [
@@ -72,6 +84,8 @@ const SCENARIO_OF: Partial<Record<CrashPoint, keyof typeof SCENARIOS>> = {
   'reject:recorded': 'rejection',
   'conflict:snapshot-kept': 'conflict',
   'conflict:recorded': 'conflict',
+  'collect:launch-retired': 'relaunch',
+  'dispatch:pid-cleared': 'relaunch',
   'doctor:moved-aside': 'store-loss',
   'rebuild:recorded': 'store-loss',
 };
@@ -146,6 +160,9 @@ describe('crash-point sweep', () => {
         return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l.includes(' agent started: ')).length : 0;
       });
       expect(starts.every((n) => n === 1), `agent starts per run: ${starts.join(', ')}`).toBe(true);
+      // Whatever launches a run took, exactly one of them was claimed by a wrapper.
+      const wrapperClaims = runsOf(repo).map((run) => claimsOf(run.run_dir).filter((c) => c.by === 'wrapper').length);
+      expect(wrapperClaims, 'wrapper claims per run').toEqual(scenario.runs.map(() => 1));
 
       // A sound store and repository, nothing left locked or running.
       expect(readStore<{ integrity_check: string }>(repo, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
@@ -179,6 +196,13 @@ describe('a run recorded but never started', () => {
     expect(cli(repo, ['retry', '1', '--wait', '--until', '1']).code).toBe(0);
   });
 });
+
+/** The claims of each launch of a run (claim.json, claim-2.json, ...). */
+function claimsOf(runDir: string): { by: string }[] {
+  return readdirSync(runDir)
+    .filter((name) => /^claim(-\d+)?\.json$/.test(name))
+    .map((name) => JSON.parse(readFileSync(join(runDir, name), 'utf8')) as { by: string });
+}
 
 function findFiles(dir: string, name: string): string[] {
   const found: string[] = [];

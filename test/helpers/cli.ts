@@ -25,8 +25,8 @@ export function cli(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv
 }
 
 /** Starts the CLI without waiting (for concurrency and interruption tests). */
-export function cliAsync(cwd: string, args: readonly string[]): { child: ReturnType<typeof spawn>; done: Promise<CliResult>; output: () => { stdout: string; stderr: string } } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+export function cliAsync(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: ReturnType<typeof spawn>; done: Promise<CliResult>; output: () => { stdout: string; stderr: string } } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...testEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
