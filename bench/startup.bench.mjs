@@ -23,7 +23,7 @@ const IMPORTS = {
   yargs: 'yargs',
   zod: 'zod',
   'dist/runner/status.js (status, cache hit)': dist('runner/status.js'),
-  'dist/runner/validate-definitions.js (cache miss)': dist('runner/validate-definitions.js'),
+  'dist/definitions/validate.js (cache miss)': dist('definitions/validate.js'),
   'dist/cli/parse.js (every other verb)': dist('cli/parse.js'),
 };
 

@@ -24,6 +24,8 @@ export type Failure =
   /** init cannot tell the base branch: HEAD is detached and there is no main. */
   | { readonly reason: 'base-unknown'; readonly dir: string }
   | { readonly reason: 'ref-missing'; readonly ref: string }
+  /** `--ref` names both a branch and a tag (or a remote branch): which one is meant must be said. */
+  | { readonly reason: 'ref-ambiguous'; readonly ref: string; readonly candidates: readonly string[] }
   | { readonly reason: 'store-corrupt'; readonly file: string; readonly detail: string }
   | { readonly reason: 'store-too-new'; readonly file: string; readonly version: number; readonly known: number }
   | { readonly reason: 'unknown-phase'; readonly phase: number; readonly known: readonly number[] }
@@ -55,7 +57,12 @@ export type Failure =
   | { readonly reason: 'demo-dir-not-empty'; readonly dir: string }
   | { readonly reason: 'git-failed'; readonly command: string; readonly exitCode: number | null; readonly stderr: string }
   /** commit.gpgsign is on, and git could not sign one of phaserunner's commits (or the check before a run). */
-  | { readonly reason: 'signing-failed'; readonly stderr: string };
+  | { readonly reason: 'signing-failed'; readonly stderr: string }
+  /**
+   * The checkout's definitions (config, phase overrides, INTENT.md) differ from what the base
+   * branch has committed, which is what governs a run. `branch`: the checkout's branch, when known.
+   */
+  | { readonly reason: 'definitions-uncommitted'; readonly base: string; readonly files: readonly string[]; readonly branch: string | undefined };
 
 /** The kinds of file the runner validates; named in messages so users know which format was expected. */
 export type DataKind = 'config' | 'phase definition' | 'gate definition' | 'exit.json' | 'dispatch spec';

@@ -34,8 +34,11 @@ export const CONFIG_SCHEMA_REF = `./${CONFIG_SCHEMA_NAME}`;
 export function configSchemaFile(root: string): string {
   return join(configDir(root), CONFIG_SCHEMA_NAME);
 }
+/** The phase overrides' directory inside the repository (and so inside any commit's tree). */
+export const OVERRIDES_PATH = '.phaserunner/phases';
+
 export function overridePhasesDir(root: string): string {
-  return join(root, '.phaserunner', 'phases');
+  return join(root, ...OVERRIDES_PATH.split('/'));
 }
 
 /**

@@ -5,12 +5,15 @@
 import { PhaserunnerError } from '../failures.js';
 import { existsSync } from 'node:fs';
 import { ObjectReader } from '../git/objects.js';
-import type { Definitions } from '../runner/definitions.js';
+import type { Definitions } from '../definitions/open.js';
 import { openDbReadOnly } from '../store/db.js';
 import { Store } from '../store/store.js';
+import { BUILTIN_PHASES_DIR } from '../paths.js';
+import { readJsonDir } from '../util/sources.js';
 import { planningWorkstream } from '../workstream/planning.js';
 import type { Workstream } from '../workstream/types.js';
 import type { AuditContext, MergeRecord } from './context.js';
+import { AuditDefinitions } from './definitions-at.js';
 import { findDrift } from './drift.js';
 import type { Finding } from './findings.js';
 import { short } from './format.js';
@@ -51,15 +54,17 @@ export interface AuditReport {
 export async function audit(defs: Definitions, ref?: string): Promise<AuditReport> {
   const root = defs.repo.root;
   const target = ref ?? defs.config.base;
-  // The gates' own `approval` checks count here; the config's list is read per merge, as
-  // committed at that time (see merge-checks.ts).
-  const workstream = planningWorkstream(defs.phases, []);
   const reader = new ObjectReader(root);
   const files = new TreeFiles(new TreeStore(reader));
-  const approvalsByBlob = new Map<string, readonly number[]>();
   try {
-    const tip = await resolveTip(root, { ref, base: defs.config.base }, reader);
-    const shared = { root, workstream, files, tip, currentApprovals: defs.config.approvals, approvalsByBlob };
+    const tip = await resolveTip(root, { ref, governing: defs.governing });
+    // Each merge is judged by the definitions committed where its run started; the audited
+    // tip's own stand in for commits no run governed, and name the phases of the summary.
+    const based = planningWorkstream(defs.phases, defs.config.approvals);
+    const definitions = new AuditDefinitions(files, readJsonDir(BUILTIN_PHASES_DIR), defs.config.base, based);
+    const [atTip] = tip === defs.governing.commit ? [undefined] : await files.store.settle([() => definitions.at(tip)]);
+    const workstream = atTip === undefined || atTip.problem !== undefined ? based : atTip.workstream;
+    const shared = { root, workstream, definitions, files, tip };
     let pass = await readHistory(shared, 'fast');
     // Clock skew broke the fast order: everything it concluded is discarded (the trees read stay cached).
     if (!pass.ordered) pass = await readHistory(shared, 'topo');
@@ -68,7 +73,7 @@ export async function audit(defs: Definitions, ref?: string): Promise<AuditRepor
     checkStrays(ctx, records, pass.onLine, pass.side);
     await findDrift(ctx, records);
     let store: AuditReport['store'] = 'absent';
-    if (existsSync(defs.state.db)) store = await crossCheck(ctx, defs.state.db, records);
+    if (existsSync(defs.state.db)) store = await crossCheck(ctx, defs.state.db, records, defs.governing.commit ?? tip);
     sortFindings(findings, pass);
     return { ok: findings.length === 0, ref: target, tip, commits, store, phases: summarize(workstream, records, findings), findings };
   } finally {
@@ -92,9 +97,11 @@ function sortFindings(findings: Finding[], pass: Pass): void {
   findings.sort((a, b) => (a.phase ?? 0) - (b.phase ?? 0) || age(a) - age(b));
 }
 
-/** Each phase merged once, by one run, in phase order, after every phase before it. */
+/**
+ * Each phase merged once, by one run, in phase order, after every phase before it (the phases
+ * of the definitions that governed it).
+ */
 function checkOrder(ctx: AuditContext, records: readonly MergeRecord[]): void {
-  const ids = ctx.workstream.phaseIds;
   const byRun = new Map<string, string>();
   const byPhase = new Map<number, string>();
   let latest = -1;
@@ -112,16 +119,16 @@ function checkOrder(ctx: AuditContext, records: readonly MergeRecord[]): void {
       continue;
     }
     byPhase.set(step.phase, merge.sha);
-    const index = ids.indexOf(step.phase);
-    if (index < latest) {
-      ctx.add('phase-out-of-order', step.phase, merge.sha, `phase ${step.phase} is merged by ${short(merge.sha)} after phase ${ids[latest] ?? '?'} was: phases must merge in order.`);
+    if (step.phase < latest) {
+      ctx.add('phase-out-of-order', step.phase, merge.sha, `phase ${step.phase} is merged by ${short(merge.sha)} after phase ${latest} was: phases must merge in order.`);
     }
-    latest = Math.max(latest, index);
+    latest = Math.max(latest, step.phase);
   }
   // A phase merged while an earlier phase never was (anywhere in the history).
   const reported = new Set<number>();
-  for (const { merge, step } of records) {
+  for (const { merge, step, governed } of records) {
     if (step === undefined || byPhase.get(step.phase) !== merge.sha) continue;
+    const ids = governed?.phaseIds ?? ctx.workstream.phaseIds;
     for (const before of ids.slice(0, ids.indexOf(step.phase))) {
       if (byPhase.has(before) || reported.has(before)) continue;
       reported.add(before);
@@ -156,11 +163,11 @@ function checkStrays(ctx: AuditContext, records: readonly MergeRecord[], onLine:
   }
 }
 
-async function crossCheck(ctx: AuditContext, dbFile: string, records: readonly MergeRecord[]): Promise<AuditReport['store']> {
+async function crossCheck(ctx: AuditContext, dbFile: string, records: readonly MergeRecord[], baseTip: string): Promise<AuditReport['store']> {
   let store: Store | undefined;
   try {
     store = new Store(openDbReadOnly(dbFile));
-    await crossCheckStore(ctx, store, records);
+    await crossCheckStore(ctx, store, records, baseTip);
     return 'checked';
   } catch (error) {
     const why =

@@ -1,6 +1,7 @@
 // What the audit's checks share: the workstream the history is judged by, the trees, and
 // where findings go. One per pass over the history.
 import type { Workstream, WorkstreamStep } from '../workstream/types.js';
+import type { AuditDefinitions } from './definitions-at.js';
 import type { FindingCode } from './findings.js';
 import type { HistoryCommit } from './history.js';
 import type { Claims } from './trailers.js';
@@ -8,13 +9,12 @@ import type { TreeFiles } from './tree-files.js';
 
 export interface AuditContext {
   readonly root: string;
+  /** The audited tip's definitions: for commits no run governed (strays) and the summary. */
   readonly workstream: Workstream;
+  /** The definitions that governed each merge, by the commit its run started from. */
+  readonly definitions: AuditDefinitions;
   readonly files: TreeFiles;
   readonly tip: string;
-  /** Today's config's approvals list: what applies where a commit has no readable config. */
-  readonly currentApprovals: readonly number[];
-  /** The config's approvals list at each config blob (parsed once per version). */
-  readonly approvalsByBlob: Map<string, readonly number[]>;
   add(code: FindingCode, phase: number | null, commit: string | null, message: string): void;
 }
 
@@ -26,7 +26,10 @@ export interface MergeRecord {
   readonly phaseCommit: HistoryCommit | undefined;
   /** The phase commit's claims (its problems are reported once, when it is read). */
   readonly phaseClaims: Claims | undefined;
-  readonly step: WorkstreamStep | undefined;
+  /** The step of the definitions that governed it (set once its trees are judged; undefined when they lack the phase). */
+  step: WorkstreamStep | undefined;
+  /** Those definitions. */
+  governed: Workstream | undefined;
   /** The Artifacts-Digest recomputed from the merge's tree. */
   digest: string | undefined;
 }

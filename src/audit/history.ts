@@ -5,7 +5,7 @@
 // whole history. So the fast order is read first, and a pass whose pointer lost the line
 // (clock skew: a parent dated after its child) tells the caller to read again in topo order.
 import { gitProcess } from '../git/exec.js';
-import type { ObjectReader } from '../git/objects.js';
+import { refTips, type Governing } from '../definitions/base.js';
 import { resolveCommit } from '../git/repo.js';
 import { lastParagraph } from '../git/trailers.js';
 import { fail } from '../failures.js';
@@ -130,18 +130,17 @@ function firstWord(text: string): string | undefined {
 }
 
 /**
- * The commit to read: `ref` when given, else the base branch (or, on a fresh clone, origin's
- * branch of that name). Through an open cat-file reader when there is one: that saves
- * starting a git process.
+ * The commit to read: `ref` when given (as git resolves it, or origin's branch of that name on
+ * a fresh clone; a name that is both a branch and a tag is refused, never silently one of
+ * them), else the base branch as the definitions resolved it (`refs/heads/<base>`, or origin's).
  */
-export async function resolveTip(root: string, target: { readonly ref?: string | undefined; readonly base: string }, reader?: ObjectReader): Promise<string> {
-  const resolve = async (rev: string): Promise<string | undefined> => {
-    if (reader === undefined) return resolveCommit(root, rev);
-    const object = await reader.read(`${rev}^{commit}`);
-    return object?.type === 'commit' ? object.oid : undefined;
-  };
-  const name = target.ref ?? target.base;
-  const tip = (await resolve(name)) ?? (await resolve(`refs/remotes/origin/${name}`));
-  if (tip !== undefined) return tip;
-  return target.ref === undefined ? fail({ reason: 'base-missing', base: name }) : fail({ reason: 'ref-missing', ref: name });
+export async function resolveTip(root: string, target: { readonly ref?: string | undefined; readonly governing: Governing }): Promise<string> {
+  const { ref, governing } = target;
+  if (ref === undefined) return governing.commit ?? fail({ reason: 'base-missing', base: governing.base });
+  if (!ref.startsWith('refs/') && !/^[0-9a-f]{4,64}$/i.test(ref)) {
+    const named = await refTips(root, [`refs/heads/${ref}`, `refs/tags/${ref}`, `refs/remotes/${ref}`], true);
+    if (named.size > 1) fail({ reason: 'ref-ambiguous', ref, candidates: [...named.keys()] });
+  }
+  const tip = (await resolveCommit(root, ref)) ?? (await resolveCommit(root, `refs/remotes/origin/${ref}`));
+  return tip ?? fail({ reason: 'ref-missing', ref });
 }

@@ -3,17 +3,16 @@
 // the phase commit's scope, the gate's file checks and the approval. It reads trees through
 // the TreeStore and may run more than once (see TreeStore.settle), so it returns its
 // findings instead of adding them.
-import { ConfigSchema } from '../config/schema.js';
-import { CONFIG_PATH } from '../paths.js';
+import { definitionsDigest } from '../definitions/digest.js';
 import { runFileCheckSync } from '../gates/file-check.js';
 import { APPROVAL_KEYS, TRAILER_KEYS } from '../git/trailers.js';
 import { matcherFor } from '../util/glob.js';
-import type { WorkstreamStep } from '../workstream/types.js';
+import type { Workstream, WorkstreamStep } from '../workstream/types.js';
 import type { AuditContext, MergeRecord } from './context.js';
 import type { Finding, FindingCode } from './findings.js';
 import { quoteList, short } from './format.js';
 import type { HistoryCommit } from './history.js';
-import { readClaims } from './trailers.js';
+import { readClaims, stepClaimed } from './trailers.js';
 
 /** Paths outside the outputs collected for a message; an agent may add thousands. */
 const OUTSIDE_SHOWN = 100;
@@ -21,13 +20,14 @@ const OUTSIDE_SHOWN = 100;
 export interface TreeVerdict {
   readonly digest: string | undefined;
   readonly findings: readonly Finding[];
+  readonly step: WorkstreamStep | undefined;
+  readonly governed: Workstream | undefined;
 }
 
 /** The merge and its second parent's trailers: reported once, here. */
 export function readMerge(ctx: AuditContext, merge: HistoryCommit, phaseCommit: HistoryCommit | undefined): MergeRecord {
   const claims = readClaims(ctx, merge, 'merge');
   const phase = claims.phase;
-  const step = phase === undefined ? undefined : ctx.workstream.stepForPhase(phase);
   const phaseClaims = phaseCommit === undefined ? undefined : readClaims(ctx, phaseCommit, 'phase commit');
   if (phaseCommit === undefined) {
     const p2 = merge.parents[1] ?? '';
@@ -44,17 +44,26 @@ export function readMerge(ctx: AuditContext, merge: HistoryCommit, phaseCommit: 
       }
     }
   }
-  return { merge, claims, phaseCommit, phaseClaims, step, digest: undefined };
+  return { merge, claims, phaseCommit, phaseClaims, step: undefined, governed: undefined, digest: undefined };
 }
 
-/** What the merge's trees say. Synchronous over the TreeStore; run it through `settle`. */
+/**
+ * What the merge's trees say, judged by the definitions that governed its run (those committed
+ * where it started: the phase commit's parent). Synchronous over the TreeStore; run it through
+ * `settle`.
+ */
 export function judgeTrees(ctx: AuditContext, record: MergeRecord): TreeVerdict {
-  const { merge, claims, phaseCommit, phaseClaims, step } = record;
-  if (step === undefined) return { digest: undefined, findings: [] };
+  const { merge, claims, phaseCommit, phaseClaims } = record;
   const findings: Finding[] = [];
+  const start = phaseCommit?.parents[0] ?? merge.parents[0];
+  const governed = start === undefined ? { workstream: ctx.workstream, problem: 'it has no parent' } : ctx.definitions.at(start);
+  const step = stepClaimed(governed.workstream, claims, merge, 'merge', findings);
+  if (phaseCommit !== undefined && phaseClaims !== undefined && phaseClaims.phase === claims.phase) stepClaimed(governed.workstream, phaseClaims, phaseCommit, 'phase commit', findings);
+  if (step === undefined) return { digest: undefined, findings, step, governed: governed.workstream };
   const add = (code: FindingCode, commit: string, message: string): void => {
     findings.push({ code, phase: step.phase, commit, message });
   };
+  checkDefinitions(step, record, governed.problem, start, add);
   const digest = ctx.files.digest(merge.tree, step.outputs);
   const recorded = claims.values.get('Artifacts-Digest');
   if (recorded !== undefined && claims.wellFormed.has('Artifacts-Digest') && recorded !== digest) {
@@ -68,9 +77,31 @@ export function judgeTrees(ctx: AuditContext, record: MergeRecord): TreeVerdict 
     }
     checkScope(ctx, step, phaseCommit, add);
   }
-  checkOutputs(ctx, step, merge, add);
-  checkApproval(step, record, digest, approvalsAt(ctx, merge.parents[0]), add);
-  return { digest, findings };
+  checkOutputs(step, merge, ctx, add);
+  checkApproval(step, record, digest, add);
+  return { digest, findings, step, governed: governed.workstream };
+}
+
+/** The merge's Definitions-Digest against the definitions committed where its run started. */
+function checkDefinitions(step: WorkstreamStep, record: MergeRecord, problem: string | undefined, start: string | undefined, add: Add): void {
+  const recorded = record.claims.values.get('Definitions-Digest');
+  // Merges made before the trailer existed are judged by the definitions at their start, unchecked.
+  if (recorded === undefined || !record.claims.wellFormed.has('Definitions-Digest')) return;
+  const merge = record.merge.sha;
+  const at = start === undefined ? 'its parent' : short(start);
+  if (problem !== undefined) {
+    add('definitions-mismatch', merge, `merge ${short(merge)} was governed by definitions ${recorded}, but the definitions committed at ${at}, where its run started, cannot be read (${problem}); it was judged by today's.`);
+    return;
+  }
+  const actual = definitionsDigest(step);
+  if (actual !== recorded) {
+    add(
+      'definitions-mismatch',
+      merge,
+      `merge ${short(merge)} was governed by definitions ${recorded}, but those committed at ${at}, where its run started (with this phaserunner's built-in phases), give ${actual}: ` +
+        `the run followed definitions git does not have there, or a phaserunner whose built-in phases differ from this one's.`,
+    );
+  }
 }
 
 type Add = (code: FindingCode, commit: string, message: string) => void;
@@ -87,20 +118,19 @@ function checkScope(ctx: AuditContext, step: WorkstreamStep, commit: HistoryComm
 }
 
 /** The gate that guards advancing past the phase, its file checks re-run against the merge. */
-function checkOutputs(ctx: AuditContext, step: WorkstreamStep, merge: HistoryCommit, add: Add): void {
-  const checks = ctx.workstream.gateChecks(step.gates.beforeAdvance) ?? [];
+function checkOutputs(step: WorkstreamStep, merge: HistoryCommit, ctx: AuditContext, add: Add): void {
   const source = ctx.files.source(merge.tree);
-  for (const check of checks) {
+  for (const check of step.checks.beforeAdvance) {
     if (check.kind !== 'file') continue;
     const result = runFileCheckSync(check, source);
     if (!result.ok) add('output-missing', merge.sha, `at merge ${short(merge.sha)}, ${result.message}`);
   }
 }
 
-function checkApproval(step: WorkstreamStep, record: MergeRecord, digest: string, approvals: readonly number[], add: Add): void {
+function checkApproval(step: WorkstreamStep, record: MergeRecord, digest: string, add: Add): void {
   const { merge, claims } = record;
   const present = APPROVAL_KEYS.filter((k) => claims.values.has(k));
-  const required = step.approval || approvals.includes(step.phase);
+  const required = step.approval;
   if (present.length === 0) {
     if (required) add('approval-missing', merge.sha, `phase ${step.phase} needs a human's approval, but merge ${short(merge.sha)} has no Approved-* trailers.`);
     return;
@@ -113,25 +143,4 @@ function checkApproval(step: WorkstreamStep, record: MergeRecord, digest: string
   if (approved !== digest) {
     add('approval-digest-mismatch', merge.sha, `merge ${short(merge.sha)} was approved for ${approved ?? '?'}, but the artifacts it merged give ${digest}: what was merged is not what was approved.`);
   }
-}
-
-/** The approvals list of the config as committed at `commit` (what applied then), or today's. */
-function approvalsAt(ctx: AuditContext, commit: string | undefined): readonly number[] {
-  const fallback = ctx.currentApprovals;
-  if (commit === undefined) return fallback;
-  const entry = ctx.files.entry(`${commit}^{tree}`, CONFIG_PATH);
-  if (entry === undefined) return fallback;
-  // The config rarely changes: parse each version once.
-  const cached = ctx.approvalsByBlob.get(entry.oid);
-  if (cached !== undefined) return cached;
-  const text = ctx.files.store.text(entry.oid);
-  let approvals = fallback;
-  try {
-    const parsed = text === undefined ? undefined : ConfigSchema.safeParse(JSON.parse(text));
-    if (parsed?.success === true) approvals = parsed.data.approvals;
-  } catch {
-    // Not JSON at that commit: judge it by today's config.
-  }
-  ctx.approvalsByBlob.set(entry.oid, approvals);
-  return approvals;
 }

@@ -85,7 +85,7 @@ class Judge {
   constructor(private readonly ctx: AuditContext) {}
 
   push(record: MergeRecord): void {
-    if (record.step === undefined) return;
+    if (record.claims.phase === undefined) return;
     // Read ahead only for the next batch or two: trees read much earlier would be pushed out
     // of the cache before their batch comes.
     if (this.queue.length < 2 * BATCH) {
@@ -123,6 +123,8 @@ class Judge {
           const verdict = verdicts[i];
           if (verdict === undefined) return;
           record.digest = verdict.digest;
+          record.step = verdict.step;
+          record.governed = verdict.governed;
           for (const f of verdict.findings) this.ctx.add(f.code, f.phase, f.commit, f.message);
         });
       }

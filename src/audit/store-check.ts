@@ -6,7 +6,11 @@ import type { Store } from '../store/store.js';
 import type { AuditContext, MergeRecord } from './context.js';
 import { short } from './format.js';
 
-export async function crossCheckStore(ctx: AuditContext, store: Store, records: readonly MergeRecord[]): Promise<void> {
+/**
+ * `baseTip`: the base branch's tip. The store's merges are merges into the base, so that is
+ * where they must be, also when an earlier commit (or another branch) is audited.
+ */
+export async function crossCheckStore(ctx: AuditContext, store: Store, records: readonly MergeRecord[], baseTip: string): Promise<void> {
   const ws = ctx.workstream.name;
   const runs = new Map(store.runs(ws).map((r) => [r.run_id, r]));
   const approvals = store.approvals(ws);
@@ -42,7 +46,7 @@ export async function crossCheckStore(ctx: AuditContext, store: Store, records: 
   for (const r of runs.values()) if (r.step === 'merged' && r.merge_sha !== null) claimed.set(r.merge_sha, r.phase);
   for (const [sha, phase] of claimed) {
     // A merge the user made by hand is in the history without trailers (hand-merged says so).
-    if (merges.has(sha) || (/^[0-9a-f]{40,64}$/.test(sha) && (await isAncestor(ctx.root, sha, ctx.tip).catch(() => false)))) continue;
-    ctx.add('store-merge-not-in-history', phase, sha, `the store says phase ${phase} was merged as ${short(sha)}, but that commit is not in the history of the audited branch (was the branch rewritten?).`);
+    if (merges.has(sha) || (/^[0-9a-f]{40,64}$/.test(sha) && (await isAncestor(ctx.root, sha, baseTip).catch(() => false)))) continue;
+    ctx.add('store-merge-not-in-history', phase, sha, `the store says phase ${phase} was merged as ${short(sha)}, but that commit is not in the history of the base branch (was the branch rewritten?).`);
   }
 }

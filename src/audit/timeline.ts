@@ -1,7 +1,7 @@
 // `phaserunner log`: the planning timeline as git records it (every phase merge on the base,
 // oldest first), with what only the store knows (durations, attempts that did not merge)
 // added when the store is there.
-import type { Definitions } from '../runner/definitions.js';
+import type { Definitions } from '../definitions/open.js';
 import { withStoreReadOnly } from '../runner/store-open.js';
 import type { RunRow } from '../store/store.js';
 import { PLANNING } from '../workstream/planning.js';
@@ -41,7 +41,7 @@ export interface Timeline {
 export async function timeline(defs: Definitions, ref?: string): Promise<Timeline> {
   const root = defs.repo.root;
   const target = ref ?? defs.config.base;
-  const tip = await resolveTip(root, { ref, base: defs.config.base });
+  const tip = await resolveTip(root, { ref, governing: defs.governing });
   const merges: TimelineEntry[] = [];
   const runs = readRuns(defs.state.db);
   const byId = new Map(runs?.map((r) => [r.run_id, r]));

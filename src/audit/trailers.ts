@@ -1,9 +1,11 @@
 // Reading a commit's trailer paragraph as claims, reporting every way it breaks the git
 // contract: missing, duplicated, malformed or unknown keys, and values naming phases the
-// repository does not have.
+// definitions that governed it do not have (stepClaimed).
 import { NAME_PATTERN } from '../config/schema.js';
-import { APPROVAL_KEYS, nameProblem, TRAILER_KEYS } from '../git/trailers.js';
+import { APPROVAL_KEYS, nameProblem, OPTIONAL_TRAILER_KEYS, TRAILER_KEYS } from '../git/trailers.js';
+import type { Workstream, WorkstreamStep } from '../workstream/types.js';
 import type { AuditContext } from './context.js';
+import type { Finding } from './findings.js';
 import { short } from './format.js';
 import type { HistoryCommit } from './history.js';
 
@@ -12,11 +14,11 @@ export interface Claims {
   readonly values: ReadonlyMap<string, string>;
   /** Keys whose value is well-formed. */
   readonly wellFormed: ReadonlySet<string>;
-  /** The phase, when the trailers name a phase of this workstream. */
+  /** The phase the trailers claim (a well-formed Phase of this workstream), whether or not the definitions have it. */
   readonly phase: number | undefined;
 }
 
-const KNOWN: readonly string[] = [...TRAILER_KEYS, ...APPROVAL_KEYS];
+const KNOWN: readonly string[] = [...TRAILER_KEYS, ...OPTIONAL_TRAILER_KEYS, ...APPROVAL_KEYS];
 
 const FORMAT: Readonly<Record<string, (v: string) => boolean>> = {
   Workstream: (v) => NAME_PATTERN.test(v),
@@ -28,6 +30,7 @@ const FORMAT: Readonly<Record<string, (v: string) => boolean>> = {
   Agent: (v) => NAME_PATTERN.test(v),
   'Exit-Code': (v) => /^-?[0-9]+$/.test(v),
   'Artifacts-Digest': (v) => /^sha256:[0-9a-f]{64}$/.test(v),
+  'Definitions-Digest': (v) => /^sha256:[0-9a-f]{64}$/.test(v),
   'Approved-By': (v) => nameProblem(v) === undefined,
   'Approved-At': (v) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(v) && !Number.isNaN(Date.parse(v)),
   'Approved-Digest': (v) => /^sha256:[0-9a-f]{64}$/.test(v),
@@ -58,23 +61,14 @@ export function readClaims(ctx: AuditContext, commit: HistoryCommit, what: strin
   const missing = TRAILER_KEYS.filter((k) => !values.has(k));
   if (missing.length > 0) problems.push({ code: 'trailer-missing', text: `lacks the trailer${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` });
 
-  let phase: number | undefined;
   const workstream = values.get('Workstream');
-  const phaseText = values.get('Phase');
-  const known = (workstream === undefined || workstream === ctx.workstream.name) && wellFormed.has('Phase') && ctx.workstream.phaseIds.includes(Number(phaseText));
-  if (known) phase = Number(phaseText);
-  const step = phase === undefined ? undefined : ctx.workstream.stepForPhase(phase);
-  const label = `${what} ${short(commit.sha)}`;
+  const sameWorkstream = workstream === undefined || workstream === ctx.workstream.name;
+  const phase = sameWorkstream && wellFormed.has('Phase') ? Number(values.get('Phase')) : undefined;
   if (report) {
+    const label = `${what} ${short(commit.sha)}`;
     for (const p of problems) ctx.add(p.code, phase ?? null, commit.sha, `${label} ${p.text}.`);
-    if (workstream !== undefined && workstream !== ctx.workstream.name) {
+    if (!sameWorkstream) {
       ctx.add('phase-unknown', null, commit.sha, `${label} names workstream ${JSON.stringify(workstream)}; this repository's is ${ctx.workstream.name}.`);
-    } else if (wellFormed.has('Phase') && !known) {
-      ctx.add('phase-unknown', null, commit.sha, `${label} names phase ${phaseText ?? '?'}, which this workstream does not have (phases ${ctx.workstream.phaseIds.join(', ')}).`);
-    }
-    const name = values.get('Phase-Name');
-    if (step !== undefined && name !== undefined && name !== step.name) {
-      ctx.add('phase-name-mismatch', step.phase, commit.sha, `${label} says Phase: ${step.phase} with Phase-Name: ${name}, but phase ${step.phase} is ${step.name}.`);
     }
     const exit = values.get('Exit-Code');
     if (wellFormed.has('Exit-Code') && exit !== '0') {
@@ -82,4 +76,23 @@ export function readClaims(ctx: AuditContext, commit: HistoryCommit, what: strin
     }
   }
   return { values, wellFormed, phase };
+}
+
+/**
+ * The step the claims name in `workstream` (the definitions that governed the commit), with
+ * the findings when it has no such phase or calls it by another name.
+ */
+export function stepClaimed(workstream: Workstream, claims: Claims, commit: HistoryCommit, what: string, findings: Finding[]): WorkstreamStep | undefined {
+  if (claims.phase === undefined) return undefined;
+  const label = `${what} ${short(commit.sha)}`;
+  const step = workstream.stepForPhase(claims.phase);
+  if (step === undefined) {
+    findings.push({ code: 'phase-unknown', phase: null, commit: commit.sha, message: `${label} names phase ${claims.phase}, which the definitions that governed it do not have (phases ${workstream.phaseIds.join(', ')}).` });
+    return undefined;
+  }
+  const name = claims.values.get('Phase-Name');
+  if (name !== undefined && name !== step.name) {
+    findings.push({ code: 'phase-name-mismatch', phase: step.phase, commit: commit.sha, message: `${label} says Phase: ${step.phase} with Phase-Name: ${name}, but phase ${step.phase} is ${step.name}.` });
+  }
+  return step;
 }

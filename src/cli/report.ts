@@ -1,6 +1,6 @@
 // A verb that computes one view and prints it: as lines for people, or as the one JSON
 // document on stdout with --json. Mapping failures to exit codes is runCommand's.
-import type { Definitions } from '../runner/definitions.js';
+import type { Definitions, Purpose } from '../definitions/open.js';
 import type { GlobalArgs } from './globals.js';
 import { Output } from './output.js';
 import { runCommand } from './run-command.js';
@@ -22,6 +22,6 @@ export async function printView<T>(
 }
 
 /** The repository's validated definitions, the core loaded only when a verb asks (start-up: docs/performance.md). */
-export async function definitions(cwd: string): Promise<Definitions> {
-  return (await import('../runner/definitions.js')).openDefinitions(cwd);
+export async function definitions(cwd: string, purpose: Purpose = 'view'): Promise<Definitions> {
+  return (await import('../definitions/open.js')).openDefinitions(cwd, purpose);
 }

@@ -3,7 +3,7 @@
 // then the repository's own state. The order is the order of the report, and of what matters
 // most: the CLI takes the exit code from the first failing check.
 import { listWorktrees } from '../git/worktree.js';
-import { openDefinitions } from '../runner/definitions.js';
+import { openDefinitions } from '../definitions/open.js';
 import type { Emit } from '../runner/events.js';
 import { checkAgents } from './agents.js';
 import { checkBase } from './base.js';
@@ -23,7 +23,7 @@ export async function doctor(cwd: string, repair: boolean, emit: Emit): Promise<
   if (!git.ok) return reportOf([git, node]);
   // The definitions only (outside a repository, or before init, this fails naming what is
   // missing): the agents are checked here rather than refused, as a run would.
-  const v = await openDefinitions(cwd);
+  const v = await openDefinitions(cwd, 'act');
   const root = v.repo.root;
   // The agents' version probes (up to their timeout each) run while the repository is checked.
   const agentChecks = checkAgents(v.config, root);

@@ -5,28 +5,38 @@ import { git, gitOut } from './exec.js';
 
 /** Where a repository lives: the checkout the user ran us in, and the shared git directory. */
 export interface RepoPaths {
-  /** Top of the user's working tree (the checkout holding .phaserunner/). */
+  /**
+   * Top of the user's working tree (the checkout holding .phaserunner/); in a repository
+   * without one (bare, or run from inside its git directory), the git directory itself.
+   */
   readonly root: string;
   /** The git common dir, shared by all worktrees: home of the store, runs and our worktrees. */
   readonly commonDir: string;
+  /** False in a bare repository (or inside a git directory): only history can be read there. */
+  readonly worktree: boolean;
 }
 
 /** Git 2.38 added `merge-tree --write-tree`, which merges without touching any checkout. */
 export const MIN_GIT_VERSION = '2.38.0';
 
-/** Locates the repository containing `cwd`; fails with not-a-git-repo outside one. */
-export async function discoverRepo(cwd: string): Promise<RepoPaths> {
+/**
+ * Locates the repository containing `cwd`; fails with not-a-git-repo outside one, and in a
+ * repository without a working tree unless `bare` allows it (the verbs that only read history).
+ */
+export async function discoverRepo(cwd: string, { bare = false }: { readonly bare?: boolean } = {}): Promise<RepoPaths> {
   // A file is no place to run git from (spawn would fail with ENOTDIR).
   if (!existsSync(cwd) || !statSync(cwd).isDirectory()) fail({ reason: 'not-a-git-repo', dir: cwd });
-  const result = await git(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], {
+  // --show-toplevel last: without a working tree it fails, after printing the other two.
+  const result = await git(['rev-parse', '--path-format=absolute', '--git-common-dir', '--is-bare-repository', '--show-toplevel'], {
     cwd,
     okCodes: [128],
   });
-  const [root, commonDir] = result.stdout.trim().split('\n');
-  if (result.exitCode !== 0 || root === undefined || commonDir === undefined) {
-    fail({ reason: 'not-a-git-repo', dir: cwd });
-  }
-  return { root: realpathSync(root), commonDir: realpathSync(commonDir) };
+  const [commonDir, , root] = result.stdout.trim().split('\n');
+  if (commonDir === undefined || commonDir === '') fail({ reason: 'not-a-git-repo', dir: cwd });
+  if (result.exitCode === 0 && root !== undefined) return { root: realpathSync(root), commonDir: realpathSync(commonDir), worktree: true };
+  if (!bare) fail({ reason: 'not-a-git-repo', dir: cwd });
+  const dir = realpathSync(commonDir);
+  return { root: dir, commonDir: dir, worktree: false };
 }
 
 /** True when any branch has a commit. */
@@ -77,8 +87,10 @@ export async function branchTip(dir: string, branch: string): Promise<string> {
 
 /** The branch checked out in `dir`, or undefined when HEAD is detached. */
 export async function currentBranch(dir: string): Promise<string | undefined> {
-  const result = await git(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: dir, okCodes: [1, 128] });
-  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+  // Not --short: with a tag of the same name it answers "heads/main", which is no branch name.
+  const result = await git(['symbolic-ref', '--quiet', 'HEAD'], { cwd: dir, okCodes: [1, 128] });
+  const ref = result.stdout.trim();
+  return result.exitCode === 0 && ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
 }
 
 /** True when `name` is a valid branch name (git's own rules, not a guess at them). */

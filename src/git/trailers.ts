@@ -16,6 +16,13 @@ export const TRAILER_KEYS = [
 
 export type TrailerKey = (typeof TRAILER_KEYS)[number];
 
+/**
+ * Written after those by this phaserunner, but not required of a commit: merges made before
+ * it existed lack it. Definitions-Digest: the definitions that governed the phase
+ * (src/definitions/digest.ts).
+ */
+export const OPTIONAL_TRAILER_KEYS = ['Definitions-Digest'] as const;
+
 /** Added, in this order, to the merge commit of an approved phase. */
 export const APPROVAL_KEYS = ['Approved-By', 'Approved-At', 'Approved-Digest'] as const;
 
@@ -50,6 +57,7 @@ export interface PhaseTrailers {
   readonly agent: string;
   readonly exitCode: number;
   readonly artifactsDigest: string;
+  readonly definitionsDigest: string;
 }
 
 /** The trailer lines in the contract's order. Values are checked: one line, no leading space. */
@@ -65,7 +73,7 @@ export function trailerLines(t: PhaseTrailers): string[] {
     'Exit-Code': String(t.exitCode),
     'Artifacts-Digest': t.artifactsDigest,
   };
-  return TRAILER_KEYS.map((key) => line(key, values[key], ASCII_VALUE));
+  return [...TRAILER_KEYS.map((key) => line(key, values[key], ASCII_VALUE)), line('Definitions-Digest', t.definitionsDigest, ASCII_VALUE)];
 }
 
 export function approvalLines(a: ApprovalTrailers): string[] {

@@ -12,6 +12,7 @@ import type { Runner } from './context.js';
 import { attemptSnapshotRef } from './naming.js';
 import { crashPoint } from './crash-points.js';
 import { phaseBranchTip } from './commit-phase.js';
+import { workstreamOf } from './governed.js';
 
 export type ApprovalCheck =
   | { readonly kind: 'approved'; readonly approval: ApprovalTrailers }
@@ -87,13 +88,15 @@ async function pendingReview(
   const problem = nameProblem(d.by);
   if (problem !== undefined) fail({ reason: 'approval-refused', phase: d.phase, verb, cause: 'bad-name', detail: `--by ${problem}` });
   const ws = r.workstream.name;
-  const step = r.workstream.stepForPhase(d.phase);
   const row = r.store.phase(ws, d.phase);
-  if (step === undefined || row === undefined) fail({ reason: 'unknown-phase', phase: d.phase, known: [...r.workstream.phaseIds] });
+  if (row === undefined || !r.workstream.phaseIds.includes(d.phase)) fail({ reason: 'unknown-phase', phase: d.phase, known: [...r.workstream.phaseIds] });
   const run = r.store.activeRuns(ws).find((x) => x.phase === d.phase && x.step === 'committed');
   if (row.state !== 'awaiting_approval' || run?.commit_sha == null) {
     fail({ reason: 'approval-refused', phase: d.phase, verb, cause: 'not-awaiting', detail: row.state });
   }
+  // The run's own definitions: the outputs its digest covers are the ones it was dispatched with.
+  const step = (await workstreamOf(r, run)).stepForPhase(d.phase);
+  if (step === undefined) fail({ reason: 'unknown-phase', phase: d.phase, known: [...r.workstream.phaseIds] });
   const commit = run.commit_sha;
   const tip = await phaseBranchTip(r, run);
   if (tip !== commit) {

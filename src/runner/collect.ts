@@ -16,6 +16,7 @@ import { finalizeRun } from './finalize.js';
 import { judgeAttempt } from './verdict.js';
 import { startAgent } from './dispatch-phase.js';
 import { crashPoint } from './crash-points.js';
+import { workstreamOf } from './governed.js';
 
 export type CollectOutcome =
   | { readonly kind: 'running' }
@@ -29,10 +30,12 @@ export type CollectOutcome =
 const WRAPPER_FAILURES = 3;
 
 export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome> {
-  const step = r.workstream.stepForPhase(run.phase);
-  // Its override was removed while the agent worked: without the definition there are no
-  // outputs or gates to judge it by, so nothing is decided until it is back.
-  if (step === undefined) fail({ reason: 'phase-gone', phase: run.phase, runId: run.run_id, known: [...r.workstream.phaseIds] });
+  // Judged by the definitions it was dispatched under, whatever the base has now.
+  const governing = await workstreamOf(r, run);
+  const step = governing.stepForPhase(run.phase);
+  // Only when those cannot be read any more (and today's lack the phase): without the
+  // definition there are no outputs or gates to judge it by, so nothing is decided.
+  if (step === undefined) fail({ reason: 'phase-gone', phase: run.phase, runId: run.run_id, known: [...governing.phaseIds] });
   if (run.step === 'committed') return finalizeRun(r, run, step, []);
 
   const probe = probeAttempt(run.run_dir, run.wrapper_pid, run.run_id);

@@ -4,10 +4,11 @@
 import { mkdirSync } from 'node:fs';
 import type { AgentAdapter } from '../agents/types.js';
 import { resolveAgent } from '../agents/registry.js';
-import { assertGitVersion, branchTip } from '../git/repo.js';
+import { assertGitVersion } from '../git/repo.js';
 import { assertCanSign, signingWanted } from '../git/signing.js';
 import { configFile } from '../paths.js';
-import { openDefinitions, saveDefinitions, type Definitions } from './definitions.js';
+import { openDefinitions, saveDefinitions, type Definitions } from '../definitions/open.js';
+import { assertDefinitionsCommitted } from '../definitions/uncommitted.js';
 import { openStore } from './store-open.js';
 import { Store } from '../store/store.js';
 import { planningController, planningWorkstream } from '../workstream/planning.js';
@@ -27,13 +28,19 @@ export interface Runner extends Validated {
   readonly emit: Emit;
 }
 
-/** Everything a mutating verb needs to be true before it touches anything. */
+/**
+ * Everything a mutating verb needs to be true before it touches anything. `preflight` false:
+ * the verb starts no agent (doctor --repair), so neither the agent's program nor a checkout
+ * that differs from the committed definitions stands in its way.
+ */
 export async function validateForRun(cwd: string, { preflight = true }: { readonly preflight?: boolean | undefined } = {}): Promise<Validated> {
-  const defs = await openDefinitions(cwd);
+  const defs = await openDefinitions(cwd, 'act');
   await assertGitVersion(defs.repo.root);
   const agent = resolveAgent(defs.config, defs.config.agent, defs.repo.root, `"agent" in ${configFile(defs.repo.root)}`);
-  if (preflight) agent.preflight();
-  await branchTip(defs.repo.root, defs.config.base);
+  if (preflight) {
+    await assertDefinitionsCommitted(defs);
+    agent.preflight();
+  }
   // Signing is checked before anything starts: an agent's work must not wait on a key that
   // cannot sign (it would be committed once signing works, but nobody should find out then).
   const signCommits = await signingWanted(defs.repo.root);

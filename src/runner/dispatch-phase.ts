@@ -46,7 +46,7 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
   crashPoint('dispatch:worktree-added');
 
   const target = step.gates.beforeDispatch;
-  const gate = await evaluateGate(target, r.workstream.gateChecks(target) ?? [], worktree);
+  const gate = await evaluateGate(target, step.checks.beforeDispatch, worktree);
   r.store.recordGate({ workstream: ws, phase: step.phase, run_id: null, target: targetKey(target), moment: 'beforeDispatch', ok: gate.ok, checks: gate.checks });
   r.emit({ type: 'gate', phase: step.phase, name: step.name, target: targetKey(target), moment: 'beforeDispatch', ok: gate.ok, checks: gate.checks, runId: null });
   crashPoint('dispatch:gate-recorded');

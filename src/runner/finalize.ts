@@ -58,8 +58,10 @@ export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, 
         break;
       }
       case 'advancePhase': {
+        // Today's phases: a run governed by older definitions may be of a phase since removed.
         const ids = r.workstream.phaseIds;
-        next = ids[ids.indexOf(step.phase) + 1] ?? null;
+        const index = ids.indexOf(step.phase);
+        if (index >= 0) next = ids[index + 1] ?? null;
         break;
       }
       default:

@@ -64,7 +64,9 @@ export async function runPass(r: Runner, options: PassOptions = {}): Promise<Pas
   const rows = r.store.phases(ws);
   const problems = (state: string): PhaseProblem[] =>
     rows.filter((p) => p.state === state).map((p) => ({ phase: p.phase, reason: p.reason ?? '' }));
-  const complete = r.controller.complete(view);
+  // Not while a run is still in flight: one of a phase the definitions have since dropped is
+  // still collected, under the definitions it was dispatched with.
+  const complete = r.controller.complete(view) && r.store.activeRuns(ws).length === 0;
   if (complete && completed.length > 0) r.emit({ type: 'complete', workstream: ws });
   return {
     dispatched,

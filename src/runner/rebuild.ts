@@ -30,7 +30,7 @@ export interface RebuiltPhase {
  */
 export async function rebuildFromGit(r: Runner): Promise<RebuiltPhase[]> {
   const ws = r.workstream.name;
-  const merged = await mergedPhasesInGit(r.repo.root, r.config.base, r.workstream);
+  const merged = await mergedPhasesInGit(r.repo.root, await branchTip(r.repo.root, r.config.base), r.workstream);
   const writes: (() => void)[] = [];
   const restored: RebuiltPhase[] = [];
   for (const phase of r.workstream.phaseIds) {
@@ -71,11 +71,10 @@ export interface MergedPhase {
   readonly approval: ApprovalTrailers | undefined;
 }
 
-/** The newest phase merge per phase on the base's first-parent line, by its trailers (rebuild and status). */
-export async function mergedPhasesInGit(root: string, base: string, workstream: Workstream): Promise<Map<number, MergedPhase>> {
+/** The newest phase merge per phase on the base's first-parent line from `tip`, by its trailers (rebuild and status). */
+export async function mergedPhasesInGit(root: string, tip: string, workstream: Workstream): Promise<Map<number, MergedPhase>> {
   const ws = workstream.name;
   const found = new Map<number, MergedPhase>();
-  const tip = await branchTip(root, base);
   // The base's own line only: phase merges are on it, and side history does not matter here.
   await streamPhaseCommits(
     root,

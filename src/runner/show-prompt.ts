@@ -2,11 +2,11 @@
 // before the phase's first attempt, the prompt it would be given now: rendered the same way,
 // from the base branch's tip as git has it (not from the user's checkout, which may differ).
 import { runFiles } from '../dispatch/run-dir.js';
-import { branchTip } from '../git/repo.js';
+import { fail } from '../failures.js';
 import { renderPrompt } from '../phases/prompt.js';
 import { readTextIfExists } from '../util/fs.js';
 import { PLANNING, planningWorkstream } from '../workstream/planning.js';
-import type { Definitions } from './definitions.js';
+import type { Definitions } from '../definitions/open.js';
 import { phaseWorktree } from './naming.js';
 import { collectPromptInput, commitFiles } from './prompt-input.js';
 import { phaseDefinition, pickAttempt } from './show.js';
@@ -39,7 +39,7 @@ export async function showPrompt(defs: Definitions, phase: number, attempt?: num
   const step = workstream.stepForPhase(phase);
   if (step === undefined) throw new Error(`phase ${phase} is defined but has no step`);
   const root = defs.repo.root;
-  const commit = await branchTip(root, defs.config.base);
+  const commit = defs.governing.commit ?? fail({ reason: 'base-missing', base: defs.governing.base });
   const worktree = phaseWorktree(defs.state, workstream.name, step);
   const input = await collectPromptInput({ workstream, config: defs.config }, step, worktree, undefined, commitFiles(root, commit));
   return { phase, attempt: null, run_id: null, file: null, preview: true, base: { branch: defs.config.base, commit }, prompt: renderPrompt(input) };

@@ -9,7 +9,7 @@ import type { ApprovalRow, GateRow, RunRow } from '../store/store.js';
 import { lastLines, readTextIfExists } from '../util/fs.js';
 import { PLANNING } from '../workstream/planning.js';
 import type { PhaseDefinition } from '../phases/schema.js';
-import type { Definitions } from './definitions.js';
+import type { Definitions } from '../definitions/open.js';
 import { withStoreReadOnly } from './store-open.js';
 
 const TAIL_LINES = 20;

@@ -5,7 +5,7 @@ import { failureLines, type CheckResult } from '../gates/types.js';
 import { Store, type GateRow, type PhaseRow, type RunRow } from '../store/store.js';
 import { planningController, planningWorkstream } from '../workstream/planning.js';
 import type { PhaseState } from '../workstream/states.js';
-import { openDefinitions, type Definitions } from './definitions.js';
+import { openDefinitions, type Definitions } from '../definitions/open.js';
 import { withStoreReadOnly } from './store-open.js';
 import { phaseBranch } from './naming.js';
 
@@ -82,11 +82,11 @@ export async function readStatus(cwd: string): Promise<StatusView> {
   const view = withStoreReadOnly(defs.state.db, (store) => buildStatus(defs, store));
   // No store at all: before the first run, or it was lost (or this is a fresh clone). Git may
   // know better, and the next run rebuilds the store from it.
-  if (!missing) return view;
+  if (!missing || defs.governing.commit === null) return view;
   const workstream = planningWorkstream(defs.phases, defs.config.approvals);
   // Only without a store: the walk over history is not loaded otherwise.
   const { mergedPhasesInGit } = await import('./rebuild.js');
-  const merged = [...(await mergedPhasesInGit(defs.repo.root, defs.config.base, workstream)).keys()].sort((a, b) => a - b);
+  const merged = [...(await mergedPhasesInGit(defs.repo.root, defs.governing.commit, workstream)).keys()].sort((a, b) => a - b);
   if (merged.length === 0) return view;
   return { ...view, next: `The store has no record of this work, but ${defs.config.base} has phase${merged.length > 1 ? 's' : ''} ${merged.join(', ')} merged: \`phaserunner run --wait\` rebuilds the store from git and goes on from there.` };
 }

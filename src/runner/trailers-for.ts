@@ -1,4 +1,5 @@
 // The trailer values of a run: the same set on its phase commit and its merge commit.
+import { definitionsDigest } from '../definitions/digest.js';
 import type { PhaseTrailers } from '../git/trailers.js';
 import type { RunRow } from '../store/store.js';
 import type { WorkstreamStep } from '../workstream/types.js';
@@ -14,5 +15,6 @@ export function trailersFor(workstream: string, step: WorkstreamStep, run: RunRo
     agent: run.agent,
     exitCode: run.exit_code ?? 0,
     artifactsDigest,
+    definitionsDigest: definitionsDigest(step),
   };
 }

@@ -73,7 +73,7 @@ async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFil
   }
 
   const target = step.gates.beforeAdvance;
-  const gate = await evaluateGate(target, r.workstream.gateChecks(target) ?? [], run.worktree);
+  const gate = await evaluateGate(target, step.checks.beforeAdvance, run.worktree);
   r.store.recordGate({ workstream: r.workstream.name, phase: step.phase, run_id: run.run_id, target: targetKey(target), moment: 'beforeAdvance', ok: gate.ok, checks: gate.checks });
   r.emit({ type: 'gate', phase: step.phase, name: step.name, target: targetKey(target), moment: 'beforeAdvance', ok: gate.ok, checks: gate.checks, runId: run.run_id });
   if (!gate.ok) return { ok: false, reason: `${targetLabel(target)} is not met: ${failureLines(gate.checks).join(' ')}` };

@@ -38,6 +38,7 @@ export function planningWorkstream(set: PhaseSet, approvals: readonly number[] =
         successActions: ['commit', 'mergeToBase', 'advancePhase'],
         approval: approvals.includes(phase) || needsApproval(advanceChecks ?? []),
         gates: { beforeDispatch: { kind: 'phase', phase }, beforeAdvance },
+        checks: { beforeDispatch: def.gate.checks, beforeAdvance: advanceChecks ?? [] },
       };
     },
     gateChecks(target: GateTarget): readonly Check[] | undefined {

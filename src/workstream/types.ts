@@ -23,6 +23,11 @@ export interface WorkstreamStep {
   /** A human must approve the phase commit (bound to its Artifacts-Digest) before it is merged. */
   readonly approval: boolean;
   readonly gates: { readonly beforeDispatch: GateTarget; readonly beforeAdvance: GateTarget };
+  /**
+   * The checks of those two gates, as the definitions that govern the step have them: a run
+   * is judged by the definitions it was dispatched under, whatever the base has now.
+   */
+  readonly checks: { readonly beforeDispatch: readonly Check[]; readonly beforeAdvance: readonly Check[] };
 }
 
 export interface Workstream {

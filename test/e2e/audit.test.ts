@@ -107,6 +107,12 @@ interface Tamper {
 const TAMPERS: readonly Tamper[] = [
   { name: 'a rewritten Phase-Name', code: 'phase-name-mismatch', phase: 2, apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Phase-Name', 'gap-analyses')) },
   { name: 'a rewritten Artifacts-Digest', code: 'digest-mismatch', phase: 2, apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Artifacts-Digest', ZERO)) },
+  {
+    name: 'a Definitions-Digest naming definitions git does not have',
+    code: 'definitions-mismatch',
+    phase: 2,
+    apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Definitions-Digest', ZERO)),
+  },
   { name: 'a removed trailer', code: 'trailer-missing', phase: 2, apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Role', null)) },
   { name: 'a malformed trailer value', code: 'trailer-malformed', phase: 2, apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Attempt', 'first')) },
   { name: 'a duplicated trailer', code: 'trailer-duplicate', phase: 2, apply: (r) => editMerge(r, 1, (s) => `${s}\nPhase: 2`) },

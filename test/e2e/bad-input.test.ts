@@ -202,11 +202,13 @@ describe('the phase 1 gate', () => {
     expect(result.stdout).toContain('Stopped after phase 1, as asked by --until.');
   });
 
-  it('sees only committed files: an uncommitted INTENT.md does not count', () => {
+  it('sees only committed files: an uncommitted INTENT.md is refused as uncommitted, a missing one fails the gate', () => {
     const repo = scriptedRepo();
     git(repo, 'rm', '--quiet', '--cached', 'INTENT.md');
     git(repo, 'commit', '--quiet', '-m', 'Untrack intent');
-    // INTENT.md is still in the working tree, untracked.
+    // INTENT.md is still in the working tree, untracked: it would not reach the agent.
+    refuses(repo, ['run'], 78, 'your checkout differs from it in INTENT.md;');
+    rmSync(join(repo, 'INTENT.md'));
     refuses(repo, ['run'], 2, 'INTENT.md is missing.');
   });
 });
@@ -292,43 +294,31 @@ describe('arguments yargs would let through', () => {
 });
 
 describe('files that cannot be read', () => {
-  it('a config that is a directory, a phase file that is a directory, a phases directory that is a file', () => {
+  it('a config, a phase file or a phases directory of the wrong kind in git, or only in the checkout', () => {
     const repo = scriptedRepo();
     const config = join(repo, '.phaserunner', 'config.json');
     const phases = join(repo, '.phaserunner', 'phases');
     const saved = readFileSync(config, 'utf8');
+    // Only in the checkout: the committed definitions govern; acting is refused until they agree.
     rmSync(config);
     mkdirSync(config);
-    refuses(repo, ['status'], 65, `${config} (config) cannot be read: EISDIR`);
+    expect(cli(repo, ['status']).code).toBe(0);
+    refuses(repo, ['run'], 78, 'your checkout differs from it in .phaserunner/config.json;');
     rmSync(config, { recursive: true });
     writeFileSync(config, saved);
-    mkdirSync(join(phases, 'x.json'), { recursive: true });
-    refuses(repo, ['run'], 65, `${join(phases, 'x.json')} (phase definition) cannot be read: EISDIR`);
-    rmSync(join(phases, 'x.json'), { recursive: true });
-    symlinkSync(join(repo, 'nowhere.json'), join(phases, 'x.json'));
-    refuses(repo, ['status'], 65, `${join(phases, 'x.json')} (phase definition) cannot be read: ENOENT`);
-    rmSync(phases, { recursive: true });
+    // In git: a phase file that is a symlink, a phases directory that is a file.
+    mkdirSync(phases, { recursive: true });
+    symlinkSync('nowhere.json', join(phases, 'x.json'));
+    git(repo, 'add', '.phaserunner');
+    git(repo, 'commit', '--quiet', '-m', 'A symlinked phase file');
+    refuses(repo, ['status'], 65, 'main:.phaserunner/phases/x.json (phase definition) cannot be read: it is not a regular file in git (mode 120000)');
+    refuses(repo, ['run'], 65, 'main:.phaserunner/phases/x.json (phase definition) cannot be read');
+    git(repo, 'rm', '--quiet', '-r', '.phaserunner/phases');
     writeFileSync(phases, '');
-    refuses(repo, ['status'], 65, `${phases} (directory) cannot be read: ENOTDIR`);
+    git(repo, 'add', '.phaserunner');
+    git(repo, 'commit', '--quiet', '-m', 'A phases file');
+    refuses(repo, ['status'], 65, 'main:.phaserunner/phases (directory) cannot be read: it is a file in git, not a directory');
     expect(noState(repo)).toBe(true);
-  });
-});
-
-describe('a phase definition removed while its attempt runs', () => {
-  it('is refused (65) naming the run and the phase, changing nothing, until the definition is back', () => {
-    const repo = scriptedRepo({ '5': 'slow' });
-    const extra = '.phaserunner/phases/5-extra.json';
-    commitFile(repo, extra, JSON.stringify({ id: 5, name: 'extra', title: 'Extra', role: 'planner', outputs: ['planning/extra.md'], prompt: 'Write planning/extra.md.', gate: { checks: [] } }));
-    expect(cli(repo, ['run', '--wait', '--until', '4']).code).toBe(0);
-    expect(cli(repo, ['run']).code).toBe(0); // phase 5 dispatched
-    const saved = readFileSync(join(repo, extra), 'utf8');
-    rmSync(join(repo, extra));
-    const runId = readStore<{ run_id: string }>(repo, 'SELECT run_id FROM runs WHERE phase = 5')[0]?.run_id ?? '';
-    refuses(repo, ['run'], 65, `run ${runId} is an attempt of phase 5, which the phase definitions no longer have (the phases are 1, 2, 3, 4); nothing was changed.`);
-    writeFileSync(join(repo, extra), saved);
-    const resumed = cli(repo, ['run', '--wait']);
-    expect(resumed.stderr).not.toContain('no longer have');
-    expect(readStore<{ state: string }>(repo, 'SELECT state FROM phases WHERE phase = 5')[0]?.state).not.toBe('running');
   });
 });
 

@@ -81,6 +81,9 @@ describe('init finds the agent CLIs', () => {
     expect(result.stdout).not.toContain('--force --agent');
     expect(config(repo)).toMatchObject({ agent: 'claude', agents: { claude: { type: 'claude' } } });
 
+    // Committed, as init says to: the base branch's definitions are what governs.
+    git(repo, 'add', '.phaserunner');
+    git(repo, 'commit', '--quiet', '-m', 'Set up phaserunner');
     const doctor = cli(repo, ['doctor', '--json'], { PATH: bin });
     expect(doctor.code, doctor.stdout).toBe(0);
     const agent = json<{ checks: { name: string; level: string; details: Record<string, unknown> }[] }>(doctor).checks.find((c) => c.name === 'agent');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fastArgs } from '../../src/cli/fast-path.js';
 import { cli, json } from '../helpers/cli.js';
-import { ROOT, tempDir, writeFile } from '../helpers/git.js';
+import { commitFile, git, ROOT, tempDir, writeFile } from '../helpers/git.js';
 import { heldAgentRepo, runsOf, scriptedRepo, until } from '../helpers/setup.js';
 import type { StatusView } from '../../src/runner/status.js';
 import type { DispatchSpec } from '../../src/dispatch/spec.js';
@@ -137,30 +137,34 @@ describe('start-up of the read-only verbs', () => {
 });
 
 describe('the cache of validated definitions', () => {
-  it('never answers for a config or phase file that changed, nor from a damaged cache', () => {
+  it('never answers for a committed config or phase file that changed, nor from a damaged cache', () => {
     const repo = scriptedRepo();
     expect(cli(repo, ['run', '--wait', '--until', '1']).code).toBe(0);
     expect(cli(repo, ['status']).code).toBe(0);
 
-    // A config broken after the cache was written is reported, by file and field.
+    // A config broken (and committed) after the cache was written is reported, by file and field.
     const config = readFileSync(join(repo, '.phaserunner', 'config.json'), 'utf8');
-    writeFile(repo, '.phaserunner/config.json', config.replace('"version": 1', '"version": 2'));
+    commitFile(repo, '.phaserunner/config.json', config.replace('"version": 1', '"version": 2'));
     const broken = cli(repo, ['status']);
     expect(broken.code).toBe(65);
-    expect(broken.stderr).toContain('config.json');
+    expect(broken.stderr).toContain('main:.phaserunner/config.json');
     expect(broken.stderr).toContain('version');
-    writeFile(repo, '.phaserunner/config.json', config);
+    commitFile(repo, '.phaserunner/config.json', config);
     expect(cli(repo, ['status']).code).toBe(0);
 
     // So is a phase override added after it.
-    writeFile(repo, '.phaserunner/phases/5-extra.json', JSON.stringify({ id: 5, name: 'extra', title: 'Extra', role: 'planner', reads: [], outputs: ['x.md'], prompt: 'Use {{intnet}}.', gate: { checks: [] } }));
+    commitFile(repo, '.phaserunner/phases/5-extra.json', JSON.stringify({ id: 5, name: 'extra', title: 'Extra', role: 'planner', reads: [], outputs: ['x.md'], prompt: 'Use {{intnet}}.', gate: { checks: [] } }));
     const override = cli(repo, ['status']);
     expect(override.code).toBe(65);
-    expect(override.stderr).toContain('5-extra.json');
+    expect(override.stderr).toContain('main:.phaserunner/phases/5-extra.json');
     expect(override.stderr).toContain('unknown placeholder');
 
-    // A damaged cache file is only a miss.
+    // What the checkout holds but main does not is not what governs: status shows main's.
     writeFile(repo, '.phaserunner/phases/5-extra.json', '{ "id": 5, "name": "extra", "title": "Extra", "role": "planner", "reads": [], "outputs": ["x.md"], "prompt": "Write x.md.", "gate": { "checks": [] } }');
+    expect(cli(repo, ['status']).code).toBe(65);
+    git(repo, 'commit', '--quiet', '-am', 'Fix the placeholder');
+
+    // A damaged cache file is only a miss.
     writeFileSync(cacheFile(repo), '{"key": "truncated');
     const status = cli(repo, ['status', '--json']);
     expect(status.code).toBe(0);

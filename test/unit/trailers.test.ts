@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMessage, parseTrailers, quoteForBody, TRAILER_KEYS, trailerLines, type PhaseTrailers } from '../../src/git/trailers.js';
+import { buildMessage, OPTIONAL_TRAILER_KEYS, parseTrailers, quoteForBody, TRAILER_KEYS, trailerLines, type PhaseTrailers } from '../../src/git/trailers.js';
 
 const T: PhaseTrailers = {
   workstream: 'planning',
@@ -11,11 +11,13 @@ const T: PhaseTrailers = {
   agent: 'claude',
   exitCode: 0,
   artifactsDigest: 'sha256:' + 'a'.repeat(64),
+  definitionsDigest: 'sha256:' + 'b'.repeat(64),
 };
 
 describe('trailers', () => {
-  it('writes the contract keys in the contract order', () => {
-    expect(trailerLines(T).map((l) => l.split(':')[0])).toEqual([...TRAILER_KEYS]);
+  it('writes the contract keys in the contract order, then Definitions-Digest', () => {
+    expect(trailerLines(T).map((l) => l.split(':')[0])).toEqual([...TRAILER_KEYS, ...OPTIONAL_TRAILER_KEYS]);
+    expect(trailerLines(T).at(-1)).toBe(`Definitions-Digest: sha256:${'b'.repeat(64)}`);
     expect(trailerLines(T)).toContain('Run-Id: 01JDX5W4Q3F8N2M7K9P0R6T1VB');
   });
 
@@ -24,7 +26,7 @@ describe('trailers', () => {
     const parsed = parseTrailers(message);
     expect(parsed?.get('Phase')).toBe('2');
     expect(parsed?.get('Artifacts-Digest')).toBe(T.artifactsDigest);
-    expect(message.endsWith('Artifacts-Digest: sha256:' + 'a'.repeat(64) + '\n')).toBe(true);
+    expect(message.endsWith('Definitions-Digest: sha256:' + 'b'.repeat(64) + '\n')).toBe(true);
   });
 
   it('refuses a value that could break out of its line', () => {

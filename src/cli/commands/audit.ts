@@ -28,7 +28,7 @@ export const auditCommand: CommandModule<GlobalArgs, AuditArgs> = {
       args,
       async () => {
         const { audit } = await import('../../audit/audit.js');
-        return audit(await definitions(args.cwd), args.ref);
+        return audit(await definitions(args.cwd, 'audit'), args.ref);
       },
       auditLines,
       (report, out) => {

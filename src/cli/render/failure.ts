@@ -7,6 +7,7 @@ import { SIGNING_FIX } from '../../git/signing.js';
 import { ExitCode } from '../../exit-codes.js';
 import { unreachable, type DataKind, type Failure } from '../../failures.js';
 import { CONFIG_SCHEMA_NAME, PACKAGE_SCHEMA_DIR } from '../../paths.js';
+import { shellWord } from '../../util/shell.js';
 
 export interface RenderedFailure {
   readonly code: ExitCode;
@@ -221,6 +222,26 @@ export function renderFailure(f: Failure): RenderedFailure {
         message: `commit.gpgsign is on, so phaserunner signs its commits, but git could not sign${f.stderr === '' ? '.' : `:\n${f.stderr}`}\nNothing was committed; once signing works, phaserunner goes on from where it stopped.`,
         next: SIGNING_FIX,
       };
+    case 'ref-ambiguous':
+      return {
+        code: ExitCode.usage,
+        message: `--ref ${JSON.stringify(f.ref)} is ambiguous: ${f.candidates.join(' and ')} all exist, and git would silently pick one.`,
+        next: `Pass the full name: ${f.candidates.map((c) => `\`--ref ${shellWord(c)}\``).join(' or ')}.`,
+      };
+    case 'definitions-uncommitted': {
+      const files = f.files.map(shellWord).join(' ');
+      const elsewhere = f.branch !== undefined && f.branch !== f.base;
+      return {
+        code: ExitCode.config,
+        message:
+          `phaserunner follows ${f.base} as committed, and your checkout differs from it in ${f.files.join(', ')}; ` +
+          `a run would not use ${f.files.length === 1 ? 'that change' : 'those changes'}, so nothing was done.` +
+          (elsewhere ? ` (Your checkout is on branch ${f.branch}, not ${f.base}.)` : ''),
+        next: elsewhere
+          ? `Bring the changes to ${f.base} (merge ${f.branch} into it, or commit them there), or undo them here with \`git restore --source=${shellWord(f.base)} -- ${files}\`.`
+          : `Commit them: \`git add -- ${files} && git commit -m "Update the phaserunner setup"\` (or undo them with \`git restore --source=${shellWord(f.base)} -- ${files}\`).`,
+      };
+    }
     default:
       return unreachable(f);
   }

@@ -1,0 +1,77 @@
+// Validating definitions loads zod, which costs more start-up than `status` may spend in all
+// (docs/performance.md). So `status`, `log` and `show` keep the validated result in the state
+// directory, keyed by this build of phaserunner, its built-in phase files and the ids git gives
+// the committed definition files: a change to any of them validates again, and a hit reads no
+// blob at all. Only the verbs that display use it: a verb that acts on the definitions (run,
+// audit) validates them every time, so a cache file written by someone else (the agent can
+// reach the state directory) can change what a status shows, never what a run does.
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { Config } from '../config/schema.js';
+import type { LoadedGate, LoadedPhase } from '../phases/load.js';
+import type { SourceDir } from '../util/sources.js';
+import type { DefinitionFiles } from './git-files.js';
+import type { Validated } from './validate.js';
+
+/** Bumped when the cache file's layout or key changes. */
+const CACHE_FORMAT = 2;
+
+/** The build's id, written by `npm run build` (scripts/build-id.mjs); without one nothing is cached. */
+let buildId: string | null | undefined;
+function currentBuildId(): string | null {
+  if (buildId === undefined) {
+    try {
+      buildId = (JSON.parse(readFileSync(new URL('../build-id.json', import.meta.url), 'utf8')) as { id?: unknown }).id as string;
+      if (typeof buildId !== 'string' || buildId === '') buildId = null;
+    } catch {
+      buildId = null;
+    }
+  }
+  return buildId;
+}
+
+/** Undefined when there is nothing safe to key: no build id, or a built-in file that could not be read. */
+export function cacheKey(builtin: SourceDir, files: DefinitionFiles, base: string): string | undefined {
+  const id = currentBuildId();
+  if (id === null || builtin.error !== undefined) return undefined;
+  const hash = createHash('sha256').update(`${CACHE_FORMAT}\0${id}\0${base}\0`);
+  for (const source of builtin.files) {
+    if ('error' in source) return undefined;
+    hash.update(`${source.file}\0${source.text.length}\0${source.text}\0`);
+  }
+  // Git's ids name the contents: equal ids, equal files.
+  for (const f of [files.config ?? { path: 'no config', mode: '', oid: '' }, ...files.phases]) hash.update(`${f.path}\0${f.mode}\0${f.oid}\0`);
+  return hash.digest('hex');
+}
+
+interface CacheFile {
+  readonly key: string;
+  readonly config: Config;
+  readonly configured: boolean;
+  readonly phases: readonly LoadedPhase[];
+  readonly gates: readonly (readonly [string, LoadedGate])[];
+}
+
+export function readCache(file: string, key: string): Validated | undefined {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile>;
+    if (data.key !== key || data.config === undefined || typeof data.configured !== 'boolean' || !Array.isArray(data.phases) || !Array.isArray(data.gates)) return undefined;
+    return { config: data.config, configured: data.configured, phases: { phases: data.phases, gates: new Map(data.gates) } };
+  } catch {
+    // Missing, torn by a crash, or not ours: validate as if there were no cache.
+    return undefined;
+  }
+}
+
+/** Best effort: a cache that cannot be written (a read-only disk) only costs the next start. */
+export function writeCache(file: string, key: string, defs: Validated): void {
+  const data: CacheFile = { key, config: defs.config, configured: defs.configured, phases: defs.phases.phases, gates: [...defs.phases.gates] };
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    // No fsync: a cache lost or torn in a power cut is only a miss (see readCache).
+    writeFileSync(tmp, JSON.stringify(data));
+    renameSync(tmp, file);
+  } catch {
+    // Ignored, as above.
+  }
+}

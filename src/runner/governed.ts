@@ -1,0 +1,29 @@
+// The workstream a run is governed by: the definitions committed at its base commit, where it
+// was dispatched. Usually that is the base's tip, whose definitions the runner already has; a
+// run dispatched before the definitions changed on the base keeps the ones it started under.
+import { CommittedDefinitions } from '../definitions/at-commit.js';
+import { PhaserunnerError } from '../failures.js';
+import type { RunRow } from '../store/store.js';
+import { planningWorkstream } from '../workstream/planning.js';
+import type { Workstream } from '../workstream/types.js';
+import type { Runner } from './context.js';
+
+const loaders = new WeakMap<Runner, CommittedDefinitions>();
+
+export async function workstreamOf(r: Runner, run: Pick<RunRow, 'base_sha'>): Promise<Workstream> {
+  if (run.base_sha === r.governing.commit) return r.workstream;
+  let loader = loaders.get(r);
+  if (loader === undefined) {
+    loader = new CommittedDefinitions(r.repo.root, r.config.base);
+    loaders.set(r, loader);
+  }
+  try {
+    const defs = await loader.at(run.base_sha);
+    return planningWorkstream(defs.phases, defs.config.approvals);
+  } catch (error) {
+    // They validated when the run was dispatched; if they no longer do (a newer phaserunner
+    // reads them more strictly, or the commit is gone), today's definitions are the best there is.
+    if (error instanceof PhaserunnerError) return r.workstream;
+    throw error;
+  }
+}
