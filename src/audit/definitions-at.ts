@@ -5,7 +5,8 @@
 import { filesKey } from '../definitions/at-commit.js';
 import type { GitFile } from '../definitions/git-files.js';
 import { validateDefinitions } from '../definitions/validate.js';
-import { PhaserunnerError, type Failure } from '../failures.js';
+import { describeDefinitionsFailure } from '../definitions/describe.js';
+import { PhaserunnerError } from '../failures.js';
 import { CONFIG_PATH, OVERRIDES_PATH } from '../paths.js';
 import type { Source, SourceDir } from '../util/sources.js';
 import { planningWorkstream } from '../workstream/planning.js';
@@ -64,7 +65,7 @@ export class AuditDefinitions {
       governed = { workstream: planningWorkstream(v.phases, v.config.approvals), problem: undefined };
     } catch (error) {
       if (!(error instanceof PhaserunnerError)) throw error;
-      governed = { workstream: this.today, problem: describe(error.failure) };
+      governed = { workstream: this.today, problem: describeDefinitionsFailure(error.failure) ?? error.failure.reason };
     }
     this.byKey.set(key, governed);
     return governed;
@@ -90,17 +91,4 @@ function collect(reads: readonly (() => Source)[]): Source[] {
   // Rethrown as it came: the TreeStore's NOT_LOADED, which `settle` waits for.
   if (stopped !== undefined) throw stopped as Error;
   return out;
-}
-
-/** A validation failure in one line, for a finding's message. */
-function describe(f: Failure): string {
-  switch (f.reason) {
-    case 'invalid-data':
-      return `${f.file}: ${f.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
-    case 'invalid-json':
-    case 'unreadable-file':
-      return `${f.file}: ${f.detail}`;
-    default:
-      return f.reason;
-  }
 }

@@ -8,6 +8,9 @@ export const DEFAULT_APPROVALS = [4] as const;
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
 
+/** Author and committer of the runner's commits unless the config says otherwise. */
+export const DEFAULT_IDENTITY = { name: 'phaserunner', email: 'phaserunner@localhost' } as const;
+
 /** What the built-in scripted agent does for a phase; everything but `ok` misbehaves on purpose. */
 export const SCRIPTED_BEHAVIORS = [
   'ok',
@@ -142,7 +145,7 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   identity: z
     .strictObject({ name: z.string().min(1), email: z.string().min(3) })
-    .default({ name: 'phaserunner', email: 'phaserunner@localhost' })
+    .default({ ...DEFAULT_IDENTITY })
     .describe('Author and committer of the runner commits.'),
 });
 

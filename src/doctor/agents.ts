@@ -3,7 +3,8 @@
 // missing spare is a warning.
 import { which } from '../agents/which.js';
 import { SCRIPTED } from '../agents/scripted.js';
-import { unavailableFix } from '../agent-cli/known.js';
+import { detectAgentClis } from '../agent-cli/detect.js';
+import { AGENT_CLIS, installHint, unavailableFix } from '../agent-cli/known.js';
 import { probeVersion } from '../agent-cli/version.js';
 import type { AgentConfig, Config } from '../config/schema.js';
 import { CONFIG_PATH } from '../paths.js';
@@ -38,6 +39,31 @@ async function checkAgent(name: string, agent: AgentConfig | undefined, active: 
   const details: AgentDetails = { ...located, version: probe.version, version_error: probe.error };
   if (probe.version === null) return passed('agent', `${path}, version unknown: ${probe.error ?? ''}`, details);
   return passed('agent', `${agent.type} ${probe.version} (${path})`, details);
+}
+
+/**
+ * Without definitions to name the agents (outside a repository, or before they are usable):
+ * the agent CLIs on PATH, each with its version, none of them active.
+ */
+export async function checkInstalledClis(cwd: string): Promise<DoctorCheck[]> {
+  const found = await detectAgentClis(cwd);
+  if (found.length === 0) {
+    const hints = AGENT_CLIS.map((type) => installHint(type)).filter((h): h is string => h !== undefined);
+    return [
+      problem('agent', 'warn', `no agent CLI (${AGENT_CLIS.join(', ')}) is on PATH; only the built-in scripted agent can run`, `Install one: ${hints.join('; ')}.`, {
+        agent: SCRIPTED,
+        type: SCRIPTED,
+        active: false,
+        program: null,
+        path: null,
+        version: null,
+        version_error: null,
+      }),
+    ];
+  }
+  return found.map((cli) =>
+    passed('agent', `${cli.type} ${cli.version ?? '(version unknown)'} (${cli.path})`, { agent: cli.type, type: cli.type, active: false, program: cli.type, path: cli.path, version: cli.version, version_error: null }),
+  );
 }
 
 /** The program an agent starts: a command agent's first argv word; an agent CLI's `command` (default: its type's name). */

@@ -1,16 +1,25 @@
 // `phaserunner doctor [--repair]`: is everything phaserunner needs here in order? git and node
-// first (everything else needs them), then what the repository's config names (the agents),
-// then the repository's own state. The order is the order of the report, and of what matters
-// most: the CLI takes the exit code from the first failing check.
+// first (everything else needs them), then the repository and the definitions committed on its
+// base branch, the agents those name, then the repository's own state. The order is the order
+// of the report, and of what matters most: the CLI takes the exit code from the first failing
+// check. Doctor runs anywhere: outside a repository it checks what can be checked there (git,
+// node, the agent CLIs on PATH), and a problem with the definitions is a failed check, after
+// which the other checks still run.
+import { DEFAULT_IDENTITY } from '../config/schema.js';
+import { findGoverning } from '../definitions/base.js';
+import { PhaserunnerError } from '../failures.js';
+import { discoverRepo, type RepoPaths } from '../git/repo.js';
 import { listWorktrees } from '../git/worktree.js';
-import { openDefinitions } from '../definitions/open.js';
+import { statePaths } from '../paths.js';
 import type { Emit } from '../runner/events.js';
-import { checkAgents } from './agents.js';
+import { checkAgents, checkInstalledClis } from './agents.js';
 import { checkBase } from './base.js';
 import { checkCheckout } from './checkout.js';
+import { checkDefinitions } from './definitions.js';
 import { checkGit } from './git.js';
 import { checkLock } from './lock.js';
 import { checkNode } from './node.js';
+import { repositoryFound, repositoryMissing } from './repository.js';
 import { checkSigning } from './signing.js';
 import { checkStore } from './store.js';
 import { reportOf, type DoctorCheck, type DoctorReport } from './types.js';
@@ -21,20 +30,36 @@ export async function doctor(cwd: string, repair: boolean, emit: Emit): Promise<
   const node = checkNode();
   // Without a usable git nothing else can be read, and an old one would mislead the rest.
   if (!git.ok) return reportOf([git, node]);
-  // The definitions only (outside a repository, or before init, this fails naming what is
-  // missing): the agents are checked here rather than refused, as a run would.
-  const v = await openDefinitions(cwd, 'act');
-  const root = v.repo.root;
+  const repo = await repository(cwd);
+  if (repo === undefined) return reportOf([git, node, ...(await checkInstalledClis(cwd)), repositoryMissing(cwd)]);
+  const root = repo.root;
+  const state = statePaths(repo.commonDir);
+  const definitions = await checkDefinitions(cwd);
+  const config = definitions.defs?.config;
   // The agents' version probes (up to their timeout each) run while the repository is checked.
-  const agentChecks = checkAgents(v.config, root);
-  const [base, worktrees] = await Promise.all([checkBase(root, v.config.base), listWorktrees(root)]);
+  const agentChecks = config === undefined ? checkInstalledClis(root) : checkAgents(config, root);
+  const base = definitions.defs?.governing.base ?? (await findGoverning(repo, { remote: false })).base;
+  const [baseCheck, worktrees] = await Promise.all([checkBase(root, base), listWorktrees(root)]);
   const agents = await agentChecks;
-  // A repair rebuilds from the base branch's history, under a runner that resolves the active agent.
-  const blocker = base.ok ? agents.find((a) => a.name === 'agent' && a.details.type === null) : base;
-  const checks: DoctorCheck[] = [git, node, ...agents, base, await checkStore(cwd, v.state, repair, emit, blocker)];
-  if (base.ok) checks.push(checkCheckout(worktrees, v.config.base));
-  checks.push(checkWorktrees(root, worktrees, v.state.worktrees), checkLock(v.state.lock));
-  checks.push(await checkSigning(root, v.config.identity));
+  // A repair rebuilds from the base branch's history, with the committed definitions, under a
+  // runner that resolves the active agent: each of those must be in order first.
+  const definitionsFailed = definitions.check?.ok === false && definitions.defs === undefined ? definitions.check : undefined;
+  const blocker = !baseCheck.ok ? baseCheck : (definitionsFailed ?? agents.find((a) => a.name === 'agent' && a.details.type === null));
+  const checks: DoctorCheck[] = [git, node, repositoryFound(root), baseCheck];
+  if (definitions.check !== undefined) checks.push(definitions.check);
+  checks.push(...agents, await checkStore(cwd, state, repair, emit, blocker));
+  if (baseCheck.ok) checks.push(checkCheckout(worktrees, base));
+  checks.push(checkWorktrees(root, worktrees, state.worktrees), checkLock(state.lock));
+  checks.push(await checkSigning(root, config?.identity ?? DEFAULT_IDENTITY));
   return reportOf(checks);
 }
 
+/** The repository at `cwd`, or undefined outside one (or in one without a working tree). */
+async function repository(cwd: string): Promise<RepoPaths | undefined> {
+  try {
+    return await discoverRepo(cwd);
+  } catch (error) {
+    if (error instanceof PhaserunnerError && error.failure.reason === 'not-a-git-repo') return undefined;
+    throw error;
+  }
+}

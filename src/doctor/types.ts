@@ -8,6 +8,8 @@ export type CheckLevel = 'ok' | 'warn' | 'fail';
 export interface CheckDetails {
   readonly git: { readonly version: string | null; readonly required: string; readonly path: string | null };
   readonly node: { readonly version: string; readonly required: string | null };
+  readonly repository: { readonly path: string | null };
+  readonly definitions: DefinitionsDetails;
   readonly agent: AgentDetails;
   readonly base: { readonly branch: string };
   readonly store: { readonly file: string };
@@ -19,6 +21,14 @@ export interface CheckDetails {
 }
 
 export type CheckName = keyof CheckDetails;
+
+export interface DefinitionsDetails {
+  /** The base branch they were read from, when they could be. */
+  readonly base: string | null;
+  readonly problem: 'not-initialized' | 'uncommitted' | 'invalid' | null;
+  /** The checkout's files that differ from the committed ones. */
+  readonly files: readonly string[];
+}
 
 export interface AgentDetails {
   readonly agent: string;

@@ -63,7 +63,9 @@ describe('doctor', () => {
     const { code, report } = doctorJson(repo, { PATH: bin });
     expect(code).toBe(0);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => c.name)).toEqual(['git', 'node', 'agent', 'base', 'store', 'checkout', 'worktrees', 'lock', 'signing']);
+    expect(report.checks.map((c) => c.name)).toEqual(['git', 'node', 'repository', 'base', 'definitions', 'agent', 'store', 'checkout', 'worktrees', 'lock', 'signing']);
+    expect(check(report, 'definitions')).toMatchObject({ ok: true, level: 'ok', details: { base: 'main', problem: null, files: [] } });
+    expect(check(report, 'definitions').message).toMatch(/^committed on main at [0-9a-f]{12}: agent claude, phases 1, 2, 3, 4, the checkout agrees$/);
     const version = realGitVersion();
     expect(check(report, 'git')).toEqual({
       name: 'git',
@@ -325,12 +327,53 @@ describe('doctor', () => {
     expect(check(doctorJson(repo).report, 'lock')).toMatchObject({ level: 'ok', fix: null, details: { pid: process.pid, alive: true } });
   });
 
-  it('outside an initialised repository, names what is missing', () => {
-    const outside = cli(tempDir(), ['doctor']);
-    expect(outside.code).toBe(78);
-    expect(outside.stderr).toContain('is not inside a git repository');
-    const uninitialised = cli(repoWithIntent(), ['doctor']);
-    expect(uninitialised.code).toBe(78);
-    expect(uninitialised.stderr.trim().split('\n').at(-1)).toBe('Next: Run `phaserunner init` first.');
+  it('outside a repository, checks git, node and the agent CLIs on PATH, and says why it stopped there (78)', () => {
+    const dir = tempDir();
+    const bin = fakeBin({ codex: printsVersion('codex-cli 0.169.0') });
+    const { code, report } = doctorJson(dir, { PATH: bin });
+    expect(code).toBe(78);
+    expect(report.checks.map((c) => [c.name, c.level])).toEqual([
+      ['git', 'ok'],
+      ['node', 'ok'],
+      ['agent', 'ok'],
+      ['repository', 'fail'],
+    ]);
+    expect(check(report, 'agent').details).toMatchObject({ agent: 'codex', active: false, version: '0.169.0', path: join(bin, 'codex') });
+    const human = cli(dir, ['doctor'], { PATH: fakeBin() });
+    expect(human.code).toBe(78);
+    expect(human.stdout).toContain('! agent scripted: no agent CLI (claude, codex, gemini, aider) is on PATH; only the built-in scripted agent can run');
+    expect(human.stdout).toContain(`✗ repository: ${dir} is not inside a git repository with a working tree; only git, node and the agent CLIs on PATH were checked`);
+    expect(human.stderr.trim().split('\n').at(-1)).toBe("Next: Run `phaserunner doctor` inside your project's checkout (or make one: `git init`, then a first commit).");
+  });
+
+  it('in a repository not set up, fails the definitions check (78) and still runs the others', () => {
+    const { code, report } = doctorJson(repoWithIntent());
+    expect(code).toBe(78);
+    expect(report.checks.map((c) => c.name)).toEqual(['git', 'node', 'repository', 'base', 'definitions', 'agent', 'store', 'checkout', 'worktrees', 'lock', 'signing']);
+    expect(check(report, 'definitions')).toMatchObject({ level: 'fail', fix: 'Run `phaserunner init`, then commit .phaserunner/ and INTENT.md.', details: { problem: 'not-initialized' } });
+  });
+
+  it('reports a malformed committed config as a failed check (65) with its file and field, and goes on', () => {
+    const repo = scriptedRepo();
+    commitFile(repo, '.phaserunner/config.json', JSON.stringify({ ...scriptedConfig(), max_attempts: 0 }));
+    const { code, report } = doctorJson(repo);
+    expect(code).toBe(65);
+    expect(check(report, 'definitions')).toMatchObject({ level: 'fail', details: { problem: 'invalid' } });
+    expect(check(report, 'definitions').message).toContain('main:.phaserunner/config.json: max_attempts:');
+    expect(report.checks.map((c) => c.name)).toContain('lock');
+  });
+
+  it('reports a config broken in the checkout only as uncommitted (78), with the commit that fixes it', () => {
+    const repo = scriptedRepo();
+    writeFileSync(join(repo, '.phaserunner', 'config.json'), '{ not json');
+    const { code, report } = doctorJson(repo);
+    expect(code).toBe(78);
+    expect(check(report, 'definitions')).toMatchObject({
+      level: 'fail',
+      fix: 'Commit them: `git add -- .phaserunner/config.json && git commit -m "Update the phaserunner setup"` (or undo them with `git restore --source=main -- .phaserunner/config.json`).',
+      details: { base: 'main', problem: 'uncommitted', files: ['.phaserunner/config.json'] },
+    });
+    // The committed definitions still name the agents.
+    expect(check(report, 'agent')).toMatchObject({ level: 'ok', details: { agent: 'scripted', active: true } });
   });
 });

@@ -40,6 +40,7 @@ describe('a sparse checkout', () => {
     { mode: 'cone mode', set: ['src', '.phaserunner'], files: ['.phaserunner/config.json', 'INTENT.md', 'README.md', 'src/app.ts'] },
     { mode: 'cone mode with a sparse index', set: ['--sparse-index', 'src', '.phaserunner'], files: ['.phaserunner/config.json', 'INTENT.md', 'README.md', 'src/app.ts'] },
     { mode: 'non-cone mode', set: ['--no-cone', '/src/', '/.phaserunner/'], files: ['.phaserunner/config.json', 'src/app.ts'] },
+    { mode: 'cone mode with only src in the cone (the config is read from main as committed)', set: ['src'], files: ['INTENT.md', 'README.md', 'src/app.ts'] },
   ])('in $mode gets every phase merged, and stays as sparse as it was', ({ set, files }) => {
     const repo = sparseRepo(set);
     const before = sparseState(repo);

@@ -23,6 +23,8 @@ function label(c: DoctorCheck): string {
 const FAILURE_CODE: Record<CheckName, ExitCode> = {
   git: ExitCode.unavailable,
   node: ExitCode.unavailable,
+  repository: ExitCode.config,
+  definitions: ExitCode.config,
   agent: ExitCode.unavailable,
   base: ExitCode.config,
   // Something `doctor --repair` must fix: a human decides to run it.
@@ -43,5 +45,7 @@ export function doctorExitCode(check: DoctorCheck | undefined): ExitCode {
   if (check === undefined) return ExitCode.ok;
   // An active agent that "agents" does not define is a configuration error, not a missing program.
   if (check.name === 'agent' && check.details.type === null) return ExitCode.config;
+  // A malformed definition is bad data, as `run` reports it; the others are configuration.
+  if (check.name === 'definitions' && check.details.problem === 'invalid') return ExitCode.badData;
   return FAILURE_CODE[check.name];
 }

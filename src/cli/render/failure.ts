@@ -8,6 +8,7 @@ import { ExitCode } from '../../exit-codes.js';
 import { unreachable, type DataKind, type Failure } from '../../failures.js';
 import { CONFIG_SCHEMA_NAME, PACKAGE_SCHEMA_DIR } from '../../paths.js';
 import { shellWord } from '../../util/shell.js';
+import { uncommittedNext } from '../../definitions/uncommitted-next.js';
 
 export interface RenderedFailure {
   readonly code: ExitCode;
@@ -228,20 +229,15 @@ export function renderFailure(f: Failure): RenderedFailure {
         message: `--ref ${JSON.stringify(f.ref)} is ambiguous: ${f.candidates.join(' and ')} all exist, and git would silently pick one.`,
         next: `Pass the full name: ${f.candidates.map((c) => `\`--ref ${shellWord(c)}\``).join(' or ')}.`,
       };
-    case 'definitions-uncommitted': {
-      const files = f.files.map(shellWord).join(' ');
-      const elsewhere = f.branch !== undefined && f.branch !== f.base;
+    case 'definitions-uncommitted':
       return {
         code: ExitCode.config,
         message:
           `phaserunner follows ${f.base} as committed, and your checkout differs from it in ${f.files.join(', ')}; ` +
           `a run would not use ${f.files.length === 1 ? 'that change' : 'those changes'}, so nothing was done.` +
-          (elsewhere ? ` (Your checkout is on branch ${f.branch}, not ${f.base}.)` : ''),
-        next: elsewhere
-          ? `Bring the changes to ${f.base} (merge ${f.branch} into it, or commit them there), or undo them here with \`git restore --source=${shellWord(f.base)} -- ${files}\`.`
-          : `Commit them: \`git add -- ${files} && git commit -m "Update the phaserunner setup"\` (or undo them with \`git restore --source=${shellWord(f.base)} -- ${files}\`).`,
+          (f.branch !== undefined && f.branch !== f.base ? ` (Your checkout is on branch ${f.branch}, not ${f.base}.)` : ''),
+        next: uncommittedNext(f.base, f.files, f.branch),
       };
-    }
     default:
       return unreachable(f);
   }
