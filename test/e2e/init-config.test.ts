@@ -58,14 +58,19 @@ describe('the config init writes', () => {
     expect(preview.code, preview.stderr).toBe(0);
   });
 
-  it('has a config error name the schema copy in the repository, which exists', () => {
+  it('has a config error name the file to fix, where to commit it, and a schema that exists', () => {
     const repo = repoWithIntent();
     expect(cli(repo, ['init']).code).toBe(0);
+    git(repo, 'add', '.phaserunner', 'INTENT.md');
+    git(repo, 'commit', '--quiet', '-m', 'Set up phaserunner');
     writeFileSync(configFile(repo), text({ ...CUSTOMISED, max_atempts: 2 }));
+    git(repo, 'commit', '--quiet', '-am', 'A typo');
     const result = cli(repo, ['status']);
     expect(result.code).toBe(65);
-    expect(result.stderr).toContain('  - (root): Unrecognized key: "max_atempts"');
-    expect(result.stderr.trim().split('\n').at(-1)).toBe(`Next: Fix the field(s) above in ${configFile(repo)} (the format is described by ${schemaFile(repo)}).`);
+    expect(result.stderr).toContain('main:.phaserunner/config.json is not a valid config:\n  - (root): Unrecognized key: "max_atempts"');
+    const next = result.stderr.trim().split('\n').at(-1) ?? '';
+    expect(next).toBe(`Next: Fix the field(s) above in .phaserunner/config.json, and commit it on main (the format is described by ${join(ROOT, 'schema', 'config.schema.json')}).`);
+    expect(existsSync(join(ROOT, 'schema', 'config.schema.json'))).toBe(true);
   });
 });
 

@@ -35,8 +35,25 @@ function schemaOf(kind: DataKind, file: string): string {
   const name = SCHEMA_FILE[kind];
   if (name === undefined) return 'the dispatch wrapper';
   const local = join(dirname(file), CONFIG_SCHEMA_NAME);
-  if (kind === 'config' && existsSync(local)) return local;
+  if (kind === 'config' && committed(file) === undefined && existsSync(local)) return local;
   return join(PACKAGE_SCHEMA_DIR, name);
+}
+
+/**
+ * A definition file read from git is named the way git names it, `<branch>:<path>` (a ref
+ * name cannot hold a colon, and a file on disk is named by its absolute path): what is
+ * wrong is fixed in the file, and then committed there.
+ */
+function committed(file: string): { readonly rev: string; readonly path: string } | undefined {
+  const colon = file.indexOf(':');
+  if (file.startsWith('/') || colon <= 0) return undefined;
+  return { rev: file.slice(0, colon), path: file.slice(colon + 1) };
+}
+
+/** "in <file>", or for a committed one "in <path>, and commit it on <branch>". */
+function fixIn(file: string): string {
+  const c = committed(file);
+  return c === undefined ? `in ${file}` : `in ${c.path}, and commit it on ${c.rev}`;
 }
 
 export function renderFailure(f: Failure): RenderedFailure {
@@ -77,19 +94,19 @@ export function renderFailure(f: Failure): RenderedFailure {
       return {
         code: ExitCode.badData,
         message: `${f.file} (${f.kind}) cannot be read: ${f.detail}`,
-        next: f.kind === 'directory' ? `Make ${f.file} a directory (or remove it).` : `Make ${f.file} a readable file (or remove it).`,
+        next: f.kind === 'directory' ? `Make ${committed(f.file)?.path ?? f.file} a directory (or remove it)${committed(f.file) === undefined ? '' : ', and commit that'}.` : `Make ${committed(f.file)?.path ?? f.file} a readable file (or remove it)${committed(f.file) === undefined ? '' : ', and commit that'}.`,
       };
     case 'invalid-json':
       return {
         code: ExitCode.badData,
         message: `${f.file} (${f.kind}) is not valid JSON: ${f.detail}`,
-        next: `Fix the JSON syntax in ${f.file}.`,
+        next: `Fix the JSON syntax ${fixIn(f.file)}.`,
       };
     case 'invalid-data':
       return {
         code: ExitCode.badData,
         message: `${f.file} is not a valid ${f.kind}:\n${f.issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`,
-        next: `Fix the field(s) above in ${f.file} (the format is described by ${schemaOf(f.kind, f.file)}).`,
+        next: `Fix the field(s) above ${fixIn(f.file)} (the format is described by ${schemaOf(f.kind, f.file)}).`,
       };
     case 'unknown-agent':
       return {
