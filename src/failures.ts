@@ -62,7 +62,17 @@ export type Failure =
    * The checkout's definitions (config, phase overrides, INTENT.md) differ from what the base
    * branch has committed, which is what governs a run. `branch`: the checkout's branch, when known.
    */
-  | { readonly reason: 'definitions-uncommitted'; readonly base: string; readonly files: readonly string[]; readonly branch: string | undefined };
+  | { readonly reason: 'definitions-uncommitted'; readonly base: string; readonly files: readonly string[]; readonly branch: string | undefined }
+  /** `replan` or `acknowledge` cannot be recorded: `detail` says why, for the cause's message. */
+  | {
+      readonly reason: 'record-refused';
+      readonly verb: 'replan' | 'acknowledge';
+      readonly phase: number;
+      readonly cause: 'bad-name' | 'no-reason' | 'running' | 'nothing-to-do';
+      readonly detail: string;
+    }
+  /** A recorded replan or acknowledgement cannot reach the base branch yet; nothing runs until it has. */
+  | { readonly reason: 'record-waiting'; readonly kind: 'replan' | 'acknowledge'; readonly phase: number; readonly detail: string };
 
 /** The kinds of file the runner validates; named in messages so users know which format was expected. */
 export type DataKind = 'config' | 'phase definition' | 'gate definition' | 'exit.json' | 'dispatch spec';

@@ -14,7 +14,8 @@ import { planningWorkstream } from '../workstream/planning.js';
 import type { Workstream } from '../workstream/types.js';
 import type { AuditContext, MergeRecord } from './context.js';
 import { AuditDefinitions } from './definitions-at.js';
-import { findDrift } from './drift.js';
+import { judgeDecision, readDecision, type Decision } from './decisions.js';
+import { findDrift, type Baseline } from './drift.js';
 import type { Finding } from './findings.js';
 import { short } from './format.js';
 import { resolveTip, type HistoryCommit } from './history.js';
@@ -69,9 +70,10 @@ export async function audit(defs: Definitions, ref?: string): Promise<AuditRepor
     // Clock skew broke the fast order: everything it concluded is discarded (the trees read stay cached).
     if (!pass.ordered) pass = await readHistory(shared, 'topo');
     const { ctx, findings, records, commits } = pass;
-    checkOrder(ctx, records);
+    const decisions = await judgeDecisions(ctx, pass.decisions);
+    checkOrder(ctx, records, decisions);
     checkStrays(ctx, records, pass.onLine, pass.side);
-    await findDrift(ctx, records);
+    await findDrift(ctx, baselines(records, decisions), records);
     let store: AuditReport['store'] = 'absent';
     if (existsSync(defs.state.db)) store = await crossCheck(ctx, defs.state.db, records, defs.governing.commit ?? tip);
     sortFindings(findings, pass);
@@ -88,7 +90,7 @@ export async function audit(defs: Definitions, ref?: string): Promise<AuditRepor
  */
 function sortFindings(findings: Finding[], pass: Pass): void {
   const index = new Map<string, number>();
-  for (const c of [...pass.onLine, ...pass.side.values()]) index.set(c.sha, c.index);
+  for (const c of [...pass.onLine, ...pass.side.values(), ...pass.decisions]) index.set(c.sha, c.index);
   for (const r of pass.records) {
     index.set(r.merge.sha, r.merge.index);
     if (r.phaseCommit !== undefined) index.set(r.phaseCommit.sha, r.phaseCommit.index);
@@ -97,15 +99,49 @@ function sortFindings(findings: Finding[], pass: Pass): void {
   findings.sort((a, b) => (a.phase ?? 0) - (b.phase ?? 0) || age(a) - age(b));
 }
 
+/** The record commits read and judged; only those that pass every check count. */
+async function judgeDecisions(ctx: AuditContext, commits: readonly HistoryCommit[]): Promise<Decision[]> {
+  const decisions = commits.map((c) => readDecision(ctx, c)).filter((d): d is Decision => d !== undefined);
+  const verdicts = await ctx.files.store.settle(decisions.map((d) => () => judgeDecision(ctx, d)));
+  decisions.forEach((d, i) => {
+    const verdict = verdicts[i];
+    if (verdict === undefined) return;
+    for (const f of verdict.findings) ctx.add(f.code, f.phase, f.commit, f.message);
+    d.step = verdict.step;
+    d.valid &&= verdict.findings.length === 0;
+  });
+  return decisions.filter((d) => d.valid);
+}
+
+type Event = { readonly index: number } & ({ readonly kind: 'merge'; readonly record: MergeRecord } | { readonly kind: 'decision'; readonly decision: Decision });
+
+/** Merges and records in the order they were made on the base: oldest first. */
+function timeline(records: readonly MergeRecord[], decisions: readonly Decision[]): Event[] {
+  const events: Event[] = [
+    ...records.map((record): Event => ({ kind: 'merge', index: record.merge.index, record })),
+    ...decisions.map((decision): Event => ({ kind: 'decision', index: decision.commit.index, decision })),
+  ];
+  return events.sort((a, b) => b.index - a.index);
+}
+
 /**
  * Each phase merged once, by one run, in phase order, after every phase before it (the phases
- * of the definitions that governed it).
+ * of the definitions that governed it). A replan from phase N takes phases N and later back:
+ * their next merges are legitimate, and in order again from N.
  */
-function checkOrder(ctx: AuditContext, records: readonly MergeRecord[]): void {
+function checkOrder(ctx: AuditContext, records: readonly MergeRecord[], decisions: readonly Decision[]): void {
   const byRun = new Map<string, string>();
   const byPhase = new Map<number, string>();
   let latest = -1;
-  for (const { merge, claims, step } of records) {
+  for (const event of timeline(records, decisions)) {
+    if (event.kind === 'decision') {
+      const { kind, phase } = event.decision;
+      if (kind !== 'replan') continue;
+      for (const p of [...byPhase.keys()]) if (p >= phase) byPhase.delete(p);
+      latest = Math.min(latest, phase - 1);
+      continue;
+    }
+    const { merge, claims, step } = event.record;
     if (step === undefined) continue;
     const runId = claims.values.get('Run-Id');
     if (runId !== undefined && byRun.has(runId)) {
@@ -115,7 +151,7 @@ function checkOrder(ctx: AuditContext, records: readonly MergeRecord[]): void {
     if (runId !== undefined) byRun.set(runId, merge.sha);
     const earlier = byPhase.get(step.phase);
     if (earlier !== undefined) {
-      ctx.add('phase-merged-twice', step.phase, merge.sha, `phase ${step.phase} is merged again by ${short(merge.sha)} (run ${runId ?? '?'}), after ${short(earlier)}.`);
+      ctx.add('phase-merged-twice', step.phase, merge.sha, `phase ${step.phase} is merged again by ${short(merge.sha)} (run ${runId ?? '?'}), after ${short(earlier)}, with no replan recorded in between.`);
       continue;
     }
     byPhase.set(step.phase, merge.sha);
@@ -135,6 +171,29 @@ function checkOrder(ctx: AuditContext, records: readonly MergeRecord[]): void {
       ctx.add('phase-skipped', step.phase, merge.sha, `phase ${step.phase} is merged by ${short(merge.sha)}, but phase ${before} was never merged into this branch: its merge is missing from the history.`);
     }
   }
+}
+
+/**
+ * Where each phase's outputs were last accepted: its last merge, or an acknowledgement after
+ * it. A phase a replan took back and not merged since has none: it is being planned again.
+ */
+function baselines(records: readonly MergeRecord[], decisions: readonly Decision[]): Map<number, Baseline> {
+  const out = new Map<number, Baseline>();
+  for (const event of timeline(records, decisions)) {
+    if (event.kind === 'merge') {
+      const { step, digest, merge } = event.record;
+      if (step !== undefined && digest !== undefined) out.set(step.phase, { commit: merge.sha, digest, step, what: `merged in ${short(merge.sha)}` });
+      continue;
+    }
+    const d = event.decision;
+    if (d.kind === 'replan') {
+      for (const p of [...out.keys()]) if (p >= d.phase) out.delete(p);
+    } else {
+      const last = out.get(d.phase);
+      if (last !== undefined && d.digest !== undefined) out.set(d.phase, { ...last, commit: d.commit.sha, digest: d.digest, what: `acknowledged in ${short(d.commit.sha)}` });
+    }
+  }
+  return out;
 }
 
 /** Trailered commits that are not part of a phase merge: copied, cherry-picked or merged by hand. */

@@ -3,28 +3,40 @@
 // `git log` over that stretch names the commits that did it.
 import { git, splitNul } from '../git/exec.js';
 import { matcherFor, outputPathspecs } from '../util/glob.js';
+import type { WorkstreamStep } from '../workstream/types.js';
 import type { AuditContext, MergeRecord } from './context.js';
 import { quoteList, short } from './format.js';
 
 const SHOWN = 5;
 
-export async function findDrift(ctx: AuditContext, records: readonly MergeRecord[]): Promise<void> {
+/** Where a phase's outputs were last accepted (a merge, or an acknowledgement after it). */
+export interface Baseline {
+  readonly commit: string;
+  readonly digest: string;
+  readonly step: WorkstreamStep;
+  /** "merged in <sha>", "acknowledged in <sha>". */
+  readonly what: string;
+}
+
+export async function findDrift(ctx: AuditContext, baselines: ReadonlyMap<number, Baseline>, records: readonly MergeRecord[]): Promise<void> {
   const merges = new Set(records.map((r) => r.merge.sha));
   const tipTree = `${ctx.tip}^{tree}`;
-  const last = new Map<number, MergeRecord>();
-  for (const r of records) if (r.step !== undefined && r.digest !== undefined) last.set(r.step.phase, r);
-  const phases = [...last.values()];
-  const atTip = await ctx.files.store.settle(phases.map((r) => () => (r.step === undefined ? undefined : ctx.files.digest(tipTree, r.step.outputs))));
-  for (const [i, r] of phases.entries()) {
-    const step = r.step;
-    if (step === undefined || atTip[i] === r.digest) continue;
-    const phase = step.phase;
-    const offenders = await changesSince(ctx, r.merge.sha, step.outputs, merges);
+  const phases = [...baselines.values()];
+  const atTip = await ctx.files.store.settle(phases.map((b) => () => ctx.files.digest(tipTree, b.step.outputs)));
+  for (const [i, b] of phases.entries()) {
+    if (atTip[i] === b.digest) continue;
+    const phase = b.step.phase;
+    const offenders = await changesSince(ctx, b.commit, b.step.outputs, merges);
     const first = offenders[0];
     if (first === undefined) continue;
     const listed = offenders.slice(0, SHOWN).map((o) => `${short(o.sha)} ${JSON.stringify(o.subject.slice(0, 60))} (${quoteList(o.paths, 3)})`);
     const more = offenders.length > SHOWN ? ` and ${offenders.length - SHOWN} more` : '';
-    ctx.add('drift', phase, first.sha, `after phase ${phase} merged in ${short(r.merge.sha)}, its outputs were changed outside any phase run by ${listed.join('; ')}${more}.`);
+    ctx.add(
+      'drift',
+      phase,
+      first.sha,
+      `after phase ${phase} was ${b.what}, its outputs were changed outside any phase run by ${listed.join('; ')}${more}; \`phaserunner acknowledge ${phase} --reason TEXT\` records that the change is meant.`,
+    );
   }
 }
 

@@ -30,6 +30,7 @@ export const FINDING_CODES = {
   'store-merge-not-in-history': 'the store says a phase or run was merged, but that merge is not in the history',
   'approval-not-in-store': 'a merge carries an approval the store has no record of',
   'store-unreadable': 'the store exists but cannot be read, so it was not cross-checked',
+  'record-changes-files': 'a record commit (replan, acknowledge) changes files or has more than one parent; a record only records a decision',
   'definitions-mismatch': "a merge's Definitions-Digest is not the digest of the definitions committed where its run started (or those cannot be read)",
 } as const;
 

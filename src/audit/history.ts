@@ -15,6 +15,8 @@ export interface HistoryCommit {
   readonly parents: readonly string[];
   readonly tree: string;
   readonly subject: string;
+  /** The message between the subject and the trailer paragraph, without the blank lines around it. */
+  readonly body: string;
   /** Committer date, ISO 8601. */
   readonly date: string;
   /** The last paragraph as trailers, in order (duplicates kept); a line that is not `Key: value` has the key ''. */
@@ -90,7 +92,7 @@ export async function streamPhaseCommits(root: string, ref: string, visit: (c: H
     const trailers = lastParagraph(message);
     if (!trailers.some(([key]) => CLAIMS.includes(key))) return;
     const parents = parentList.split(' ').filter((p) => p !== '');
-    visit({ sha, parents, tree: buf.toString('latin1', b + 1, c), date: buf.toString('latin1', c + 1, d), subject: message.split('\n', 1)[0] ?? '', trailers, firstParent: onLine, index: count - 1 });
+    visit({ sha, parents, tree: buf.toString('latin1', b + 1, c), date: buf.toString('latin1', c + 1, d), subject: message.split('\n', 1)[0] ?? '', body: bodyOf(message), trailers, firstParent: onLine, index: count - 1 });
   };
   let parts: Buffer[] = []; // a record that spans chunks, joined once its end arrives
   try {
@@ -121,6 +123,12 @@ export async function streamPhaseCommits(root: string, ref: string, visit: (c: H
   }
   await proc.done;
   return { commits: count, ordered: next === undefined };
+}
+
+/** What lies between the subject's paragraph and the last (trailer) paragraph. */
+function bodyOf(message: string): string {
+  const paragraphs = message.trimEnd().split(/\n[ \t]*\n/);
+  return paragraphs.slice(1, -1).join('\n\n');
 }
 
 function firstWord(text: string): string | undefined {

@@ -21,6 +21,8 @@ export interface Pass {
   readonly records: MergeRecord[];
   /** Other trailered commits on the first-parent line. */
   readonly onLine: HistoryCommit[];
+  /** Record commits (replan, acknowledge: a person's decisions) on the first-parent line, oldest first. */
+  readonly decisions: HistoryCommit[];
   /** Trailered commits off the first-parent line, by id. */
   readonly side: Map<string, HistoryCommit>;
 }
@@ -31,6 +33,7 @@ export async function readHistory(shared: Omit<AuditContext, 'add'>, order: 'fas
   const slots: (MergeRecord | undefined)[] = []; // one per merge, newest first
   const waiting = new Map<string, number[]>(); // phase commit id -> slots of merges waiting for it
   const onLine: HistoryCommit[] = [];
+  const recordCommits: HistoryCommit[] = [];
   const side = new Map<string, HistoryCommit>();
   const judge = new Judge(ctx);
   const read = (slot: number, merge: HistoryCommit, phaseCommit: HistoryCommit | undefined): void => {
@@ -53,6 +56,8 @@ export async function readHistory(shared: Omit<AuditContext, 'add'>, order: 'fas
           const known = side.get(p2);
           if (known !== undefined) read(slot, c, known);
           else waiting.set(p2, [...(waiting.get(p2) ?? []), slot]);
+        } else if (c.firstParent && isRecord(c)) {
+          recordCommits.push(c);
         } else if (c.firstParent) {
           onLine.push(c);
         } else {
@@ -73,7 +78,12 @@ export async function readHistory(shared: Omit<AuditContext, 'add'>, order: 'fas
   }
   await judge.finish();
   const records = slots.filter((r): r is MergeRecord => r !== undefined).reverse();
-  return { ctx, findings, commits: result.commits, ordered: result.ordered, records, onLine, side };
+  return { ctx, findings, commits: result.commits, ordered: result.ordered, records, onLine, side, decisions: recordCommits.reverse() };
+}
+
+/** A commit that says it is a record (its trailers are judged in records.ts). */
+export function isRecord(c: HistoryCommit): boolean {
+  return c.trailers.some(([key]) => key === 'Record');
 }
 
 /** Judges merges' trees in batches, one batch at a time, while the stream keeps arriving. */

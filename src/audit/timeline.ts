@@ -32,10 +32,23 @@ export interface TimelineEntry {
   readonly earlier_attempts: readonly TimelineAttempt[];
 }
 
+/** A replan or acknowledgement recorded on the base (src/runner/records.ts). */
+export interface TimelineRecord {
+  readonly kind: string;
+  readonly phase: number | null;
+  readonly by: string | null;
+  readonly at: string | null;
+  readonly reason: string;
+  readonly commit: string;
+  /** The merge it came after (entries' `merge`); null when it came before every merge. */
+  readonly after_merge: string | null;
+}
+
 export interface Timeline {
   readonly ref: string;
   readonly store: boolean;
   readonly entries: readonly TimelineEntry[];
+  readonly records: readonly TimelineRecord[];
 }
 
 export async function timeline(defs: Definitions, ref?: string): Promise<Timeline> {
@@ -43,6 +56,7 @@ export async function timeline(defs: Definitions, ref?: string): Promise<Timelin
   const target = ref ?? defs.config.base;
   const tip = await resolveTip(root, { ref, governing: defs.governing });
   const merges: TimelineEntry[] = [];
+  const indexes: number[] = [];
   const runs = readRuns(defs.state.db);
   const byId = new Map(runs?.map((r) => [r.run_id, r]));
   const unmerged = new Map<number, TimelineAttempt[]>();
@@ -54,9 +68,18 @@ export async function timeline(defs: Definitions, ref?: string): Promise<Timelin
   }
   // The base's own line only: phase merges are on it (and git's default order could lose it
   // under clock skew).
+  const records: (Omit<TimelineRecord, 'after_merge'> & { readonly index: number })[] = [];
   await streamPhaseCommits(root, tip, (c) => {
-    if (c.parents.length !== 2) return;
     const v = firstValues(c.trailers);
+    const kind = v.get('Record');
+    if (kind !== undefined && c.parents.length === 1) {
+      const phase = Number(v.get('Phase'));
+      // The person's words: the body after its lead line, unindented.
+      const reason = c.body.split('\n').slice(2).map((l) => l.replace(/^ {2}/, '')).join('\n').trim();
+      records.push({ kind, phase: Number.isInteger(phase) ? phase : null, by: v.get('Recorded-By') ?? null, at: v.get('Recorded-At') ?? null, reason, commit: c.sha, index: c.index });
+      return;
+    }
+    if (c.parents.length !== 2) return;
     const phase = Number(v.get('Phase'));
     const runId = v.get('Run-Id') ?? null;
     const run = runId === null ? undefined : byId.get(runId);
@@ -75,8 +98,12 @@ export async function timeline(defs: Definitions, ref?: string): Promise<Timelin
       duration_ms: run?.duration_ms ?? null,
       earlier_attempts: unmerged.get(phase) ?? [],
     });
+    indexes.push(c.index);
   }, 'first-parent');
-  return { ref: target, store: runs !== undefined, entries: merges.reverse() };
+  // Newest first as streamed: a record follows the newest merge older than it.
+  const afterMerge = (index: number): string | null => merges[indexes.findIndex((i) => i > index)]?.merge ?? null;
+  const placed = records.reverse().map(({ index, ...record }) => ({ ...record, after_merge: afterMerge(index) }));
+  return { ref: target, store: runs !== undefined, entries: merges.reverse(), records: placed };
 }
 
 function readRuns(file: string): RunRow[] | undefined {

@@ -11,6 +11,7 @@ import { logCommand, showCommand } from './commands/log.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { initCommand } from './commands/init.js';
+import { acknowledgeCommand, replanCommand } from './commands/records.js';
 import { retryCommand } from './commands/retry.js';
 import { runCommandModule } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
@@ -27,6 +28,8 @@ export async function parseAndRun(argv: string[]): Promise<void> {
     .command(retryCommand)
     .command(approveCommand)
     .command(rejectCommand)
+    .command(replanCommand)
+    .command(acknowledgeCommand)
     .command(auditCommand)
     .command(logCommand)
     .command(showCommand)

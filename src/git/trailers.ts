@@ -26,6 +26,25 @@ export const OPTIONAL_TRAILER_KEYS = ['Definitions-Digest'] as const;
 /** Added, in this order, to the merge commit of an approved phase. */
 export const APPROVAL_KEYS = ['Approved-By', 'Approved-At', 'Approved-Digest'] as const;
 
+/**
+ * A record commit: something a person decided about the workstream, written by the runner
+ * on the base branch as a commit that changes no file (replan, acknowledge). `Phase` is the
+ * phase it concerns; an acknowledgement adds the Artifacts-Digest it accepts.
+ */
+export const RECORD_KEYS = ['Workstream', 'Record', 'Phase', 'Recorded-By', 'Recorded-At'] as const;
+export const RECORD_KINDS = ['replan', 'acknowledge'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+export interface RecordTrailers {
+  readonly workstream: string;
+  readonly kind: RecordKind;
+  readonly phase: number;
+  readonly by: string;
+  readonly at: string;
+  /** An acknowledgement's: the digest of the phase's outputs it accepts. */
+  readonly artifactsDigest?: string;
+}
+
 export interface ApprovalTrailers {
   /** A person's name: one line, any script, no control characters. */
   readonly by: string;
@@ -85,6 +104,29 @@ function line(key: string, value: string, allowed: RegExp): string {
   return `${key}: ${value}`;
 }
 
+export function recordLines(t: RecordTrailers): string[] {
+  return [
+    line('Workstream', t.workstream, ASCII_VALUE),
+    line('Record', t.kind, ASCII_VALUE),
+    line('Phase', String(t.phase), ASCII_VALUE),
+    line('Recorded-By', t.by, NAME_VALUE),
+    line('Recorded-At', t.at, ASCII_VALUE),
+    ...(t.artifactsDigest === undefined ? [] : [line('Artifacts-Digest', t.artifactsDigest, ASCII_VALUE)]),
+  ];
+}
+
+/**
+ * A record commit's message: subject, the person's text in the body (indented, so it can never
+ * be read as trailers), then the record's trailers.
+ */
+export function buildRecordMessage(subject: string, body: readonly string[], trailers: RecordTrailers): string {
+  return [subject, indent(body), recordLines(trailers).join('\n')].join('\n\n') + '\n';
+}
+
+function indent(body: readonly string[]): string {
+  return body.map((text) => (text === '' ? '' : `  ${text}`)).join('\n');
+}
+
 /** Quotes agent-influenced text (a file name) so it is one printable line. */
 export function quoteForBody(text: string): string {
   return ASCII_VALUE.test(text) && !text.includes(':') ? text : JSON.stringify(text);
@@ -96,7 +138,7 @@ export function quoteForBody(text: string): string {
  */
 export function buildMessage(subject: string, body: readonly string[], trailers: PhaseTrailers, approval?: ApprovalTrailers): string {
   const parts = [subject];
-  if (body.length > 0) parts.push(body.map((text) => (text === '' ? '' : `  ${text}`)).join('\n'));
+  if (body.length > 0) parts.push(indent(body));
   parts.push([...trailerLines(trailers), ...(approval === undefined ? [] : approvalLines(approval))].join('\n'));
   return parts.join('\n\n') + '\n';
 }

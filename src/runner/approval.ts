@@ -13,6 +13,7 @@ import { attemptSnapshotRef } from './naming.js';
 import { crashPoint } from './crash-points.js';
 import { phaseBranchTip } from './commit-phase.js';
 import { workstreamOf } from './governed.js';
+import { attemptLimit } from './attempts.js';
 
 export type ApprovalCheck =
   | { readonly kind: 'approved'; readonly approval: ApprovalTrailers }
@@ -70,7 +71,7 @@ export async function rejectPhase(r: Runner, d: Decision & { readonly text: stri
   const ref = attemptSnapshotRef(run.run_id);
   await updateRefCas(r.repo.root, ref, commit, undefined, `phaserunner: rejected attempt ${run.attempt} of phase ${d.phase}`);
   const failure = `${d.by} rejected it: ${d.text}`;
-  const exhausted = run.attempt >= r.config.max_attempts;
+  const exhausted = run.attempt >= attemptLimit(r.config, r.store.phase(ws, d.phase));
   r.store.write(() => {
     r.store.recordApproval({ workstream: ws, phase: d.phase, run_id: run.run_id, decision: 'rejected', by: d.by, note: d.text, commit_sha: commit, digest });
     r.store.updateRun(run.run_id, { step: 'rejected', failure });

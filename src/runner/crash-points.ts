@@ -35,6 +35,10 @@ export const CRASH_POINTS = [
   'retry:recorded',
   'doctor:moved-aside',
   'rebuild:recorded',
+  'replan:recorded',
+  'acknowledge:recorded',
+  'record:commit-made',
+  'record:published',
 ] as const;
 
 export type CrashPoint = (typeof CRASH_POINTS)[number];

@@ -103,6 +103,16 @@ export type RunnerEvent =
       /** True when the phase has no attempts left and is now failed. */
       readonly exhausted: boolean;
     }
+  | {
+      /** Phases `phases` go back to pending, recorded on the base as `commit`. */
+      readonly type: 'replanned';
+      readonly phase: number;
+      readonly phases: readonly number[];
+      readonly by: string;
+      readonly reason: string;
+      readonly commit: string;
+    }
+  | { readonly type: 'acknowledged'; readonly phase: number; readonly by: string; readonly reason: string; readonly digest: string; readonly commit: string }
   | { readonly type: 'complete'; readonly workstream: string }
   | {
       /** The store had no runs (lost, or a fresh clone): what git history and the run directories restored. */

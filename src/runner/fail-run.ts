@@ -9,6 +9,7 @@ import type { RunRow } from '../store/store.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { attemptSnapshotRef } from './naming.js';
+import { attemptLimit } from './attempts.js';
 import { crashPoint } from './crash-points.js';
 
 export async function failRun(r: Runner, run: RunRow, step: WorkstreamStep, reason: string): Promise<void> {
@@ -25,7 +26,7 @@ export async function failRun(r: Runner, run: RunRow, step: WorkstreamStep, reas
     name: step.name,
     runId: run.run_id,
     attempt: run.attempt,
-    maxAttempts: r.config.max_attempts,
+    maxAttempts: attemptLimit(r.config, r.store.phase(r.workstream.name, run.phase)),
     reason,
     runDir: run.run_dir,
     snapshot,

@@ -4,17 +4,17 @@
 //   refuses, changing nothing, when one would be overwritten;
 // - otherwise by moving the base ref with compare-and-swap.
 // If the base moved meanwhile, the merge is recomputed on the new tip; it is never overwritten.
-import { commitTree, updateRefCas } from '../git/commit.js';
+import { commitTree } from '../git/commit.js';
 import { digestOf, outputFilesAt } from '../git/digest.js';
-import { fastForwardCheckout, mergeThatBrought, mergeTree } from '../git/merge.js';
+import { mergeThatBrought, mergeTree } from '../git/merge.js';
 import { branchTip, isAncestor } from '../git/repo.js';
 import { buildMessage, quoteForBody, type ApprovalTrailers } from '../git/trailers.js';
-import { listWorktrees, liveCheckoutOf, worktreeRebasing } from '../git/worktree.js';
 import type { RunRow } from '../store/store.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { trailersFor } from './trailers-for.js';
 import { crashPoint } from './crash-points.js';
+import { publishOnBase } from './publish.js';
 
 /** Why a merge cannot happen without redoing the phase. */
 export interface ConflictReason {
@@ -55,32 +55,10 @@ export async function mergePhase(r: Runner, run: RunRow, step: WorkstreamStep, c
     const message = buildMessage(`${ws}: merge phase ${step.phase} ${step.name} into ${base}`, body, trailersFor(ws, step, run, digest), approval);
     const merge = await commitTree(root, merged.tree, [tip, commit], message, r.config.identity, { sign: r.signCommits });
     crashPoint('merge:commit-created');
-    const worktrees = await listWorktrees(root);
-    const checkout = liveCheckoutOf(worktrees, base);
-    if (checkout === undefined) {
-      const busy = worktreeRebasing(worktrees, base);
-      if (busy !== undefined) {
-        return {
-          kind: 'waiting',
-          reason:
-            `phase ${step.phase} is committed (${commit.slice(0, 12)} on ${run.branch}), but ${base} is in the middle of a rebase in ${busy.path}; ` +
-            `ending it would set ${base} back and drop the merge. End it first: \`git rebase --continue\` or \`git rebase --abort\`.`,
-        };
-      }
-      if (await updateRefCas(root, `refs/heads/${base}`, merge, tip, `phaserunner: merge phase ${step.phase}`)) {
-        return { kind: 'merged', merge };
-      }
-      continue; // The base moved: merge again onto the new tip.
-    }
-    const ff = await fastForwardCheckout(checkout.path, merge);
-    if (ff.ok) return { kind: 'merged', merge };
-    if ((await branchTip(root, base)) !== tip) continue;
-    return {
-      kind: 'waiting',
-      reason:
-        `phase ${step.phase} is committed (${commit.slice(0, 12)} on ${run.branch}), but git refused to bring your ` +
-        `checkout ${checkout.path} (which has ${base}) up to the merge, changing nothing: ${ff.message.replace(/\s+/g, ' ')}`,
-    };
+    const published = await publishOnBase(r, merge, tip, 'the merge', `phaserunner: merge phase ${step.phase}`);
+    if (published.kind === 'published') return { kind: 'merged', merge };
+    if (published.kind === 'moved') continue; // The base moved: merge again onto the new tip.
+    return { kind: 'waiting', reason: `phase ${step.phase} is committed (${commit.slice(0, 12)} on ${run.branch}), but ${published.reason}` };
   }
   return { kind: 'waiting', reason: `${base} kept moving while phaserunner tried to merge phase ${step.phase} (${MAX_TRIES} tries).` };
 }

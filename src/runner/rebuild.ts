@@ -10,7 +10,8 @@ import { probeAttempt } from '../dispatch/probe.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import { branchTip, resolveCommit } from '../git/repo.js';
 import type { ApprovalTrailers } from '../git/trailers.js';
-import type { Workstream } from '../workstream/types.js';
+import type { RecordRow } from '../store/store.js';
+import type { Workstream, WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { attemptSnapshotRef, phaseBranch, phaseWorktree } from './naming.js';
 import { killGroup } from '../util/process.js';
@@ -30,38 +31,53 @@ export interface RebuiltPhase {
  */
 export async function rebuildFromGit(r: Runner): Promise<RebuiltPhase[]> {
   const ws = r.workstream.name;
-  const merged = await mergedPhasesInGit(r.repo.root, await branchTip(r.repo.root, r.config.base), r.workstream);
+  const history = await phaseHistory(r.repo.root, await branchTip(r.repo.root, r.config.base), r.workstream);
   const writes: (() => void)[] = [];
   const restored: RebuiltPhase[] = [];
-  for (const phase of r.workstream.phaseIds) {
-    const found = merged.get(phase);
-    const step = r.workstream.stepForPhase(phase);
-    if (found === undefined || step === undefined) continue;
+  const insertMerged = (phase: number, found: MergedPhase, step: WorkstreamStep): void => {
     const { merge, runId, attempt, agent, branch, approval } = found;
     const commit = merge.parents[1] ?? null;
+    r.store.insertRun({ run_id: runId, workstream: ws, phase, attempt, agent, branch, worktree: phaseWorktree(r.state, ws, step), run_dir: join(r.state.runs, runId), base_sha: merge.parents[0] ?? '' });
+    r.store.updateRun(runId, { step: 'merged', commit_sha: commit, merge_sha: merge.sha });
+    // The approval the merge carries is restored with it: git is its record, and a store
+    // without it would contradict the history it was rebuilt from (audit: approval-not-in-store).
+    if (approval !== undefined && commit !== null) {
+      r.store.recordApproval({ workstream: ws, phase, run_id: runId, decision: 'approved', by: approval.by, note: null, commit_sha: commit, digest: approval.digest, at: approval.at });
+    }
+  };
+  for (const phase of r.workstream.phaseIds) {
+    const step = r.workstream.stepForPhase(phase);
+    if (step === undefined) continue;
+    const found = history.merged.get(phase);
+    // Merges a replan took back stay merged runs of the phase (their attempts stay spent), and
+    // the phase's budget starts after them.
+    const superseded = history.superseded.filter((m) => m.phase === phase);
+    const spent = Math.max(0, ...superseded.map((m) => m.attempt));
     writes.push(() => {
-      r.store.insertRun({ run_id: runId, workstream: ws, phase, attempt, agent, branch, worktree: phaseWorktree(r.state, ws, step), run_dir: join(r.state.runs, runId), base_sha: merge.parents[0] ?? '' });
-      r.store.updateRun(runId, { step: 'merged', commit_sha: commit, merge_sha: merge.sha });
-      // The approval the merge carries is restored with it: git is its record, and a store
-      // without it would contradict the history it was rebuilt from (audit: approval-not-in-store).
-      if (approval !== undefined && commit !== null) {
-        r.store.recordApproval({ workstream: ws, phase, run_id: runId, decision: 'approved', by: approval.by, note: null, commit_sha: commit, digest: approval.digest, at: approval.at });
+      for (const m of superseded) insertMerged(phase, m, step);
+      if (found !== undefined) {
+        insertMerged(phase, found, step);
+        const { merge, runId, attempt, branch } = found;
+        r.store.restorePhase(ws, phase, runId, 'done', `rebuilt from git: attempt ${attempt} merged into ${r.config.base} as ${merge.sha}`, { attempts: attempt, branch, commit_sha: merge.parents[1] ?? null, merge_sha: merge.sha, attempts_base: spent });
+      } else if (spent > 0) {
+        r.store.restorePhase(ws, phase, null, 'pending', `rebuilt from git: replanned after attempt ${spent} merged`, { attempts: spent, attempts_base: spent });
       }
-      r.store.restorePhase(ws, phase, runId, 'done', `rebuilt from git: attempt ${attempt} merged into ${r.config.base} as ${merge.sha}`, { attempts: attempt, branch, commit_sha: commit, merge_sha: merge.sha });
     });
-    restored.push({ phase, runId, attempt, merge: merge.sha });
+    if (found !== undefined) restored.push({ phase, runId: found.runId, attempt: found.attempt, merge: found.merge.sha });
   }
   const done = new Set(restored.map((p) => p.phase));
   const adopted = await adoptRunning(r, done);
   r.store.write(() => {
     for (const write of writes) write();
     for (const a of adopted) a.write();
+    for (const record of history.records) r.store.insertRecord({ ...record, workstream: ws, published: 1 });
     r.store.setCurrent(ws, r.workstream.phaseIds.find((id) => !done.has(id)) ?? null);
   });
   return [...restored, ...adopted.map((a) => a.phase)];
 }
 
 export interface MergedPhase {
+  readonly phase: number;
   readonly merge: HistoryCommit;
   readonly runId: string;
   readonly attempt: number;
@@ -71,28 +87,71 @@ export interface MergedPhase {
   readonly approval: ApprovalTrailers | undefined;
 }
 
+/** A replan or acknowledgement as git records it. */
+export type HistoryRecord = Pick<RecordRow, 'kind' | 'phase' | 'by' | 'reason' | 'at' | 'commit_sha' | 'digest'>;
+
+export interface PhaseHistory {
+  /** The newest merge of each phase that no later replan took back. */
+  readonly merged: ReadonlyMap<number, MergedPhase>;
+  /** Merges a later replan took back. */
+  readonly superseded: readonly MergedPhase[];
+  /** The records on the line, oldest first. */
+  readonly records: readonly HistoryRecord[];
+}
+
 /** The newest phase merge per phase on the base's first-parent line from `tip`, by its trailers (rebuild and status). */
-export async function mergedPhasesInGit(root: string, tip: string, workstream: Workstream): Promise<Map<number, MergedPhase>> {
+export async function mergedPhasesInGit(root: string, tip: string, workstream: Workstream): Promise<ReadonlyMap<number, MergedPhase>> {
+  return (await phaseHistory(root, tip, workstream)).merged;
+}
+
+/**
+ * The phase merges and records on the base's first-parent line from `tip`, by their trailers.
+ * Read newest first: a replan from phase N takes back every merge of phase N or later made
+ * before it.
+ */
+export async function phaseHistory(root: string, tip: string, workstream: Workstream): Promise<PhaseHistory> {
   const ws = workstream.name;
-  const found = new Map<number, MergedPhase>();
+  const merged = new Map<number, MergedPhase>();
+  const superseded: MergedPhase[] = [];
+  const records: HistoryRecord[] = [];
+  let replannedFrom = Infinity;
   // The base's own line only: phase merges are on it, and side history does not matter here.
   await streamPhaseCommits(
     root,
     tip,
     (c) => {
-      if (c.parents.length !== 2) return;
       const t = firstValues(c.trailers);
+      if (t.get('Workstream') !== ws) return;
       const phase = Number(t.get('Phase'));
+      const record = recordOf(c, t, phase);
+      if (record !== undefined) {
+        records.unshift(record);
+        if (record.kind === 'replan') replannedFrom = Math.min(replannedFrom, phase);
+        return;
+      }
+      if (c.parents.length !== 2) return;
       const runId = t.get('Run-Id');
       const attempt = Number(t.get('Attempt'));
       const step = workstream.stepForPhase(phase);
-      if (t.get('Workstream') !== ws || step === undefined || runId === undefined || !Number.isInteger(attempt) || attempt < 1) return;
-      if (found.has(phase)) return; // newest first: a later re-merge wins
-      found.set(phase, { merge: c, runId, attempt, agent: t.get('Agent') ?? 'unknown', branch: phaseBranch(ws, step), approval: approvalOf(t) });
+      if (step === undefined || runId === undefined || !Number.isInteger(attempt) || attempt < 1) return;
+      const found: MergedPhase = { phase, merge: c, runId, attempt, agent: t.get('Agent') ?? 'unknown', branch: phaseBranch(ws, step), approval: approvalOf(t) };
+      if (phase >= replannedFrom) superseded.push(found);
+      else if (!merged.has(phase)) merged.set(phase, found); // newest first: a later re-merge wins
     },
     'first-parent',
   );
-  return found;
+  return { merged, superseded, records };
+}
+
+/** A record commit's fields, or undefined when the commit is none (a well-formed one changes no file: the audit checks). */
+function recordOf(c: HistoryCommit, t: ReadonlyMap<string, string>, phase: number): HistoryRecord | undefined {
+  const kind = t.get('Record');
+  const by = t.get('Recorded-By');
+  const at = t.get('Recorded-At');
+  if ((kind !== 'replan' && kind !== 'acknowledge') || by === undefined || at === undefined || !Number.isInteger(phase) || c.parents.length !== 1) return undefined;
+  // The body: a lead line, a blank line, then the person's words, indented.
+  const reason = c.body.split('\n').slice(2).map((l) => l.replace(/^ {2}/, '')).join('\n').trim();
+  return { kind, phase, by, at, reason, commit_sha: c.sha, digest: kind === 'acknowledge' ? (t.get('Artifacts-Digest') ?? null) : null };
 }
 
 function approvalOf(t: ReadonlyMap<string, string>): ApprovalTrailers | undefined {

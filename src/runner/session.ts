@@ -6,6 +6,7 @@ import type { Emit } from './events.js';
 import { acquireLock } from './lock.js';
 import { rebuildFromGit } from './rebuild.js';
 import { crashPoint } from './crash-points.js';
+import { publishRecords } from './records.js';
 
 export interface RunnerHooks {
   /** More validation of the command's own arguments, before anything is touched. */
@@ -36,6 +37,9 @@ export async function withRunner<T>(cwd: string, emit: Emit, fn: (r: Runner) => 
           emit({ type: 'store-rebuilt', file: validated.state.db, phases });
         }
       }
+      // A replan or acknowledgement recorded by a runner that died before publishing it: on
+      // the base before anything it allows can run.
+      await publishRecords(r);
       return await fn(r);
     } finally {
       r.store.close();

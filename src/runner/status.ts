@@ -8,6 +8,7 @@ import type { PhaseState } from '../workstream/states.js';
 import { openDefinitions, type Definitions } from '../definitions/open.js';
 import { withStoreReadOnly } from './store-open.js';
 import { phaseBranch } from './naming.js';
+import { attemptLimit } from './attempts.js';
 
 export interface GateSummary {
   readonly target: string;
@@ -110,7 +111,7 @@ export function buildStatus(defs: Pick<Definitions, 'config' | 'phases'>, store:
       role: def.role,
       state: row?.state ?? 'pending',
       attempts: row?.attempts ?? 0,
-      max_attempts: config.max_attempts,
+      max_attempts: attemptLimit(config, row),
       branch: row?.branch ?? phaseBranch(workstream.name, { phase: def.id, name: def.name }),
       commit: row?.commit_sha ?? null,
       merge: row?.merge_sha ?? null,

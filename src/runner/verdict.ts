@@ -68,7 +68,11 @@ async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFil
     return { ok: false, reason: `the agent changed files outside its declared outputs: ${list(outside)} (allowed: ${step.outputs.join(', ')}).` };
   }
   const inside = [...changed, ...ignoredOutputs];
-  if (inside.length === 0) {
+  // A phase planned again (a replan) already has its outputs on the base: an agent that finds
+  // nothing to change has done its work, and the gate below judges what is there. The first
+  // time, changing nothing is doing nothing.
+  const replanned = (r.store.phase(r.workstream.name, step.phase)?.attempts_base ?? 0) > 0;
+  if (inside.length === 0 && !replanned) {
     return { ok: false, reason: `the agent exited 0 but changed nothing inside its declared outputs (${step.outputs.join(', ')}).` };
   }
 

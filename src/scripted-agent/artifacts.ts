@@ -64,6 +64,8 @@ export function componentsFromArchitecture(text: string | undefined, intent: Int
 
 export function gapAnalysis(intent: Intent, comps: readonly string[]): string {
   const out = [`# ${intent.title}: gap analysis`, '', '## Current state', '', 'The repository holds the intent and the architecture baseline; none of the components exists in code yet.', '', '## Target state', ''];
+  // The intent's goals, so that a changed intent changes the analysis (and a replan has work to do).
+  for (const g of intent.goals) out.push(`- Goal: ${g}`);
   for (const c of comps) out.push(`- ${c}: implemented, tested and deployed as described in planning/architecture.md.`);
   out.push('', '## Gaps', '');
   comps.forEach((c, i) => {

@@ -108,4 +108,30 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER approvals_no_delete BEFORE DELETE ON approvals
     BEGIN SELECT RAISE(ABORT, 'approvals are append-only'); END;
   `,
+  `
+  -- Decisions recorded on the base branch as commits that change no file: a replan (phases
+  -- from \`phase\` on are planned again) or an acknowledgement (a hand edit of a phase's
+  -- outputs is accepted). The row is written before the commit is published (published = 0),
+  -- so a runner killed in between publishes it on its next start. Append-only but for that.
+  CREATE TABLE records (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    workstream  TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('replan', 'acknowledge')),
+    phase       INTEGER NOT NULL,
+    by          TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    commit_sha  TEXT NOT NULL,
+    -- An acknowledgement's: the digest of the phase's outputs it accepts.
+    digest      TEXT,
+    -- 0 not yet on the base, 1 published, 2 dropped (an acknowledgement whose outputs changed
+    -- again before it could be published: it would accept what nobody looked at).
+    published   INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX records_workstream ON records (workstream, id);
+  CREATE TRIGGER records_no_delete BEFORE DELETE ON records
+    BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+  -- Attempts spent before the phase was last replanned: its attempt budget counts from there.
+  ALTER TABLE phases ADD COLUMN attempts_base INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

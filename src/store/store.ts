@@ -6,8 +6,8 @@ import { assertTransition, type PhaseState } from '../workstream/states.js';
 import { nowIso } from '../util/time.js';
 import type { Db } from './db.js';
 
-/** Where a run is between dispatch and merge. */
-export type RunStep = 'dispatched' | 'committed' | 'merged' | 'failed' | 'conflict' | 'rejected';
+/** Where a run is between dispatch and merge; `superseded`: a replan took its phase back after its commit, before its merge. */
+export type RunStep = 'dispatched' | 'committed' | 'merged' | 'failed' | 'conflict' | 'rejected' | 'superseded';
 
 export interface WorkstreamRow {
   readonly name: string;
@@ -29,6 +29,8 @@ export interface PhaseRow {
   readonly merge_sha: string | null;
   readonly reason: string | null;
   readonly updated_at: string;
+  /** Attempts spent before the phase was last replanned (0 in a store older than replans). */
+  readonly attempts_base?: number;
 }
 
 export interface RunRow {
@@ -93,6 +95,23 @@ export interface ApprovalRow {
 }
 
 /** `at` defaults to now; a store rebuilt from git gives the time the Approved-At trailer records. */
+export interface RecordRow {
+  readonly id: number;
+  readonly workstream: string;
+  readonly kind: 'replan' | 'acknowledge';
+  readonly phase: number;
+  readonly by: string;
+  readonly reason: string;
+  readonly at: string;
+  readonly commit_sha: string;
+  /** An acknowledgement's: the digest of the phase's outputs it accepts. */
+  readonly digest: string | null;
+  /** 0 not yet on the base branch, 1 published, 2 dropped. */
+  readonly published: number;
+}
+
+export type NewRecord = Omit<RecordRow, 'id' | 'published'> & { readonly published?: number };
+
 export type NewApproval = Omit<ApprovalRow, 'id' | 'at'> & { readonly at?: string };
 
 export type NewRun = Pick<
@@ -101,17 +120,24 @@ export type NewRun = Pick<
 >;
 
 export type RunPatch = Partial<Omit<RunRow, 'run_id' | 'workstream' | 'phase' | 'attempt'>>;
-type PhasePatch = Partial<Pick<PhaseRow, 'branch' | 'commit_sha' | 'merge_sha' | 'attempts'>>;
+type PhasePatch = Partial<Pick<PhaseRow, 'branch' | 'commit_sha' | 'merge_sha' | 'attempts'>> & { readonly attempts_base?: number };
 
 export class Store {
   constructor(private readonly db: Db) {}
 
   private approvalsTable: boolean | undefined;
+  private recordsTable: boolean | undefined;
 
   /** A store of an older schema opened read-only (status, audit) has no approvals table yet. */
   private hasApprovals(): boolean {
     this.approvalsTable ??= this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'approvals'`).get() !== undefined;
     return this.approvalsTable;
+  }
+
+  /** A store of an older schema opened read-only has no records table (nor attempts_base). */
+  private hasRecords(): boolean {
+    this.recordsTable ??= this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'records'`).get() !== undefined;
+    return this.recordsTable;
   }
 
   close(): void {
@@ -174,7 +200,7 @@ export class Store {
    * rebuilt: not a step of the state machine, so not checked against it, but recorded as a
    * transition like any other so the history says where the state came from.
    */
-  restorePhase(workstream: string, phase: number, runId: string, to: 'done' | 'running', reason: string, patch: PhasePatch): void {
+  restorePhase(workstream: string, phase: number, runId: string | null, to: 'done' | 'running' | 'pending', reason: string, patch: PhasePatch): void {
     this.applyTransition(workstream, phase, runId, to, reason, patch, false);
   }
 
@@ -189,6 +215,9 @@ export class Store {
           `INSERT INTO transitions (workstream, phase, run_id, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(workstream, phase, runId, row.state, to, reason, now);
+      if (patch.attempts_base !== undefined) {
+        this.db.prepare('UPDATE phases SET attempts_base = ? WHERE workstream = ? AND phase = ?').run(patch.attempts_base, workstream, phase);
+      }
       this.db
         .prepare(
           `UPDATE phases SET state = ?, reason = ?, updated_at = ?,
@@ -289,6 +318,46 @@ export class Store {
   approvals(workstream: string): ApprovalRow[] {
     if (!this.hasApprovals()) return [];
     return this.db.prepare('SELECT * FROM approvals WHERE workstream = ? ORDER BY id').all(workstream) as ApprovalRow[];
+  }
+
+  /** Records a decision whose commit is about to be published (published 0 unless given). */
+  insertRecord(entry: NewRecord): RecordRow {
+    return this.write(() => {
+      const row = { published: 0, ...entry };
+      const info = this.db
+        .prepare(
+          `INSERT INTO records (workstream, kind, phase, by, reason, at, commit_sha, digest, published)
+           VALUES (@workstream, @kind, @phase, @by, @reason, @at, @commit_sha, @digest, @published)`,
+        )
+        .run(row);
+      return { ...row, id: Number(info.lastInsertRowid) };
+    });
+  }
+
+  /** The record's commit is on the base branch (recreated on a moved base: its new id). */
+  markPublished(id: number, commit: string): void {
+    this.write(() => {
+      this.db.prepare('UPDATE records SET commit_sha = ?, published = 1 WHERE id = ?').run(commit, id);
+    });
+  }
+
+  /** A record that will not be published (see RecordRow.published). */
+  markDropped(id: number): void {
+    this.write(() => {
+      this.db.prepare('UPDATE records SET published = 2 WHERE id = ?').run(id);
+    });
+  }
+
+  /** A pending phase's attempts so far stop counting against its budget (a replan). */
+  setAttemptsBase(workstream: string, phase: number, base: number): void {
+    this.write(() => {
+      this.db.prepare('UPDATE phases SET attempts_base = ?, updated_at = ? WHERE workstream = ? AND phase = ?').run(base, nowIso(), workstream, phase);
+    });
+  }
+
+  records(workstream: string): RecordRow[] {
+    if (!this.hasRecords()) return [];
+    return this.db.prepare('SELECT * FROM records WHERE workstream = ? ORDER BY id').all(workstream) as RecordRow[];
   }
 
   recordGate(entry: Omit<GateRow, 'id' | 'evaluated_at'>): number {

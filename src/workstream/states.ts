@@ -15,6 +15,10 @@
 // A phase that needs approval waits in awaiting_approval between its commit and its merge:
 //   running ──► awaiting_approval ──approve──► done (or blocked / conflict, as for a merge)
 //                      └──reject──► pending (failed when no attempts are left)
+//
+// A replan (`phaserunner replan N`) takes phase N and every later one back to pending from
+// wherever they are but running (an agent at work is waited for): their merges stay in history,
+// and they are planned again as new attempts.
 
 export const PHASE_STATES = ['pending', 'running', 'awaiting_approval', 'done', 'failed', 'blocked', 'conflict'] as const;
 
@@ -22,12 +26,13 @@ export type PhaseState = (typeof PHASE_STATES)[number];
 
 const ALLOWED: Readonly<Record<PhaseState, readonly PhaseState[]>> = {
   pending: ['running', 'blocked'],
-  blocked: ['running', 'done', 'failed', 'conflict', 'awaiting_approval'],
+  blocked: ['running', 'done', 'failed', 'conflict', 'awaiting_approval', 'pending'],
   running: ['done', 'failed', 'conflict', 'blocked', 'awaiting_approval'],
   awaiting_approval: ['done', 'pending', 'failed', 'blocked', 'conflict'],
   failed: ['pending'],
   conflict: ['pending'],
-  done: [],
+  // Only a replan takes a done phase back.
+  done: ['pending'],
 };
 
 export function canTransition(from: PhaseState, to: PhaseState): boolean {

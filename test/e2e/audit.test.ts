@@ -108,6 +108,16 @@ const TAMPERS: readonly Tamper[] = [
   { name: 'a rewritten Phase-Name', code: 'phase-name-mismatch', phase: 2, apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Phase-Name', 'gap-analyses')) },
   { name: 'a rewritten Artifacts-Digest', code: 'digest-mismatch', phase: 2, apply: (r) => editMerge(r, 1, (s) => setTrailer(s, 'Artifacts-Digest', ZERO)) },
   {
+    name: 'a replan record that changes a file',
+    code: 'record-changes-files',
+    phase: 2,
+    apply: (r) => {
+      const tip = readCommit(r, 'main');
+      const message = 'planning: replan from phase 2 gap-analysis\n\nWorkstream: planning\nRecord: replan\nPhase: 2\nRecorded-By: Mallory\nRecorded-At: 2026-01-01T00:00:00.000Z';
+      return append(r, { tree: treeWith(r, tip.tree, 'planning/gap-analysis.md', '# Rewritten by a record\n'), parents: [tip.sha], message });
+    },
+  },
+  {
     name: 'a Definitions-Digest naming definitions git does not have',
     code: 'definitions-mismatch',
     phase: 2,
@@ -373,7 +383,7 @@ describe('audit', () => {
     TAMPERS.find((t) => t.code === 'drift')?.apply(repo);
     const result = cli(repo, ['audit']);
     expect(result.code).toBe(3);
-    expect(result.stdout).toContain('[drift] phase 1: after phase 1 merged in');
+    expect(result.stdout).toContain('[drift] phase 1: after phase 1 was merged in');
     expect(result.stdout).toContain('"Tweak the architecture" ("planning/architecture.md")');
     const next = result.stderr.trim().split('\n').at(-1) ?? '';
     expect(next).toMatch(/^Next: /);

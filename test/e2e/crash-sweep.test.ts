@@ -24,6 +24,12 @@ interface Scenario {
   readonly steps: readonly Step[];
   /** The runs (phase, attempt) this gives without a crash: a crash must add none. */
   readonly runs: readonly (readonly [number, number])[];
+  /** The phases of the merges on main, oldest first (default: 1-4, once each). */
+  readonly merges?: readonly number[];
+  /** The record commits (replan, acknowledge) on main, oldest first. */
+  readonly records?: readonly string[];
+  /** Its planning files differ from a plain run's (its steps change the intent or a plan file). */
+  readonly ownReference?: boolean;
 }
 
 const ONCE_EACH = [[1, 1], [2, 1], [3, 1], [4, 1]] as const;
@@ -73,6 +79,26 @@ const SCENARIOS = {
     ],
     runs: ONCE_EACH,
   },
+  // After planning, the intent gains a goal and phases 2-4 are planned again.
+  replan: {
+    steps: [
+      RUN,
+      (repo) => commitFile(repo, 'INTENT.md', `${readFileSync(join(repo, 'INTENT.md'), 'utf8')}\n## More goals\n\n- Share a shelf with a friend.\n`, 'A new goal'),
+      ['replan', '2', '--by', 'Ada', '--reason', 'A new goal'],
+      RUN,
+    ],
+    runs: [[1, 1], [2, 1], [2, 2], [3, 1], [3, 2], [4, 1], [4, 2]],
+    merges: [1, 2, 3, 4, 2, 3, 4],
+    records: ['replan'],
+    ownReference: true,
+  },
+  // After planning, a task file is edited by hand, and the edit acknowledged.
+  acknowledge: {
+    steps: [RUN, (repo) => commitFile(repo, 'planning/tasks/by-hand.md', '# Written by hand\n', 'A task note by hand'), ['acknowledge', '4', '--by', 'Ada', '--reason', 'A note we want'], RUN],
+    runs: ONCE_EACH,
+    records: ['acknowledge'],
+    ownReference: true,
+  },
 } satisfies Record<string, Scenario>;
 
 const SCENARIO_OF: Partial<Record<CrashPoint, keyof typeof SCENARIOS>> = {
@@ -88,6 +114,10 @@ const SCENARIO_OF: Partial<Record<CrashPoint, keyof typeof SCENARIOS>> = {
   'dispatch:pid-cleared': 'relaunch',
   'doctor:moved-aside': 'store-loss',
   'rebuild:recorded': 'store-loss',
+  'replan:recorded': 'replan',
+  'record:commit-made': 'replan',
+  'record:published': 'replan',
+  'acknowledge:recorded': 'acknowledge',
 };
 
 /**
@@ -102,6 +132,19 @@ const SWEEP: string[] = [
 
 /** The planning files an uninterrupted run produces (the scripted agent is deterministic). */
 let reference: string;
+/** Those of a scenario that changes them, run once without a crash. */
+const references = new Map<string, string>();
+
+function referenceOf(name: keyof typeof SCENARIOS, scenario: Scenario): string {
+  if (scenario.ownReference !== true) return reference;
+  const known = references.get(name);
+  if (known !== undefined) return known;
+  const repo = scriptedRepo(scenario.behaviors ?? {}, scenario.approvals === undefined ? {} : { approvals: scenario.approvals });
+  drive(repo, scenario.steps);
+  const files = outputs(repo);
+  references.set(name, files);
+  return files;
+}
 
 function outputs(repo: string): string {
   return git(repo, 'ls-tree', '-r', 'main', '--', 'planning');
@@ -130,7 +173,9 @@ describe('crash-point sweep', () => {
   it.each(SWEEP.map((point) => ({ point })))(
     'killed at $point, the next runs complete planning exactly once',
     async ({ point }) => {
-      const scenario: Scenario = SCENARIOS[SCENARIO_OF[point.split('@')[0] as CrashPoint] ?? 'plain'];
+      const name = SCENARIO_OF[point.split('@')[0] as CrashPoint] ?? 'plain';
+      const scenario: Scenario = SCENARIOS[name];
+      const expected = referenceOf(name, scenario);
       const repo = scriptedRepo(scenario.behaviors ?? {}, scenario.approvals === undefined ? {} : { approvals: scenario.approvals });
       const steps = scenario.steps;
 
@@ -144,13 +189,17 @@ describe('crash-point sweep', () => {
       const phases = (JSON.parse(status.stdout) as { phases: { phase: number; state: string }[] }).phases;
       expect(phases.map((p) => p.state), status.stdout).toEqual(['done', 'done', 'done', 'done']);
 
-      // One phase commit and one merge per phase, in order, and the agent's output intact.
+      // One phase commit and one merge per phase (and per replanned phase), in order, each
+      // record once, and the agent's output intact.
       const merges = git(repo, 'rev-list', '--first-parent', '--merges', '--reverse', 'main').split('\n');
-      expect(merges.map((m) => git(repo, 'log', '-1', '--format=%(trailers:key=Phase,valueonly)', m).trim())).toEqual(['1', '2', '3', '4']);
+      const mergedPhases = scenario.merges ?? [1, 2, 3, 4];
+      expect(merges.map((m) => git(repo, 'log', '-1', '--format=%(trailers:key=Phase,valueonly)', m).trim())).toEqual(mergedPhases.map(String));
       const phaseCommits = git(repo, 'log', '--format=%s', 'main').split('\n').filter((s) => /^planning: phase \d /.test(s));
-      expect(phaseCommits).toHaveLength(4);
-      expect(outputs(repo)).toBe(reference);
-      expect(runsOf(repo).filter((r) => r.step === 'merged').map((r) => r.phase)).toEqual([1, 2, 3, 4]);
+      expect(phaseCommits).toHaveLength(mergedPhases.length);
+      const records = git(repo, 'log', '--first-parent', '--reverse', '--format=%(trailers:key=Record,valueonly)', 'main').split('\n').filter((r) => r.trim() !== '');
+      expect(records).toEqual(scenario.records ?? []);
+      expect(outputs(repo)).toBe(expected);
+      expect(runsOf(repo).filter((r) => r.step === 'merged').map((r) => r.phase)).toEqual([...mergedPhases].sort());
       // No agent dispatched twice: the runs an uninterrupted scenario gives, and no more.
       expect(runsOf(repo).map((r) => [r.phase, r.attempt])).toEqual(scenario.runs);
 

@@ -120,6 +120,13 @@ function humanRenderer(out: Output): Renderer {
         print(`    the rejected commit is kept in ${event.kept}`);
         if (event.exhausted) print('    no attempts are left: the phase is failed');
         return;
+      case 'replanned':
+        print(`replanned by ${event.by}: phase${event.phases.length > 1 ? 's' : ''} ${event.phases.join(', ')} will be planned again (recorded on the base as ${event.commit.slice(0, 12)})`);
+        print(`    why: ${event.reason.split('\n')[0] ?? ''}`);
+        return;
+      case 'acknowledged':
+        print(`${label(event.phase)}: its outputs as they are now acknowledged by ${event.by} (${event.digest.slice(0, 19)}…, recorded on the base as ${event.commit.slice(0, 12)})`);
+        return;
       case 'complete':
         print(`${event.workstream}: all phases done ✓`);
         return;

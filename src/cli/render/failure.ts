@@ -255,6 +255,29 @@ export function renderFailure(f: Failure): RenderedFailure {
           (f.branch !== undefined && f.branch !== f.base ? ` (Your checkout is on branch ${f.branch}, not ${f.base}.)` : ''),
         next: uncommittedNext(f.base, f.files, f.branch),
       };
+    case 'record-refused': {
+      const usage = `\`phaserunner ${f.verb} ${f.phase} --reason "why"\``;
+      switch (f.cause) {
+        case 'running':
+          return { code: ExitCode.humanNeeded, message: `cannot ${f.verb} from phase ${f.phase}: ${f.detail}. Nothing was recorded.`, next: `Let it finish (\`phaserunner run --wait\`), then run ${usage} again.` };
+        case 'nothing-to-do':
+          return {
+            code: ExitCode.usage,
+            message: `nothing to ${f.verb}: ${f.detail}. Nothing was recorded.`,
+            next: f.verb === 'replan' ? '`phaserunner status` shows where each phase is; `phaserunner run --wait` plans what has not run yet.' : '`phaserunner audit` shows whether any phase drifted.',
+          };
+        case 'bad-name':
+        case 'no-reason':
+          return { code: ExitCode.usage, message: `cannot ${f.verb} phase ${f.phase}: ${f.detail}. Nothing was recorded.`, next: `Run ${usage} (with --by "Your Name" when git's user.name is not set).` };
+      }
+      break;
+    }
+    case 'record-waiting':
+      return {
+        code: ExitCode.humanNeeded,
+        message: `the ${f.kind} of phase ${f.phase} is recorded but not yet on the base branch, and nothing runs until it is: ${f.detail}`,
+        next: 'Do what the message says, then run the command again: the record is published first.',
+      };
     default:
       return unreachable(f);
   }

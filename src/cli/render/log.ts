@@ -8,13 +8,22 @@ import { usageText } from './usage.js';
 const seconds = (ms: number | null): string => (ms === null ? '' : ` in ${(ms / 1000).toFixed(1)}s`);
 
 export function timelineLines(t: Timeline): string[] {
-  if (t.entries.length === 0) return [`No phase has been merged into ${t.ref} yet.`];
+  if (t.entries.length === 0 && t.records.length === 0) return [`No phase has been merged into ${t.ref} yet.`];
   const lines: string[] = [];
+  const recordsAfter = (merge: string | null): void => {
+    for (const r of t.records.filter((x) => x.after_merge === merge)) {
+      const what = r.kind === 'replan' ? `replan from phase ${r.phase ?? '?'}` : `phase ${r.phase ?? '?'}'s outputs acknowledged`;
+      lines.push(`${r.at ?? '?'}  ${what} by ${r.by ?? '?'}  (${r.commit.slice(0, 12)})`);
+      for (const line of r.reason.split('\n')) lines.push(`    ${line}`);
+    }
+  };
+  recordsAfter(null);
   for (const e of t.entries) {
     lines.push(`${e.merged_at}  phase ${e.phase ?? '?'} ${e.name ?? '?'}: attempt ${e.attempt ?? '?'} by ${e.agent ?? '?'}${seconds(e.duration_ms)}`);
     for (const a of e.earlier_attempts) lines.push(`    attempt ${a.attempt} ${a.outcome}${seconds(a.duration_ms)}${a.reason === null ? '' : `: ${a.reason}`}`);
     lines.push(`    commit ${e.commit?.slice(0, 12) ?? '-'}  merge ${e.merge.slice(0, 12)}  run ${e.run_id ?? '?'}`);
     if (e.approved_by !== null) lines.push(`    approved by ${e.approved_by} at ${e.approved_at ?? '?'}`);
+    recordsAfter(e.merge);
   }
   if (!t.store) lines.push('', '(no store here: durations and attempts that did not merge are not known)');
   return lines;
