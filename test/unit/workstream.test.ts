@@ -44,8 +44,8 @@ describe('the planning workstream', () => {
 });
 
 describe('phase states', () => {
-  it('lets done be final and failed go only back to pending', () => {
-    for (const to of PHASE_STATES) expect(canTransition('done', to)).toBe(false);
+  it('lets done go only back to pending (a replan), and failed only back to pending', () => {
+    expect(PHASE_STATES.filter((to) => canTransition('done', to))).toEqual(['pending']);
     expect(PHASE_STATES.filter((to) => canTransition('failed', to))).toEqual(['pending']);
     expect(canTransition('pending', 'done')).toBe(false);
     expect(canTransition('blocked', 'done')).toBe(true);
