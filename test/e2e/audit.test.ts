@@ -337,6 +337,10 @@ describe('audit', () => {
     const older = auditWith(repo, ['audit', '--json', '--ref', m[1] ?? '']);
     expect(older.report.findings).toEqual([]);
     expect(older.report.phases.map((x) => x.merged)).toEqual([true, true, false, false]);
+    // With the store too: its later merges are in the base's history, not the older point's.
+    const withStore = auditWith(copyOf(), ['audit', '--json', '--ref', m[1] ?? '']);
+    expect(withStore.code, JSON.stringify(withStore.report.findings)).toBe(0);
+    expect(withStore.report).toMatchObject({ store: 'checked', findings: [] });
     for (const verb of ['audit', 'log']) {
       const refused = cli(repo, [verb, '--ref', 'no-such-branch']);
       expect(refused.code).toBe(64);

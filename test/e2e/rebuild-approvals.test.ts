@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
 import { git, tempDir, trailersOf } from '../helpers/git.js';
 import { scriptedRepo } from '../helpers/setup.js';
+import { commitTree, readCommit, setTrailer } from '../helpers/tamper.js';
 import type { StatusView } from '../../src/runner/status.js';
 
 const db = (repo: string): string => join(repo, '.git', 'phaserunner', 'state.db');
@@ -36,7 +37,7 @@ function expectApprovedAndClean(repo: string): void {
 }
 
 describe('a store rebuilt from git', () => {
-  it('on a fresh clone restores the approval: run, then audit, stays clean', () => {
+  it('on a fresh clone restores the approval: run, then audit, stays clean; an approval removed from git is still caught', () => {
     const repo = approvedRepo();
     const clone = join(tempDir(), 'clone');
     git(repo, 'clone', '--quiet', repo, clone);
@@ -45,6 +46,13 @@ describe('a store rebuilt from git', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('rebuilt it from git: phases 1, 2, 3, 4 merged.');
     expectApprovedAndClean(clone);
+    // The same shape, unrecorded: phase 4's merge without its approval.
+    const merge = readCommit(clone, 'main');
+    let message = merge.message;
+    for (const key of ['Approved-By', 'Approved-At', 'Approved-Digest']) message = setTrailer(message, key, null);
+    git(clone, 'update-ref', 'refs/heads/main', commitTree(clone, { ...merge, message }));
+    const tampered = json<{ findings: { code: string; phase: number }[] }>(cli(clone, ['audit', '--json']));
+    expect(tampered.findings.map((f) => [f.code, f.phase])).toContainEqual(['approval-missing', 4]);
   });
 
   it('after the store was deleted restores the approval', () => {
