@@ -6,8 +6,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { auditOf, cloneOf } from '../helpers/audit.js';
 import { cli, json } from '../helpers/cli.js';
-import { commitFile, git, repoWithIntent, scriptedConfig, tempDir, trailersOf, userState, writeFile } from '../helpers/git.js';
+import { commitFile, git, repoWithIntent, scriptedConfig, trailersOf, userState, writeFile } from '../helpers/git.js';
 import { scriptedRepo } from '../helpers/setup.js';
 import { commitTree, phaseMerges, readCommit, setTrailer, treeWith } from '../helpers/tamper.js';
 import type { StatusView } from '../../src/runner/status.js';
@@ -22,22 +23,6 @@ const EXTRA_PHASE = {
   gate: { checks: [] },
 };
 const EXTRA_PATH = '.phaserunner/phases/5-risk-review.json';
-
-interface AuditJson {
-  ok: boolean;
-  findings: { code: string; phase: number | null; message: string }[];
-}
-
-function cloneOf(repo: string): string {
-  const dir = join(tempDir(), 'clone');
-  git(repo, 'clone', '--quiet', repo, dir);
-  return dir;
-}
-
-function audit(repo: string): { code: number | null; report: AuditJson } {
-  const result = cli(repo, ['audit', '--json']);
-  return { code: result.code, report: json<AuditJson>(result) };
-}
 
 describe('uncommitted definitions', () => {
   it('are refused by run (78), naming each file and the commit that makes them count, changing nothing', () => {
@@ -64,8 +49,8 @@ describe('uncommitted definitions', () => {
     const run = cli(repo, ['run', '--wait']);
     expect(run.code, run.stderr).toBe(0);
     expect(phaseMerges(repo)).toHaveLength(5);
-    expect(audit(repo)).toMatchObject({ code: 0, report: { ok: true } });
-    expect(audit(cloneOf(repo))).toMatchObject({ code: 0, report: { ok: true } });
+    expect(auditOf(repo)).toMatchObject({ code: 0, report: { ok: true } });
+    expect(auditOf(cloneOf(repo))).toMatchObject({ code: 0, report: { ok: true } });
   });
 
   it('include an edited INTENT.md: refused, where it used to be silently left out of the prompt', () => {
@@ -106,7 +91,7 @@ describe('uncommitted definitions', () => {
     git(repo, 'add', '.phaserunner');
     git(repo, 'commit', '--quiet', '-m', 'Set up phaserunner');
     expect(cli(repo, ['run', '--wait']).code).toBe(0);
-    expect(audit(cloneOf(repo))).toMatchObject({ code: 0, report: { ok: true } });
+    expect(auditOf(cloneOf(repo))).toMatchObject({ code: 0, report: { ok: true } });
   });
 });
 
@@ -125,7 +110,7 @@ describe('definitions that change on the base', () => {
     // Phases 1-2 were governed by the first config, 3-5 by the second: different digests for
     // the same phase definition once its approval rule changed.
     expect(trailersOf(repo, merges[3] ?? '')['Definitions-Digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
-    for (const dir of [repo, cloneOf(repo)]) expect(audit(dir)).toMatchObject({ code: 0, report: { ok: true } });
+    for (const dir of [repo, cloneOf(repo)]) expect(auditOf(dir)).toMatchObject({ code: 0, report: { ok: true } });
   });
 
   it('an in-flight run keeps the definitions it was dispatched under, even if its phase is removed meanwhile', () => {
@@ -138,7 +123,7 @@ describe('definitions that change on the base', () => {
     const resumed = cli(repo, ['run', '--wait']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(phaseMerges(repo)).toHaveLength(5);
-    expect(audit(cloneOf(repo))).toMatchObject({ code: 0, report: { ok: true } });
+    expect(auditOf(cloneOf(repo))).toMatchObject({ code: 0, report: { ok: true } });
   });
 
   it('a forger who rewires a phase onto definitions without its approval is caught (definitions-mismatch)', () => {
@@ -156,7 +141,7 @@ describe('definitions that change on the base', () => {
     let message = merge4.message;
     for (const key of ['Approved-By', 'Approved-At', 'Approved-Digest']) message = setTrailer(message, key, null);
     git(clone, 'update-ref', 'refs/heads/main', commitTree(clone, { ...merge4, parents: [merge4.parents[0] ?? '', moved], message }));
-    const { code, report } = audit(clone);
+    const { code, report } = auditOf(clone);
     expect(code).toBe(3);
     expect(report.findings.map((f) => [f.code, f.phase])).toContainEqual(['definitions-mismatch', 4]);
   });
@@ -172,7 +157,7 @@ describe('definitions in a repository set up only in the checkout', () => {
     commitFile(repo, 'planning/architecture.md', '# Architecture\n', 'forged');
     git(repo, 'switch', '--quiet', 'main');
     git(repo, 'merge', '--quiet', '--no-ff', 'side', '-m', 'planning: merge phase 1\n\nWorkstream: planning\nPhase: 1\nPhase-Name: architecture-baseline');
-    const { code, report } = audit(repo);
+    const { code, report } = auditOf(repo);
     expect(code).toBe(3);
     expect(report.findings.length).toBeGreaterThan(0);
   });

@@ -6,28 +6,13 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { auditOf, cloneOf } from '../helpers/audit.js';
 import { cli, json } from '../helpers/cli.js';
-import { commitFile, git, tempDir, trailersOf, userState } from '../helpers/git.js';
+import { commitFile, git, trailersOf, userState } from '../helpers/git.js';
 import { runsOf, scriptedRepo } from '../helpers/setup.js';
 import { readStore } from '../helpers/store.js';
 import { firstParents, phaseMerges, rewrite } from '../helpers/tamper.js';
 import type { StatusView } from '../../src/runner/status.js';
-
-interface AuditJson {
-  ok: boolean;
-  findings: { code: string; phase: number | null; commit: string | null; message: string }[];
-}
-
-function cloneOf(repo: string): string {
-  const dir = join(tempDir(), 'clone');
-  git(repo, 'clone', '--quiet', repo, dir);
-  return dir;
-}
-
-function audit(repo: string): { code: number | null; report: AuditJson } {
-  const result = cli(repo, ['audit', '--json']);
-  return { code: result.code, report: json<AuditJson>(result) };
-}
 
 /** Planning done, then the intent gains a goal (which changes what phases 2-4 write). */
 function plannedWithNewGoal(): string {
@@ -71,9 +56,9 @@ describe('replan', () => {
       [4, 1, 'merged'],
       [4, 2, 'merged'],
     ]);
-    expect(audit(repo)).toMatchObject({ code: 0, report: { ok: true } });
+    expect(auditOf(repo)).toMatchObject({ code: 0, report: { ok: true } });
     const clone = cloneOf(repo);
-    expect(audit(clone)).toMatchObject({ code: 0, report: { ok: true } });
+    expect(auditOf(clone)).toMatchObject({ code: 0, report: { ok: true } });
     // The log shows the replan where it happened, with its reason.
     const log = cli(clone, ['log']).stdout;
     expect(log).toMatch(/replan from phase 2 by Ada Lovelace {2}\([0-9a-f]{12}\)\n {4}The intent now has a sharing goal\.\n {4}Plan from the gaps on\./);
@@ -88,7 +73,7 @@ describe('replan', () => {
       [3, 'done', 2],
       [4, 'done', 2],
     ]);
-    expect(audit(clone)).toMatchObject({ code: 0, report: { ok: true } });
+    expect(auditOf(clone)).toMatchObject({ code: 0, report: { ok: true } });
   });
 
   it('without the record, the same re-merges are a finding (phase-merged-twice, exit 3)', () => {
@@ -97,7 +82,7 @@ describe('replan', () => {
     const clone = cloneOf(repo);
     const record = firstParents(clone).find((sha) => trailersOf(clone, sha)['Record'] === 'replan') ?? '';
     rewrite(clone, record, () => null);
-    const { code, report } = audit(clone);
+    const { code, report } = auditOf(clone);
     expect(code).toBe(3);
     expect(report.findings.map((f) => [f.code, f.phase])).toContainEqual(['phase-merged-twice', 2]);
   });
@@ -113,7 +98,7 @@ describe('replan', () => {
     expect(replanned.code, replanned.stderr).toBe(0);
     const phase3 = json<StatusView>(cli(repo, ['status', '--json'])).phases.find((p) => p.phase === 3);
     expect(phase3).toMatchObject({ state: 'done', attempts: 4, max_attempts: 6 });
-    expect(audit(cloneOf(repo))).toMatchObject({ code: 0, report: { ok: true } });
+    expect(auditOf(cloneOf(repo))).toMatchObject({ code: 0, report: { ok: true } });
   });
 
   it('supersedes a phase awaiting approval, keeping its commit on its attempt ref', () => {
@@ -133,7 +118,7 @@ describe('replan', () => {
       ['replan', '2'],
       ['replan', '4'],
     ]);
-    expect(audit(cloneOf(repo))).toMatchObject({ code: 0, report: { ok: true } });
+    expect(auditOf(cloneOf(repo))).toMatchObject({ code: 0, report: { ok: true } });
   });
 
   it('refuses, recording nothing, while a phase it takes back is at work (2), when nothing ran since (64), or without a reason (64)', () => {
@@ -162,7 +147,7 @@ describe('acknowledge', () => {
     const first = tasks.tasks[0];
     if (first !== undefined) first.title = `${first.title} (split by hand)`;
     commitFile(repo, 'planning/tasks.json', JSON.stringify(tasks, null, 2) + '\n', 'Split a task by hand');
-    const drift = audit(repo);
+    const drift = auditOf(repo);
     expect(drift.code).toBe(3);
     expect(drift.report.findings.map((f) => [f.code, f.phase])).toEqual([['drift', 4]]);
     expect(drift.report.findings[0]?.message).toContain('`phaserunner acknowledge 4 --reason TEXT` records that the change is meant.');
@@ -170,20 +155,20 @@ describe('acknowledge', () => {
     const acked = cli(repo, ['acknowledge', '4', '--by', 'Ada', '--reason', 'Split by hand, on purpose']);
     expect(acked.code, acked.stderr).toBe(0);
     expect(recordsOf(repo)).toEqual([['acknowledge', '4']]);
-    expect(audit(repo)).toMatchObject({ code: 0, report: { ok: true } });
+    expect(auditOf(repo)).toMatchObject({ code: 0, report: { ok: true } });
     const clone = cloneOf(repo);
-    expect(audit(clone)).toMatchObject({ code: 0, report: { ok: true } });
+    expect(auditOf(clone)).toMatchObject({ code: 0, report: { ok: true } });
     // Nothing to acknowledge twice.
     expect(cli(repo, ['acknowledge', '4', '--by', 'Ada', '--reason', 'again']).code).toBe(64);
     // A later edit is drift again, measured from the acknowledgement.
     commitFile(clone, 'planning/tasks/extra.md', '# Extra\n', 'Another edit');
-    expect(audit(clone).report.findings.map((f) => [f.code, f.phase])).toEqual([['drift', 4]]);
+    expect(auditOf(clone).report.findings.map((f) => [f.code, f.phase])).toEqual([['drift', 4]]);
 
     // The same history without the record: the hand edit is drift.
     const bare = cloneOf(repo);
     const record = firstParents(bare).find((sha) => trailersOf(bare, sha)['Record'] === 'acknowledge') ?? '';
     rewrite(bare, record, () => null);
-    expect(audit(bare).report.findings.map((f) => [f.code, f.phase])).toEqual([['drift', 4]]);
+    expect(auditOf(bare).report.findings.map((f) => [f.code, f.phase])).toEqual([['drift', 4]]);
   });
 
   it('is known to a store rebuilt from git', () => {
