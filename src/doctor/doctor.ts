@@ -22,6 +22,7 @@ import { checkNode } from './node.js';
 import { repositoryFound, repositoryMissing } from './repository.js';
 import { checkSigning } from './signing.js';
 import { checkStore } from './store.js';
+import { storeDisagreement } from './store-agrees.js';
 import { reportOf, type DoctorCheck, type DoctorReport } from './types.js';
 import { checkWorktrees } from './worktrees.js';
 
@@ -47,7 +48,8 @@ export async function doctor(cwd: string, repair: boolean, emit: Emit): Promise<
   const blocker = !baseCheck.ok ? baseCheck : (definitionsFailed ?? agents.find((a) => a.name === 'agent' && a.details.type === null));
   const checks: DoctorCheck[] = [git, node, repositoryFound(root), baseCheck];
   if (definitions.check !== undefined) checks.push(definitions.check);
-  checks.push(...agents, await checkStore(cwd, state, repair, emit, blocker));
+  const defs = definitions.defs;
+  checks.push(...agents, await checkStore(cwd, state, repair, emit, blocker, defs === undefined ? undefined : () => storeDisagreement(defs)));
   if (baseCheck.ok) checks.push(checkCheckout(worktrees, base));
   checks.push(checkWorktrees(root, worktrees, state.worktrees), checkLock(state.lock));
   checks.push(await checkSigning(root, config?.identity ?? DEFAULT_IDENTITY));

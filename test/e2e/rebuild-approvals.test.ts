@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
 import { git, tempDir, trailersOf } from '../helpers/git.js';
 import { scriptedRepo } from '../helpers/setup.js';
+import { writeStore } from '../helpers/store.js';
 import { commitTree, readCommit, setTrailer } from '../helpers/tamper.js';
 import type { StatusView } from '../../src/runner/status.js';
 
@@ -69,6 +70,21 @@ describe('a store rebuilt from git', () => {
     const repaired = cli(repo, ['doctor', '--repair']);
     expect(repaired.code, repaired.stderr).toBe(0);
     expect(cli(repo, ['run', '--wait']).code).toBe(0);
+    expectApprovedAndClean(repo);
+  });
+
+  it('made by an older phaserunner, without the approvals, is reported by doctor and rebuilt by doctor --repair', () => {
+    const repo = approvedRepo();
+    // What a rebuild before approvals were restored left: the runs, no approval rows.
+    for (const sql of ['DROP TRIGGER approvals_no_delete', 'DELETE FROM approvals']) writeStore(repo, sql);
+    expect(cli(repo, ['audit']).code).toBe(3);
+    const doctor = cli(repo, ['doctor', '--json']);
+    expect(doctor.code).toBe(2);
+    const store = json<{ checks: { name: string; level: string; message: string }[] }>(doctor).checks.find((c) => c.name === 'store');
+    expect(store).toMatchObject({ level: 'fail', message: `the store ${db(repo)} disagrees with git: the store has no record of the approval of phase 4 by Ada Lovelace, which main has` });
+    const repaired = cli(repo, ['doctor', '--repair']);
+    expect(repaired.code, repaired.stdout).toBe(0);
+    expect(repaired.stdout).toContain('repaired: moved the store that disagreed with git to');
     expectApprovedAndClean(repo);
   });
 });
