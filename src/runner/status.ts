@@ -6,6 +6,7 @@ import { Store, type GateRow, type PhaseRow, type RunRow } from '../store/store.
 import { planningController, planningWorkstream } from '../workstream/planning.js';
 import type { PhaseState } from '../workstream/states.js';
 import { openDefinitions, type Definitions } from '../definitions/open.js';
+import { configFile } from '../paths.js';
 import { withStoreReadOnly } from './store-open.js';
 import { phaseBranch } from './naming.js';
 import { attemptLimit } from './attempts.js';
@@ -74,6 +75,11 @@ export interface StatusView {
   readonly complete: boolean;
   readonly phases: readonly PhaseStatus[];
   readonly next: string;
+  /**
+   * False when no config is committed on the base: the view is of the built-in definitions,
+   * and nothing can run until phaserunner is set up there.
+   */
+  readonly configured: boolean;
 }
 
 /** Status from the repository at `cwd`, opening the store read-only (or none before the first run). */
@@ -81,6 +87,7 @@ export async function readStatus(cwd: string): Promise<StatusView> {
   const defs = await openDefinitions(cwd);
   const missing = !existsSync(defs.state.db);
   const view = withStoreReadOnly(defs.state.db, (store) => buildStatus(defs, store));
+  if (!defs.configured) return { ...view, next: notSetUp(defs) };
   // No store at all: before the first run, or it was lost (or this is a fresh clone). Git may
   // know better, and the next run rebuilds the store from it.
   if (!missing || defs.governing.commit === null) return view;
@@ -92,8 +99,17 @@ export async function readStatus(cwd: string): Promise<StatusView> {
   return { ...view, next: `The store has no record of this work, but ${defs.config.base} has phase${merged.length > 1 ? 's' : ''} ${merged.join(', ')} merged: \`phaserunner run --wait\` rebuilds the store from git and goes on from there.` };
 }
 
+/** What to do where no config is committed on the base: set up, or commit what is set up. */
+function notSetUp(defs: Definitions): string {
+  const where = `${defs.governing.base}${defs.governing.ref?.startsWith('refs/remotes/') === true ? ' (as origin has it)' : ''}`;
+  if (defs.repo.worktree && existsSync(configFile(defs.repo.root))) {
+    return `phaserunner is set up in your checkout but not on ${where}, whose committed definitions govern every run: commit it (\`git add .phaserunner ${defs.config.intent} && git commit -m "Set up phaserunner"\`), then \`phaserunner run --wait\`.`;
+  }
+  return `phaserunner is not set up on ${where} (this shows its built-in phases): run \`phaserunner init\`, commit .phaserunner/ and ${defs.config.intent}, then \`phaserunner run --wait\`.`;
+}
+
 /** Status from definitions already loaded and a store already open (a runner that just ran). */
-export function buildStatus(defs: Pick<Definitions, 'config' | 'phases'>, store: Store | undefined): StatusView {
+export function buildStatus(defs: Pick<Definitions, 'config' | 'phases'> & { readonly configured?: boolean }, store: Store | undefined): StatusView {
   const { config, phases } = defs;
   const workstream = planningWorkstream(phases, config.approvals);
   const rows = new Map((store?.phases(workstream.name) ?? []).map((p) => [p.phase, p]));
@@ -132,7 +148,7 @@ export function buildStatus(defs: Pick<Definitions, 'config' | 'phases'>, store:
   const phaseViews = view.map((p) => ({ phase: p.phase, state: p.state, active: active.has(p.phase) }));
   const complete = controller.complete(phaseViews);
   const current = controller.current(phaseViews) ?? null;
-  return { workstream: workstream.name, base: config.base, current, complete, phases: view, next: nextStep(view, complete, config.base) };
+  return { workstream: workstream.name, base: config.base, current, complete, phases: view, next: nextStep(view, complete, config.base), configured: defs.configured ?? true };
 }
 
 function summarize(gate: GateRow): GateSummary {

@@ -88,6 +88,14 @@ describe('uncommitted definitions', () => {
         expect(result.code, `${verb}: ${result.stderr}`).toBe(0);
       }
     }
+    // Status says what to do: commit what the checkout has; on the clone, set up.
+    expect(json<StatusView>(cli(repo, ['status', '--json']))).toMatchObject({
+      configured: false,
+      next: 'phaserunner is set up in your checkout but not on main, whose committed definitions govern every run: commit it (`git add .phaserunner INTENT.md && git commit -m "Set up phaserunner"`), then `phaserunner run --wait`.',
+    });
+    const clone = cli(cloneOf(repo), ['status']);
+    expect(clone.stdout).toContain('planning on main: not set up (the built-in phases)');
+    expect(clone.stdout).toContain('Next: phaserunner is not set up on main (this shows its built-in phases): run `phaserunner init`, commit .phaserunner/ and INTENT.md, then `phaserunner run --wait`.');
     git(repo, 'add', '.phaserunner');
     git(repo, 'commit', '--quiet', '-m', 'Set up phaserunner');
     expect(cli(repo, ['run', '--wait']).code).toBe(0);

@@ -33,6 +33,7 @@ const view: StatusView = {
   base: 'main',
   current: 4,
   complete: false,
+  configured: true,
   phases: [
     phase(1, 'architecture-baseline'),
     phase(2, 'gap-analysis', { usage: { tokens_in: 12_000, tokens_out: 800, cost_usd: 0.5 } }),

@@ -54,7 +54,7 @@ export function statusLines(view: StatusView, width?: number): string[] {
     rows = table(columns);
   }
   const lines = [
-    `${view.workstream} on ${view.base}: ${view.complete ? 'complete' : `current phase ${view.current ?? '-'}`}`,
+    `${view.workstream} on ${view.base}: ${view.configured ? (view.complete ? 'complete' : `current phase ${view.current ?? '-'}`) : 'not set up (the built-in phases)'}`,
     '',
     ...rows,
   ];
