@@ -159,14 +159,18 @@ function firstWord(text: string): string | undefined {
 
 /**
  * The commit to read: `ref` when given (as git resolves it, or origin's branch of that name on
- * a fresh clone; a name that is both a branch and a tag is refused, never silently one of
- * them), else the base branch as the definitions resolved it (`refs/heads/<base>`, or origin's).
+ * a fresh clone; a name that is both a branch (local, else origin's) and a tag is refused,
+ * never silently one of them), else the base branch as the definitions resolved it (`refs/heads/<base>`, or origin's).
  */
 export async function resolveTip(root: string, target: { readonly ref?: string | undefined; readonly governing: Governing }): Promise<string> {
   const { ref, governing } = target;
   if (ref === undefined) return governing.commit ?? fail({ reason: 'base-missing', base: governing.base });
   if (!ref.startsWith('refs/') && !/^[0-9a-f]{4,64}$/i.test(ref)) {
-    const named = await refTips(root, [`refs/heads/${ref}`, `refs/tags/${ref}`, `refs/remotes/${ref}`], true);
+    const origin = `refs/remotes/origin/${ref}`;
+    const named = await refTips(root, [`refs/heads/${ref}`, `refs/tags/${ref}`, `refs/remotes/${ref}`, origin], true);
+    // Where there is no local branch of that name (a CI checkout), origin's is what it means,
+    // and a tag of that name must not silently stand in for it.
+    if (named.has(`refs/heads/${ref}`)) named.delete(origin);
     if (named.size > 1) fail({ reason: 'ref-ambiguous', ref, candidates: [...named.keys()] });
   }
   const tip = (await resolveCommit(root, ref)) ?? (await resolveCommit(root, `refs/remotes/origin/${ref}`));
