@@ -8,7 +8,8 @@ export interface Issue {
 }
 
 export type Failure =
-  | { readonly reason: 'not-a-git-repo'; readonly dir: string }
+  /** `bare`: it is a repository, but a bare one (no working tree for a verb that acts). */
+  | { readonly reason: 'not-a-git-repo'; readonly dir: string; readonly bare?: true }
   | { readonly reason: 'no-commits'; readonly dir: string }
   | { readonly reason: 'git-missing' }
   | { readonly reason: 'git-too-old'; readonly version: string; readonly required: string }

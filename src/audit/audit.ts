@@ -5,13 +5,13 @@
 import { PhaserunnerError } from '../failures.js';
 import { existsSync } from 'node:fs';
 import { ObjectReader } from '../git/objects.js';
+import { boundaryOf, readShallow } from '../git/shallow.js';
 import type { Definitions } from '../definitions/open.js';
 import { openDbReadOnly } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { BUILTIN_PHASES_DIR } from '../paths.js';
 import { readJsonDir } from '../util/sources.js';
 import { planningWorkstream } from '../workstream/planning.js';
-import type { Workstream } from '../workstream/types.js';
 import type { AuditContext, MergeRecord } from './context.js';
 import { AuditDefinitions } from './definitions-at.js';
 import { judgeDecision, readDecision, type Decision } from './decisions.js';
@@ -20,6 +20,7 @@ import type { Finding } from './findings.js';
 import { short } from './format.js';
 import { resolveTip, type HistoryCommit } from './history.js';
 import { readHistory, type Pass } from './pass.js';
+import { beyondCut, type ShallowReport, type Unchecked } from './shallow.js';
 import { crossCheckStore } from './store-check.js';
 import { readClaims } from './trailers.js';
 import { TreeFiles } from './tree-files.js';
@@ -50,6 +51,11 @@ export interface AuditReport {
   readonly store: 'checked' | 'absent' | 'unreadable';
   readonly phases: readonly AuditedPhase[];
   readonly findings: readonly Finding[];
+  /**
+   * In a shallow clone whose history of the ref is cut: where, and what could not be checked
+   * for want of the rest (`git fetch --unshallow` fetches it). Null when nothing was missing.
+   */
+  readonly shallow: ShallowReport | null;
 }
 
 export async function audit(defs: Definitions, ref?: string): Promise<AuditReport> {
@@ -59,25 +65,32 @@ export async function audit(defs: Definitions, ref?: string): Promise<AuditRepor
   const files = new TreeFiles(new TreeStore(reader));
   try {
     const tip = await resolveTip(root, { ref, governing: defs.governing });
+    const shallow = await readShallow(defs.repo.commonDir, reader);
     // Each merge is judged by the definitions committed where its run started; the audited
     // tip's own stand in for commits no run governed, and name the phases of the summary.
     const based = planningWorkstream(defs.phases, defs.config.approvals);
     const definitions = new AuditDefinitions(files, readJsonDir(BUILTIN_PHASES_DIR), defs.config.base, based);
     const [atTip] = tip === defs.governing.commit ? [undefined] : await files.store.settle([() => definitions.at(tip)]);
     const workstream = atTip === undefined || atTip.problem !== undefined ? based : atTip.workstream;
-    const shared = { root, workstream, definitions, files, tip };
+    const shared = { root, workstream, definitions, files, tip, shallow };
     let pass = await readHistory(shared, 'fast');
     // Clock skew broke the fast order: everything it concluded is discarded (the trees read stay cached).
     if (!pass.ordered) pass = await readHistory(shared, 'topo');
-    const { ctx, findings, records, commits } = pass;
+    const { ctx, findings, records, commits, unchecked } = pass;
+    const boundary = boundaryOf(shallow, pass.boundary);
+    // The first-parent line stops at the cut: merges and records before it were never read.
+    const lineCut = pass.lineEnd !== undefined && boundary.includes(pass.lineEnd);
+    if (lineCut) ctx.uncheck(null, pass.lineEnd ?? null, `the phase merges and records before ${short(pass.lineEnd ?? '')} were not read, and drift after them was not checked.`);
     const decisions = await judgeDecisions(ctx, pass.decisions);
-    checkOrder(ctx, records, decisions);
+    checkOrder(ctx, records, decisions, lineCut);
     checkStrays(ctx, records, pass.onLine, pass.side);
     await findDrift(ctx, baselines(records, decisions), records);
     let store: AuditReport['store'] = 'absent';
     if (existsSync(defs.state.db)) store = await crossCheck(ctx, defs.state.db, records, defs.governing.commit ?? tip);
     sortFindings(findings, pass);
-    return { ok: findings.length === 0, ref: target, tip, commits, store, phases: summarize(workstream, records, findings), findings };
+    sortFindings(unchecked, pass);
+    const cut = boundary.length === 0 && unchecked.length === 0 ? null : { boundary, unchecked };
+    return { ok: findings.length === 0, ref: target, tip, commits, store, phases: summarize(ctx, records, findings), findings, shallow: cut };
   } finally {
     await reader.close();
   }
@@ -88,14 +101,14 @@ export async function audit(defs: Definitions, ref?: string): Promise<AuditRepor
  * stream and the batches found them in. Findings about commits the stream did not keep
  * (drift offenders) come after, in the order they were found.
  */
-function sortFindings(findings: Finding[], pass: Pass): void {
+function sortFindings(findings: (Finding | Unchecked)[], pass: Pass): void {
   const index = new Map<string, number>();
   for (const c of [...pass.onLine, ...pass.side.values(), ...pass.decisions]) index.set(c.sha, c.index);
   for (const r of pass.records) {
     index.set(r.merge.sha, r.merge.index);
     if (r.phaseCommit !== undefined) index.set(r.phaseCommit.sha, r.phaseCommit.index);
   }
-  const age = (f: Finding): number => -(index.get(f.commit ?? '') ?? -Infinity);
+  const age = (f: Finding | Unchecked): number => -(index.get(f.commit ?? '') ?? -Infinity);
   findings.sort((a, b) => (a.phase ?? 0) - (b.phase ?? 0) || age(a) - age(b));
 }
 
@@ -107,6 +120,7 @@ async function judgeDecisions(ctx: AuditContext, commits: readonly HistoryCommit
     const verdict = verdicts[i];
     if (verdict === undefined) return;
     for (const f of verdict.findings) ctx.add(f.code, f.phase, f.commit, f.message);
+    if (verdict.unchecked !== undefined) ctx.uncheck(verdict.unchecked.phase, verdict.unchecked.commit, verdict.unchecked.what);
     d.step = verdict.step;
     d.valid &&= verdict.findings.length === 0;
   });
@@ -127,18 +141,22 @@ function timeline(records: readonly MergeRecord[], decisions: readonly Decision[
 /**
  * Each phase merged once, by one run, in phase order, after every phase before it (the phases
  * of the definitions that governed it). A replan from phase N takes phases N and later back:
- * their next merges are legitimate, and in order again from N.
+ * their next merges are legitimate, and in order again from N. `lineCut`: the history read
+ * stops at a shallow clone's cut, where earlier phases may have been merged unseen.
  */
-function checkOrder(ctx: AuditContext, records: readonly MergeRecord[], decisions: readonly Decision[]): void {
+function checkOrder(ctx: AuditContext, records: readonly MergeRecord[], decisions: readonly Decision[], lineCut: boolean): void {
   const byRun = new Map<string, string>();
   const byPhase = new Map<number, string>();
   let latest = -1;
+  // Phases below this may have been merged beyond the cut; a replan read here takes them back.
+  let unseen = lineCut ? Infinity : -Infinity;
   for (const event of timeline(records, decisions)) {
     if (event.kind === 'decision') {
       const { kind, phase } = event.decision;
       if (kind !== 'replan') continue;
       for (const p of [...byPhase.keys()]) if (p >= phase) byPhase.delete(p);
       latest = Math.min(latest, phase - 1);
+      unseen = Math.min(unseen, phase);
       continue;
     }
     const { merge, claims, step } = event.record;
@@ -162,14 +180,24 @@ function checkOrder(ctx: AuditContext, records: readonly MergeRecord[], decision
   }
   // A phase merged while an earlier phase never was (anywhere in the history).
   const reported = new Set<number>();
-  for (const { merge, step, governed } of records) {
+  const unknown = new Map<MergeRecord, number[]>();
+  for (const record of records) {
+    const { merge, step, governed } = record;
     if (step === undefined || byPhase.get(step.phase) !== merge.sha) continue;
     const ids = governed?.phaseIds ?? ctx.workstream.phaseIds;
     for (const before of ids.slice(0, ids.indexOf(step.phase))) {
       if (byPhase.has(before) || reported.has(before)) continue;
       reported.add(before);
+      if (before < unseen) {
+        unknown.set(record, [...(unknown.get(record) ?? []), before]);
+        continue;
+      }
       ctx.add('phase-skipped', step.phase, merge.sha, `phase ${step.phase} is merged by ${short(merge.sha)}, but phase ${before} was never merged into this branch: its merge is missing from the history.`);
     }
+  }
+  for (const [{ merge, step }, phases] of unknown) {
+    const which = phases.length > 1 ? `phases ${phases.join(', ')} are` : `phase ${phases.join('')} is`;
+    ctx.uncheck(step?.phase ?? null, merge.sha, `${which} not merged in the history this clone has: whether ${phases.length > 1 ? 'they were' : 'it was'} merged before the cut, ahead of phase ${step?.phase ?? '?'} (${short(merge.sha)}), was not checked.`);
   }
 }
 
@@ -242,7 +270,8 @@ async function crossCheck(ctx: AuditContext, dbFile: string, records: readonly M
   }
 }
 
-function summarize(workstream: Workstream, records: readonly MergeRecord[], findings: readonly Finding[]): AuditedPhase[] {
+function summarize(ctx: AuditContext, records: readonly MergeRecord[], findings: readonly Finding[]): AuditedPhase[] {
+  const { workstream } = ctx;
   return workstream.phaseIds.map((phase) => {
     const step = workstream.stepForPhase(phase);
     const last = records.filter((r) => r.step?.phase === phase).at(-1);
@@ -253,7 +282,8 @@ function summarize(workstream: Workstream, records: readonly MergeRecord[], find
       name: step?.name ?? '',
       merged: last !== undefined,
       merge: last?.merge.sha ?? null,
-      commit: last?.phaseCommit?.sha ?? null,
+      // Beyond a shallow clone's cut, the phase commit is still named by its merge.
+      commit: last?.phaseCommit?.sha ?? (beyondCut(ctx, last?.merge.parents[1]) ? (last?.merge.parents[1] ?? null) : null),
       run_id: v?.get('Run-Id') ?? null,
       attempt: attempt === undefined ? null : Number(attempt),
       agent: v?.get('Agent') ?? null,

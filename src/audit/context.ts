@@ -1,5 +1,6 @@
 // What the audit's checks share: the workstream the history is judged by, the trees, and
 // where findings go. One per pass over the history.
+import type { Shallow } from '../git/shallow.js';
 import type { Workstream, WorkstreamStep } from '../workstream/types.js';
 import type { AuditDefinitions } from './definitions-at.js';
 import type { FindingCode } from './findings.js';
@@ -15,7 +16,11 @@ export interface AuditContext {
   readonly definitions: AuditDefinitions;
   readonly files: TreeFiles;
   readonly tip: string;
+  /** In a shallow clone, what it lacks (shallow.ts): nothing is concluded from its absence. */
+  readonly shallow: Shallow | undefined;
   add(code: FindingCode, phase: number | null, commit: string | null, message: string): void;
+  /** Notes a check that could not be made because the history it needs is not in this clone. */
+  uncheck(phase: number | null, commit: string | null, what: string): void;
 }
 
 /** A phase merge as read from history, with what the audit learned about it. */

@@ -8,6 +8,7 @@ import type { AuditContext } from './context.js';
 import type { Finding } from './findings.js';
 import { short } from './format.js';
 import type { HistoryCommit } from './history.js';
+import { beyondCut, type Unchecked } from './shallow.js';
 
 export interface Decision {
   readonly commit: HistoryCommit;
@@ -65,20 +66,24 @@ export function readDecision(ctx: AuditContext, c: HistoryCommit): Decision | un
  * definitions at its parent have, and for an acknowledgement, the digest of that phase's
  * outputs in its tree. Synchronous over the TreeStore; run it through `settle`.
  */
-export function judgeDecision(ctx: AuditContext, d: Decision): { readonly findings: Finding[]; readonly step: WorkstreamStep | undefined } {
+export function judgeDecision(ctx: AuditContext, d: Decision): { readonly findings: Finding[]; readonly step: WorkstreamStep | undefined; readonly unchecked: Unchecked | undefined } {
   const findings: Finding[] = [];
   const c = d.commit;
-  const parent = c.parents[0];
   const label = `${d.kind} record ${short(c.sha)}`;
+  // Beyond a shallow clone's cut, the record's own tree stands in for its parent's: the same
+  // tree when it changes no file, which is what cannot be checked.
+  const cut = beyondCut(ctx, c.parents[0]);
+  const parent = cut ? c.sha : c.parents[0];
+  const unchecked = cut ? { phase: d.phase, commit: c.sha, what: `${label}'s parent ${short(c.parents[0] ?? '')} is not in this clone: whether it changes files was not checked.` } : undefined;
   const parentTree = parent === undefined ? undefined : ctx.files.store.tree(`${parent}^{tree}`);
-  if (parentTree !== undefined && parentTree.oid !== c.tree) {
+  if (!cut && parentTree !== undefined && parentTree.oid !== c.tree) {
     findings.push({ code: 'record-changes-files', phase: d.phase, commit: c.sha, message: `${label} changes files; a record must change none (it only records a decision).` });
   }
   const governed = parent === undefined ? ctx.workstream : ctx.definitions.at(parent).workstream;
   const step = governed.stepForPhase(d.phase);
   if (step === undefined) {
     findings.push({ code: 'phase-unknown', phase: null, commit: c.sha, message: `${label} names phase ${d.phase}, which the definitions then did not have (phases ${governed.phaseIds.join(', ')}).` });
-    return { findings, step };
+    return { findings, step, unchecked };
   }
   if (d.kind === 'acknowledge' && d.digest !== undefined) {
     const actual = ctx.files.digest(c.tree, step.outputs);
@@ -86,5 +91,5 @@ export function judgeDecision(ctx: AuditContext, d: Decision): { readonly findin
       findings.push({ code: 'digest-mismatch', phase: d.phase, commit: c.sha, message: `${label} accepts phase ${d.phase}'s outputs as ${d.digest}, but its tree gives ${actual}.` });
     }
   }
-  return { findings, step };
+  return { findings, step, unchecked };
 }

@@ -7,6 +7,7 @@
 import { gitProcess } from '../git/exec.js';
 import { refTips, type Governing } from '../definitions/base.js';
 import { resolveCommit } from '../git/repo.js';
+import type { Shallow } from '../git/shallow.js';
 import { lastParagraph } from '../git/trailers.js';
 import { fail } from '../failures.js';
 
@@ -51,14 +52,25 @@ export interface StreamResult {
    * when a commit arrived before its child; `firstParent` flags are then unreliable.
    */
   readonly ordered: boolean;
+  /** The last commit read on the first-parent line: the root, or in a shallow clone perhaps where its history is cut. */
+  readonly lineEnd: string | undefined;
+  /** Commits read that a shallow clone lists as cut (git log showed them without parents), newest first. */
+  readonly boundary: readonly string[];
 }
 
 /**
  * Streams the commits reachable from `ref` that carry phase trailers. `order`: git's fast
  * default; `topo` when that lost the first-parent line; `first-parent` for the base's own line
- * only (cheaper, when side commits do not matter).
+ * only (cheaper, when side commits do not matter). `shallow`: in a shallow clone, the commits
+ * at the cut are handed on with the parents their objects name, so a merge there is a merge.
  */
-export async function streamPhaseCommits(root: string, ref: string, visit: (c: HistoryCommit) => void, order: 'fast' | 'topo' | 'first-parent' = 'fast'): Promise<StreamResult> {
+export async function streamPhaseCommits(
+  root: string,
+  ref: string,
+  visit: (c: HistoryCommit) => void,
+  order: 'fast' | 'topo' | 'first-parent' = 'fast',
+  shallow?: Shallow,
+): Promise<StreamResult> {
   const orderArgs = order === 'topo' ? ['--topo-order'] : order === 'first-parent' ? ['--first-parent'] : [];
   const proc = gitProcess(['log', ...orderArgs, '-z', '--format=%H%x01%P%x01%T%x01%cI%x01%B', ref, '--'], {
     cwd: root,
@@ -69,6 +81,8 @@ export async function streamPhaseCommits(root: string, ref: string, visit: (c: H
   // Awaited below; handled from the start so an early exit is never an unhandled rejection.
   proc.done.catch(() => undefined);
   let next: string | undefined; // the next commit expected on the first-parent line
+  let lineEnd: string | undefined;
+  const boundary: string[] = [];
   let count = 0;
   // Records are read from the bytes, and only a claiming commit's message is decoded: strings
   // cut from a decoded chunk would keep the whole chunk alive for as long as the commit is
@@ -84,14 +98,20 @@ export async function streamPhaseCommits(root: string, ref: string, visit: (c: H
     const parentList = buf.toString('latin1', a + 1, b);
     if (count === 1) next = sha; // the tip
     const onLine = sha === next;
-    if (onLine) next = firstWord(parentList);
+    // The line is followed as git log shows it: it ends at a shallow clone's cut.
+    if (onLine) {
+      next = firstWord(parentList);
+      lineEnd = sha;
+    }
+    const real = shallow?.parents.get(sha);
+    if (real !== undefined) boundary.push(sha);
     // Most commits are not phaserunner's: skip them before decoding anything.
     const body = buf.subarray(d + 1, end);
     if (!body.includes(COLON) || !MARKERS.some((marker) => body.includes(marker))) return;
     const message = body.toString('utf8');
     const trailers = lastParagraph(message);
     if (!trailers.some(([key]) => CLAIMS.includes(key))) return;
-    const parents = parentList.split(' ').filter((p) => p !== '');
+    const parents = real ?? parentList.split(' ').filter((p) => p !== '');
     visit({ sha, parents, tree: buf.toString('latin1', b + 1, c), date: buf.toString('latin1', c + 1, d), subject: message.split('\n', 1)[0] ?? '', body: bodyOf(message), trailers, firstParent: onLine, index: count - 1 });
   };
   let parts: Buffer[] = []; // a record that spans chunks, joined once its end arrives
@@ -122,7 +142,7 @@ export async function streamPhaseCommits(root: string, ref: string, visit: (c: H
     throw error;
   }
   await proc.done;
-  return { commits: count, ordered: next === undefined };
+  return { commits: count, ordered: next === undefined, lineEnd, boundary };
 }
 
 /** What lies between the subject's paragraph and the last (trailer) paragraph. */
@@ -139,14 +159,18 @@ function firstWord(text: string): string | undefined {
 
 /**
  * The commit to read: `ref` when given (as git resolves it, or origin's branch of that name on
- * a fresh clone; a name that is both a branch and a tag is refused, never silently one of
- * them), else the base branch as the definitions resolved it (`refs/heads/<base>`, or origin's).
+ * a fresh clone; a name that is both a branch (local, else origin's) and a tag is refused,
+ * never silently one of them), else the base branch as the definitions resolved it (`refs/heads/<base>`, or origin's).
  */
 export async function resolveTip(root: string, target: { readonly ref?: string | undefined; readonly governing: Governing }): Promise<string> {
   const { ref, governing } = target;
   if (ref === undefined) return governing.commit ?? fail({ reason: 'base-missing', base: governing.base });
   if (!ref.startsWith('refs/') && !/^[0-9a-f]{4,64}$/i.test(ref)) {
-    const named = await refTips(root, [`refs/heads/${ref}`, `refs/tags/${ref}`, `refs/remotes/${ref}`], true);
+    const origin = `refs/remotes/origin/${ref}`;
+    const named = await refTips(root, [`refs/heads/${ref}`, `refs/tags/${ref}`, `refs/remotes/${ref}`, origin], true);
+    // Where there is no local branch of that name (a CI checkout), origin's is what it means,
+    // and a tag of that name must not silently stand in for it.
+    if (named.has(`refs/heads/${ref}`)) named.delete(origin);
     if (named.size > 1) fail({ reason: 'ref-ambiguous', ref, candidates: [...named.keys()] });
   }
   const tip = (await resolveCommit(root, ref)) ?? (await resolveCommit(root, `refs/remotes/origin/${ref}`));

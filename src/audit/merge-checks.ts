@@ -9,9 +9,11 @@ import { APPROVAL_KEYS, TRAILER_KEYS } from '../git/trailers.js';
 import { matcherFor } from '../util/glob.js';
 import type { Workstream, WorkstreamStep } from '../workstream/types.js';
 import type { AuditContext, MergeRecord } from './context.js';
+import type { Governed } from './definitions-at.js';
 import type { Finding, FindingCode } from './findings.js';
 import { quoteList, short } from './format.js';
 import type { HistoryCommit } from './history.js';
+import { judgeBeyondCut, phaseCommitBeyondCut, type Unchecked } from './shallow.js';
 import { readClaims, stepClaimed } from './trailers.js';
 
 /** Paths outside the outputs collected for a message; an agent may add thousands. */
@@ -22,6 +24,8 @@ export interface TreeVerdict {
   readonly findings: readonly Finding[];
   readonly step: WorkstreamStep | undefined;
   readonly governed: Workstream | undefined;
+  /** Checks a shallow clone's missing history kept from being made (shallow.ts). */
+  readonly unchecked?: readonly Unchecked[];
 }
 
 /** The merge and its second parent's trailers: reported once, here. */
@@ -29,10 +33,11 @@ export function readMerge(ctx: AuditContext, merge: HistoryCommit, phaseCommit: 
   const claims = readClaims(ctx, merge, 'merge');
   const phase = claims.phase;
   const phaseClaims = phaseCommit === undefined ? undefined : readClaims(ctx, phaseCommit, 'phase commit');
-  if (phaseCommit === undefined) {
+  // Beyond a shallow clone's cut, a missing phase commit is no finding (shallow.ts notes it).
+  if (phaseCommit === undefined && !phaseCommitBeyondCut(ctx, merge, phase)) {
     const p2 = merge.parents[1] ?? '';
     ctx.add('merge-parent-untrailed', phase ?? null, merge.sha, `merge ${short(merge.sha)} says it merges phase ${phase ?? '?'}, but its second parent ${short(p2)} carries no phase trailers: the phase commit was replaced.`);
-  } else {
+  } else if (phaseCommit !== undefined) {
     // The runner writes the same values on both; only the digest may differ (when the base
     // changed the outputs meanwhile) and only the merge carries an approval.
     for (const key of TRAILER_KEYS) {
@@ -53,10 +58,16 @@ export function readMerge(ctx: AuditContext, merge: HistoryCommit, phaseCommit: 
  * `settle`.
  */
 export function judgeTrees(ctx: AuditContext, record: MergeRecord): TreeVerdict {
+  const cut = judgeBeyondCut(ctx, record, judgeBy);
+  if (cut !== undefined) return cut;
+  const start = record.phaseCommit?.parents[0] ?? record.merge.parents[0];
+  return judgeBy(ctx, record, start === undefined ? { workstream: ctx.workstream, problem: 'it has no parent' } : ctx.definitions.at(start), start);
+}
+
+/** The checks of judgeTrees, by `governed`: the definitions committed at `start`. */
+function judgeBy(ctx: AuditContext, record: MergeRecord, governed: Governed, start: string | undefined): TreeVerdict {
   const { merge, claims, phaseCommit, phaseClaims } = record;
   const findings: Finding[] = [];
-  const start = phaseCommit?.parents[0] ?? merge.parents[0];
-  const governed = start === undefined ? { workstream: ctx.workstream, problem: 'it has no parent' } : ctx.definitions.at(start);
   const step = stepClaimed(governed.workstream, claims, merge, 'merge', findings);
   if (phaseCommit !== undefined && phaseClaims !== undefined && phaseClaims.phase === claims.phase) stepClaimed(governed.workstream, phaseClaims, phaseCommit, 'phase commit', findings);
   if (step === undefined) return { digest: undefined, findings, step, governed: governed.workstream };

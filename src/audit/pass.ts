@@ -7,6 +7,7 @@ import type { AuditContext, MergeRecord } from './context.js';
 import type { Finding } from './findings.js';
 import { streamPhaseCommits, type HistoryCommit } from './history.js';
 import { judgeTrees, readMerge } from './merge-checks.js';
+import type { Unchecked } from './shallow.js';
 
 /** Merges judged together: enough to fill a round of requests, few enough to bound memory. */
 const BATCH = 64;
@@ -14,7 +15,12 @@ const BATCH = 64;
 export interface Pass {
   readonly ctx: AuditContext;
   readonly findings: Finding[];
+  /** Checks a shallow clone's missing history kept from being made. */
+  readonly unchecked: Unchecked[];
   readonly commits: number;
+  /** The last commit read on the first-parent line; commits git log showed as cut (shallow clone). */
+  readonly lineEnd: string | undefined;
+  readonly boundary: readonly string[];
   /** False when the fast order lost the first-parent line: read again in topo order. */
   readonly ordered: boolean;
   /** Phase merges on the first-parent line, oldest first, with their checks done. */
@@ -27,9 +33,14 @@ export interface Pass {
   readonly side: Map<string, HistoryCommit>;
 }
 
-export async function readHistory(shared: Omit<AuditContext, 'add'>, order: 'fast' | 'topo'): Promise<Pass> {
+export async function readHistory(shared: Omit<AuditContext, 'add' | 'uncheck'>, order: 'fast' | 'topo'): Promise<Pass> {
   const findings: Finding[] = [];
-  const ctx: AuditContext = { ...shared, add: (code, phase, commit, message) => findings.push({ code, phase, commit, message }) };
+  const unchecked: Unchecked[] = [];
+  const ctx: AuditContext = {
+    ...shared,
+    add: (code, phase, commit, message) => findings.push({ code, phase, commit, message }),
+    uncheck: (phase, commit, what) => unchecked.push({ phase, commit, what }),
+  };
   const slots: (MergeRecord | undefined)[] = []; // one per merge, newest first
   const waiting = new Map<string, number[]>(); // phase commit id -> slots of merges waiting for it
   const onLine: HistoryCommit[] = [];
@@ -67,6 +78,7 @@ export async function readHistory(shared: Omit<AuditContext, 'add'>, order: 'fas
         }
       },
       order,
+      ctx.shallow,
     );
     // A second parent never read carries no trailers: it is no phase commit.
     for (const slotsWaiting of waiting.values()) for (const slot of slotsWaiting) read(slot, merges[slot] as HistoryCommit, undefined);
@@ -78,7 +90,8 @@ export async function readHistory(shared: Omit<AuditContext, 'add'>, order: 'fas
   }
   await judge.finish();
   const records = slots.filter((r): r is MergeRecord => r !== undefined).reverse();
-  return { ctx, findings, commits: result.commits, ordered: result.ordered, records, onLine, side, decisions: recordCommits.reverse() };
+  const { commits, ordered, lineEnd, boundary } = result;
+  return { ctx, findings, unchecked, commits, ordered, lineEnd, boundary, records, onLine, side, decisions: recordCommits.reverse() };
 }
 
 /** A commit that says it is a record (its trailers are judged in records.ts). */
@@ -136,6 +149,7 @@ class Judge {
           record.step = verdict.step;
           record.governed = verdict.governed;
           for (const f of verdict.findings) this.ctx.add(f.code, f.phase, f.commit, f.message);
+          for (const u of verdict.unchecked ?? []) this.ctx.uncheck(u.phase, u.commit, u.what);
         });
       }
     } catch (error) {

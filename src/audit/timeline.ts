@@ -2,6 +2,7 @@
 // oldest first), with what only the store knows (durations, attempts that did not merge)
 // added when the store is there.
 import type { Definitions } from '../definitions/open.js';
+import { boundaryOf, readShallow } from '../git/shallow.js';
 import { withStoreReadOnly } from '../runner/store-open.js';
 import type { RunRow } from '../store/store.js';
 import { PLANNING } from '../workstream/planning.js';
@@ -49,6 +50,8 @@ export interface Timeline {
   readonly store: boolean;
   readonly entries: readonly TimelineEntry[];
   readonly records: readonly TimelineRecord[];
+  /** In a shallow clone whose history of the ref is cut: where (earlier merges are not listed); null otherwise. */
+  readonly shallow: { readonly boundary: readonly string[] } | null;
 }
 
 export async function timeline(defs: Definitions, ref?: string): Promise<Timeline> {
@@ -69,7 +72,9 @@ export async function timeline(defs: Definitions, ref?: string): Promise<Timelin
   // The base's own line only: phase merges are on it (and git's default order could lose it
   // under clock skew).
   const records: (Omit<TimelineRecord, 'after_merge'> & { readonly index: number })[] = [];
-  await streamPhaseCommits(root, tip, (c) => {
+  // A merge at a shallow clone's cut is read with the parents its object names.
+  const shallow = await readShallow(defs.repo.commonDir, { root });
+  const read = await streamPhaseCommits(root, tip, (c) => {
     const v = firstValues(c.trailers);
     const kind = v.get('Record');
     if (kind !== undefined && c.parents.length === 1) {
@@ -99,11 +104,12 @@ export async function timeline(defs: Definitions, ref?: string): Promise<Timelin
       earlier_attempts: unmerged.get(phase) ?? [],
     });
     indexes.push(c.index);
-  }, 'first-parent');
+  }, 'first-parent', shallow);
   // Newest first as streamed: a record follows the newest merge older than it.
   const afterMerge = (index: number): string | null => merges[indexes.findIndex((i) => i > index)]?.merge ?? null;
   const placed = records.reverse().map(({ index, ...record }) => ({ ...record, after_merge: afterMerge(index) }));
-  return { ref: target, store: runs !== undefined, entries: merges.reverse(), records: placed };
+  const boundary = boundaryOf(shallow, read.boundary);
+  return { ref: target, store: runs !== undefined, entries: merges.reverse(), records: placed, shallow: boundary.length === 0 ? null : { boundary } };
 }
 
 function readRuns(file: string): RunRow[] | undefined {

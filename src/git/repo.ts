@@ -31,10 +31,11 @@ export async function discoverRepo(cwd: string, { bare = false }: { readonly bar
     cwd,
     okCodes: [128],
   });
-  const [commonDir, , root] = result.stdout.trim().split('\n');
+  const [commonDir, isBare, root] = result.stdout.trim().split('\n');
   if (commonDir === undefined || commonDir === '') fail({ reason: 'not-a-git-repo', dir: cwd });
   if (result.exitCode === 0 && root !== undefined) return { root: realpathSync(root), commonDir: realpathSync(commonDir), worktree: true };
-  if (!bare) fail({ reason: 'not-a-git-repo', dir: cwd });
+  // A bare repository is named as one: "not a git repository" would send the user looking elsewhere.
+  if (!bare) fail(isBare === 'true' ? { reason: 'not-a-git-repo', dir: realpathSync(commonDir), bare: true } : { reason: 'not-a-git-repo', dir: cwd });
   const dir = realpathSync(commonDir);
   return { root: dir, commonDir: dir, worktree: false };
 }

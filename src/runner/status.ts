@@ -1,6 +1,7 @@
 // The status view: every phase with its state, attempts, branch, commits and last gate, and
 // the one thing to do next. Read-only: it never creates or migrates the store.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { failureLines, type CheckResult } from '../gates/types.js';
 import { Store, type GateRow, type PhaseRow, type RunRow } from '../store/store.js';
 import { planningController, planningWorkstream } from '../workstream/planning.js';
@@ -10,6 +11,7 @@ import { configFile } from '../paths.js';
 import { withStoreReadOnly } from './store-open.js';
 import { phaseBranch } from './naming.js';
 import { attemptLimit } from './attempts.js';
+import { shellWord } from '../util/shell.js';
 
 export interface GateSummary {
   readonly target: string;
@@ -91,12 +93,24 @@ export async function readStatus(cwd: string): Promise<StatusView> {
   // No store at all: before the first run, or it was lost (or this is a fresh clone). Git may
   // know better, and the next run rebuilds the store from it.
   if (!missing || defs.governing.commit === null) return view;
+  // A shallow clone's history is cut: what it shows merged is not all there is, and a run
+  // would rebuild the store from part of it.
+  if (existsSync(join(defs.repo.commonDir, 'shallow'))) {
+    return { ...view, next: `There is no store here, and this clone is shallow: its history of ${defs.config.base} is cut, so earlier phase merges may not be in it. \`phaserunner audit\` checks what it has; \`git fetch --unshallow\` fetches the rest, before any \`phaserunner run\`.` };
+  }
   const workstream = planningWorkstream(defs.phases, defs.config.approvals);
   // Only without a store: the walk over history is not loaded otherwise.
   const { mergedPhasesInGit } = await import('./rebuild.js');
   const merged = [...(await mergedPhasesInGit(defs.repo.root, defs.governing.commit, workstream)).keys()].sort((a, b) => a - b);
   if (merged.length === 0) return view;
-  return { ...view, next: `The store has no record of this work, but ${defs.config.base} has phase${merged.length > 1 ? 's' : ''} ${merged.join(', ')} merged: \`phaserunner run --wait\` rebuilds the store from git and goes on from there.` };
+  const base = defs.config.base;
+  const phases = `phase${merged.length > 1 ? 's' : ''} ${merged.join(', ')} merged`;
+  // Where nothing can run (a bare repository, a CI checkout without the local branch), say what can.
+  if (!defs.repo.worktree) return { ...view, next: `There is no store here, but ${base} has ${phases}: \`phaserunner audit\` verifies them; this bare repository has no working tree, so planning goes on in a checkout of it.` };
+  if (defs.governing.ref !== `refs/heads/${base}`) {
+    return { ...view, next: `The store has no record of this work, but origin/${base} has ${phases}, and there is no local branch ${base}: \`phaserunner audit\` verifies them; to go on, \`git branch ${shellWord(base)} ${shellWord(`origin/${base}`)}\`, then \`phaserunner run --wait\` rebuilds the store from git.` };
+  }
+  return { ...view, next: `The store has no record of this work, but ${base} has ${phases}: \`phaserunner run --wait\` rebuilds the store from git and goes on from there.` };
 }
 
 /** What to do where no config is committed on the base: set up, or commit what is set up. */

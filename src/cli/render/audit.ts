@@ -3,21 +3,40 @@ import type { AuditReport } from '../../audit/audit.js';
 
 export function auditLines(report: AuditReport): string[] {
   const store = { checked: 'cross-checked with the store', absent: 'no store here: git only', unreadable: 'the store could not be read: git only' }[report.store];
-  const lines = [`audit of ${report.ref} at ${report.tip.slice(0, 12)}: ${report.commits} commits read, ${store}`, ''];
+  const lines = [`audit of ${report.ref} at ${report.tip.slice(0, 12)}: ${report.commits} commits read, ${store}`];
+  const cut = report.shallow;
+  const before = cut === null || cut.boundary.length === 0 ? undefined : `the history before ${commitList(cut.boundary)}`;
+  if (before !== undefined) lines.push(`shallow clone: ${before} is not in this clone; the audit judged only what it has.`);
+  lines.push('');
   for (const p of report.phases) {
     const what = p.merged
       ? `merged ${p.merge?.slice(0, 12) ?? ''} (commit ${p.commit?.slice(0, 12) ?? '-'}, run ${p.run_id ?? '?'}, attempt ${p.attempt ?? '?'}, ${p.agent ?? '?'})${p.approved_by === null ? '' : `, approved by ${p.approved_by}`}`
-      : 'not merged';
+      : before === undefined
+        ? 'not merged'
+        : 'not merged in the history this clone has';
     lines.push(`  ${p.findings === 0 ? '✓' : '✗'} phase ${p.phase} ${p.name}: ${what}`);
   }
   lines.push('');
   if (report.ok) {
-    lines.push('No findings: every phase merge is intact.');
-    return lines;
+    lines.push(cut === null ? 'No findings: every phase merge is intact.' : 'No findings in what this clone has.');
+  } else {
+    lines.push(`${report.findings.length} finding(s):`);
+    for (const f of report.findings) {
+      lines.push(`  [${f.code}] ${f.phase === null ? '' : `phase ${f.phase}: `}${f.message}`);
+    }
   }
-  lines.push(`${report.findings.length} finding(s):`);
-  for (const f of report.findings) {
-    lines.push(`  [${f.code}] ${f.phase === null ? '' : `phase ${f.phase}: `}${f.message}`);
+  if (cut !== null) {
+    lines.push('', `Not checked, for want of ${before ?? 'history this shallow clone does not have'} (${cut.unchecked.length}):`);
+    for (const u of cut.unchecked) lines.push(`  - ${u.phase === null ? '' : `phase ${u.phase}: `}${u.what}`);
+    lines.push('To audit everything: `git fetch --unshallow`, then `phaserunner audit` again.');
   }
   return lines;
+}
+
+/** "a", "a and b", "a, b and 3 more": short ids. */
+function commitList(shas: readonly string[]): string {
+  const shown = shas.slice(0, 3).map((s) => s.slice(0, 12));
+  const rest = shas.length - shown.length;
+  if (rest > 0) return `${shown.join(', ')} and ${rest} more`;
+  return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1) ?? ''}` : (shown[0] ?? '');
 }

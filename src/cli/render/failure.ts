@@ -59,6 +59,13 @@ function fixIn(file: string): string {
 export function renderFailure(f: Failure): RenderedFailure {
   switch (f.reason) {
     case 'not-a-git-repo':
+      if (f.bare === true) {
+        return {
+          code: ExitCode.config,
+          message: `${f.dir} is a bare git repository: it has no working tree to plan in (\`audit\`, \`log\` and \`status\` read its history).`,
+          next: `Run this in a checkout of it: \`git clone ${shellWord(f.dir)} DIR\`, and run phaserunner there.`,
+        };
+      }
       return {
         code: ExitCode.config,
         message: `${f.dir} is not inside a git repository (with a working tree).`,

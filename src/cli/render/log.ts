@@ -8,8 +8,9 @@ import { usageText } from './usage.js';
 const seconds = (ms: number | null): string => (ms === null ? '' : ` in ${(ms / 1000).toFixed(1)}s`);
 
 export function timelineLines(t: Timeline): string[] {
-  if (t.entries.length === 0 && t.records.length === 0) return [`No phase has been merged into ${t.ref} yet.`];
-  const lines: string[] = [];
+  const cut = t.shallow === null ? [] : [`(shallow clone: the history before ${t.shallow.boundary.map((b) => b.slice(0, 12)).join(', ')} is not in this clone, so merges made before it are not listed; \`git fetch --unshallow\` fetches it)`];
+  if (t.entries.length === 0 && t.records.length === 0) return [`No phase has been merged into ${t.ref}${t.shallow === null ? '' : ' in the history this clone has'} yet.`, ...cut];
+  const lines: string[] = [...cut];
   const recordsAfter = (merge: string | null): void => {
     for (const r of t.records.filter((x) => x.after_merge === merge)) {
       const what = r.kind === 'replan' ? `replan from phase ${r.phase ?? '?'}` : `phase ${r.phase ?? '?'}'s outputs acknowledged`;
