@@ -64,6 +64,8 @@ export type Failure =
    * branch has committed, which is what governs a run. `branch`: the checkout's branch, when known.
    */
   | { readonly reason: 'definitions-uncommitted'; readonly base: string; readonly files: readonly string[]; readonly branch: string | undefined }
+  /** A verb that acts, in a shallow clone: what was planned before the cut cannot be known. */
+  | { readonly reason: 'shallow-clone'; readonly dir: string }
   /** `replan` or `acknowledge` cannot be recorded: `detail` says why, for the cause's message. */
   | {
       readonly reason: 'record-refused';

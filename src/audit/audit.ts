@@ -49,6 +49,11 @@ export interface AuditReport {
   readonly commits: number;
   /** Whether the store was present and cross-checked. */
   readonly store: 'checked' | 'absent' | 'unreadable';
+  /**
+   * The definitions that govern now: committed on the base, or phaserunner's built-in ones
+   * where none are. Each merge is judged by those committed where its own run started.
+   */
+  readonly definitions: { readonly base: string; readonly commit: string | null; readonly source: 'committed' | 'built-in' };
   readonly phases: readonly AuditedPhase[];
   readonly findings: readonly Finding[];
   /**
@@ -90,7 +95,8 @@ export async function audit(defs: Definitions, ref?: string): Promise<AuditRepor
     sortFindings(findings, pass);
     sortFindings(unchecked, pass);
     const cut = boundary.length === 0 && unchecked.length === 0 ? null : { boundary, unchecked };
-    return { ok: findings.length === 0, ref: target, tip, commits, store, phases: summarize(ctx, records, findings), findings, shallow: cut };
+    const governing = { base: defs.governing.base, commit: defs.governing.commit, source: defs.configured ? ('committed' as const) : ('built-in' as const) };
+    return { ok: findings.length === 0, ref: target, tip, commits, store, definitions: governing, phases: summarize(ctx, records, findings), findings, shallow: cut };
   } finally {
     await reader.close();
   }

@@ -13,6 +13,15 @@ export interface Shallow {
   readonly missing: ReadonlySet<string>;
 }
 
+/** Whether git's shallow file lists any commit: the history is cut somewhere. */
+export function isShallow(commonDir: string): boolean {
+  try {
+    return readFileSync(join(commonDir, 'shallow'), 'latin1').trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * What the repository lacks, or undefined when it is not shallow. `commonDir` holds the shallow
  * file (shared by linked worktrees). Objects are read through `reader`, or a reader of its own

@@ -6,6 +6,8 @@ import type { AgentAdapter } from '../agents/types.js';
 import { resolveAgent } from '../agents/registry.js';
 import { assertGitVersion } from '../git/repo.js';
 import { assertCanSign, signingWanted } from '../git/signing.js';
+import { isShallow } from '../git/shallow.js';
+import { fail } from '../failures.js';
 import { configFile } from '../paths.js';
 import { openDefinitions, saveDefinitions, type Definitions } from '../definitions/open.js';
 import { assertDefinitionsCommitted } from '../definitions/uncommitted.js';
@@ -35,6 +37,9 @@ export interface Runner extends Validated {
  */
 export async function validateForRun(cwd: string, { preflight = true }: { readonly preflight?: boolean | undefined } = {}): Promise<Validated> {
   const defs = await openDefinitions(cwd, 'act');
+  // The store is rebuilt from the base's history, and merges need their merge bases: both need
+  // all of it.
+  if (isShallow(defs.repo.commonDir)) fail({ reason: 'shallow-clone', dir: defs.repo.root });
   await assertGitVersion(defs.repo.root);
   const agent = resolveAgent(defs.config, defs.config.agent, defs.repo.root, `"agent" in ${configFile(defs.repo.root)}`);
   if (preflight) {

@@ -112,16 +112,25 @@ describe('a shallow clone', () => {
     const human = cli(dir, ['audit']);
     expect(human.code).toBe(0);
     const lines = human.stdout.split('\n');
-    expect(lines[1]).toBe(`shallow clone: the history before ${short(at(cut))} is not in this clone; the audit judged only what it has.`);
+    expect(lines[1]).toMatch(/^definitions: as committed on main \([0-9a-f]{12}\); each merge judged by those committed where its run started$/);
+    expect(lines[2]).toBe(`shallow clone: the history before ${short(at(cut))} is not in this clone; the audit judged only what it has.`);
     expect(lines).toContain('  ✓ phase 1 architecture-baseline: not merged in the history this clone has');
     expect(lines).toContain('No findings in what this clone has.');
     expect(lines).toContain(`Not checked, for want of the history before ${short(at(cut))} (4):`);
     expect(lines.at(-2)).toBe('To audit everything: `git fetch --unshallow`, then `phaserunner audit` again.');
 
-    // Without the store, status does not send a run to rebuild it from part of the history.
+    // Without the store, status does not send a run to rebuild it from part of the history,
+    // and a run refuses (78), changing nothing.
     expect(cli(dir, ['status']).stdout.trim().split('\n').at(-1)).toBe(
       'Next: There is no store here, and this clone is shallow: its history of main is cut, so earlier phase merges may not be in it. `phaserunner audit` checks what it has; `git fetch --unshallow` fetches the rest, before any `phaserunner run`.',
     );
+    const refs = git(dir, 'for-each-ref');
+    const run = cli(dir, ['run']);
+    expect(run.code).toBe(78);
+    expect(run.stderr).toContain('is a shallow clone: the history before its cut is not here');
+    expect(run.stderr.trim().split('\n').at(-1)).toBe('Next: Fetch the whole history (`git fetch --unshallow`), then run this again.');
+    expect(git(dir, 'for-each-ref')).toBe(refs);
+    expect(existsSync(join(dir, '.git', 'phaserunner', 'state.db'))).toBe(false);
 
     const log = json<LogJson>(cli(dir, ['log', '--json']));
     expect(log.entries.map((e) => [e.merge, e.commit])).toEqual(has.map((i) => [at(i), pc(i)]));

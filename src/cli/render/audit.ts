@@ -3,7 +3,13 @@ import type { AuditReport } from '../../audit/audit.js';
 
 export function auditLines(report: AuditReport): string[] {
   const store = { checked: 'cross-checked with the store', absent: 'no store here: git only', unreadable: 'the store could not be read: git only' }[report.store];
-  const lines = [`audit of ${report.ref} at ${report.tip.slice(0, 12)}: ${report.commits} commits read, ${store}`];
+  const d = report.definitions;
+  const lines = [
+    `audit of ${report.ref} at ${report.tip.slice(0, 12)}: ${report.commits} commits read, ${store}`,
+    d.source === 'committed'
+      ? `definitions: as committed on ${d.base}${d.commit === null ? '' : ` (${d.commit.slice(0, 12)})`}; each merge judged by those committed where its run started`
+      : `definitions: phaserunner's built-in phases (no config is committed on ${d.base})`,
+  ];
   const cut = report.shallow;
   const before = cut === null || cut.boundary.length === 0 ? undefined : `the history before ${commitList(cut.boundary)}`;
   if (before !== undefined) lines.push(`shallow clone: ${before} is not in this clone; the audit judged only what it has.`);

@@ -262,6 +262,12 @@ export function renderFailure(f: Failure): RenderedFailure {
           (f.branch !== undefined && f.branch !== f.base ? ` (Your checkout is on branch ${f.branch}, not ${f.base}.)` : ''),
         next: uncommittedNext(f.base, f.files, f.branch),
       };
+    case 'shallow-clone':
+      return {
+        code: ExitCode.config,
+        message: `${f.dir} is a shallow clone: the history before its cut is not here, so phaserunner cannot tell which phases were planned there, and would plan them again. Nothing was done. (\`phaserunner audit\` works here: it judges what the clone has.)`,
+        next: 'Fetch the whole history (`git fetch --unshallow`), then run this again.',
+      };
     case 'record-refused': {
       const usage = `\`phaserunner ${f.verb} ${f.phase} --reason "why"\``;
       switch (f.cause) {
