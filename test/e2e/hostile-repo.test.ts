@@ -86,11 +86,15 @@ describe('the runner in a repository', () => {
     expect(git(repo, 'log', '-1', '--format=%s', 'main')).toBe('planning: merge phase 1 architecture-baseline into main');
   });
 
-  it('works in a shallow clone', () => {
+  it('refuses to run in a shallow clone (78), whose cut history may hide planning already done, and runs once unshallowed', () => {
     const origin = scriptedRepo();
     const clone = join(tempDir(), 'shallow');
     git(origin, 'clone', '--quiet', '--depth', '1', `file://${origin}`, clone);
     expect(git(clone, 'rev-parse', '--is-shallow-repository')).toBe('true');
+    const refused = cli(clone, ['run', '--wait', '--until', '1']);
+    expect(refused.code).toBe(78);
+    expect(refused.stderr.trim().split('\n').at(-1)).toBe('Next: Fetch the whole history (`git fetch --unshallow`), then run this again.');
+    git(clone, 'fetch', '--quiet', '--unshallow');
     const result = cli(clone, ['run', '--wait', '--until', '1']);
     expect(result.code, result.stderr).toBe(0);
     expect(runsOf(clone).map((r) => r.step)).toEqual(['merged']);
