@@ -17,7 +17,7 @@ export const FINDING_CODES = {
   'phase-merged-twice': 'a phase was merged again by another run',
   'phase-out-of-order': 'a phase was merged after a later phase',
   'phase-skipped': 'a phase was merged although an earlier phase never was',
-  'output-missing': "a required output fails the gate's file checks at the merge",
+  'output-missing': "a required output fails the gate's file, json or tasks checks at the merge",
   'approval-missing': 'a phase that needs approval was merged without Approved-* trailers',
   'approval-incomplete': 'a merge has some Approved-* trailers but not all (a malformed value is `trailer-malformed`)',
   'approval-digest-mismatch': 'Approved-Digest is not the digest of the artifacts merged',

@@ -5,6 +5,11 @@
 // findings instead of adding them.
 import { definitionsDigest } from '../definitions/digest.js';
 import { runFileCheckSync } from '../gates/file-check.js';
+import { runJsonCheckSync } from '../gates/json-check.js';
+import { runTasksCheckSync } from '../gates/tasks-check.js';
+import type { SyncFileSource } from '../gates/files.js';
+import type { CheckResult } from '../gates/types.js';
+import type { Check } from '../phases/schema.js';
 import { APPROVAL_KEYS, TRAILER_KEYS } from '../git/trailers.js';
 import { matcherFor } from '../util/glob.js';
 import type { Workstream, WorkstreamStep } from '../workstream/types.js';
@@ -128,13 +133,30 @@ function checkScope(ctx: AuditContext, step: WorkstreamStep, commit: HistoryComm
   }
 }
 
-/** The gate that guards advancing past the phase, its file checks re-run against the merge. */
+/**
+ * The gate that guards advancing past the phase, re-run against the merge's tree: its file,
+ * json and tasks checks, read as the runner's gate read the tree it committed (TreeFiles). Its
+ * command checks ran programs in the agent's checkout, which history does not have.
+ */
 function checkOutputs(step: WorkstreamStep, merge: HistoryCommit, ctx: AuditContext, add: Add): void {
   const source = ctx.files.source(merge.tree);
   for (const check of step.checks.beforeAdvance) {
-    if (check.kind !== 'file') continue;
-    const result = runFileCheckSync(check, source);
-    if (!result.ok) add('output-missing', merge.sha, `at merge ${short(merge.sha)}, ${result.message}`);
+    const result = rerunCheck(check, source);
+    if (result?.ok === false) add('output-missing', merge.sha, `at merge ${short(merge.sha)}, ${result.message}`);
+  }
+}
+
+/** A check that reads files, run over a tree; undefined for one that does not (command, approval). */
+function rerunCheck(check: Check, source: SyncFileSource): CheckResult | undefined {
+  switch (check.kind) {
+    case 'file':
+      return runFileCheckSync(check, source);
+    case 'json':
+      return runJsonCheckSync(check, source);
+    case 'tasks':
+      return runTasksCheckSync(check, source);
+    default:
+      return undefined;
   }
 }
 

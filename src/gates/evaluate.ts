@@ -1,34 +1,52 @@
-// Evaluates a gate's checks against a checkout, in order, every check reported.
+// Evaluates a gate's checks, in order, every check reported. The file, json and tasks checks
+// read from a FileSource: by default the checkout at `root`; the runner's beforeAdvance gate
+// passes the tree it staged, so that what the gate judged is exactly what is committed. The
+// command checks always run in the checkout at `root`: they run programs, which need files on
+// disk (and read the checkout's bytes, not what git stores through a filter).
 import type { Check } from '../phases/schema.js';
 import { unreachable } from '../failures.js';
 import { runCommandCheck } from './command-check.js';
 import { runFileCheck } from './file-check.js';
-import { checkoutSource } from './files.js';
+import { checkoutSource, type FileSource } from './files.js';
+import { noteFilters, type FiltersOf } from './filter-notes.js';
 import { runJsonCheck } from './json-check.js';
 import { runTasksCheck } from './tasks-check.js';
 import type { CheckResult, GateResult, GateTarget } from './types.js';
 
-type CheckoutCheck = Exclude<Check, { kind: 'approval' }>;
+export type CheckoutCheck = Exclude<Check, { kind: 'approval' }>;
+
+export interface GateFiles {
+  /** Where the file, json and tasks checks read (default: the checkout at `root`). */
+  readonly files?: FileSource;
+  /**
+   * The filter git stores each path through: a failing check on such a path says so, since
+   * the gate then judged what the filter made of the file rather than the file as written.
+   */
+  readonly filtersOf?: FiltersOf;
+}
 
 /** Checks that look at files; an approval is a human's decision, handled between commit and merge. */
 export function checkoutChecks(checks: readonly Check[]): CheckoutCheck[] {
   return checks.filter((c): c is CheckoutCheck => c.kind !== 'approval');
 }
 
-export async function evaluateGate(target: GateTarget, checks: readonly Check[], root: string): Promise<GateResult> {
-  const results: CheckResult[] = [];
-  for (const check of checkoutChecks(checks)) results.push(await runCheck(check, root));
+export async function evaluateGate(target: GateTarget, checks: readonly Check[], root: string, options: GateFiles = {}): Promise<GateResult> {
+  const files = options.files ?? checkoutSource(root);
+  const run = checkoutChecks(checks);
+  let results: CheckResult[] = [];
+  for (const check of run) results.push(await runCheck(check, root, files));
+  if (options.filtersOf !== undefined) results = await noteFilters(run, results, files, options.filtersOf);
   return { target, ok: results.every((r) => r.ok), checks: results };
 }
 
-function runCheck(check: CheckoutCheck, root: string): Promise<CheckResult> {
+function runCheck(check: CheckoutCheck, root: string, files: FileSource): Promise<CheckResult> {
   switch (check.kind) {
     case 'file':
-      return runFileCheck(check, checkoutSource(root));
+      return runFileCheck(check, files);
     case 'json':
-      return runJsonCheck(check, root);
+      return runJsonCheck(check, files);
     case 'tasks':
-      return runTasksCheck(check, root);
+      return runTasksCheck(check, files);
     case 'command':
       return runCommandCheck(check, root);
     default:

@@ -11,8 +11,9 @@ import { join, sep } from 'node:path';
 import { globToRegExp, isGlob, staticPrefix } from '../util/glob.js';
 
 /**
- * Where a check reads files: a checkout on disk, or a commit's tree (audit re-runs the
- * file checks against history).
+ * Where a check reads files: a checkout on disk (the beforeDispatch gate, what the agent will
+ * see), or a tree git stores (the beforeAdvance gate judges the tree the runner staged and
+ * will commit; the audit re-runs the checks against each merge's tree).
  */
 export interface FileSource {
   /** Repository-relative paths of regular files matching a path or glob, sorted. */
@@ -83,14 +84,6 @@ function isRegularFile(root: string, rel: string): boolean {
   }
 }
 
-/**
- * Reads a repository-relative file, refusing one that resolves outside the checkout (a
- * symlink the agent planted). Returns undefined when it does not exist.
- */
-export function readInside(root: string, rel: string): Promise<string | undefined> {
-  return settle(() => readInsideSync(root, () => realpathSync(root), rel));
-}
-
 function readInsideSync(root: string, resolveRoot: () => string, rel: string): string | undefined {
   let real: string;
   try {
@@ -105,9 +98,8 @@ function readInsideSync(root: string, resolveRoot: () => string, rel: string): s
 
 export type JsonRead = { readonly ok: true; readonly data: unknown } | { readonly ok: false; readonly message: string };
 
-/** Reads and parses a JSON file of the checkout, or says why it could not. */
-export async function readJsonInside(root: string, rel: string): Promise<JsonRead> {
-  const text = await readInside(root, rel);
+/** A file's text (undefined: missing) parsed as JSON, or why it could not be. */
+export function parseJson(rel: string, text: string | undefined): JsonRead {
   if (text === undefined) return { ok: false, message: `${rel} is missing.` };
   try {
     return { ok: true, data: JSON.parse(text) as unknown };

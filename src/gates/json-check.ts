@@ -1,22 +1,39 @@
 // The `json` check: a file parses as JSON and validates against a JSON Schema. Schemas are
 // converted with zod's fromJSONSchema, so validation and its messages match the rest of the
-// runner; "builtin:<name>" names a schema shipped with phaserunner.
+// runner; "builtin:<name>" names a schema shipped with phaserunner. The file and a schema
+// file of the repository are read from the same FileSource: the runner's staged tree, or a
+// merge's tree in the audit, through one judgement (judgeJson) either way.
 import { z } from 'zod';
 import type { JsonCheck } from '../phases/schema.js';
 import { TasksFileSchema } from '../planning/tasks-schema.js';
 import { formatIssuePath } from '../util/validate.js';
-import { readInside, readJsonInside } from './files.js';
+import { parseJson, type FileSource, type SyncFileSource } from './files.js';
 import { resultBase, type CheckResult } from './types.js';
 
 type JsonCheckDef = z.output<typeof JsonCheck>;
 
 const BUILTIN_SCHEMAS: Readonly<Record<string, z.ZodType>> = { 'builtin:tasks': TasksFileSchema };
 
-export async function runJsonCheck(check: JsonCheckDef, root: string): Promise<CheckResult> {
+export async function runJsonCheck(check: JsonCheckDef, files: FileSource): Promise<CheckResult> {
+  const text = await files.read(check.path);
+  // The schema is read only when there is something to validate.
+  const schema = text === undefined || isBuiltin(check.schema) ? undefined : await files.read(check.schema);
+  return judgeJson(check, text, schema);
+}
+
+/** The same check over files already in memory: the audit re-runs gates against history this way. */
+export function runJsonCheckSync(check: JsonCheckDef, files: SyncFileSource): CheckResult {
+  const text = files.read(check.path);
+  const schema = text === undefined || isBuiltin(check.schema) ? undefined : files.read(check.schema);
+  return judgeJson(check, text, schema);
+}
+
+/** The verdict on the file's text, given the schema file's text (unused for a built-in schema). */
+function judgeJson(check: JsonCheckDef, text: string | undefined, schemaText: string | undefined): CheckResult {
   const base = resultBase('json', check.path, check.message);
-  const read = await readJsonInside(root, check.path);
+  const read = parseJson(check.path, text);
   if (!read.ok) return { ...base, ok: false, message: read.message };
-  const schema = await loadSchema(check.schema, root);
+  const schema = loadSchema(check.schema, schemaText);
   if (typeof schema === 'string') return { ...base, ok: false, message: schema };
   const result = schema.safeParse(read.data);
   if (result.success) return { ...base, ok: true, message: `${check.path} matches ${check.schema}.` };
@@ -25,13 +42,16 @@ export async function runJsonCheck(check: JsonCheckDef, root: string): Promise<C
   return { ...base, ok: false, message: `${check.path} does not match ${check.schema}: ${problems.join('; ')}${more}.` };
 }
 
+function isBuiltin(ref: string): boolean {
+  return ref.startsWith('builtin:');
+}
+
 /** The schema as zod, or a message saying why it could not be loaded. */
-async function loadSchema(ref: string, root: string): Promise<z.ZodType | string> {
+function loadSchema(ref: string, text: string | undefined): z.ZodType | string {
   const builtin = BUILTIN_SCHEMAS[ref];
   if (builtin !== undefined) return builtin;
-  if (ref.startsWith('builtin:')) return `unknown built-in schema ${ref}; known: ${Object.keys(BUILTIN_SCHEMAS).join(', ')}.`;
-  const text = await readInside(root, ref);
-  if (text === undefined) return `the JSON Schema ${ref} is missing from the checkout.`;
+  if (isBuiltin(ref)) return `unknown built-in schema ${ref}; known: ${Object.keys(BUILTIN_SCHEMAS).join(', ')}.`;
+  if (text === undefined) return `the JSON Schema ${ref} is missing.`;
   try {
     return z.fromJSONSchema(JSON.parse(text) as Parameters<typeof z.fromJSONSchema>[0]);
   } catch (error) {

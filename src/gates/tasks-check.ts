@@ -1,8 +1,9 @@
 // The `tasks` check: the task graph an execution workstream will run must be well formed.
-// JSON Schema cannot express references between items, so this checks them directly.
+// JSON Schema cannot express references between items, so this checks them directly. The
+// file comes from a FileSource: the runner's staged tree, or a merge's tree in the audit.
 import type { z } from 'zod';
 import type { TasksCheck } from '../phases/schema.js';
-import { readJsonInside } from './files.js';
+import { parseJson, type FileSource, type SyncFileSource } from './files.js';
 import { resultBase, type CheckResult } from './types.js';
 
 type TasksCheckDef = z.output<typeof TasksCheck>;
@@ -12,9 +13,18 @@ interface TaskNode {
   readonly deps: readonly string[];
 }
 
-export async function runTasksCheck(check: TasksCheckDef, root: string): Promise<CheckResult> {
+export async function runTasksCheck(check: TasksCheckDef, files: FileSource): Promise<CheckResult> {
+  return judgeTasks(check, await files.read(check.path));
+}
+
+/** The same check over files already in memory: the audit re-runs gates against history this way. */
+export function runTasksCheckSync(check: TasksCheckDef, files: SyncFileSource): CheckResult {
+  return judgeTasks(check, files.read(check.path));
+}
+
+function judgeTasks(check: TasksCheckDef, text: string | undefined): CheckResult {
   const base = resultBase('tasks', check.path, check.message);
-  const read = await readJsonInside(root, check.path);
+  const read = parseJson(check.path, text);
   if (!read.ok) return { ...base, ok: false, message: read.message };
   const nodes = taskNodes(read.data);
   if (typeof nodes === 'string') return { ...base, ok: false, message: `${check.path}: ${nodes}` };

@@ -1,6 +1,6 @@
-// Committing with plumbing: stage exactly the given paths, write the tree, create the commit,
-// and move the branch with compare-and-swap. Plumbing runs no hooks and never touches a
-// checkout other than the one whose index we stage in.
+// Committing with plumbing: stage exactly the given paths in an index of the runner's own,
+// write the tree, create the commit, and move the branch with compare-and-swap. Plumbing runs
+// no hooks and never touches a checkout's own index.
 import { fail } from '../failures.js';
 import { git, gitOut } from './exec.js';
 
@@ -62,10 +62,19 @@ export async function updateRefCas(
   return result.exitCode === 0;
 }
 
-/** Stages exactly `paths` (additions, changes, deletions) in a worktree's index; returns the tree. */
-export async function stagePaths(worktree: string, paths: readonly string[], indexFile?: string): Promise<string> {
-  const env: Record<string, string> = { GIT_LITERAL_PATHSPECS: '1' };
-  if (indexFile !== undefined) env['GIT_INDEX_FILE'] = indexFile;
+/**
+ * The tree of `base` with exactly `paths` (additions, changes, deletions) taken from the
+ * worktree, as git stores them (through any clean filter), staged in the private index
+ * `indexFile`: the worktree's own index is not touched.
+ */
+export async function stageOnto(worktree: string, base: string, paths: readonly string[], indexFile: string): Promise<string> {
+  await git(['read-tree', base], { cwd: worktree, env: { GIT_INDEX_FILE: indexFile } });
+  return stagePaths(worktree, paths, indexFile);
+}
+
+/** Stages exactly `paths` (additions, changes, deletions) in the index `indexFile`; returns the tree. */
+async function stagePaths(worktree: string, paths: readonly string[], indexFile: string): Promise<string> {
+  const env: Record<string, string> = { GIT_LITERAL_PATHSPECS: '1', GIT_INDEX_FILE: indexFile };
   if (paths.length > 0) {
     await git(['add', '--all', '--force', '--pathspec-from-file=-', '--pathspec-file-nul'], {
       cwd: worktree,

@@ -13,6 +13,7 @@ import type { Runner } from './context.js';
 import { committedBefore } from './commit-phase.js';
 import { failRun } from './fail-run.js';
 import { finalizeRun } from './finalize.js';
+import type { StagedTree } from './staged-tree.js';
 import { judgeAttempt } from './verdict.js';
 import { startAgent } from './dispatch-phase.js';
 import { crashPoint } from './crash-points.js';
@@ -36,7 +37,7 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
   // Only when those cannot be read any more (and today's lack the phase): without the
   // definition there are no outputs or gates to judge it by, so nothing is decided.
   if (step === undefined) fail({ reason: 'phase-gone', phase: run.phase, runId: run.run_id, known: [...governing.phaseIds] });
-  if (run.step === 'committed') return finalizeRun(r, run, step, []);
+  if (run.step === 'committed') return finalizeRun(r, run, step, undefined);
 
   const probe = probeAttempt(run.run_dir, run.wrapper_pid, run.run_id);
   switch (probe.kind) {
@@ -99,7 +100,8 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
 }
 
 async function judgeAndFinish(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<CollectOutcome> {
-  let paths: readonly string[] = [];
+  // The tree the gate judged, committed as it is; none when the commit is already made.
+  let staged: StagedTree | undefined;
   try {
     if ((await committedBefore(r, run)) !== undefined) {
       r.store.updateRun(run.run_id, { step: 'committed' });
@@ -109,7 +111,7 @@ async function judgeAndFinish(r: Runner, run: RunRow, step: WorkstreamStep, exit
         await failRun(r, run, step, verdict.reason);
         return { kind: 'failed', reason: verdict.reason, badData: false };
       }
-      paths = verdict.paths;
+      staged = verdict.staged;
       crashPoint('collect:judged');
     }
   } catch (error) {
@@ -118,9 +120,9 @@ async function judgeAndFinish(r: Runner, run: RunRow, step: WorkstreamStep, exit
     return failAttempt(r, run, step, `phaserunner could not check this attempt: ${describeError(error)}`);
   }
   try {
-    return await finalizeRun(r, r.store.run(run.run_id) ?? run, step, paths);
+    return await finalizeRun(r, r.store.run(run.run_id) ?? run, step, staged);
   } catch (error) {
-    // Committing the attempt failed (git refused to stage its files, say): every later pass
+    // Committing the attempt failed (git could not write its commit, say): every later pass
     // would judge it again and fail the same way, with the phase `running` and `retry`
     // refused. Until its commit is recorded the attempt is only files in its checkout, so fail
     // it like any other (the files are kept) and let it be retried. Once committed, the error

@@ -1,6 +1,7 @@
 // The `commit` success action: the runner, not the agent, commits exactly the changed output
-// paths on the phase branch, with the trailers of the git contract.
-import { commitTree, stagePaths, updateRefCas } from '../git/commit.js';
+// paths on the phase branch, with the trailers of the git contract. The tree is the one the
+// verdict staged and its gate judged (staged-tree.ts): never staged again here.
+import { commitTree, updateRefCas } from '../git/commit.js';
 import { digestOf, outputFilesAt } from '../git/digest.js';
 import { resolveCommit } from '../git/repo.js';
 import { buildMessage, quoteForBody } from '../git/trailers.js';
@@ -9,11 +10,10 @@ import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { trailersFor } from './trailers-for.js';
 import { crashPoint } from './crash-points.js';
+import type { StagedTree } from './staged-tree.js';
 
-export async function commitPhase(r: Runner, run: RunRow, step: WorkstreamStep, paths: readonly string[]): Promise<string> {
+export async function commitPhase(r: Runner, run: RunRow, step: WorkstreamStep, { paths, tree }: StagedTree): Promise<string> {
   const ws = r.workstream.name;
-  const tree = await stagePaths(run.worktree, paths);
-  crashPoint('commit:tree-staged');
   const digest = digestOf(await outputFilesAt(r.repo.root, tree, step.outputs));
   const message = buildMessage(
     `${ws}: phase ${step.phase} ${step.name} (attempt ${run.attempt})`,

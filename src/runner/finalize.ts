@@ -15,6 +15,7 @@ import { mergePhase, type ConflictReason } from './merge-phase.js';
 import type { ApprovalTrailers } from '../git/trailers.js';
 import { attemptSnapshotRef } from './naming.js';
 import { crashPoint } from './crash-points.js';
+import type { StagedTree } from './staged-tree.js';
 
 export type FinalizeOutcome =
   | { readonly kind: 'done' }
@@ -22,7 +23,11 @@ export type FinalizeOutcome =
   | { readonly kind: 'waiting'; readonly reason: string }
   | { readonly kind: 'awaiting-approval'; readonly reason: string };
 
-export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, paths: readonly string[]): Promise<FinalizeOutcome> {
+/**
+ * `staged` is the tree the verdict judged, for a run not committed yet; a run resumed after
+ * its commit (committed, awaiting approval, blocked) has none and needs none.
+ */
+export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, staged: StagedTree | undefined): Promise<FinalizeOutcome> {
   const ws = r.workstream.name;
   // commit_sha is recorded as an intent before the branch moves: only the step says it happened.
   let commit = run.step === 'dispatched' ? null : run.commit_sha;
@@ -32,7 +37,10 @@ export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, 
   for (const action of step.successActions) {
     switch (action) {
       case 'commit':
-        if (commit === null) commit = await commitPhase(r, run, step, paths);
+        if (commit !== null) break;
+        // Only the verdict stages: committing anything else would land what no gate judged.
+        if (staged === undefined) throw new Error(`phase ${step.phase}: commit without a judged tree`);
+        commit = await commitPhase(r, run, step, staged);
         break;
       case 'mergeToBase': {
         if (merge !== null) break;

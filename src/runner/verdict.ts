@@ -2,21 +2,26 @@
 // rest of the contract: exit code 0, no refs moved outside its checkout (refused by the
 // ref guard), the checkout still on its branch with no commits of the
 // agent's own, changes inside the declared outputs only (and at least one), and the
-// beforeAdvance gate passing.
+// beforeAdvance gate passing on the tree that would be committed (staged-tree.ts): what git
+// stores, through any clean filter, not the checkout's bytes.
 import { existsSync } from 'node:fs';
 import { lastLines } from '../util/fs.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import { refusedRefMoves } from '../dispatch/ref-guard.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
 import { evaluateGate } from '../gates/evaluate.js';
-import { failureLines, targetKey, targetLabel } from '../gates/types.js';
+import { failureLines, targetKey, targetLabel, type GateResult } from '../gates/types.js';
+import { storedThroughFilters } from '../git/attributes.js';
 import { changedPaths, checkoutOf, ignoredOutputFiles } from '../git/status.js';
 import type { RunRow } from '../store/store.js';
 import { matcherFor } from '../util/glob.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
+import { crashPoint } from './crash-points.js';
+import { readTree, stageAttempt, type StagedTree } from './staged-tree.js';
 
-export type Verdict = { readonly ok: true; readonly paths: readonly string[] } | { readonly ok: false; readonly reason: string };
+/** A complete attempt carries the tree its gate judged: the commit step commits exactly that. */
+export type Verdict = { readonly ok: true; readonly staged: StagedTree } | { readonly ok: false; readonly reason: string };
 
 const SHOWN = 8;
 
@@ -76,12 +81,28 @@ async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFil
     return { ok: false, reason: `the agent exited 0 but changed nothing inside its declared outputs (${step.outputs.join(', ')}).` };
   }
 
+  // Staged once, judged, and (by the caller) committed as it is.
+  const staged = await stageAttempt(run, inside);
+  crashPoint('verdict:tree-staged');
   const target = step.gates.beforeAdvance;
-  const gate = await evaluateGate(target, step.checks.beforeAdvance, run.worktree);
+  const gate = await gateOnTree(r, run, step, staged.tree);
   r.store.recordGate({ workstream: r.workstream.name, phase: step.phase, run_id: run.run_id, target: targetKey(target), moment: 'beforeAdvance', ok: gate.ok, checks: gate.checks });
   r.emit({ type: 'gate', phase: step.phase, name: step.name, target: targetKey(target), moment: 'beforeAdvance', ok: gate.ok, checks: gate.checks, runId: run.run_id });
   if (!gate.ok) return { ok: false, reason: `${targetLabel(target)} is not met: ${failureLines(gate.checks).join(' ')}` };
-  return { ok: true, paths: inside };
+  return { ok: true, staged };
+}
+
+/** The beforeAdvance gate: its file, json and tasks checks read `tree`; command checks run in the checkout. */
+async function gateOnTree(r: Runner, run: RunRow, step: WorkstreamStep, tree: string): Promise<GateResult> {
+  const reading = readTree(r.repo.root, tree);
+  try {
+    return await evaluateGate(step.gates.beforeAdvance, step.checks.beforeAdvance, run.worktree, {
+      files: reading.files,
+      filtersOf: (paths) => storedThroughFilters(run.worktree, paths),
+    });
+  } finally {
+    await reading.close();
+  }
 }
 
 async function exitReason(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<string> {

@@ -93,6 +93,16 @@ const forgedOutput = (repo: string, path: string, content: string): { tree: (t: 
   };
 };
 
+/** The task graph at `tree` with its first and last tasks depending on each other: a cycle. */
+const cyclicTasks = (repo: string, tree: string): string => {
+  const data = JSON.parse(git(repo, 'show', `${tree}:planning/tasks.json`)) as { tasks: { id: string; depends_on: string[] }[] };
+  const [first, last] = [data.tasks[0], data.tasks.at(-1)];
+  if (first === undefined || last === undefined || first === last) throw new Error('the task graph needs two tasks');
+  first.depends_on = [last.id];
+  last.depends_on = [first.id];
+  return JSON.stringify(data, null, 2) + '\n';
+};
+
 interface Tamper {
   readonly name: string;
   readonly code: string;
@@ -212,6 +222,12 @@ const TAMPERS: readonly Tamper[] = [
       const merges = git(r, 'rev-list', '--first-parent', '--merges', '--reverse', 'main').split('\n');
       rewrite(r, merges[1] ?? '', (c) => ({ ...c, tree: forged.tree(c.tree), message: setTrailer(c.message, 'Artifacts-Digest', forged.digest) }));
     },
+  },
+  {
+    name: 'a committed task graph with a dependency cycle (nothing recomputed)',
+    code: 'output-missing',
+    phase: 4,
+    apply: (r) => rewrite(r, at(3), (c) => ({ ...c, tree: treeWith(r, c.tree, 'planning/tasks.json', cyclicTasks(r, c.tree)) })),
   },
   {
     name: 'an output edited on the base outside any phase run',
@@ -380,6 +396,23 @@ describe('audit', () => {
     // An unreadable store is about no commit; every other finding names one.
     if (tamper.code === 'store-unreadable') expect(finding?.commit).toBeNull();
     else expect(finding?.commit).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('re-runs the json and tasks checks at the merge: a committed task graph with a cycle, or not a task list at all', () => {
+    const cycle = cloneOf();
+    rewrite(cycle, at(3), (c) => ({ ...c, tree: treeWith(cycle, c.tree, 'planning/tasks.json', cyclicTasks(cycle, c.tree)) }));
+    const found = audit(cycle);
+    expect(found.code).toBe(3);
+    expect(found.report.findings.filter((f) => f.code === 'output-missing').map((f) => [f.phase, f.message])).toEqual([
+      [4, expect.stringMatching(/^at merge [0-9a-f]+, planning\/tasks\.json: dependency cycle: T-\d+ -> T-\d+ -> T-\d+\.$/)],
+    ]);
+    const empty = cloneOf();
+    rewrite(empty, at(3), (c) => ({ ...c, tree: treeWith(empty, c.tree, 'planning/tasks.json', '{}\n') }));
+    const messages = audit(empty).report.findings.filter((f) => f.code === 'output-missing' && f.phase === 4).map((f) => f.message);
+    expect(messages).toEqual([
+      expect.stringContaining('planning/tasks.json does not match builtin:tasks: '),
+      expect.stringContaining('planning/tasks.json: expected an object with a "tasks" array.'),
+    ]);
   });
 
   it('prints findings for people, with the next step last, and exits 3', () => {

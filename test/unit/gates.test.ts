@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateGate } from '../../src/gates/evaluate.js';
+import type { FileSource } from '../../src/gates/files.js';
+import { runJsonCheckSync } from '../../src/gates/json-check.js';
+import { runTasksCheckSync } from '../../src/gates/tasks-check.js';
 import type { Check } from '../../src/phases/schema.js';
 import { tempDir, writeFile } from '../helpers/git.js';
 import { symlinkSync } from 'node:fs';
@@ -81,7 +84,7 @@ describe('json checks', () => {
     const bad = await check({ 'schemas/data.json': schema, 'data.json': '{"name": 3}' }, custom);
     expect(bad).toMatchObject({ ok: false });
     expect(bad.message).toContain('name:');
-    expect(await check({ 'data.json': '{}' }, custom)).toMatchObject({ ok: false, message: 'the JSON Schema schemas/data.json is missing from the checkout.' });
+    expect(await check({ 'data.json': '{}' }, custom)).toMatchObject({ ok: false, message: 'the JSON Schema schemas/data.json is missing.' });
   });
 });
 
@@ -132,5 +135,49 @@ describe('command checks', () => {
   it('reports a command that cannot start', async () => {
     const result = await evaluateGate(target, [{ kind: 'command', argv: ['/nonexistent/tool'], timeout_seconds: 5 }], tempDir());
     expect(result.checks[0]).toMatchObject({ ok: false, message: expect.stringContaining('could not start') as unknown });
+  });
+});
+
+describe('gates over a source other than the checkout (the runner\'s staged tree, the audit\'s merge tree)', () => {
+  /** Files in memory, as a tree gives them. */
+  const memory = (files: Record<string, string>): FileSource => ({
+    list: (pattern) => Promise.resolve(Object.keys(files).filter((p) => (pattern.includes('*') ? p.startsWith(pattern.slice(0, pattern.indexOf('*'))) : p === pattern)).sort()),
+    read: (path) => Promise.resolve(files[path]),
+  });
+  const graph = JSON.stringify({ version: 1, tasks: [{ id: 'A', title: 'a', depends_on: ['B'] }, { id: 'B', title: 'b', depends_on: ['A'] }] });
+
+  it('reads file, json and tasks checks from the source, and runs command checks in the checkout', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'a.md', '## Gaps\n');
+    writeFile(dir, 't.json', JSON.stringify({ version: 1, tasks: [{ id: 'A', title: 'a', depends_on: [] }] }));
+    const checks: Check[] = [
+      file({ must_match: '^## Gaps' }),
+      { kind: 'json', path: 't.json', schema: 'builtin:tasks' },
+      { kind: 'tasks', path: 't.json' },
+      { kind: 'command', argv: ['sh', '-c', 'grep -q "^## Gaps" a.md'], timeout_seconds: 10 },
+    ];
+    const result = await evaluateGate(target, checks, dir, { files: memory({ 'a.md': '# Stored otherwise\n', 't.json': graph }) });
+    expect(result.checks.map((c) => [c.kind, c.ok])).toEqual([['file', false], ['json', true], ['tasks', false], ['command', true]]);
+    expect(result.checks[2]?.message).toMatch(/^t\.json: dependency cycle: /);
+  });
+
+  it('the same checks run synchronously over a tree, as the audit runs them', () => {
+    const tree = { list: (p: string) => (p === 't.json' ? ['t.json'] : []), read: (p: string) => (p === 't.json' ? graph : undefined) };
+    expect(runTasksCheckSync({ kind: 'tasks', path: 't.json' }, tree)).toMatchObject({ ok: false, message: expect.stringContaining('dependency cycle') as unknown });
+    expect(runJsonCheckSync({ kind: 'json', path: 't.json', schema: 'builtin:tasks' }, tree)).toMatchObject({ ok: true });
+    expect(runJsonCheckSync({ kind: 'json', path: 'x.json', schema: 'builtin:tasks' }, tree)).toMatchObject({ ok: false, message: 'x.json is missing.' });
+  });
+
+  it('names the filter a failing check\'s files are stored through, and only for failing checks', async () => {
+    const files = memory({ 'a.md': '# A\n', 'adr/1.md': '# 1\n', 'adr/2.md': '# 2\n', 't.json': graph });
+    const filtersOf = (paths: readonly string[]): Promise<ReadonlyMap<string, string>> => Promise.resolve(new Map(paths.filter((p) => p !== 'a.md').map((p) => [p, 'fmt'])));
+    const checks: Check[] = [file({ must_match: '^## X' }), file({ path: 'adr/*.md', must_match: '^## X' }), { kind: 'tasks', path: 't.json' }, { kind: 'json', path: 't.json', schema: 'builtin:tasks' }];
+    const result = await evaluateGate(target, checks, tempDir(), { files, filtersOf });
+    expect(result.checks.map((c) => c.message)).toEqual([
+      'a.md has no match for /^## X/.',
+      "adr/1.md has no match for /^## X/. adr/2.md has no match for /^## X/. adr/1.md and adr/2.md are stored through the filter 'fmt': the gate reads what git stores.",
+      expect.stringMatching(/^t\.json: dependency cycle: .* t\.json is stored through the filter 'fmt': the gate reads what git stores\.$/),
+      't.json matches builtin:tasks.',
+    ]);
   });
 });
