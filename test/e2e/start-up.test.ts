@@ -34,6 +34,13 @@ function packagesIn(trace: string): Set<string> {
   );
 }
 
+/** The git commands a CLI run started (git's own trace), by name. */
+function gitCommands(repo: string, args: string[]): string[] {
+  const trace = join(tempDir(), 'git-trace.txt');
+  expect(cli(repo, args, { GIT_TRACE: trace }).code).toBe(0);
+  return existsSync(trace) ? [...readFileSync(trace, 'utf8').matchAll(/trace: built-in: git (\S+)/g)].map((m) => m[1] ?? '') : [];
+}
+
 /** The packages a CLI run resolved, from a module trace. */
 function packagesLoaded(repo: string, args: string[]): { code: number | null; packages: Set<string> } {
   const trace = join(tempDir(), 'modules.txt');
@@ -176,6 +183,32 @@ describe('the cache of validated definitions', () => {
     expect(status.code).toBe(0);
     expect(json<StatusView>(status).phases.map((p) => p.phase)).toEqual([1, 2, 3, 4, 5]);
     expect(JSON.parse(readFileSync(cacheFile(repo), 'utf8'))).toHaveProperty('key');
+  });
+
+  it('lists the definitions again only once the base branch moved, loose or packed, and never answers for a commit that is not its tip', () => {
+    const repo = scriptedRepo();
+    expect(cli(repo, ['run', '--wait', '--until', '1']).code).toBe(0);
+    expect(cli(repo, ['status']).code).toBe(0);
+    // The base has not moved since: git only finds the repository; the branch's own file says where it is.
+    expect(gitCommands(repo, ['status'])).toEqual(['rev-parse']);
+    // It moves, its definitions do not: looked up and listed again, once, then remembered.
+    commitFile(repo, 'notes.md', 'notes\n');
+    expect(gitCommands(repo, ['status'])).toEqual(['rev-parse', 'for-each-ref', 'ls-tree']);
+    expect(gitCommands(repo, ['status'])).toEqual(['rev-parse']);
+    expect(JSON.parse(readFileSync(cacheFile(repo), 'utf8'))).toMatchObject({ at: { ref: 'refs/heads/main', commit: git(repo, 'rev-parse', 'main') } });
+    // Packed, the branch has no file: git is asked where it is, and the listing is kept.
+    git(repo, 'pack-refs', '--all');
+    expect(gitCommands(repo, ['status'])).toEqual(['rev-parse', 'for-each-ref']);
+    // A broken config committed, then packed: reported, by file and field.
+    const config = readFileSync(join(repo, '.phaserunner', 'config.json'), 'utf8');
+    commitFile(repo, '.phaserunner/config.json', config.replace('"version": 1', '"version": 2'));
+    git(repo, 'pack-refs', '--all');
+    const broken = cli(repo, ['status']);
+    expect(broken.code).toBe(65);
+    expect(broken.stderr).toContain('main:.phaserunner/config.json');
+    // The branch moved back by hand to the commit the cache listed: its file says so, and the cache answers.
+    git(repo, 'update-ref', 'refs/heads/main', 'HEAD~1');
+    expect(gitCommands(repo, ['status'])).toEqual(['rev-parse']);
   });
 
   it('is not created by a read-only verb before the first run', () => {
