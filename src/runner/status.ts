@@ -2,11 +2,10 @@
 // the one thing to do next. Read-only: it never creates or migrates the store.
 import { existsSync } from 'node:fs';
 import { failureLines, type CheckResult } from '../gates/types.js';
-import { Store, type GateRow, type PhaseRow, type RunRow } from '../store/store.js';
+import type { GateRow, PhaseRow, RunRow, Store } from '../store/store.js';
 import { planningController, planningWorkstream } from '../workstream/planning.js';
 import type { PhaseState } from '../workstream/states.js';
 import { openDefinitions, type Definitions } from '../definitions/open.js';
-import { withStoreReadOnly } from './store-open.js';
 import { phaseBranch } from './naming.js';
 
 export interface GateSummary {
@@ -77,7 +76,9 @@ export interface StatusView {
 
 /** Status from the repository at `cwd`, opening the store read-only (or none before the first run). */
 export async function readStatus(cwd: string): Promise<StatusView> {
-  const defs = await openDefinitions(cwd);
+  // The store's code (better-sqlite3, the largest part of start-up) loads while git finds the
+  // repository: openDefinitions starts git before its first await, and the two overlap.
+  const [defs, { withStoreReadOnly }] = await Promise.all([openDefinitions(cwd), import('./store-open.js')]);
   const missing = !existsSync(defs.state.db);
   const view = withStoreReadOnly(defs.state.db, (store) => buildStatus(defs, store));
   // No store at all: before the first run, or it was lost (or this is a fresh clone). Git may
