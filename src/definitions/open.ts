@@ -37,12 +37,16 @@ export type Purpose = 'act' | 'view' | 'audit';
 
 export async function openDefinitions(cwd: string, purpose: Purpose = 'view'): Promise<Definitions> {
   const acting = purpose === 'act';
+  // The validator (zod: the largest thing a verb loads) loads while git answers, from the
+  // moment validation is certain: at once for a verb that always validates.
+  let validator = purpose === 'view' ? undefined : loadValidator();
   const repo = await discoverRepo(cwd, { bare: !acting });
   const state = statePaths(repo.commonDir);
   const cacheFile = join(state.dir, 'definitions.cache.json');
   // Written by every verb that validated (a run saves the next status a miss), but read only
   // by the verbs that display (see cache.ts for why).
   const cache = purpose === 'view' ? readCache(cacheFile) : undefined;
+  if (purpose === 'view' && cache === undefined) validator = loadValidator();
   const base = await governingBase(repo);
   const governing = unmoved(repo, base, cache) ?? (await governingAt(repo, base, { remote: !acting }));
   const builtin = readJsonDir(BUILTIN_PHASES_DIR);
@@ -66,6 +70,7 @@ export async function openDefinitions(cwd: string, purpose: Purpose = 'view'): P
     if (at !== undefined && (cache.at?.ref !== at.ref || cache.at.commit !== at.commit)) writeCache(cacheFile, key, cache, at);
     return { repo, state, governing, config: cache.config, configured: cache.configured, phases: cache.phases };
   }
+  validator ??= loadValidator();
   // The cache answers as a whole or not at all: a miss reads the blobs git lists, not those a
   // cache file names.
   if (cachedFiles !== undefined) {
@@ -73,7 +78,7 @@ export async function openDefinitions(cwd: string, purpose: Purpose = 'view'): P
     key = purpose === 'audit' ? undefined : cacheKey(builtin, files, governing.base);
   }
   const sources = files.commit === '' ? { config: undefined, overrides: { dir: gitFileName(files, '.phaserunner/phases'), files: [] } } : await readDefinitionFiles(repo.root, files);
-  const { validateDefinitions } = await import('./validate.js');
+  const { validateDefinitions } = await validator;
   const validated = validateDefinitions({ config: sources.config, phaseDirs: [builtin, sources.overrides] }, governing.base, governing.base, gitFileName(files, CONFIG_PATH));
   if (key === undefined) return { repo, state, governing, ...validated };
   const at = listedAt(governing, files);
@@ -84,6 +89,13 @@ export async function openDefinitions(cwd: string, purpose: Purpose = 'view'): P
     return { repo, state, governing, ...validated };
   }
   return { repo, state, governing, ...validated, unsaved: { file: cacheFile, key, at } };
+}
+
+/** Starts loading the validator; a failure to load surfaces where it is awaited (not as an unhandled rejection before). */
+function loadValidator(): Promise<typeof import('./validate.js')> {
+  const loading = import('./validate.js');
+  loading.catch(() => undefined);
+  return loading;
 }
 
 /** Caches definitions validated before the state directory existed; call once it does. */
