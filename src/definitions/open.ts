@@ -35,7 +35,15 @@ export interface Definitions extends Validated {
  */
 export type Purpose = 'act' | 'view' | 'audit';
 
-export async function openDefinitions(cwd: string, purpose: Purpose = 'view'): Promise<Definitions> {
+export interface OpenOptions {
+  /**
+   * False: the cache is read but never written, so the state directory is left exactly as it
+   * is (`status --watch`, which writes nothing).
+   */
+  readonly saveCache?: boolean;
+}
+
+export async function openDefinitions(cwd: string, purpose: Purpose = 'view', { saveCache = true }: OpenOptions = {}): Promise<Definitions> {
   const acting = purpose === 'act';
   // The validator (zod: the largest thing a verb loads) loads while git answers, from the
   // moment validation is certain: at once for a verb that always validates.
@@ -67,7 +75,7 @@ export async function openDefinitions(cwd: string, purpose: Purpose = 'view'): P
     const at = listedAt(governing, files);
     // The base moved but its definitions did not: remember where they were listed this time,
     // so that the next status need not list them again.
-    if (at !== undefined && (cache.at?.ref !== at.ref || cache.at.commit !== at.commit)) writeCache(cacheFile, key, cache, at);
+    if (saveCache && at !== undefined && (cache.at?.ref !== at.ref || cache.at.commit !== at.commit)) writeCache(cacheFile, key, cache, at);
     return { repo, state, governing, config: cache.config, configured: cache.configured, phases: cache.phases };
   }
   validator ??= loadValidator();
@@ -80,7 +88,7 @@ export async function openDefinitions(cwd: string, purpose: Purpose = 'view'): P
   const sources = files.commit === '' ? { config: undefined, overrides: { dir: gitFileName(files, '.phaserunner/phases'), files: [] } } : await readDefinitionFiles(repo.root, files);
   const { validateDefinitions } = await validator;
   const validated = validateDefinitions({ config: sources.config, phaseDirs: [builtin, sources.overrides] }, governing.base, governing.base, gitFileName(files, CONFIG_PATH));
-  if (key === undefined) return { repo, state, governing, ...validated };
+  if (key === undefined || !saveCache) return { repo, state, governing, ...validated };
   const at = listedAt(governing, files);
   // Never creates the state directory: a read-only verb before the first run leaves no trace,
   // and a run saves them once it has created it (saveDefinitions).

@@ -5,7 +5,7 @@ import { failureLines, type CheckResult } from '../gates/types.js';
 import type { GateRow, PhaseRow, RunRow, Store } from '../store/store.js';
 import { planningController, planningWorkstream } from '../workstream/planning.js';
 import type { PhaseState } from '../workstream/states.js';
-import { openDefinitions, type Definitions } from '../definitions/open.js';
+import { openDefinitions, type Definitions, type OpenOptions } from '../definitions/open.js';
 import { phaseBranch } from './naming.js';
 
 export interface GateSummary {
@@ -75,10 +75,10 @@ export interface StatusView {
 }
 
 /** Status from the repository at `cwd`, opening the store read-only (or none before the first run). */
-export async function readStatus(cwd: string): Promise<StatusView> {
+export async function readStatus(cwd: string, options: OpenOptions = {}): Promise<StatusView> {
   // The store's code (better-sqlite3, the largest part of start-up) loads while git finds the
   // repository: openDefinitions starts git before its first await, and the two overlap.
-  const [defs, { withStoreReadOnly }] = await Promise.all([openDefinitions(cwd), import('./store-open.js')]);
+  const [defs, { withStoreReadOnly }] = await Promise.all([openDefinitions(cwd, 'view', options), import('./store-open.js')]);
   const missing = !existsSync(defs.state.db);
   const view = withStoreReadOnly(defs.state.db, (store) => buildStatus(defs, store));
   // No store at all: before the first run, or it was lost (or this is a fresh clone). Git may
