@@ -79,9 +79,9 @@ const BASELINE = ['log', '--format=%H %P%n%(trailers:only,unfold)', 'main'];
 /** The audit core in a fresh node process: its own ms (node's start-up excluded) and peak RSS. */
 function auditOnce(dir, nodeFlags = []) {
   const script = `
-    const { openDefinitions } = await import(${JSON.stringify(new URL('../dist/runner/definitions.js', import.meta.url).href)});
+    const { openDefinitions } = await import(${JSON.stringify(new URL('../dist/definitions/open.js', import.meta.url).href)});
     const { audit } = await import(${JSON.stringify(new URL('../dist/audit/audit.js', import.meta.url).href)});
-    const defs = await openDefinitions(${JSON.stringify(dir)});
+    const defs = await openDefinitions(${JSON.stringify(dir)}, 'audit');
     const before = process.resourceUsage().maxRSS * 1024;
     const start = performance.now();
     const report = await audit(defs);
