@@ -1,7 +1,8 @@
 // `phaserunner status` wall time against a bare `node -e ''`, and what each import costs a
 // fresh node process, interleaved round-robin and measured in the same run. The target is
 // status <= 2x node's own start: a verb loads only what it needs (the fast path in
-// src/cli/fast-path.ts skips yargs; the definitions cache in src/runner/definitions.ts skips zod).
+// src/cli/fast-path.ts skips yargs; the definitions cache in src/definitions/cache.ts skips zod
+// and, while the base branch has not moved, all git but one rev-parse).
 //
 //   node bench/startup.bench.mjs [--smoke]
 import { spawnSync } from 'node:child_process';
@@ -16,15 +17,19 @@ const FULL = { repeats: 21, sizes: SIZES };
 const SMOKE = { repeats: 2, sizes: { small: { files: 50, commits: 100 }, large: { files: 500, commits: 1_000 } } };
 const dist = (path) => new URL(`../dist/${path}`, import.meta.url).href;
 
-/** What a module costs a fresh node: `import()` of it, less nothing (the baseline imports nothing). */
+/** What a module costs a fresh node: the code, run as an ES module, less nothing (the baseline imports nothing). */
+const load = (...specs) => `await Promise.all([${specs.map((s) => `import(${JSON.stringify(s)})`).join(', ')}])`;
 const IMPORTS = {
-  'node:child_process': 'node:child_process',
-  'better-sqlite3': 'better-sqlite3',
-  yargs: 'yargs',
-  zod: 'zod',
-  'dist/runner/status.js (status, cache hit)': dist('runner/status.js'),
-  'dist/definitions/validate.js (cache miss)': dist('definitions/validate.js'),
-  'dist/cli/parse.js (every other verb)': dist('cli/parse.js'),
+  'node:child_process': load('node:child_process'),
+  'better-sqlite3': load('better-sqlite3'),
+  // How the store loads it (src/store/db.ts): an ES module importing a CommonJS package first
+  // starts node's CommonJS export lexer; require does not.
+  'better-sqlite3, required': "import { createRequire } from 'node:module'; createRequire(import.meta.url)('better-sqlite3')",
+  yargs: load('yargs'),
+  zod: load('zod'),
+  'dist/runner/status.js and store-open.js (status, cache hit)': load(dist('runner/status.js'), dist('runner/store-open.js')),
+  'dist/definitions/validate.js (cache miss)': load(dist('definitions/validate.js')),
+  'dist/cli/parse.js (every other verb)': load(dist('cli/parse.js')),
 };
 
 const progress = (line) => process.stderr.write(`startup: ${line}\n`);
@@ -75,7 +80,7 @@ async function statusTimes(cfg, fixtures) {
 async function importCosts(cfg) {
   progress(`import costs, ${cfg.repeats} repetitions`);
   const variants = { none: () => node(['--input-type=module', '-e', '']) };
-  for (const [name, spec] of Object.entries(IMPORTS)) variants[name] = () => node(['--input-type=module', '-e', `await import(${JSON.stringify(spec)})`]);
+  for (const [name, code] of Object.entries(IMPORTS)) variants[name] = () => node(['--input-type=module', '-e', code]);
   const r = await interleaved(variants, cfg.repeats);
   const base = r.none.median;
   return {

@@ -1,5 +1,4 @@
 // Where the package's own files are, and where per-repository state lives (DESIGN.md).
-import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +58,10 @@ export function statePaths(commonDir: string, env: NodeJS.ProcessEnv = process.e
     dir,
     db: join(dir, 'state.db'),
     runs: join(dir, 'runs'),
-    worktrees: worktreesDir(commonDir, env),
+    // Worked out when asked for: the read-only verbs never need it (see worktreesDir).
+    get worktrees() {
+      return worktreesDir(commonDir, env);
+    },
     lock: join(dir, 'runner.lock'),
   };
 }
@@ -86,6 +88,7 @@ export function worktreesDir(commonDir: string, env: NodeJS.ProcessEnv = process
       ? override
       : join(xdg !== undefined && isAbsolute(xdg) ? xdg : join(homedir(), '.local', 'state'), 'phaserunner', 'worktrees');
   const name = (basename(commonDir) === '.git' ? basename(dirname(commonDir)) : basename(commonDir).replace(/\.git$/, '')).replace(/[^A-Za-z0-9._-]/g, '_');
-  const hash = createHash('sha256').update(commonDir).digest('hex').slice(0, 12);
+  // node:crypto loaded here, when needed: it costs `status` ~5 ms of start-up (docs/performance.md).
+  const hash = process.getBuiltinModule('node:crypto').createHash('sha256').update(commonDir).digest('hex').slice(0, 12);
   return join(root, `${name === '' ? 'repo' : name}-${hash}`);
 }

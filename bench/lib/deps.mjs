@@ -3,7 +3,7 @@
 // project's node_modules (ignored by git, discarded with node_modules), never into package.json
 // or package-lock.json.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -66,7 +66,9 @@ export async function benchDeps() {
   if (current !== RESOLVER_SOURCE) writeFileSync(resolverPath, RESOLVER_SOURCE);
   const { resolve: resolveFromCache } = await import(pathToFileURL(resolverPath).href);
 
-  const cacheUrl = pathToFileURL(join(CACHE_DIR, 'node_modules')).href + '/';
+  // Its real path: node resolves through symlinks, and node_modules may be one (a git worktree
+  // sharing another checkout's install).
+  const cacheUrl = pathToFileURL(realpathSync(join(CACHE_DIR, 'node_modules'))).href + '/';
   const resolve = (name) => {
     if (!(name in PINNED)) throw new Error(`not a bench dependency: ${name}`);
     const url = resolveFromCache(name);

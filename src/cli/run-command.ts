@@ -3,13 +3,14 @@
 import { ExitCode } from '../exit-codes.js';
 import { PhaserunnerError } from '../failures.js';
 import type { Output } from './output.js';
-import { renderFailure } from './render/failure.js';
 
 export async function runCommand(out: Output, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (error) {
     if (error instanceof PhaserunnerError) {
+      // Loaded only to report a failure: a command that succeeds (a `status`) never pays for it.
+      const { renderFailure } = await import('./render/failure.js');
       const rendered = renderFailure(error.failure);
       if (out.json) {
         out.document({ ok: false, error: { reason: error.failure.reason, exit_code: rendered.code, message: rendered.message, next: rendered.next, detail: error.failure } });

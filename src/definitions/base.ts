@@ -23,7 +23,16 @@ export interface Governing {
  * master), so the read-only verbs still work there.
  */
 export async function findGoverning(repo: RepoPaths, { remote }: { readonly remote: boolean }): Promise<Governing> {
-  const base = (repo.worktree ? baseIn(readWorktreeConfig(repo.root)) : undefined) ?? baseIn(await readCommittedConfig(repo.root, 'HEAD')) ?? (await guessBase(repo.root));
+  return governingAt(repo, await governingBase(repo), { remote });
+}
+
+/** The base branch's name, as findGoverning finds it. */
+export async function governingBase(repo: RepoPaths): Promise<string> {
+  return (repo.worktree ? baseIn(readWorktreeConfig(repo.root)) : undefined) ?? baseIn(await readCommittedConfig(repo.root, 'HEAD')) ?? (await guessBase(repo.root));
+}
+
+/** Where the definitions of base branch `base` are read: its local branch, else (with `remote`) origin's. */
+export async function governingAt(repo: RepoPaths, base: string, { remote }: { readonly remote: boolean }): Promise<Governing> {
   const refs = await refTips(repo.root, [`refs/heads/${base}`, `refs/remotes/origin/${base}`]);
   const local = refs.get(`refs/heads/${base}`);
   if (local !== undefined) return { base, ref: `refs/heads/${base}`, commit: local };

@@ -5,7 +5,6 @@
 // cache of validated definitions, so the texts are read (one `git cat-file --batch`) only
 // when they must be validated.
 import { git, splitNul } from '../git/exec.js';
-import { ObjectReader } from '../git/objects.js';
 import { CONFIG_PATH, OVERRIDES_PATH } from '../paths.js';
 import type { Source, SourceDir } from '../util/sources.js';
 
@@ -66,6 +65,8 @@ export interface GitSources {
 
 /** Reads the listed files' texts (one git process for all of them). */
 export async function readDefinitionFiles(root: string, files: DefinitionFiles): Promise<GitSources> {
+  // Only when the definitions must be validated (a cache miss): a status that hits loads none of it.
+  const { ObjectReader } = await import('../git/objects.js');
   const reader = new ObjectReader(root);
   try {
     const read = async (file: GitFile): Promise<Source> => {

@@ -14,6 +14,11 @@ export interface RepoPaths {
   readonly commonDir: string;
   /** False in a bare repository (or inside a git directory): only history can be read there. */
   readonly worktree: boolean;
+  /**
+   * How git stores its refs: `files` (loose files and packed-refs: the only format before git
+   * 2.45), `reftable`, or whatever a later git reports.
+   */
+  readonly refFormat: string;
 }
 
 /** Git 2.38 added `merge-tree --write-tree`, which merges without touching any checkout. */
@@ -26,18 +31,21 @@ export const MIN_GIT_VERSION = '2.38.0';
 export async function discoverRepo(cwd: string, { bare = false }: { readonly bare?: boolean } = {}): Promise<RepoPaths> {
   // A file is no place to run git from (spawn would fail with ENOTDIR).
   if (!existsSync(cwd) || !statSync(cwd).isDirectory()) fail({ reason: 'not-a-git-repo', dir: cwd });
-  // --show-toplevel last: without a working tree it fails, after printing the other two.
-  const result = await git(['rev-parse', '--path-format=absolute', '--git-common-dir', '--is-bare-repository', '--show-toplevel'], {
+  // --show-toplevel last: without a working tree it fails, after printing the others. A git
+  // older than 2.45 knows no --show-ref-format and prints it back as given (rev-parse echoes
+  // options it does not know): such a git has only the files format.
+  const result = await git(['rev-parse', '--path-format=absolute', '--git-common-dir', '--is-bare-repository', '--show-ref-format', '--show-toplevel'], {
     cwd,
     okCodes: [128],
   });
-  const [commonDir, isBare, root] = result.stdout.trim().split('\n');
+  const [commonDir, isBare, format, root] = result.stdout.trim().split('\n');
   if (commonDir === undefined || commonDir === '') fail({ reason: 'not-a-git-repo', dir: cwd });
-  if (result.exitCode === 0 && root !== undefined) return { root: realpathSync(root), commonDir: realpathSync(commonDir), worktree: true };
+  const refFormat = format === '--show-ref-format' ? 'files' : (format ?? '');
+  if (result.exitCode === 0 && root !== undefined) return { root: realpathSync(root), commonDir: realpathSync(commonDir), worktree: true, refFormat };
   // A bare repository is named as one: "not a git repository" would send the user looking elsewhere.
   if (!bare) fail(isBare === 'true' ? { reason: 'not-a-git-repo', dir: realpathSync(commonDir), bare: true } : { reason: 'not-a-git-repo', dir: cwd });
   const dir = realpathSync(commonDir);
-  return { root: dir, commonDir: dir, worktree: false };
+  return { root: dir, commonDir: dir, worktree: false, refFormat };
 }
 
 /** True when any branch has a commit. */

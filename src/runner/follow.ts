@@ -33,13 +33,3 @@ export function nextWithRunner(view: StatusView, holder: LockHolder | undefined)
   }
   return `Another phaserunner is working on this repository (${who}). Follow it with \`${WATCH_COMMAND}\`.`;
 }
-
-/**
- * `status`: while a phase runs, the next step names the command that works now. Only then is
- * the lock looked at: it costs a git call, and `status` is measured at start-up.
- */
-export async function withFollowHint(cwd: string, view: StatusView): Promise<StatusView> {
-  if (!view.phases.some((p) => p.state === 'running')) return view;
-  const holder = liveHolder((await statePathsAt(cwd)).lock);
-  return holder === undefined ? view : { ...view, next: nextWithRunner(view, holder) };
-}

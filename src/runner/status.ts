@@ -3,12 +3,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { failureLines, type CheckResult } from '../gates/types.js';
-import { Store, type GateRow, type PhaseRow, type RunRow } from '../store/store.js';
+import type { GateRow, PhaseRow, RunRow, Store } from '../store/store.js';
 import { planningController, planningWorkstream } from '../workstream/planning.js';
 import type { PhaseState } from '../workstream/states.js';
-import { openDefinitions, type Definitions } from '../definitions/open.js';
+import { openDefinitions, type Definitions, type OpenOptions } from '../definitions/open.js';
 import { configFile } from '../paths.js';
-import { withStoreReadOnly } from './store-open.js';
 import { phaseBranch } from './naming.js';
 import { attemptLimit } from './attempts.js';
 import { shellWord } from '../util/shell.js';
@@ -85,8 +84,10 @@ export interface StatusView {
 }
 
 /** Status from the repository at `cwd`, opening the store read-only (or none before the first run). */
-export async function readStatus(cwd: string): Promise<StatusView> {
-  const defs = await openDefinitions(cwd);
+export async function readStatus(cwd: string, options: OpenOptions = {}): Promise<StatusView> {
+  // The store's code (better-sqlite3, the largest part of start-up) loads while git finds the
+  // repository: openDefinitions starts git before its first await, and the two overlap.
+  const [defs, { withStoreReadOnly }] = await Promise.all([openDefinitions(cwd, 'view', options), import('./store-open.js')]);
   const missing = !existsSync(defs.state.db);
   const view = withStoreReadOnly(defs.state.db, (store) => buildStatus(defs, store));
   if (!defs.configured) return { ...view, next: notSetUp(defs) };

@@ -1,7 +1,7 @@
 // `status --watch`: snapshots of a workstream taken from outside, read-only. It never takes
 // the runner lock and never writes the store or the state directory: the status comes from
-// readStatus (the store opened read-only), the lock is only read, and the agents are seen
-// through their run files.
+// readStatus (the store opened read-only, the definitions cache only read), the lock is only
+// read, and the agents are seen through their run files.
 import { existsSync } from 'node:fs';
 import { wrapperAlive } from '../dispatch/probe.js';
 import { runFiles } from '../dispatch/run-dir.js';
@@ -44,7 +44,7 @@ export class Watcher {
     // The lock is read before and after the status: a runner that let go before the status
     // was read had written everything first, so when neither read finds one, the view is final.
     const before = liveHolder(lock);
-    const view = await readStatus(this.cwd);
+    const view = await readStatus(this.cwd, { saveCache: false });
     const runs = withStoreReadOnly(db, (store) => store?.activeRuns(view.workstream) ?? []);
     const runner = before ?? liveHolder(lock) ?? null;
     return {

@@ -19,6 +19,12 @@ const cacheFile = (repo: string): string => join(repo, '.git', 'phaserunner', 'd
 
 const traceEnv = (trace: string): NodeJS.ProcessEnv => ({ NODE_OPTIONS: `--import=${TRACE_HOOK}`, PHASERUNNER_TEST_MODULE_TRACE: trace });
 
+/**
+ * better-sqlite3 and the packages it requires itself to find its native addon: what the store
+ * costs. Anything else a read-only verb loads is a regression.
+ */
+const SQLITE = ['better-sqlite3', 'bindings', 'file-uri-to-path'];
+
 /** The packages (node_modules/<name>) named in a module trace. */
 function packagesIn(trace: string): Set<string> {
   return new Set(
@@ -26,6 +32,13 @@ function packagesIn(trace: string): Set<string> {
       .split('\n')
       .flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []),
   );
+}
+
+/** The git commands a CLI run started (git's own trace), by name. */
+function gitCommands(repo: string, args: string[]): string[] {
+  const trace = join(tempDir(), 'git-trace.txt');
+  expect(cli(repo, args, { GIT_TRACE: trace }).code).toBe(0);
+  return existsSync(trace) ? [...readFileSync(trace, 'utf8').matchAll(/trace: built-in: git (\S+)/g)].map((m) => m[1] ?? '') : [];
 }
 
 /** The packages a CLI run resolved, from a module trace. */
@@ -37,21 +50,21 @@ function packagesLoaded(repo: string, args: string[]): { code: number | null; pa
 }
 
 describe('start-up of the read-only verbs', () => {
-  it('status and log load only better-sqlite3 once the definitions are cached; audit skips yargs; anything else gets yargs', () => {
+  it('status and log load only better-sqlite3 (with what it requires) once the definitions are cached; audit skips yargs; anything else gets yargs', () => {
     const repo = scriptedRepo();
     expect(cli(repo, ['run', '--wait', '--until', '1']).code).toBe(0);
     expect(existsSync(cacheFile(repo))).toBe(true);
 
     const status = packagesLoaded(repo, ['status', '--json']);
     expect(status.code).toBe(0);
-    expect([...status.packages].sort()).toEqual(['better-sqlite3']);
+    expect([...status.packages].sort()).toEqual(SQLITE);
     const log = packagesLoaded(repo, ['log', '-C', repo]);
     expect(log.code).toBe(0);
-    expect([...log.packages].sort()).toEqual(['better-sqlite3']);
+    expect([...log.packages].sort()).toEqual(SQLITE);
     // audit re-runs the gates' JSON checks against history, and those validate with zod.
     const audit = packagesLoaded(repo, ['audit', '-C', repo]);
     expect(audit.code).toBe(0);
-    expect([...audit.packages].sort()).toEqual(['better-sqlite3', 'zod']);
+    expect([...audit.packages].sort()).toEqual([...SQLITE, 'zod']);
     // A verb's own option (or anything else) is yargs' to read.
     expect(packagesLoaded(repo, ['audit', '--ref', 'main']).packages.has('yargs')).toBe(true);
   });
@@ -62,7 +75,7 @@ describe('start-up of the read-only verbs', () => {
       expect(cli(repo, ['run']).code).toBe(0);
       const status = packagesLoaded(repo, ['status']);
       expect(status.code).toBe(0);
-      expect([...status.packages].sort()).toEqual(['better-sqlite3']);
+      expect([...status.packages].sort()).toEqual(SQLITE);
       expect(fastArgs(['status', '--watch'])).toBeUndefined();
     } finally {
       release();
@@ -170,6 +183,32 @@ describe('the cache of validated definitions', () => {
     expect(status.code).toBe(0);
     expect(json<StatusView>(status).phases.map((p) => p.phase)).toEqual([1, 2, 3, 4, 5]);
     expect(JSON.parse(readFileSync(cacheFile(repo), 'utf8'))).toHaveProperty('key');
+  });
+
+  it('lists the definitions again only once the base branch moved, loose or packed, and never answers for a commit that is not its tip', () => {
+    const repo = scriptedRepo();
+    expect(cli(repo, ['run', '--wait', '--until', '1']).code).toBe(0);
+    expect(cli(repo, ['status']).code).toBe(0);
+    // The base has not moved since: git only finds the repository; the branch's own file says where it is.
+    expect(gitCommands(repo, ['status'])).toEqual(['rev-parse']);
+    // It moves, its definitions do not: looked up and listed again, once, then remembered.
+    commitFile(repo, 'notes.md', 'notes\n');
+    expect(gitCommands(repo, ['status'])).toEqual(['rev-parse', 'for-each-ref', 'ls-tree']);
+    expect(gitCommands(repo, ['status'])).toEqual(['rev-parse']);
+    expect(JSON.parse(readFileSync(cacheFile(repo), 'utf8'))).toMatchObject({ at: { ref: 'refs/heads/main', commit: git(repo, 'rev-parse', 'main') } });
+    // Packed, the branch has no file: git is asked where it is, and the listing is kept.
+    git(repo, 'pack-refs', '--all');
+    expect(gitCommands(repo, ['status'])).toEqual(['rev-parse', 'for-each-ref']);
+    // A broken config committed, then packed: reported, by file and field.
+    const config = readFileSync(join(repo, '.phaserunner', 'config.json'), 'utf8');
+    commitFile(repo, '.phaserunner/config.json', config.replace('"version": 1', '"version": 2'));
+    git(repo, 'pack-refs', '--all');
+    const broken = cli(repo, ['status']);
+    expect(broken.code).toBe(65);
+    expect(broken.stderr).toContain('main:.phaserunner/config.json');
+    // The branch moved back by hand to the commit the cache listed: its file says so, and the cache answers.
+    git(repo, 'update-ref', 'refs/heads/main', 'HEAD~1');
+    expect(gitCommands(repo, ['status'])).toEqual(['rev-parse']);
   });
 
   it('is not created by a read-only verb before the first run', () => {

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, cliAsync, cliTtyHangUp } from '../helpers/cli.js';
+import { commitFile } from '../helpers/git.js';
 import { heldAgentRepo, runsOf, scriptedRepo, until } from '../helpers/setup.js';
 import type { StatusView } from '../../src/runner/status.js';
 
@@ -93,6 +94,26 @@ describe('status --watch', () => {
       expect(text.trimEnd().split('\n').at(-1)).toBe(SETTLED);
     } finally {
       release();
+    }
+  });
+
+  it('writes nothing when the base branch moved or a definition changed, where a plain status updates the definitions cache', () => {
+    const repo = scriptedRepo();
+    expect(cli(repo, ['run', '--wait', '--until', '1']).code).toBe(0);
+    expect(cli(repo, ['status']).code).toBe(0);
+    for (const change of [
+      () => commitFile(repo, 'notes.md', 'notes\n'),
+      () => commitFile(repo, '.phaserunner/phases/5-extra.json', JSON.stringify({ id: 5, name: 'extra', title: 'Extra', role: 'planner', reads: [], outputs: ['x.md'], prompt: 'Write x.md.', gate: { checks: [] } })),
+    ]) {
+      change();
+      const before = stateSnapshot(repo);
+      const watched = cli(repo, ['status', '--watch']);
+      expect(watched.code, watched.stderr).toBe(0);
+      expect(watched.stdout.trimEnd().split('\n').at(-1)).toBe(SETTLED);
+      expect(stateSnapshot(repo)).toEqual(before);
+      // The same look through a plain status remembers what it found.
+      expect(cli(repo, ['status']).code).toBe(0);
+      expect(stateSnapshot(repo).definitions).not.toBe(before.definitions);
     }
   });
 

@@ -41,7 +41,7 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
       args,
       async () => {
         const { readStatus } = await import('../../runner/status.js');
-        const { withFollowHint } = await import('../../runner/follow.js');
+        const { withFollowHint } = await import('../../runner/follow-hint.js');
         return withFollowHint(args.cwd, await readStatus(args.cwd));
       },
       statusLines,
