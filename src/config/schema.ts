@@ -28,6 +28,7 @@ export const SCRIPTED_BEHAVIORS = [
   'crash',
   'forge',
   'fake-exit',
+  'tamper',
 ] as const;
 
 export const ScriptedBehavior = z.enum(SCRIPTED_BEHAVIORS);

@@ -128,6 +128,8 @@ export function splitNul(text: string): string[] {
 function runnerConfig(env: NodeJS.ProcessEnv): Record<string, string> {
   return appendGitConfig(env, [
     ['core.hooksPath', '/dev/null'],
+    // A monitor named in the repository's config is a program: the runner's git runs none.
+    ['core.fsmonitor', 'false'],
     ['core.fsync', 'committed,reference'],
   ]);
 }

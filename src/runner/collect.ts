@@ -18,6 +18,7 @@ import { judgeAttempt } from './verdict.js';
 import { startAgent } from './dispatch-phase.js';
 import { crashPoint } from './crash-points.js';
 import { workstreamOf } from './governed.js';
+import { checkContainment } from './containment.js';
 
 export type CollectOutcome =
   | { readonly kind: 'running' }
@@ -59,7 +60,7 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
       // Unless its prompt is gone with the run directory (removed by hand), and there is
       // nothing to start it with.
       if (existsSync(runFiles(run.run_dir).prompt)) {
-        startAgent(r, step, run, probe.launch);
+        await startAgent(r, step, run, probe.launch);
         return { kind: 'running' };
       }
       const reason = `the runner stopped before starting the agent, and the attempt's prompt (${runFiles(run.run_dir).prompt}) is gone; the attempt never ran.`;
@@ -70,13 +71,13 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
       // An agent whose wrapper died must not keep writing into a checkout nobody watches.
       if (probe.orphanedAgent !== undefined) killGroup(probe.orphanedAgent, 'SIGKILL');
       const stopped = probe.orphanedAgent === undefined ? '' : ` (its agent, pid ${probe.orphanedAgent}, was still running and has been stopped)`;
-      const reason = `${probe.detail}${stopped}; the attempt crashed.`;
+      const reason = withContainment(`${probe.detail}${stopped}; the attempt crashed.`, await contained(r, run));
       await failRun(r, run, step, reason);
       return { kind: 'failed', reason, badData: false };
     }
     case 'bad-exit-file': {
       const problems = probe.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-      const reason = `${probe.file} is not a valid exit.json (${problems}); the attempt cannot count as finished.`;
+      const reason = withContainment(`${probe.file} is not a valid exit.json (${problems}); the attempt cannot count as finished.`, await contained(r, run));
       await failRun(r, run, step, reason);
       return { kind: 'failed', reason, badData: true };
     }
@@ -94,6 +95,9 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
       crashPoint('collect:exit-recorded');
       r.emit({ type: 'agent-exited', phase: run.phase, runId: run.run_id, exitCode: exit.exit_code, signal: exit.signal, durationMs: exit.duration_ms, timedOut: exit.timed_out === true });
       const updated = r.store.run(run.run_id) ?? run;
+      // Before anything else reads the repository: what the agent changed outside its checkout.
+      const outside = await contained(r, updated);
+      if (outside !== undefined) return failAttempt(r, updated, step, outside);
       return judgeAndFinish(r, updated, step, exit);
     }
   }
@@ -146,4 +150,16 @@ function describeError(error: unknown): string {
     return `\`${command}\` exited ${exitCode ?? 'by signal'}${said === '' ? '.' : `: ${said}`}`;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Why the attempt fails for what changed outside its checkout; what only is reported is told as an event. */
+async function contained(r: Runner, run: RunRow): Promise<string | undefined> {
+  const found = await checkContainment(r, run);
+  if (found.reported.length > 0) r.emit({ type: 'outside-changes', phase: run.phase, runId: run.run_id, changes: found.reported });
+  return found.failure;
+}
+
+/** A failure's reason, with what the agent also changed outside its checkout. */
+function withContainment(reason: string, contained: string | undefined): string {
+  return contained === undefined ? reason : `${reason} Also, ${contained}`;
 }

@@ -16,6 +16,7 @@ export const CRASH_POINTS = [
   'collect:launch-retired',
   'dispatch:pid-cleared',
   'collect:exit-recorded',
+  'containment:recorded',
   'verdict:tree-staged',
   'collect:judged',
   'commit:intent-recorded',

@@ -20,6 +20,7 @@ import { phaseBranch, phaseWorktree } from './naming.js';
 import { collectPromptInput } from './prompt-input.js';
 import type { PhaseRow, RunRow } from '../store/store.js';
 import { crashPoint } from './crash-points.js';
+import { fingerprintAttempt } from './containment.js';
 
 export type DispatchOutcome = { readonly kind: 'dispatched'; readonly runId: string } | { readonly kind: 'blocked'; readonly reason: string };
 
@@ -75,7 +76,7 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
   crashPoint('dispatch:run-recorded');
   const run = r.store.run(runId);
   if (run === undefined) throw new Error(`run ${runId} was not recorded`);
-  startAgent(r, step, run);
+  await startAgent(r, step, run);
   return { kind: 'dispatched', runId };
 }
 
@@ -93,7 +94,7 @@ function block(r: Runner, step: WorkstreamStep, row: PhaseRow, reason: string): 
  * recording the run, or before its wrapper claimed it: see dispatch/claim.ts). A later launch
  * is the same attempt, started again.
  */
-export function startAgent(r: Runner, step: WorkstreamStep, run: RunRow, launch = 1): void {
+export async function startAgent(r: Runner, step: WorkstreamStep, run: RunRow, launch = 1): Promise<void> {
   const files = runFiles(run.run_dir);
   if (launch > 1) {
     // The pid on record is a retired launch's wrapper. It goes first, so that a pid on record
@@ -130,6 +131,8 @@ export function startAgent(r: Runner, step: WorkstreamStep, run: RunRow, launch 
     launch,
   });
   crashPoint('dispatch:spec-written');
+  // Last before the agent can act: what lies outside its checkout, to compare when it ends.
+  await fingerprintAttempt(r, run);
   const wrapperPid = spawnWrapper(run.run_dir, launch);
   crashPoint('dispatch:wrapper-launched');
   r.store.updateRun(run.run_id, { wrapper_pid: wrapperPid });

@@ -43,6 +43,8 @@ export type RunnerEvent =
       readonly durationMs: number;
       readonly timedOut: boolean;
     }
+  /** What changed outside the attempt's checkout while its agent ran, without failing it (src/fingerprint/classify.ts). */
+  | { readonly type: 'outside-changes'; readonly phase: number; readonly runId: string; readonly changes: readonly string[] }
   | {
       readonly type: 'committed';
       readonly phase: number;

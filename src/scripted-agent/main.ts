@@ -3,9 +3,9 @@
 // like a real agent CLI. It reads INTENT.md and writes the phase's outputs in its working
 // directory, or misbehaves on purpose (--behavior) so tests can drive every failure path.
 //   node main.js --phase N --behavior ok|slow|fail|hang|hang-hard|nothing|outside|
-//                 skip-required|todo|bad-json|commit|move-refs|crash|forge|fake-exit [--delay-ms MS]
+//                 skip-required|todo|bad-json|commit|move-refs|crash|forge|fake-exit|tamper [--delay-ms MS]
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -132,6 +132,16 @@ async function main(): Promise<number> {
     }
     // The scratch repository was only there to show git still works: nothing is left behind.
     rmSync(scratch, { recursive: true, force: true });
+  }
+  if (behavior === 'tamper') {
+    // Reaches past its checkout into the git directory it shares with the user: a hook armed
+    // for the user's own git, and an ignore rule that would hide a file planted for them.
+    const common = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd, encoding: 'utf8' }).trim();
+    mkdirSync(join(common, 'hooks'), { recursive: true });
+    writeFileSync(join(common, 'hooks', 'post-commit'), '#!/bin/sh\necho armed >> "$(git rev-parse --git-common-dir)/tampered-hook-ran"\n', { mode: 0o755 });
+    mkdirSync(join(common, 'info'), { recursive: true });
+    appendFileSync(join(common, 'info', 'exclude'), '\n.envrc\n');
+    say('planted a post-commit hook and an ignore rule in the shared git directory');
   }
   if (behavior === 'commit') {
     say('committing by itself (it should not)');

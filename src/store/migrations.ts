@@ -134,4 +134,19 @@ export const MIGRATIONS: readonly string[] = [
   -- Attempts spent before the phase was last replanned: its attempt budget counts from there.
   ALTER TABLE phases ADD COLUMN attempts_base INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- What lay outside an attempt's checkout when its agent started (src/fingerprint/): the
+  -- shared git directory's config, hooks, info files and refs, phaserunner's own state and the
+  -- user's checkout. Compared when the agent ends; \`tampered\` is what changed, recorded before
+  -- anything is undone, so a runner killed half-way still fails the attempt on its next pass.
+  CREATE TABLE fingerprints (
+    run_id    TEXT PRIMARY KEY REFERENCES runs(run_id),
+    taken_at  TEXT NOT NULL,
+    data      TEXT NOT NULL,
+    tampered  TEXT
+  );
+  -- An approval's proof that \`approve\` recorded it (src/runner/approval-proof.ts): a MAC
+  -- under a key kept outside the repository. Rows without a valid one do not count.
+  ALTER TABLE approvals ADD COLUMN proof TEXT;
+  `,
 ];

@@ -119,6 +119,15 @@ export type NewRun = Pick<
   'run_id' | 'workstream' | 'phase' | 'attempt' | 'agent' | 'branch' | 'worktree' | 'run_dir' | 'base_sha'
 >;
 
+export interface FingerprintRow {
+  readonly run_id: string;
+  readonly taken_at: string;
+  /** JSON of a Fingerprint (src/fingerprint/types.ts). */
+  readonly data: string;
+  /** JSON of the Change list found when the agent ended, once found. */
+  readonly tampered: string | null;
+}
+
 export type RunPatch = Partial<Omit<RunRow, 'run_id' | 'workstream' | 'phase' | 'attempt'>>;
 type PhasePatch = Partial<Pick<PhaseRow, 'branch' | 'commit_sha' | 'merge_sha' | 'attempts'>> & { readonly attempts_base?: number };
 
@@ -315,9 +324,42 @@ export class Store {
     return this.db.prepare('SELECT * FROM approvals WHERE run_id = ? ORDER BY id DESC LIMIT 1').get(runId) as ApprovalRow | undefined;
   }
 
+  /** The highest approval row id (0 without any). */
+  lastApprovalId(): number {
+    if (!this.hasApprovals()) return 0;
+    return (this.db.prepare('SELECT MAX(id) AS id FROM approvals').get() as { id: number | null }).id ?? 0;
+  }
+
+  /** Approval rows written after row `id`. */
+  approvalsAfter(id: number): ApprovalRow[] {
+    if (!this.hasApprovals()) return [];
+    return this.db.prepare('SELECT * FROM approvals WHERE id > ? ORDER BY id').all(id) as ApprovalRow[];
+  }
+
   approvals(workstream: string): ApprovalRow[] {
     if (!this.hasApprovals()) return [];
     return this.db.prepare('SELECT * FROM approvals WHERE workstream = ? ORDER BY id').all(workstream) as ApprovalRow[];
+  }
+
+  /** The fingerprint taken when a run's agent was started (src/fingerprint/), if any. */
+  fingerprint(runId: string): FingerprintRow | undefined {
+    return this.db.prepare('SELECT * FROM fingerprints WHERE run_id = ?').get(runId) as FingerprintRow | undefined;
+  }
+
+  /** Records (or, for a later launch of the same attempt, replaces) a run's fingerprint. */
+  saveFingerprint(runId: string, data: string): void {
+    this.write(() => {
+      this.db
+        .prepare(`INSERT INTO fingerprints (run_id, taken_at, data) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET taken_at = excluded.taken_at, data = excluded.data, tampered = NULL`)
+        .run(runId, nowIso(), data);
+    });
+  }
+
+  /** What changed outside the attempt's checkout: recorded before anything is undone. */
+  markTampered(runId: string, tampered: string): void {
+    this.write(() => {
+      this.db.prepare('UPDATE fingerprints SET tampered = ? WHERE run_id = ?').run(tampered, runId);
+    });
   }
 
   /** Records a decision whose commit is about to be published (published 0 unless given). */

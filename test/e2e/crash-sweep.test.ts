@@ -42,6 +42,9 @@ const SCENARIOS = {
   plain: { steps: [RUN], runs: ONCE_EACH },
   // Phase 2 fails once: its failure is recorded, then a retry succeeds.
   failure: { behaviors: { '2': ['fail', 'ok'] }, steps: [RUN, ['retry', '2'], RUN], runs: PHASE_2_TWICE },
+  // Phase 2's first agent plants a hook and an ignore rule in the shared git directory: the
+  // attempt fails for it and both are put back; the retry succeeds.
+  tamper: { behaviors: { '2': ['tamper', 'ok'] }, steps: [RUN, ['retry', '2'], RUN], runs: PHASE_2_TWICE },
   approval: { approvals: [2], steps: [RUN, ['approve', '2', '--by', 'Ada'], RUN], runs: ONCE_EACH },
   // Phase 2 is rejected once, then its second attempt approved.
   rejection: {
@@ -105,6 +108,7 @@ const SCENARIO_OF: Partial<Record<CrashPoint, keyof typeof SCENARIOS>> = {
   'fail:snapshot-kept': 'failure',
   'fail:recorded': 'failure',
   'retry:recorded': 'failure',
+  'containment:recorded': 'tamper',
   'approval:awaiting-recorded': 'approval',
   'approve:recorded': 'approval',
   'reject:recorded': 'rejection',
@@ -217,6 +221,9 @@ describe('crash-point sweep', () => {
       expect(readStore<{ integrity_check: string }>(repo, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
       execFileSync('git', ['fsck', '--no-progress', '--no-dangling'], { cwd: repo, stdio: 'pipe' });
       expect(findFiles(join(repo, '.git'), 'index.lock')).toEqual([]);
+      // Nothing an agent planted in the shared git directory stays armed (the tamper scenario).
+      expect(existsSync(join(repo, '.git', 'hooks', 'post-commit'))).toBe(false);
+      expect(readFileSync(join(repo, '.git', 'info', 'exclude'), 'utf8')).not.toContain('.envrc');
       expect(existsSync(join(repo, '.git', 'phaserunner', 'runner.lock'))).toBe(false);
       // A wrapper exits a moment after writing exit.json: give it that moment. A pid counts
       // only while its command line names the run (pids are recycled).

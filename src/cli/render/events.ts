@@ -86,6 +86,9 @@ function humanRenderer(out: Output): Renderer {
         print(`${label(event.phase)}: agent ${how} after ${formatDuration(event.durationMs)}`);
         return;
       }
+      case 'outside-changes':
+        print(`${label(event.phase)}: while the agent ran, this changed outside its checkout (by git or in your checkout; check it was you): ${event.changes.join('; ')}`);
+        return;
       case 'committed':
         print(`${label(event.phase)}: committed ${event.commit.slice(0, 12)} on ${event.branch} (${event.files.length} file${event.files.length === 1 ? '' : 's'})`);
         return;

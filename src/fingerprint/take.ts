@@ -1,0 +1,206 @@
+// Taking the fingerprint of everything an attempt's agent must not change (types.ts). Taken
+// when the agent is started and again when it has ended; compare.ts says what differs.
+import { existsSync, lstatSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { git, splitNul } from '../git/exec.js';
+import { fileState, walkFiles } from './file-state.js';
+import type { Area, CheckoutState, FileState, Fingerprint } from './types.js';
+
+export interface Scope {
+  /** The shared git directory. */
+  readonly commonDir: string;
+  /** The user's own checkout (the main worktree), when there is one. */
+  readonly userCheckout: string | undefined;
+  /** The agent's checkout, and its administrative directory in the shared one. */
+  readonly agentWorktree: string;
+  readonly agentAdminDir: string | undefined;
+  /** The agent's own branch: the one ref it may move. */
+  readonly agentBranch: string;
+  /** phaserunner's state directory, and this attempt's run directory inside it. */
+  readonly stateDir: string;
+  readonly runDir: string;
+  /** The files in the run directory the runner wrote for this attempt (its prompt, dispatch.json, ref guard). */
+  readonly runnerFiles: readonly string[];
+  readonly lastApprovalId: number;
+}
+
+/** The definitions cache: a change to it is only dropped (it is a cache), never an attempt's failure. */
+export const CACHE_FILE = 'definitions.cache.json';
+
+/** What the runner itself writes in its state directory while an agent runs: the store, its lock, the cache. */
+const RUNNER_WRITES = new Set(['state.db', 'state.db-wal', 'state.db-shm', 'state.db-journal', 'runner.lock', CACHE_FILE]);
+
+export async function takeFingerprint(scope: Scope): Promise<Fingerprint> {
+  return { ...(await takeFileStates(scope)), ...(await takeGitState(scope)) };
+}
+
+/**
+ * The files part: read with no git but `git config --list`, which runs nothing the config
+ * names. Taken and put back first when an attempt ends, so that the git that reads refs and
+ * the user's checkout runs with the config as it was.
+ */
+export async function takeFileStates(scope: Scope): Promise<Pick<Fingerprint, 'version' | 'agentAdminDir' | 'files' | 'lastApprovalId'>> {
+  const configFiles = await gitConfigFiles(scope);
+  const files: Record<string, { area: Area; state: FileState }> = {};
+  const add = (area: Area, paths: Iterable<string>): void => {
+    for (const path of paths) files[path] ??= { area, state: fileState(path) };
+  };
+  add('git-config', configFiles.files);
+  add('git-hooks', configFiles.hookDirs.flatMap((dir) => walkFiles(dir)));
+  add('git-dir', gitDirFiles(scope));
+  add('phaserunner-state', stateFiles(scope));
+  return { version: 1, agentAdminDir: scope.agentAdminDir ?? null, files, lastApprovalId: scope.lastApprovalId };
+}
+
+/** The refs and the user's checkout, as git reports them. */
+export async function takeGitState(scope: Scope): Promise<Pick<Fingerprint, 'refs' | 'checkout'>> {
+  const [refs, checkout] = await Promise.all([allRefs(scope), checkoutState(scope.userCheckout)]);
+  return { refs, checkout };
+}
+
+/**
+ * Every file git reads config from (all scopes, includes followed: `git config --list
+ * --show-origin`), those it would read if they existed (an agent may create them), and the
+ * files and directories the config names: excludes, attributes, hooks.
+ */
+async function gitConfigFiles(scope: Scope): Promise<{ files: Set<string>; hookDirs: string[] }> {
+  const home = homedir();
+  const xdg = process.env.XDG_CONFIG_HOME;
+  const xdgGit = join(xdg !== undefined && isAbsolute(xdg) ? xdg : join(home, '.config'), 'git');
+  const files = new Set<string>([
+    join(scope.commonDir, 'config'),
+    join(scope.commonDir, 'config.worktree'),
+    join(home, '.gitconfig'),
+    join(xdgGit, 'config'),
+    join(xdgGit, 'attributes'),
+    join(xdgGit, 'ignore'),
+  ]);
+  if (scope.agentAdminDir !== undefined) files.add(join(scope.agentAdminDir, 'config.worktree'));
+  const hookDirs = [join(scope.commonDir, 'hooks')];
+  // Both checkouts: an includeIf on gitdir can differ between them.
+  // (The agent may have removed its checkout, or its .git: then only the user's.)
+  const places = [scope.userCheckout, scope.agentWorktree].filter((p): p is string => p !== undefined && existsSync(join(p, '.git')));
+  for (const cwd of places) {
+    const listed = await git(['config', '--list', '--show-origin', '-z'], { cwd, okCodes: [1, 128] });
+    if (listed.exitCode !== 0) continue;
+    const named: Record<string, string> = {};
+    const fields = splitNul(listed.stdout);
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const origin = fields[i] ?? '';
+      const entry = fields[i + 1] ?? '';
+      if (origin.startsWith('file:')) files.add(resolve(cwd, origin.slice('file:'.length)));
+      const newline = entry.indexOf('\n');
+      const key = (newline < 0 ? entry : entry.slice(0, newline)).toLowerCase();
+      if (newline >= 0) named[key] = entry.slice(newline + 1);
+    }
+    const path = (value: string | undefined): string | undefined => {
+      if (value === undefined || value === '') return undefined;
+      const expanded = value.startsWith('~/') ? join(home, value.slice(2)) : value;
+      return resolve(cwd, expanded);
+    };
+    for (const key of ['core.excludesfile', 'core.attributesfile']) {
+      const file = path(named[key]);
+      if (file !== undefined) files.add(file);
+    }
+    const hooks = path(named['core.hookspath']);
+    if (hooks !== undefined && hooks !== '/dev/null') hookDirs.push(hooks);
+  }
+  return { files, hookDirs };
+}
+
+/** The shared git directory's own files that change what git does or shows: info/, alternates, shallow, HEAD, the worktrees' records. */
+function gitDirFiles(scope: Scope): string[] {
+  const c = scope.commonDir;
+  const paths = [
+    ...walkFiles(join(c, 'info')),
+    join(c, 'info'),
+    join(c, 'HEAD'),
+    join(c, 'shallow'),
+    join(c, 'commondir'),
+    join(c, 'objects', 'info', 'alternates'),
+    join(c, 'objects', 'info', 'http-alternates'),
+  ];
+  // Every worktree's record: where it is and what it has checked out. The agent's own HEAD,
+  // index and logs are its to change; where its checkout's git directory points is not.
+  for (const admin of walkChildren(join(c, 'worktrees'))) {
+    const own = scope.agentAdminDir !== undefined && resolve(admin) === resolve(scope.agentAdminDir);
+    paths.push(join(admin, 'gitdir'), join(admin, 'commondir'), join(admin, 'locked'));
+    if (!own) paths.push(join(admin, 'HEAD'), join(admin, 'config.worktree'), ...walkFiles(join(admin, 'info')));
+  }
+  return paths;
+}
+
+function walkChildren(dir: string): string[] {
+  return walkFiles(dir).map((file) => dirname(file)).filter((d, i, all) => all.indexOf(d) === i && dirname(d) === dir);
+}
+
+/** phaserunner's state: every other run's directory, and this run's files that the runner wrote. */
+function stateFiles(scope: Scope): string[] {
+  const runDir = resolve(scope.runDir);
+  const other = walkFiles(scope.stateDir, (path) => {
+    if (resolve(path) === runDir) return true;
+    return dirname(path) === scope.stateDir && RUNNER_WRITES.has(basename(path));
+  });
+  return [...other, ...scope.runnerFiles];
+}
+
+/** Every ref (symbolic ones as `ref: <target>`) but the agent's own branch. */
+async function allRefs(scope: Scope): Promise<Record<string, string>> {
+  const cwd = scope.userCheckout ?? scope.commonDir;
+  const out = await git(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(symref)'], { cwd });
+  const refs: Record<string, string> = {};
+  const own = `refs/heads/${scope.agentBranch}`;
+  for (const line of out.stdout.split('\n')) {
+    if (line === '') continue;
+    const [name = '', oid = '', symref = ''] = line.split('\0');
+    // Remote-tracking refs move with every fetch (an editor fetches on its own): never the agent's doing to judge.
+    if (name === own || name.startsWith('refs/remotes/')) continue;
+    refs[name] = symref === '' ? oid : `ref: ${symref}`;
+  }
+  return refs;
+}
+
+/** What `git status` lists in the user's checkout, each path's identity, and the flagged index entries. */
+async function checkoutState(root: string | undefined): Promise<CheckoutState | null> {
+  if (root === undefined) return null;
+  const [status, flagged] = await Promise.all([
+    git(['status', '--porcelain=v2', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=none'], { cwd: root, okCodes: [128] }),
+    git(['ls-files', '-v', '-z'], { cwd: root, okCodes: [128] }),
+  ]);
+  const paths: Record<string, string> = {};
+  for (const record of splitNul(status.stdout)) {
+    const path = statusPath(record);
+    if (path !== undefined) paths[path] = identity(join(root, path));
+  }
+  const flags: Record<string, string> = {};
+  for (const record of splitNul(flagged.stdout)) {
+    const tag = record.slice(0, 1);
+    // H is a plain cached entry; S skip-worktree; a lower-case tag is assume-unchanged.
+    if (tag !== 'H' && record.charAt(1) === ' ') flags[record.slice(2)] = tag;
+  }
+  return { root, paths, flags };
+}
+
+/** The path of one `--porcelain=v2 -z` record (renames are off, so one path each). */
+function statusPath(record: string): string | undefined {
+  const kind = record.charAt(0);
+  // "1 XY sub mH mI mW hH hI path", "u XY sub m1 m2 m3 mW h1 h2 h3 path", "? path", "! path".
+  const fields = kind === '1' ? 8 : kind === 'u' ? 10 : kind === '?' || kind === '!' ? 1 : -1;
+  if (fields < 0) return undefined;
+  let at = 0;
+  for (let i = 0; i < fields; i++) {
+    at = record.indexOf(' ', at) + 1;
+    if (at === 0) return undefined;
+  }
+  return record.slice(at);
+}
+
+function identity(path: string): string {
+  try {
+    const st = lstatSync(path, { bigint: true });
+    return `${st.mode.toString(8)} ${st.size} ${st.ino} ${st.ctimeNs}`;
+  } catch {
+    return 'missing';
+  }
+}
