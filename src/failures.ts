@@ -44,7 +44,7 @@ export type Failure =
       readonly reason: 'approval-refused';
       readonly phase: number;
       readonly verb: 'approve' | 'reject';
-      readonly cause: 'not-awaiting' | 'branch-changed' | 'bad-name' | 'no-reason';
+      readonly cause: 'not-awaiting' | 'branch-changed' | 'bad-name' | 'no-reason' | 'inside-attempt';
       /** The phase's state (not-awaiting) or what is wrong. */
       readonly detail: string;
     }

@@ -6,7 +6,10 @@ import { updateRefCas } from '../git/commit.js';
 import { artifactsDigest } from '../git/digest.js';
 import { nameProblem, type ApprovalTrailers } from '../git/trailers.js';
 import { fail } from '../failures.js';
-import type { ApprovalRow, RunRow } from '../store/store.js';
+import type { ApprovalRow, NewApproval, RunRow } from '../store/store.js';
+import { proveDecision, provenDecision } from './approval-proof.js';
+import { insideAttempt } from './approval-origin.js';
+import { nowIso } from '../util/time.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { attemptSnapshotRef } from './naming.js';
@@ -24,7 +27,18 @@ export type ApprovalCheck =
  * the commit; its digest is checked against what is actually merged (mergePhase).
  */
 export async function checkApproval(r: Runner, run: RunRow, step: WorkstreamStep, commit: string): Promise<ApprovalCheck> {
-  const last = r.store.lastApproval(run.run_id);
+  // Only decisions `approve` and `reject` recorded count: a row anything else wrote has no proof.
+  const decisions = r.store.decisionsOn(run.run_id);
+  const last = decisions.filter((d) => provenDecision(d)).at(-1);
+  const unproven = decisions.at(-1);
+  if (unproven !== undefined && unproven !== last) {
+    return {
+      kind: 'waiting',
+      reason:
+        `the store holds an approval of phase ${step.phase} "by ${unproven.by}" that \`phaserunner approve\` did not record (it carries no valid proof: something else wrote it into the store), so it does not count. ` +
+        awaitingReason(r, run, commit),
+    };
+  }
   if (last?.decision !== 'approved') return { kind: 'waiting', reason: awaitingReason(r, run, commit) };
   const tip = await phaseBranchTip(r, run);
   if (last.commit_sha !== commit || tip !== commit) {
@@ -54,7 +68,7 @@ export interface Decision {
 /** Records an approval of the phase's commit as it is now. The caller then runs a pass to merge it. */
 export async function approvePhase(r: Runner, d: Decision): Promise<ApprovalRow> {
   const { run, step, commit, digest } = await pendingReview(r, d, 'approve');
-  const row = r.store.recordApproval({ workstream: r.workstream.name, phase: d.phase, run_id: run.run_id, decision: 'approved', by: d.by, note: d.text ?? null, commit_sha: commit, digest });
+  const row = r.store.recordApproval(proven({ workstream: r.workstream.name, phase: d.phase, run_id: run.run_id, decision: 'approved', by: d.by, note: d.text ?? null, commit_sha: commit, digest }));
   crashPoint('approve:recorded');
   r.emit({ type: 'approved', phase: d.phase, name: step.name, runId: run.run_id, by: d.by, commit, digest });
   return row;
@@ -73,12 +87,18 @@ export async function rejectPhase(r: Runner, d: Decision & { readonly text: stri
   const failure = `${d.by} rejected it: ${d.text}`;
   const exhausted = run.attempt >= attemptLimit(r.config, r.store.phase(ws, d.phase));
   r.store.write(() => {
-    r.store.recordApproval({ workstream: ws, phase: d.phase, run_id: run.run_id, decision: 'rejected', by: d.by, note: d.text, commit_sha: commit, digest });
+    r.store.recordApproval(proven({ workstream: ws, phase: d.phase, run_id: run.run_id, decision: 'rejected', by: d.by, note: d.text, commit_sha: commit, digest }));
     r.store.updateRun(run.run_id, { step: 'rejected', failure });
     r.store.transition(ws, d.phase, run.run_id, exhausted ? 'failed' : 'pending', `attempt ${run.attempt} rejected by ${d.by}: ${d.text}`, { commit_sha: null });
   });
   crashPoint('reject:recorded');
   r.emit({ type: 'rejected', phase: d.phase, name: step.name, runId: run.run_id, by: d.by, reason: d.text, kept: ref, exhausted });
+}
+
+/** A decision with its time and the proof that this command recorded it. */
+function proven(entry: Omit<NewApproval, 'at' | 'proof'>): NewApproval {
+  const at = nowIso();
+  return { ...entry, at, proof: proveDecision({ ...entry, at }) };
 }
 
 async function pendingReview(
@@ -88,6 +108,11 @@ async function pendingReview(
 ): Promise<{ run: RunRow; step: WorkstreamStep; commit: string; digest: string }> {
   const problem = nameProblem(d.by);
   if (problem !== undefined) fail({ reason: 'approval-refused', phase: d.phase, verb, cause: 'bad-name', detail: `--by ${problem}` });
+  const origin = insideAttempt();
+  if (origin !== undefined) {
+    const which = origin.runId === undefined ? `a dispatch wrapper (pid ${origin.pid})` : `run ${origin.runId} (pid ${origin.pid})`;
+    fail({ reason: 'approval-refused', phase: d.phase, verb, cause: 'inside-attempt', detail: `this command was started from inside an agent's attempt: ${which}` });
+  }
   const ws = r.workstream.name;
   const row = r.store.phase(ws, d.phase);
   if (row === undefined || !r.workstream.phaseIds.includes(d.phase)) fail({ reason: 'unknown-phase', phase: d.phase, known: [...r.workstream.phaseIds] });

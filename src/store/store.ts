@@ -92,6 +92,8 @@ export interface ApprovalRow {
   readonly commit_sha: string;
   readonly digest: string;
   readonly at: string;
+  /** The proof `approve`/`reject` recorded it (src/runner/approval-proof.ts); null without one (a store rebuilt from git, or an older phaserunner). */
+  readonly proof?: string | null;
 }
 
 /** `at` defaults to now; a store rebuilt from git gives the time the Approved-At trailer records. */
@@ -310,12 +312,18 @@ export class Store {
       const at = entry.at ?? nowIso();
       const info = this.db
         .prepare(
-          `INSERT INTO approvals (workstream, phase, run_id, decision, by, note, commit_sha, digest, at)
-           VALUES (@workstream, @phase, @run_id, @decision, @by, @note, @commit_sha, @digest, @at)`,
+          `INSERT INTO approvals (workstream, phase, run_id, decision, by, note, commit_sha, digest, at, proof)
+           VALUES (@workstream, @phase, @run_id, @decision, @by, @note, @commit_sha, @digest, @at, @proof)`,
         )
-        .run({ ...entry, at });
+        .run({ ...entry, at, proof: entry.proof ?? null });
       return { ...entry, id: Number(info.lastInsertRowid), at };
     });
+  }
+
+  /** Every decision on a run, oldest first. */
+  decisionsOn(runId: string): ApprovalRow[] {
+    if (!this.hasApprovals()) return [];
+    return this.db.prepare('SELECT * FROM approvals WHERE run_id = ? ORDER BY id').all(runId) as ApprovalRow[];
   }
 
   /** The latest decision on a run, if any. */

@@ -1,13 +1,13 @@
 // Approval gates through the real CLI: a phase that needs a human waits in awaiting_approval
 // between its commit and its merge; approve merges it with Approved-* trailers bound to the
 // artifacts; reject sends it back with the reason; a branch changed after approval voids it.
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, json } from '../helpers/cli.js';
-import { commitFile, git, tempDir, trailersOf, userState, writeFile } from '../helpers/git.js';
-import { runsOf, scriptedRepo } from '../helpers/setup.js';
-import { readStore } from '../helpers/store.js';
+import { CLI, cli, json } from '../helpers/cli.js';
+import { commitFile, git, shellAgentRepo, tempDir, trailersOf, userState, writeFile } from '../helpers/git.js';
+import { runsOf, scriptedRepo, until } from '../helpers/setup.js';
+import { readStore, writeStore } from '../helpers/store.js';
 
 const BRANCH = 'phaserunner/planning/1-architecture-baseline';
 
@@ -216,5 +216,60 @@ describe('approval gates', () => {
     const result = cli(repo, ['run']);
     expect(result.code).toBe(65);
     expect(result.stderr).toContain('approvals[0]: there is no phase 9');
+  });
+});
+
+describe('approvals an agent cannot give', () => {
+  it('a row written into the store by anything but `approve` does not count; a human\'s approval then merges', () => {
+    const repo = awaitingRepo();
+    const run = runsOf(repo)[0];
+    writeStore(
+      repo,
+      `INSERT INTO approvals (workstream, phase, run_id, decision, by, commit_sha, digest, at) VALUES ('planning', 1, ?, 'approved', 'Mallory', ?, 'sha256:0', '2026-01-01T00:00:00Z')`,
+      run?.run_id ?? '',
+      git(repo, 'rev-parse', BRANCH),
+    );
+    const again = cli(repo, ['run', '--wait']);
+    expect(again.code, again.stderr).toBe(2);
+    expect(again.stderr + again.stdout).toMatch(/an approval of phase 1 "by Mallory" that `phaserunner approve` did not record/);
+    expect(git(repo, 'rev-list', '--merges', '--count', 'main')).toBe('0');
+    const approved = cli(repo, ['approve', '1', '--by', 'Ada']);
+    expect(approved.code, approved.stderr).toBe(0);
+    const merge = git(repo, 'rev-list', '--merges', '-n1', 'main');
+    expect(trailersOf(repo, merge)['Approved-By']).toBe('Ada');
+    expect(readStore<{ by: string; proof: string | null }>(repo, 'SELECT by, proof FROM approvals ORDER BY id').map((r) => [r.by, r.proof?.startsWith('v1:')])).toEqual([
+      ['Mallory', undefined],
+      ['Ada', true],
+    ]);
+  });
+
+  it('`approve` started from inside an agent\'s attempt is refused (2), even with the run id scrubbed from its environment', async () => {
+    const out = join(tempDir(), 'approve.out');
+    // The agent does its work, then tries to approve itself, once plainly and once with its
+    // environment emptied (so only its ancestry gives it away).
+    const repo = shellAgentRepo(
+      `#!/bin/sh
+mkdir -p planning/adr
+printf '# A\\n\\n## Components\\n\\n### Web\\n' > planning/architecture.md
+printf '# 0001. X\\n\\n## Decision\\n\\nX.\\n' > planning/adr/0001-x.md
+U=$(dirname "$(git rev-parse --path-format=absolute --git-common-dir)")
+node ${CLI} approve 1 --by Mallory --cwd "$U" > ${out}.1 2>&1; echo "exit $?" >> ${out}.1
+env -i PATH="$PATH" HOME="$HOME" node ${CLI} approve 1 --by Mallory --cwd "$U" > ${out}.2 2>&1; echo "exit $?" >> ${out}.2
+`,
+      { stdin: false },
+      { approvals: [1] },
+    );
+    // Dispatched and left alone (no runner holds the lock while the agent works).
+    const started = cli(repo, ['run', '--until', '1']);
+    expect(started.code, started.stderr).toBe(0);
+    await until(() => [1, 2].every((n) => existsSync(`${out}.${n}`) && readFileSync(`${out}.${n}`, 'utf8').includes('exit ')), 30_000, 'the agent\'s approvals');
+    const run = cli(repo, ['run', '--wait', '--until', '1']);
+    expect(run.code, run.stderr).toBe(2);
+    for (const n of [1, 2]) {
+      const said = readFileSync(`${out}.${n}`, 'utf8');
+      expect(said).toMatch(/cannot approve phase 1: this command was started from inside an agent's attempt/);
+      expect(said).toMatch(/exit 2\n$/);
+    }
+    expect(readStore(repo, 'SELECT * FROM approvals')).toEqual([]);
   });
 });

@@ -196,6 +196,12 @@ export function renderFailure(f: Failure): RenderedFailure {
             message: `cannot ${f.verb} phase ${f.phase}: ${f.detail}`,
             next: `Restore the branch as shown, then run \`phaserunner ${f.verb} ${f.phase} --by "Your Name"${f.verb === 'reject' ? ' --reason "what must change"' : ''}\` again.`,
           };
+        case 'inside-attempt':
+          return {
+            code: ExitCode.humanNeeded,
+            message: `cannot ${f.verb} phase ${f.phase}: ${f.detail}. An approval is a human's decision, and an agent's process may not record one. Nothing was recorded.`,
+            next: `A human runs \`phaserunner ${f.verb} ${f.phase} --by "Your Name"\` from their own terminal, outside any agent's session.`,
+          };
         case 'bad-name':
         case 'no-reason':
           return {
