@@ -3,20 +3,23 @@
 // directory, keyed by this build of phaserunner, its built-in phase files and the ids git gives
 // the committed definition files: a change to any of them validates again, and a hit reads no
 // blob at all. The key is that text itself, compared whole (about 12 KB, nearly all of it the
-// built-in phase files): nothing to collide, and no hashing, which would load node:crypto. The cache also keeps where those files were listed (the base's ref and commit):
+// built-in phase files): nothing to collide. The cache also keeps where those files were listed (the base's ref and commit):
 // while the base has not moved, they need not be listed again (open.ts). Only the verbs that
 // display use it: a verb that acts on the definitions (run, audit) validates them every time,
 // so a cache file written by someone else (the agent can reach the state directory) can change
-// what a status shows, never what a run does.
+// what a status shows, never what a run does. And not even that: the file is signed with the
+// user's key (src/util/user-key.ts, outside the repository), and one that does not verify is a
+// miss. Without a key (no run has dispatched yet on this account) nothing is cached.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import type { LoadedGate, LoadedPhase } from '../phases/load.js';
 import type { SourceDir } from '../util/sources.js';
 import type { DefinitionFiles, GitFile } from './git-files.js';
 import type { Validated } from './validate.js';
+import { readUserKey, signText, signedBy } from '../util/user-key.js';
 
 /** Bumped when the cache file's layout or key changes. */
-const CACHE_FORMAT = 4;
+const CACHE_FORMAT = 5;
 
 /** The build's id, written by `npm run build` (scripts/build-id.mjs); without one nothing is cached. */
 let buildId: string | null | undefined;
@@ -57,6 +60,8 @@ export interface ListedAt {
 }
 
 interface CacheFile {
+  /** signText(user key, the rest of the file as JSON). */
+  readonly mac?: string;
   readonly key: string;
   readonly at?: ListedAt;
   readonly config: Config;
@@ -73,7 +78,11 @@ export interface Cached extends Validated {
 
 export function readCache(file: string): Cached | undefined {
   try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile>;
+    const userKey = readUserKey();
+    if (userKey === undefined) return undefined;
+    const { mac, ...signed } = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile>;
+    if (!signedBy(userKey, JSON.stringify(signed), mac)) return undefined;
+    const data = signed;
     if (typeof data.key !== 'string' || data.config === undefined || typeof data.configured !== 'boolean' || !Array.isArray(data.phases) || !Array.isArray(data.gates)) return undefined;
     const at = data.at !== undefined && isListedAt(data.at) ? data.at : undefined;
     return { key: data.key, at, config: data.config, configured: data.configured, phases: { phases: data.phases, gates: new Map(data.gates) } };
@@ -90,11 +99,15 @@ function isListedAt(at: Partial<ListedAt>): at is ListedAt {
 
 /** Best effort: a cache that cannot be written (a read-only disk) only costs the next start. */
 export function writeCache(file: string, key: string, defs: Validated, at: ListedAt | undefined): void {
+  const userKey = readUserKey();
+  if (userKey === undefined) return;
   const data: CacheFile = { key, ...(at === undefined ? {} : { at }), config: defs.config, configured: defs.configured, phases: defs.phases.phases, gates: [...defs.phases.gates] };
+  const text = JSON.stringify(data);
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    // No fsync: a cache lost or torn in a power cut is only a miss (see readCache).
-    writeFileSync(tmp, JSON.stringify(data));
+    // No fsync: a cache lost or torn in a power cut is only a miss (see readCache). The MAC
+    // goes first so that it is over exactly the text readCache re-serialises.
+    writeFileSync(tmp, JSON.stringify({ mac: signText(userKey, text), ...data }));
     renameSync(tmp, file);
   } catch {
     // Ignored, as above.

@@ -12,6 +12,7 @@ import { BUILTIN_PHASES_DIR, CONFIG_PATH, configFile, statePaths, type StatePath
 import { readJsonDir, readSource } from '../util/sources.js';
 import { governingAt, governingBase, type Governing } from './base.js';
 import { cacheKey, readCache, writeCache, type Cached, type ListedAt } from './cache.js';
+import { userKey } from '../util/user-key.js';
 import { definitionFilesAt, gitFileName, readDefinitionFiles, type DefinitionFiles } from './git-files.js';
 import type { Validated } from './validate.js';
 
@@ -45,6 +46,9 @@ export interface OpenOptions {
 
 export async function openDefinitions(cwd: string, purpose: Purpose = 'view', { saveCache = true }: OpenOptions = {}): Promise<Definitions> {
   const acting = purpose === 'act';
+  // The verbs that act make the user's key (src/util/user-key.ts) if there is none: the cache
+  // they write is signed with it.
+  if (acting) userKey();
   // The validator (zod: the largest thing a verb loads) loads while git answers, from the
   // moment validation is certain: at once for a verb that always validates.
   let validator = purpose === 'view' ? undefined : loadValidator();

@@ -40,7 +40,7 @@ export async function takeFingerprint(scope: Scope): Promise<Fingerprint> {
  * names. Taken and put back first when an attempt ends, so that the git that reads refs and
  * the user's checkout runs with the config as it was.
  */
-export async function takeFileStates(scope: Scope): Promise<Pick<Fingerprint, 'version' | 'agentAdminDir' | 'files' | 'lastApprovalId'>> {
+export async function takeFileStates(scope: Scope): Promise<Pick<Fingerprint, 'version' | 'agentAdminDir' | 'cache' | 'files' | 'lastApprovalId'>> {
   const configFiles = await gitConfigFiles(scope);
   const files: Record<string, { area: Area; state: FileState }> = {};
   const add = (area: Area, paths: Iterable<string>): void => {
@@ -50,7 +50,7 @@ export async function takeFileStates(scope: Scope): Promise<Pick<Fingerprint, 'v
   add('git-hooks', configFiles.hookDirs.flatMap((dir) => walkFiles(dir)));
   add('git-dir', gitDirFiles(scope));
   add('phaserunner-state', stateFiles(scope));
-  return { version: 1, agentAdminDir: scope.agentAdminDir ?? null, files, lastApprovalId: scope.lastApprovalId };
+  return { version: 1, agentAdminDir: scope.agentAdminDir ?? null, cache: fileState(join(scope.stateDir, CACHE_FILE)), files, lastApprovalId: scope.lastApprovalId };
 }
 
 /** The refs and the user's checkout, as git reports them. */

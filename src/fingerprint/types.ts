@@ -27,6 +27,8 @@ export interface Fingerprint {
   readonly version: 1;
   /** The agent's checkout's administrative directory when the fingerprint was taken (it can break its checkout meanwhile). */
   readonly agentAdminDir: string | null;
+  /** The definitions cache: changed meanwhile, it is dropped (it is only a cache), never a failure. */
+  readonly cache: FileState;
   /** Absolute path -> state, per area. */
   readonly files: Readonly<Record<string, { readonly area: Area; readonly state: FileState }>>;
   /** Every ref but the agent's own branch -> its object id (or `ref: <target>` for a symbolic one). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { runFiles } from '../dispatch/run-dir.js';
 import { worktreeGitDir } from '../git/worktree.js';
 import { compareFingerprints, describeChange } from '../fingerprint/compare.js';
-import { walkFiles } from '../fingerprint/file-state.js';
+import { sameState, walkFiles } from '../fingerprint/file-state.js';
 import { CACHE_FILE, takeFileStates, takeFingerprint, takeGitState, type Scope } from '../fingerprint/take.js';
 import type { Change, Fingerprint } from '../fingerprint/types.js';
 import { undoChanges } from '../fingerprint/undo.js';
@@ -62,15 +62,17 @@ export interface Containment {
  */
 export async function checkContainment(r: Runner, run: RunRow): Promise<Containment> {
   const row = r.store.fingerprint(run.run_id);
-  // A cache the agent could have written is never read again: the next status validates anew.
-  rmSync(join(r.state.dir, CACHE_FILE), { force: true });
   if (row === undefined) return { failure: undefined, reported: [] };
   const before = JSON.parse(row.data) as Fingerprint;
   const scope = scopeOf(r, run, before.lastApprovalId, before);
   const recorded = row.tampered === null ? [] : (JSON.parse(row.tampered) as string[]);
   // Files first, and put back before any git that could run what they name reads the
   // repository: a monitor or a filter planted in the config must not run in the runner.
-  const files = compareFingerprints(before, { ...before, ...(await takeFileStates(scope)) });
+  const now = await takeFileStates(scope);
+  // A definitions cache written meanwhile is dropped, whoever wrote it: a status rebuilds it
+  // (and it is signed besides: src/definitions/cache.ts).
+  if (!sameState(before.cache, now.cache)) rmSync(join(r.state.dir, CACHE_FILE), { force: true });
+  const files = compareFingerprints(before, { ...before, ...now });
   const forged = r.store.approvalsAfter(before.lastApprovalId).map((a) => a.id);
   const early: Change[] = [...files, ...(forged.length > 0 ? [{ kind: 'approval' as const, ids: forged }] : [])];
   // Recorded before anything is put back: a runner killed half-way finds the changes gone on

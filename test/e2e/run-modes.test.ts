@@ -142,7 +142,9 @@ describe('status', () => {
 
 describe('a run whose wrapper pid was never recorded (the runner died right after starting it)', () => {
   it('is still watched with progress until the agent ends when its wrapper\'s pid was never recorded', () => {
-    const repo = scriptedRepo({ '1': 'slow' });
+    // Slow enough (3 files, 2.5 s apart) to still be working when the second command starts
+    // on a loaded machine: one that had finished would report no progress.
+    const repo = scriptedRepo({}, { agents: { scripted: { type: 'scripted', behaviors: { '1': 'slow' }, delay_ms: 2500 } } });
     expect(cli(repo, ['run']).code).toBe(0);
     writeStore(repo, 'UPDATE runs SET wrapper_pid = NULL');
     const result = cli(repo, ['run', '--wait', '--json', '--until', '1']);
