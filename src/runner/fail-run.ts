@@ -11,9 +11,12 @@ import type { Runner } from './context.js';
 import { attemptSnapshotRef } from './naming.js';
 import { attemptLimit } from './attempts.js';
 import { crashPoint } from './crash-points.js';
+import { tooMuchToKeep } from './output-limits.js';
 
-export async function failRun(r: Runner, run: RunRow, step: WorkstreamStep, reason: string): Promise<void> {
-  const snapshot = await keepFiles(r, run, step);
+export async function failRun(r: Runner, run: RunRow, step: WorkstreamStep, failure: string): Promise<void> {
+  const unkept = await tooMuchToKeep(r, run, step);
+  const snapshot = unkept === undefined ? await keepFiles(r, run, step) : null;
+  const reason = unkept === undefined ? failure : `${failure} ${unkept}`;
   crashPoint('fail:snapshot-kept');
   r.store.write(() => {
     r.store.updateRun(run.run_id, { step: 'failed', failure: reason });
