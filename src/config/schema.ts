@@ -141,12 +141,13 @@ export const ConfigSchema = z.strictObject({
   limits: z
     .strictObject({
       max_output_mb: z.number().min(1).max(1_000_000).default(256).describe("MB an agent may write to stdout and stderr together before it is stopped (its logs are kept in the run directory)."),
+      // At most 500: gates and the audit read an output as text, and node cannot hold a string of 512 MB.
       max_file_mb: z
         .number()
         .gt(0)
-        .max(1_000_000)
+        .max(500)
         .default(10)
-        .describe('MB one file the agent changed may have: an attempt with a larger file fails before anything of it is staged or committed.'),
+        .describe('MB one file the agent changed may have (at most 500): an attempt with a larger file fails before anything of it is staged or committed.'),
       max_files: z
         .number()
         .int()
