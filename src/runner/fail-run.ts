@@ -1,6 +1,6 @@
 // Failing an attempt: keep every file the agent wrote (a snapshot commit on a ref of its own,
-// ignored outputs included), record why, and move the phase to failed. The checkout stays
-// for inspection until a retry.
+// ignored outputs included; not when they are over the output limits, see output-limits.ts),
+// record why, and move the phase to failed. The checkout stays for inspection until a retry.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { snapshotWorktree } from '../git/commit.js';

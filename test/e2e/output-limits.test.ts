@@ -5,13 +5,15 @@
 // the cap in the committed config (the base's commit governs a dispatch) lets the retry land
 // the same work, and the audit of the history is clean.
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PhaseDetail } from '../../src/runner/show.js';
 import type { StatusView } from '../../src/runner/status.js';
 import { cli, json } from '../helpers/cli.js';
 import { testEnv } from '../helpers/env.js';
-import { git, scriptedConfig, shellAgentRepo, usersOwnState, writeConfig } from '../helpers/git.js';
+import { shellWord } from '../../src/util/shell.js';
+import { git, scriptedConfig, shellAgentRepo, tempDir, usersOwnState, writeConfig } from '../helpers/git.js';
 import { runsOf } from '../helpers/setup.js';
 
 /** Phase 1's outputs, valid for its gate (as in hostile-agent.test.ts). */
@@ -94,6 +96,22 @@ describe('output limits', () => {
       'the agent changed 12 files, more than the limit of 5 an attempt; nothing was staged. To allow more, raise limits.max_files in .phaserunner/config.json and commit it on main.',
     );
     raiseLimits(repo, { max_files: 12 });
+    retryLands(repo, 12);
+  });
+
+  it('an attempt is judged by the limits committed where it started, not by a cap raised while its agent works', () => {
+    const go = join(tempDir(), 'go');
+    const repo = repoWith(`while [ ! -e ${shellWord(go)} ]; do sleep 0.1; done\n${WRITE_MANY}`, { max_files: 5 });
+    try {
+      expect(cli(repo, ['run']).code).toBe(0); // dispatched under max_files 5
+      raiseLimits(repo, { max_files: 12 });
+    } finally {
+      writeFileSync(go, '');
+    }
+    const collected = cli(repo, ['run', '--wait', '--until', '1']);
+    expect(collected.code, collected.stderr).toBe(1);
+    expect(collected.stderr).toContain('the agent changed 12 files, more than the limit of 5 an attempt; nothing was staged.');
+    // The next dispatch starts from the raised cap.
     retryLands(repo, 12);
   });
 
