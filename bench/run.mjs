@@ -3,13 +3,14 @@
 // what two runs can compare). Prints a table per benchmark (progress on stderr) and writes all
 // results, with the machine they were measured on, to bench/results.json.
 //
-//   npm run bench                      all, full size (about 5 minutes here: bench/results.json records 310 s)
+//   npm run bench                      all, full size (about 5 minutes here: 310 s on 2026-11-23)
 //   npm run bench -- --smoke           all, tiny repositories and one repetition: checks that
 //                                      every benchmark still runs (CI does this); numbers mean nothing
-//   npm run bench -- --only phase,startup
+//   npm run bench -- --only phase,startup   those only: their results replace theirs in the
+//                                      file, the others' are kept (each records when it was measured)
 //   npm run bench -- --out file.json   write the results elsewhere
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -60,14 +61,20 @@ const results = {
     cpu: cpus()[0]?.model ?? 'unknown',
     memory_gb: Math.round(totalmem() / 2 ** 30),
   },
+  ...(values.only === undefined ? {} : { only: names }),
   benchmarks: {},
 };
+// A partial run keeps the recorded results of the benchmarks it did not run.
+if (values.only !== undefined && out !== undefined && existsSync(out)) {
+  const recorded = JSON.parse(readFileSync(out, 'utf8'));
+  for (const [name, r] of Object.entries(recorded.benchmarks ?? {})) results.benchmarks[name] = { measured_at: recorded.measured_at, ...r };
+}
 for (const name of names) {
   const [run, format] = BENCHES[name];
   const t = Date.now();
   process.stderr.write(`bench: ${name}...\n`);
   const r = await run({ smoke: values.smoke });
-  results.benchmarks[name] = { ...r, seconds: Math.round((Date.now() - t) / 100) / 10 };
+  results.benchmarks[name] = { measured_at: new Date(t).toISOString(), ...r, seconds: Math.round((Date.now() - t) / 100) / 10 };
   console.log(`${format(r)}\n`);
 }
 results.seconds = Math.round((Date.now() - started) / 100) / 10;

@@ -142,6 +142,20 @@ export const ConfigSchema = z.strictObject({
   limits: z
     .strictObject({
       max_output_mb: z.number().min(1).max(1_000_000).default(256).describe("MB an agent may write to stdout and stderr together before it is stopped (its logs are kept in the run directory)."),
+      // At most 500: gates and the audit read an output as text, and node cannot hold a string of 512 MB.
+      max_file_mb: z
+        .number()
+        .gt(0)
+        .max(500)
+        .default(10)
+        .describe('MB one file the agent changed may have (at most 500): an attempt with a larger file fails before anything of it is staged or committed.'),
+      max_files: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_000_000)
+        .default(1000)
+        .describe('Files an agent may change in one attempt (added, modified or deleted, inside its outputs or not): an attempt that changes more fails before anything of it is staged or committed.'),
     })
     .prefault({}),
   identity: z

@@ -1,6 +1,7 @@
 // Reads git objects through one `git cat-file --batch` for a whole audit: requests are
 // pipelined (written without waiting for answers) and answered in order, so a thousand
 // lookups cost one process, not a thousand.
+import { BatchParser, type BatchAnswer } from './batch-parser.js';
 import { gitProcess, type GitProcess } from './exec.js';
 
 export interface GitObject {
@@ -23,17 +24,14 @@ interface Pending {
 export class ObjectReader {
   private readonly proc: GitProcess;
   private readonly pending: Pending[] = [];
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  private readonly parser = new BatchParser();
   private failed: Error | undefined;
   private corked = false;
 
   constructor(cwd: string) {
     this.proc = gitProcess(['cat-file', '--batch'], { cwd });
     this.proc.stdout.on('data', (chunk: Buffer) => {
-      this.chunks.push(chunk);
-      this.buffered += chunk.length;
-      this.drain();
+      this.answer(chunk);
     });
     this.proc.done.then(
       () => {
@@ -70,46 +68,28 @@ export class ObjectReader {
     await this.proc.done.catch(() => undefined);
   }
 
-  private drain(): void {
-    for (;;) {
-      const head = this.pending[0];
-      if (head === undefined) return;
-      const buf = this.take();
-      const eol = buf.indexOf(0x0a);
-      if (eol < 0) return;
-      const header = buf.subarray(0, eol).toString('utf8');
-      if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
-        this.consume(buf, eol + 1);
-        this.pending.shift();
-        head.resolve(undefined);
-        continue;
-      }
-      const [oid, type, sizeText] = header.split(' ');
-      const size = Number(sizeText);
-      if (oid === undefined || type === undefined || !Number.isInteger(size)) {
-        this.failAll(new Error(`unexpected answer from git cat-file: ${header}`));
+  /** Hands the answers a chunk completes to the requests, in order (git answers in order). */
+  private answer(chunk: Buffer): void {
+    if (this.failed !== undefined) return;
+    let answers: BatchAnswer[];
+    try {
+      // An object's content is a view into git's output when it came in one chunk (callers
+      // decode it at once; a copy per object showed in profiles), else copied once.
+      answers = this.parser.push(chunk);
+    } catch (error) {
+      this.failAll(error);
+      this.proc.kill();
+      return;
+    }
+    for (const answer of answers) {
+      const head = this.pending.shift();
+      if (head === undefined) {
+        this.failAll(new Error('git cat-file answered a request that was not made'));
+        this.proc.kill();
         return;
       }
-      const end = eol + 1 + size + 1; // content, then a newline
-      if (buf.length < end) return;
-      // A view, not a copy: callers decode it at once (and a copy per object showed in profiles).
-      const content = buf.subarray(eol + 1, eol + 1 + size);
-      this.consume(buf, end);
-      this.pending.shift();
-      head.resolve({ oid, type, content });
+      head.resolve(answer.kind === 'object' ? { oid: answer.oid, type: answer.type, content: answer.content } : undefined);
     }
-  }
-
-  /** All buffered output as one Buffer (joined lazily: most answers arrive whole). */
-  private take(): Buffer {
-    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.buffered)];
-    return this.chunks[0] ?? Buffer.alloc(0);
-  }
-
-  private consume(buf: Buffer, n: number): void {
-    const rest = buf.subarray(n);
-    this.chunks = rest.length > 0 ? [rest] : [];
-    this.buffered = rest.length;
   }
 
   private failAll(error: unknown): void {

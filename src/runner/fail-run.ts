@@ -1,6 +1,6 @@
 // Failing an attempt: keep every file the agent wrote (a snapshot commit on a ref of its own,
-// ignored outputs included), record why, and move the phase to failed. The checkout stays
-// for inspection until a retry.
+// ignored outputs included; not when they are over the output limits, see output-limits.ts),
+// record why, and move the phase to failed. The checkout stays for inspection until a retry.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { snapshotWorktree } from '../git/commit.js';
@@ -11,9 +11,12 @@ import type { Runner } from './context.js';
 import { attemptSnapshotRef } from './naming.js';
 import { attemptLimit } from './attempts.js';
 import { crashPoint } from './crash-points.js';
+import { tooMuchToKeep } from './output-limits.js';
 
-export async function failRun(r: Runner, run: RunRow, step: WorkstreamStep, reason: string): Promise<void> {
-  const snapshot = await keepFiles(r, run, step);
+export async function failRun(r: Runner, run: RunRow, step: WorkstreamStep, failure: string): Promise<void> {
+  const unkept = await tooMuchToKeep(r, run, step);
+  const snapshot = unkept === undefined ? await keepFiles(r, run, step) : null;
+  const reason = unkept === undefined ? failure : `${failure} ${unkept}`;
   crashPoint('fail:snapshot-kept');
   r.store.write(() => {
     r.store.updateRun(run.run_id, { step: 'failed', failure: reason });

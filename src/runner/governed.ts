@@ -1,6 +1,7 @@
 // The workstream a run is governed by: the definitions committed at its base commit, where it
 // was dispatched. Usually that is the base's tip, whose definitions the runner already has; a
 // run dispatched before the definitions changed on the base keeps the ones it started under.
+import type { Config } from '../config/schema.js';
 import { CommittedDefinitions } from '../definitions/at-commit.js';
 import { PhaserunnerError } from '../failures.js';
 import type { RunRow } from '../store/store.js';
@@ -12,13 +13,8 @@ const loaders = new WeakMap<Runner, CommittedDefinitions>();
 
 export async function workstreamOf(r: Runner, run: Pick<RunRow, 'base_sha'>): Promise<Workstream> {
   if (run.base_sha === r.governing.commit) return r.workstream;
-  let loader = loaders.get(r);
-  if (loader === undefined) {
-    loader = new CommittedDefinitions(r.repo.root, r.config.base);
-    loaders.set(r, loader);
-  }
   try {
-    const defs = await loader.at(run.base_sha);
+    const defs = await loaderOf(r).at(run.base_sha);
     return planningWorkstream(defs.phases, defs.config.approvals);
   } catch (error) {
     // They validated when the run was dispatched; if they no longer do (a newer phaserunner
@@ -26,4 +22,24 @@ export async function workstreamOf(r: Runner, run: Pick<RunRow, 'base_sha'>): Pr
     if (error instanceof PhaserunnerError) return r.workstream;
     throw error;
   }
+}
+
+/** The limits a run is governed by: those of the config at its base commit, as workstreamOf. */
+export async function limitsOf(r: Runner, run: Pick<RunRow, 'base_sha'>): Promise<Config['limits']> {
+  if (run.base_sha === r.governing.commit) return r.config.limits;
+  try {
+    return (await loaderOf(r).at(run.base_sha)).config.limits;
+  } catch (error) {
+    if (error instanceof PhaserunnerError) return r.config.limits;
+    throw error;
+  }
+}
+
+function loaderOf(r: Runner): CommittedDefinitions {
+  let loader = loaders.get(r);
+  if (loader === undefined) {
+    loader = new CommittedDefinitions(r.repo.root, r.config.base);
+    loaders.set(r, loader);
+  }
+  return loader;
 }

@@ -1,7 +1,8 @@
 // Is a finished attempt complete? exit.json said the agent ended; now the runner checks the
 // rest of the contract: exit code 0, no refs moved outside its checkout (refused by the
 // ref guard), the checkout still on its branch with no commits of the
-// agent's own, changes inside the declared outputs only (and at least one), and the
+// agent's own, changes inside the declared outputs only (and at least one) and within the
+// limits on their number and size (output-limits.ts), and the
 // beforeAdvance gate passing on the tree that would be committed (staged-tree.ts): what git
 // stores, through any clean filter, not the checkout's bytes.
 import { existsSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { matcherFor } from '../util/glob.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { crashPoint } from './crash-points.js';
+import { overOutputLimits } from './output-limits.js';
 import { readTree, stageAttempt, type StagedTree } from './staged-tree.js';
 
 /** A complete attempt carries the tree its gate judged: the commit step commits exactly that. */
@@ -63,6 +65,8 @@ async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFil
   const changed = (await changedPaths(run.worktree)).map((c) => c.path);
   // Ignored files count only inside the outputs: elsewhere they are caches and build output.
   const ignoredOutputs = await ignoredOutputFiles(run.worktree, step.outputs);
+  const overLimits = await overOutputLimits(r, run, [...changed, ...ignoredOutputs]);
+  if (overLimits !== undefined) return { ok: false, reason: overLimits };
   // git prints names as bytes; one that is not UTF-8 cannot be matched or staged reliably.
   const undecodable = [...changed, ...ignoredOutputs].filter((p) => p.includes('\uFFFD'));
   if (undecodable.length > 0) {
