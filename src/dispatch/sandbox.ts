@@ -32,13 +32,15 @@ export const BWRAP = 'bwrap';
 const ISOLATION = ['--unshare-all', '--share-net', '--die-with-parent', '--cap-drop', 'ALL'];
 /** The base of every sandbox: read-only root, fresh /dev and /proc, private /tmp. */
 const BASE = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
+/** What the base mounts afresh, hiding what the host has there (/dev/shm is under /dev). */
+const SHADOWED = ['/tmp', '/dev'];
 
 export interface SandboxLayout {
   /** The agent's checkout: writable, and where it starts. */
   readonly worktree: string;
   /** The checkout's own git directory (`<common dir>/worktrees/<name>`): writable. */
   readonly worktreeGitDir: string | undefined;
-  /** Read-only, and bound again when under /tmp (where the sandbox's own /tmp would hide them): the user's checkout, the shared git directory, HOME, the agent's program. */
+  /** Read-only, and bound again when under /tmp or /dev (the sandbox's own would hide them): the user's checkout, the shared git directory, HOME, the agent's program and PATH. */
   readonly visible: readonly string[];
   /** Existing directories covered by an empty read-only tmpfs. */
   readonly hidden: readonly string[];
@@ -58,7 +60,7 @@ export function bubblewrapArgs(layout: SandboxLayout): string[] {
   const args = [...BASE];
   // Outer directories first: a later mount covers an earlier one.
   const byDepth = (paths: readonly string[]): string[] => [...new Set(paths)].sort((a, b) => a.length - b.length);
-  for (const path of byDepth(layout.visible.filter((p) => inside(p, '/tmp')))) args.push('--ro-bind', path, path);
+  for (const path of byDepth(layout.visible.filter((p) => SHADOWED.some((dir) => inside(p, dir))))) args.push('--ro-bind', path, path);
   for (const dir of byDepth(layout.hidden)) args.push('--tmpfs', dir);
   if (layout.worktreeGitDir !== undefined) args.push('--bind', layout.worktreeGitDir, layout.worktreeGitDir);
   args.push('--bind', layout.worktree, layout.worktree);
