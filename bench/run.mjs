@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { formatAudit, runAuditBench } from './audit.bench.mjs';
 import { formatGitLibs, runGitLibsBench } from './git-libs.bench.mjs';
 import { formatPhase, runPhaseBench } from './phase.bench.mjs';
+import { formatSandbox, runSandboxBench } from './sandbox.bench.mjs';
 import { formatStartup, runStartupBench } from './startup.bench.mjs';
 import { formatStore, runStoreBench } from './store.bench.mjs';
 
@@ -26,6 +27,7 @@ const BENCHES = {
   audit: [runAuditBench, formatAudit],
   store: [runStoreBench, formatStore],
   'git-libs': [runGitLibsBench, formatGitLibs],
+  sandbox: [runSandboxBench, formatSandbox],
 };
 
 const { values } = parseArgs({

@@ -21,6 +21,12 @@ export type Failure =
   | { readonly reason: 'unknown-agent'; readonly agent: string; readonly known: readonly string[]; readonly where: string }
   /** `type`: the agent's adapter type (scripted, command, claude, ...), which decides the fix. */
   | { readonly reason: 'agent-unavailable'; readonly agent: string; readonly type: string; readonly binary: string }
+  /**
+   * The agent is configured to run in a sandbox that cannot start here: bwrap is not on PATH
+   * (missing), or it is and cannot set a sandbox up (refused: `detail` is its error). The agent
+   * is never started without it.
+   */
+  | ({ readonly reason: 'sandbox-unavailable'; readonly agent: string; readonly sandbox: 'bubblewrap' } & SandboxProblem)
   | { readonly reason: 'base-missing'; readonly base: string }
   /** init cannot tell the base branch: HEAD is detached and there is no main. */
   | { readonly reason: 'base-unknown'; readonly dir: string }
@@ -76,6 +82,9 @@ export type Failure =
     }
   /** A recorded replan or acknowledgement cannot reach the base branch yet; nothing runs until it has. */
   | { readonly reason: 'record-waiting'; readonly kind: 'replan' | 'acknowledge'; readonly phase: number; readonly detail: string };
+
+/** Why a configured sandbox cannot be used on this machine (dispatch/sandbox.ts). */
+export type SandboxProblem = { readonly cause: 'missing' } | { readonly cause: 'refused'; readonly detail: string };
 
 /** The kinds of file the runner validates; named in messages so users know which format was expected. */
 export type DataKind = 'config' | 'phase definition' | 'gate definition' | 'exit.json' | 'dispatch spec';

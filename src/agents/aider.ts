@@ -14,12 +14,18 @@
 //   opening the release notes in a browser: the update check, analytics and release notes are
 //   off, and so are model warnings (another offer to open a page), colors, streaming and the
 //   interactive input (flags as read in aider's args.py, 0.86).
-// aider has no sandbox: nothing but phaserunner's check of the checkout afterwards stops it
-// writing elsewhere.
+// aider has no sandbox of its own: unless phaserunner's is configured ("sandbox":
+// "bubblewrap", dispatch/sandbox.ts), nothing but phaserunner's check of the checkout
+// afterwards stops it writing elsewhere. In that sandbox its histories in the run directory
+// stay writable, and its files under ~/.aider (caches, analytics, installs) do not: aider 0.86
+// treats those writes as optional (each is in a try/except OSError, as read in its source).
 import { join } from 'node:path';
 import type { CliAgentConfig } from '../config/schema.js';
 import type { AgentAdapter, AgentContext } from './types.js';
 import { cliAdapter, forRole, type CliSettings } from './cli-agent.js';
+
+const CHAT_HISTORY = 'aider.chat.history.md';
+const INPUT_HISTORY = 'aider.input.history';
 
 export function aiderArgs(config: CliSettings, context: Pick<AgentContext, 'promptFile' | 'runDir' | 'role' | 'intent'>): string[] {
   return [
@@ -34,9 +40,9 @@ export function aiderArgs(config: CliSettings, context: Pick<AgentContext, 'prom
     '--map-tokens',
     '0',
     '--chat-history-file',
-    join(context.runDir, 'aider.chat.history.md'),
+    join(context.runDir, CHAT_HISTORY),
     '--input-history-file',
-    join(context.runDir, 'aider.input.history'),
+    join(context.runDir, INPUT_HISTORY),
     '--no-check-update',
     '--no-analytics',
     '--analytics-disable',
@@ -53,5 +59,9 @@ export function aiderArgs(config: CliSettings, context: Pick<AgentContext, 'prom
 }
 
 export function aiderAdapter(name: string, config: CliAgentConfig, root: string): AgentAdapter {
-  return cliAdapter(name, config, root, { args: aiderArgs, stdin: false });
+  return cliAdapter(name, config, root, {
+    args: aiderArgs,
+    stdin: false,
+    runDirFiles: (context) => [join(context.runDir, CHAT_HISTORY), join(context.runDir, INPUT_HISTORY)],
+  });
 }

@@ -2,6 +2,8 @@
 // and extra arguments configured for the agent and for the phase's role.
 import type { CliAgentConfig } from '../config/schema.js';
 import type { OutputFormat } from '../dispatch/agent-output/types.js';
+import { requireSandbox } from '../dispatch/sandbox.js';
+import { ADAPTER_ENV } from './env-allowlist.js';
 import { agentEnv, type AgentAdapter, type AgentContext } from './types.js';
 import { agentProgram } from './which.js';
 
@@ -26,20 +28,27 @@ export interface CliShape {
   /** The prompt on stdin (else the arguments carry it). */
   readonly stdin: boolean;
   readonly output?: OutputFormat;
+  /** Files in the run directory the CLI writes itself. */
+  readonly runDirFiles?: (context: AgentContext) => string[];
 }
 
 export function cliAdapter(name: string, config: CliAgentConfig, root: string, shape: CliShape): AgentAdapter {
+  // Only aider takes phaserunner's sandbox: the others have their own (README: Threat model).
+  const sandboxed = 'sandbox' in config && config.sandbox === 'bubblewrap';
   return {
     name,
     preflight() {
       agentProgram(name, config.type, config.command, root);
+      if (sandboxed) requireSandbox(name);
     },
     invocation(context: AgentContext) {
       return {
         argv: [agentProgram(name, config.type, config.command, root), ...shape.args(config, context)],
         env: { ...shape.env, ...agentEnv(context), ...config.env },
+        passEnv: [...ADAPTER_ENV[config.type], ...config.pass_env],
         stdin: shape.stdin,
         ...(shape.output === undefined ? {} : { output: shape.output }),
+        ...(sandboxed ? { sandbox: 'bubblewrap' as const, runDirFiles: shape.runDirFiles?.(context) ?? [] } : {}),
       };
     },
   };

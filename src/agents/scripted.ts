@@ -40,7 +40,7 @@ export function scriptedAdapter(name: string, config: z.output<typeof ScriptedAg
         '--delay-ms',
         String(config.delay_ms ?? 0),
       ];
-      return { argv, env: agentEnv(context), stdin: true };
+      return { argv, env: agentEnv(context), passEnv: [], stdin: true };
     },
   };
 }

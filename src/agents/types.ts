@@ -2,6 +2,7 @@
 // it never waits for it (the dispatch wrapper does). Real CLIs (claude, codex, gemini, aider)
 // implement this same interface.
 import type { OutputFormat } from '../dispatch/agent-output/types.js';
+import type { EnvRule } from './env-allowlist.js';
 
 /** Everything an adapter may use to build the invocation. */
 export interface AgentContext {
@@ -21,17 +22,27 @@ export interface AgentContext {
 /** How the wrapper should start the agent. */
 export interface AgentInvocation {
   readonly argv: readonly string[];
+  /** Variables set for the agent: phaserunner's own, the adapter's, the config's `env`. */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * What it may take from the runner's environment besides the common allowlist: its CLI's
+   * variables and the config's `pass_env` (env-allowlist.ts). Nothing else reaches it.
+   */
+  readonly passEnv: readonly EnvRule[];
   /** Feed the prompt file on stdin. */
   readonly stdin: boolean;
   /** The structured stdout the CLI was asked for: usage and progress are read from it. */
   readonly output?: OutputFormat;
+  /** Started in phaserunner's bubblewrap sandbox (dispatch/sandbox.ts). */
+  readonly sandbox?: 'bubblewrap';
+  /** Files in the run directory the agent itself writes (aider's histories): writable in the sandbox too. */
+  readonly runDirFiles?: readonly string[];
 }
 
 export interface AgentAdapter {
   /** The name in config (and in the Agent trailer). */
   readonly name: string;
-  /** Fails with agent-unavailable when the agent cannot be started on this machine. */
+  /** Fails with agent-unavailable (or sandbox-unavailable) when the agent cannot be started on this machine. */
   preflight(): void;
   invocation(context: AgentContext): AgentInvocation;
 }

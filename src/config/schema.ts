@@ -1,6 +1,7 @@
 // .phaserunner/config.json: shared by the team, validated strictly so a typo is an error,
 // not a silently ignored setting. schema/config.schema.json is generated from this.
 import { z } from 'zod';
+import { NEVER_PASSED, PASS_ENV_PATTERN } from '../agents/env-allowlist.js';
 import { ARGV_PLACEHOLDERS, unknownPlaceholders } from '../agents/template.js';
 
 /** Planning phases that need a human's approval unless the config says otherwise: the task plan, before anyone executes it. */
@@ -45,6 +46,30 @@ export const ScriptedAgentConfig = z
   })
   .describe('The built-in scripted agent: deterministic artifacts from INTENT.md, for demos and tests.');
 
+/**
+ * What an agent gets besides what phaserunner allows it (README: Threat model): variables set
+ * to values, and variables passed from the runner's environment by name or prefix.
+ */
+const AgentEnv = z
+  .record(z.string(), z.string())
+  .superRefine((env, ctx) => {
+    for (const name of Object.keys(env).filter((n) => NEVER_PASSED.has(n))) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `${name} is never given to an agent: it would point the agent's git away from its checkout, or turn off the guard on its refs` });
+    }
+  })
+  .optional();
+const PassEnv = z
+  .array(z.string().regex(PASS_ENV_PATTERN, 'a variable name, or a prefix of one followed by *'))
+  .default([])
+  .describe("Variables passed from phaserunner's environment on top of the allowlist: names, or prefixes ending in * (e.g. \"MY_PROXY_TOKEN\", \"ACME_*\").");
+
+/** Where a command or aider agent runs: as the user, or in a bubblewrap sandbox (writes to its checkout only). */
+export const SANDBOXES = ['none', 'bubblewrap'] as const;
+const Sandbox = z
+  .enum(SANDBOXES)
+  .default('none')
+  .describe('"bubblewrap": the agent sees the file system read-only except its checkout and a private /tmp, and not phaserunner\'s state (needs bwrap).');
+
 export const CommandAgentConfig = z
   .strictObject({
     type: z.literal('command'),
@@ -61,7 +86,9 @@ export const CommandAgentConfig = z
       })
       .describe('Program and arguments. Placeholders: {prompt_file} {worktree} {phase} {phase_name} {role} {run_id}.'),
     stdin: z.boolean().default(true).describe('Also pass the prompt on stdin.'),
-    env: z.record(z.string(), z.string()).optional().describe('Extra environment variables for the agent.'),
+    env: AgentEnv.describe('Environment variables set for the agent.'),
+    pass_env: PassEnv,
+    sandbox: Sandbox,
   })
   .describe('Any agent started as a command.');
 
@@ -80,7 +107,8 @@ function cliAgent<T extends string>(type: T, product: string, model: string, env
       model: z.string().min(1).optional().describe(model),
       args: z.array(z.string()).default([]).describe("Extra arguments, after phaserunner's own."),
       roles: z.record(z.string().regex(NAME_PATTERN), RoleSettings).default({}),
-      env: z.record(z.string(), z.string()).optional().describe(`Extra environment variables (${env}, say).`),
+      env: AgentEnv.describe(`Environment variables set for the agent (${env}, say).`),
+      pass_env: PassEnv,
     })
     .describe(describe);
 }
@@ -106,13 +134,9 @@ export const GeminiAgentConfig = cliAgent(
   'GEMINI_CLI_HOME',
   "Gemini CLI (headless), with file edits accepted inside the checkout only and no shell, web or memory tools (phaserunner's policy file).",
 );
-export const AiderAgentConfig = cliAgent(
-  'aider',
-  'aider',
-  'Passed as --model.',
-  'OPENAI_API_BASE',
-  "aider (`aider --message-file`), with its own git commits turned off and every confirmation answered yes; it has no sandbox: it can write anywhere the user can.",
-);
+// aider has no sandbox of its own: it may have phaserunner's (the real CLIs have theirs).
+const AIDER = 'aider (`aider --message-file`), with its own git commits turned off and every confirmation answered yes; it has no sandbox of its own: it can write anywhere the user can, unless "sandbox" is "bubblewrap".';
+export const AiderAgentConfig = cliAgent('aider', 'aider', 'Passed as --model.', 'OPENAI_API_BASE', AIDER).extend({ sandbox: Sandbox }).describe(AIDER);
 
 /** Every agent type that is a real CLI with these settings. */
 export type CliAgentConfig = z.output<typeof ClaudeAgentConfig | typeof CodexAgentConfig | typeof GeminiAgentConfig | typeof AiderAgentConfig>;

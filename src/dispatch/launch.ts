@@ -4,6 +4,7 @@
 // them (a crash point): dispatch.json written, no wrapper started yet.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { wrapperEnvironment } from '../agents/env-allowlist.js';
 import { WRAPPER_SCRIPT } from '../paths.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { runFiles } from './run-dir.js';
@@ -27,7 +28,7 @@ export function spawnWrapper(runDir: string, launch: number): number {
       cwd: runDir,
       detached: true,
       stdio: ['ignore', 'ignore', log],
-      env: process.env,
+      env: wrapperEnvironment(process.env),
     });
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start the dispatch wrapper (${WRAPPER_SCRIPT})`);

@@ -41,6 +41,11 @@ export interface GuardedCheckout {
   readonly branch: string;
 }
 
+/** What the agent's git reads (the hook's directory) and writes (the log of refusals) in the run directory. */
+export function refGuardFiles(runDir: string): { readonly hooks: string; readonly log: string } {
+  return { hooks: join(runDir, HOOKS_DIR), log: join(runDir, REFUSED_LOG) };
+}
+
 /** Writes the hook into the run directory; returns the environment that turns it on for the agent. */
 export function installRefGuard(runDir: string, checkout: GuardedCheckout, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const hooks = join(runDir, HOOKS_DIR);

@@ -17,7 +17,10 @@ export interface DispatchSpec {
   readonly run_id: string;
   readonly argv: readonly string[];
   readonly cwd: string;
+  /** The agent's whole environment: the wrapper adds nothing (dispatch/agent-command.ts). */
   readonly env: Readonly<Record<string, string>>;
+  /** argv starts the agent in this sandbox (dispatch/sandbox.ts); read when judging a failed start. */
+  readonly sandbox?: 'bubblewrap';
   readonly stdin_file: string | null;
   readonly timeout_ms: number;
   readonly kill_grace_ms: number;
@@ -59,6 +62,7 @@ const SPEC_FIELDS: Record<keyof DispatchSpec, FieldRule> = {
   argv: { check: (v) => Array.isArray(v) && v.length > 0 && v.every(str) },
   cwd: { check: nonEmpty },
   env: { check: (v) => isObject(v) && Object.values(v).every(str) },
+  sandbox: { check: (v) => v === 'bubblewrap', optional: true },
   stdin_file: { check: (v) => v === null || str(v) },
   timeout_ms: { check: int(1) },
   kill_grace_ms: { check: int(0) },

@@ -101,7 +101,8 @@ let child: ChildProcess;
 try {
   child = spawn(program ?? '', args, {
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
+    // The whole environment, an allowlist worked out at dispatch: nothing of the runner's own.
+    env: spec.env,
     stdio: [stdin, out, err],
     // Its own process group: a timeout (or a stop) kills the agent and everything it started.
     detached: true,

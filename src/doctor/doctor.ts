@@ -20,6 +20,7 @@ import { checkGit } from './git.js';
 import { checkLock } from './lock.js';
 import { checkNode } from './node.js';
 import { repositoryFound, repositoryMissing } from './repository.js';
+import { checkSandbox } from './sandbox.js';
 import { checkSigning } from './signing.js';
 import { checkStore } from './store.js';
 import { storeDisagreement } from './store-agrees.js';
@@ -49,7 +50,7 @@ export async function doctor(cwd: string, repair: boolean, emit: Emit): Promise<
   const checks: DoctorCheck[] = [git, node, repositoryFound(root), baseCheck];
   if (definitions.check !== undefined) checks.push(definitions.check);
   const defs = definitions.defs;
-  checks.push(...agents, await checkStore(cwd, state, repair, emit, blocker, defs === undefined ? undefined : () => storeDisagreement(defs)));
+  checks.push(...agents, ...(config === undefined ? [] : checkSandbox(config)), await checkStore(cwd, state, repair, emit, blocker, defs === undefined ? undefined : () => storeDisagreement(defs)));
   if (baseCheck.ok) checks.push(checkCheckout(worktrees, base));
   checks.push(checkWorktrees(root, worktrees, state.worktrees), checkLock(state.lock));
   checks.push(await checkSigning(root, config?.identity ?? DEFAULT_IDENTITY));

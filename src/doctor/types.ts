@@ -11,6 +11,8 @@ export interface CheckDetails {
   readonly repository: { readonly path: string | null };
   readonly definitions: DefinitionsDetails;
   readonly agent: AgentDetails;
+  /** The agents configured to run in bubblewrap, where bwrap was found, and why it cannot be used. */
+  readonly sandbox: { readonly agents: readonly string[]; readonly active: boolean; readonly path: string | null; readonly error: string | null };
   readonly base: { readonly branch: string };
   readonly store: { readonly file: string };
   readonly checkout: { readonly branch: string; readonly path: string | null; readonly operation: CheckoutOperation | null };

@@ -3,9 +3,10 @@
 // run, and start the agent detached.
 import { existsSync, mkdirSync, realpathSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { agentCommand } from '../dispatch/agent-command.js';
 import { spawnWrapper, writeDispatchSpec } from '../dispatch/launch.js';
 import { runFiles } from '../dispatch/run-dir.js';
-import { installRefGuard, type GuardedCheckout } from '../dispatch/ref-guard.js';
+import type { GuardedCheckout } from '../dispatch/ref-guard.js';
 import { evaluateGate } from '../gates/evaluate.js';
 import { failureLines, targetKey, targetLabel } from '../gates/types.js';
 import { branchTip, resolveCommit } from '../git/repo.js';
@@ -116,12 +117,15 @@ export async function startAgent(r: Runner, step: WorkstreamStep, run: RunRow, l
     outputs: step.outputs,
     intent: r.config.intent,
   });
+  // Its whole environment (an allowlist of the runner's), every git it runs refusing to move
+  // refs outside its checkout (ref-guard.ts), and its sandbox when it has one.
+  const command = agentCommand({ agent: r.agent.name, invocation, runDir: run.run_dir, worktree: run.worktree, repoRoot: r.repo.root, guard: guardedCheckout(r, run), runnerEnv: process.env });
   writeDispatchSpec(run.run_dir, {
     run_id: run.run_id,
-    argv: [...invocation.argv],
+    argv: command.argv,
     cwd: run.worktree,
-    // Every git the agent runs refuses to move refs outside its checkout (ref-guard.ts).
-    env: { ...invocation.env, ...installRefGuard(run.run_dir, guardedCheckout(r, run), { ...process.env, ...invocation.env }) },
+    env: command.env,
+    ...(command.sandbox === undefined ? {} : { sandbox: command.sandbox }),
     stdin_file: invocation.stdin ? files.prompt : null,
     ...(invocation.output === undefined ? {} : { output_format: invocation.output }),
     timeout_ms: Math.round(timeoutMinutes * 60_000),

@@ -5,10 +5,12 @@
 // limits on their number and size (output-limits.ts), and the
 // beforeAdvance gate passing on the tree that would be committed (staged-tree.ts): what git
 // stores, through any clean filter, not the checkout's bytes.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { lastLines } from '../util/fs.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import { refusedRefMoves } from '../dispatch/ref-guard.js';
+import { bwrapError } from '../dispatch/sandbox.js';
+import { parseDispatchSpec } from '../dispatch/spec.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
 import { evaluateGate } from '../gates/evaluate.js';
 import { failureLines, targetKey, targetLabel, type GateResult } from '../gates/types.js';
@@ -119,8 +121,22 @@ async function exitReason(r: Runner, run: RunRow, step: WorkstreamStep, exit: Ex
   else reason = `the agent exited with code ${exit.exit_code ?? '?'}.`;
   // The CLI's own account of the error says more than the end of its stderr.
   if (exit.agent_error !== undefined) return `${reason} Its CLI reported an error: ${exit.agent_error}`;
-  const tail = (await lastLines(runFiles(run.run_dir).stderr, 3)).join(' | ').slice(0, 500);
+  const lines = await lastLines(runFiles(run.run_dir).stderr, 3);
+  // bwrap that could not set the sandbox up exits 1 with its own error, before the agent ran.
+  const sandboxError = exit.exit_code === 1 && sandboxedRun(run.run_dir) ? bwrapError(lines) : undefined;
+  if (sandboxError !== undefined) return `the agent's sandbox (bubblewrap) could not start, so the agent never ran: ${sandboxError}. \`phaserunner doctor\` checks the sandbox and says how to fix it.`;
+  const tail = lines.join(' | ').slice(0, 500);
   return tail === '' ? reason : `${reason} Last stderr: ${tail}`;
+}
+
+/** Whether the attempt's agent was started in a sandbox (its dispatch.json says). */
+function sandboxedRun(runDir: string): boolean {
+  const file = runFiles(runDir).spec;
+  try {
+    return parseDispatchSpec(readFileSync(file, 'utf8'), file).sandbox !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 function list(paths: readonly string[]): string {

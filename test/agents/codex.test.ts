@@ -1,6 +1,23 @@
 // Codex CLI against a scripted Responses API server (models/openai.ts): see suite.ts.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startOpenAiModel } from './models/openai.js';
 import { agentSuite } from './suite.js';
+
+/**
+ * A PATH on which Codex uses the bubblewrap it ships, not the machine's. Codex 0.169 prefers a
+ * bwrap on PATH that lists --perms in its --help; with Debian 12's bubblewrap 0.8.0 (which
+ * phaserunner's own sandbox tests need, and which lacks --argv0) every file edit of Codex fails
+ * ("Failed to write file", measured). A stub named bwrap first on PATH, whose help lists
+ * nothing, sends Codex to its own copy.
+ */
+function pathWithoutSystemBwrap(scratch: string): string {
+  const dir = join(scratch, 'path-without-system-bwrap');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'bwrap'), '#!/bin/sh\nexit 1\n');
+  chmodSync(join(dir, 'bwrap'), 0o755);
+  return `${dir}:${process.env['PATH'] ?? ''}`;
+}
 
 agentSuite({
   type: 'codex',
@@ -32,7 +49,7 @@ agentSuite({
       'unbounded_connection_retries',
     ],
     // CODEX_HOME must exist; HOME too, for what Codex writes beside it.
-    env: { CODEX_HOME: scratch, HOME: scratch },
+    env: { CODEX_HOME: scratch, HOME: scratch, PATH: pathWithoutSystemBwrap(scratch) },
   }),
   // Per request: 1000 input tokens (200 of them cached, already counted) and 50 output; no prices.
   perRequest: { tokensIn: 1000, tokensOut: 50, cost: false },

@@ -95,5 +95,13 @@ describe('aider', () => {
     expect(invocation.stdin).toBe(false);
     expect(invocation.output).toBeUndefined();
     expect(invocation.env.PHASERUNNER_PHASE).toBe('1');
+    expect(invocation.sandbox).toBeUndefined();
+  });
+
+  it("runs in phaserunner's sandbox when configured, its histories in the run directory writable there", () => {
+    const adapter = aiderAdapter('aider', AiderAgentConfig.parse({ type: 'aider', command: '/bin/true', sandbox: 'bubblewrap' }), '/');
+    const invocation = adapter.invocation({ ...context, worktree: '/wt', phase: 1, phaseName: 'architecture-baseline', runId: 'r1', attempt: 1, outputs: ['planning/architecture.md'] });
+    expect(invocation.sandbox).toBe('bubblewrap');
+    expect(invocation.runDirFiles).toEqual(['/runs/r1/aider.chat.history.md', '/runs/r1/aider.input.history']);
   });
 });

@@ -26,6 +26,7 @@ const FAILURE_CODE: Record<CheckName, ExitCode> = {
   repository: ExitCode.config,
   definitions: ExitCode.config,
   agent: ExitCode.unavailable,
+  sandbox: ExitCode.unavailable,
   base: ExitCode.config,
   // Something `doctor --repair` must fix: a human decides to run it.
   store: ExitCode.humanNeeded,

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { unavailableFix } from '../../agent-cli/known.js';
+import { BWRAP, sandboxFix } from '../../dispatch/sandbox.js';
 import { SIGNING_FIX } from '../../git/signing.js';
 import { ExitCode } from '../../exit-codes.js';
 import { unreachable, type DataKind, type Failure } from '../../failures.js';
@@ -127,6 +128,15 @@ export function renderFailure(f: Failure): RenderedFailure {
         code: ExitCode.unavailable,
         message: `agent "${f.agent}" cannot be started: ${f.binary} was not found or is not executable.`,
         next: unavailableFix(f.agent, f.type, f.binary),
+      };
+    case 'sandbox-unavailable':
+      return {
+        code: ExitCode.unavailable,
+        message:
+          f.cause === 'missing'
+            ? `agent "${f.agent}" runs in a ${f.sandbox} sandbox, and ${BWRAP} is not on PATH: the agent is not started without it.`
+            : `agent "${f.agent}" runs in a ${f.sandbox} sandbox, and ${BWRAP} cannot start one here (${f.detail}): the agent is not started without it.`,
+        next: sandboxFix(f.agent, f),
       };
     case 'base-missing':
       return {
