@@ -10,6 +10,7 @@ import { openDefinitions, type Definitions, type OpenOptions } from '../definiti
 import { configFile } from '../paths.js';
 import { phaseBranch } from './naming.js';
 import { attemptLimit } from './attempts.js';
+import { provenDecision } from './approval-proof.js';
 import { shellWord } from '../util/shell.js';
 
 export interface GateSummary {
@@ -134,7 +135,10 @@ export function buildStatus(defs: Pick<Definitions, 'config' | 'phases'> & { rea
     const phaseRuns = runs.filter((r) => r.phase === def.id);
     const lastRun: RunRow | undefined = phaseRuns.at(-1);
     const gate = store?.lastGate(workstream.name, def.id);
-    const decision = lastRun === undefined ? undefined : store?.lastApproval(lastRun.run_id);
+    // Before the merge, only decisions `approve` and `reject` recorded, as the runner counts
+    // them (approval-proof.ts); once merged, git's trailers are the record (a rebuilt store's).
+    const decisions = lastRun === undefined ? [] : (store?.decisionsOn(lastRun.run_id) ?? []);
+    const decision = (lastRun?.step === 'merged' ? decisions : decisions.filter((d) => provenDecision(d))).at(-1);
     return {
       phase: def.id,
       name: def.name,

@@ -326,12 +326,6 @@ export class Store {
     return this.db.prepare('SELECT * FROM approvals WHERE run_id = ? ORDER BY id').all(runId) as ApprovalRow[];
   }
 
-  /** The latest decision on a run, if any. */
-  lastApproval(runId: string): ApprovalRow | undefined {
-    if (!this.hasApprovals()) return undefined;
-    return this.db.prepare('SELECT * FROM approvals WHERE run_id = ? ORDER BY id DESC LIMIT 1').get(runId) as ApprovalRow | undefined;
-  }
-
   /** The highest approval row id (0 without any). */
   lastApprovalId(): number {
     if (!this.hasApprovals()) return 0;
