@@ -130,7 +130,7 @@ function stragglersReason(exit: ExitFile): string | undefined {
   const named = exit.stragglers ?? [];
   const count = Math.max(exit.stragglers_count ?? 0, named.length);
   if (count === 0) return undefined;
-  return `the agent left ${count === 1 ? 'a process' : `${count} processes`} running after it ended (${nameStragglers(named, count)}); the wrapper stopped ${count === 1 ? 'it' : 'them'}. An agent must end everything it starts: a process left behind could change the checkout or phaserunner's files after the attempt.`;
+  return `the agent left ${count === 1 ? 'a process' : `${count} processes`} running after it ended (${nameStragglers(named, count)}); the wrapper stopped ${count === 1 ? 'it' : 'them'}. An agent must end everything it starts, build tools' daemons included (\`gradle --no-daemon\` and the like): a process left behind could change the checkout or phaserunner's files after the attempt.`;
 }
 
 function list(paths: readonly string[]): string {
