@@ -123,6 +123,33 @@ describe('an agent that leaves processes running', () => {
   });
 });
 
+describe('an attempt whose wrapper was killed', () => {
+  it('has, with its agent, every process that still carries its run id stopped, and fails as crashed naming them', async () => {
+    const marks = tempDir();
+    const repo = shellAgentRepo(
+      `#!/bin/sh
+setsid sh -c ${shellWord(`echo $$ > ${shellWord(join(marks, 'daemon.pid'))}; exec sleep 300`)} &
+echo $$ > ${shellWord(join(marks, 'agent.pid'))}
+exec sleep 300
+`,
+      { stdin: false },
+    );
+    expect(cli(repo, ['run']).code).toBe(0);
+    const [run] = runsOf(repo);
+    if (run?.wrapper_pid == null) throw new Error('no wrapper recorded');
+    await until(() => existsSync(join(marks, 'daemon.pid')) && existsSync(join(marks, 'agent.pid')) && existsSync(join(run.run_dir, 'started.json')), 15_000, 'the agent and its daemon');
+    const [agent, daemon] = [pidIn(marks, 'agent'), pidIn(marks, 'daemon')];
+    process.kill(run.wrapper_pid, 'SIGKILL');
+    await until(() => !isAlive(run.wrapper_pid ?? 0), 5_000, 'the wrapper to die');
+    expect(isAlive(daemon)).toBe(true);
+    const result = cli(repo, ['run']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`(its agent, pid ${agent}, was still running and has been stopped); another process of the attempt still ran and has been stopped (pid ${daemon} "sleep"); the attempt crashed.`);
+    expect(isAlive(agent)).toBe(false);
+    expect(isAlive(daemon)).toBe(false);
+  });
+});
+
 describe('the dispatch wrapper', () => {
   /** A run directory whose agent starts daemons and exits 0. */
   function runDirWithDaemons(names?: readonly ('setsid' | 'double')[]): { runDir: string; marks: string } {
