@@ -2,7 +2,7 @@
 // subreaper (Linux's prctl(PR_SET_CHILD_SUBREAPER), which node cannot call) and then exec it:
 // same pid, and the flag survives the exec. Every process the agent starts and abandons (a
 // setsid daemon, a double fork) is then reparented to the wrapper instead of init, so the
-// wrapper can find and stop it (reap.ts). Measured in docs/processes.md: about 20 ms per
+// wrapper can find and stop it (reap.ts). Measured in docs/processes.md: about 12 ms per
 // phase with the system's python3, against a pid namespace or a cgroup, which a user without
 // privileges cannot count on. Without python3 (or off Linux) the wrapper is started directly
 // and falls back on killing the agent's process group; `doctor` says so.
