@@ -11,6 +11,11 @@ export const ExitFileSchema = z.object({
   timed_out: z.boolean().optional().describe('True when the wrapper killed the agent at the phase timeout.'),
   output_exceeded: z.boolean().optional().describe('True when the wrapper stopped the agent for writing more output than the limit.'),
   error: z.string().optional().describe('Why the agent could not be started.'),
+  stragglers: z
+    .array(z.object({ pid: z.number().int().positive(), argv0: z.string() }))
+    .optional()
+    .describe('Processes of the attempt still running once the agent had ended (the first ten found); the wrapper stopped them, and the attempt fails.'),
+  stragglers_count: z.number().int().min(1).optional().describe('How many processes the wrapper found still running and stopped, when it found any.'),
   tokens_in: z.number().int().min(0).optional(),
   tokens_out: z.number().int().min(0).optional(),
   cost_usd: z.number().min(0).optional(),

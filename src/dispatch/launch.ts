@@ -7,6 +7,7 @@ import { closeSync, openSync } from 'node:fs';
 import { wrapperEnvironment } from '../agents/env-allowlist.js';
 import { WRAPPER_SCRIPT } from '../paths.js';
 import { writeFileAtomic } from '../util/fs.js';
+import { findPython, launcherArgv, SUBREAPER_ENV } from './launcher.js';
 import { runFiles } from './run-dir.js';
 import type { DispatchSpec } from './spec.js';
 
@@ -17,18 +18,28 @@ export function writeDispatchSpec(runDir: string, spec: DispatchSpec): void {
 
 /**
  * Starts the wrapper for one launch of the run (its number is on its command line, so a
- * pid is recognised as that launch's wrapper); returns its pid. Its stderr goes to
+ * pid is recognised as that launch's wrapper, the launcher's command line ending the same
+ * way until it execs the wrapper under the same pid); returns its pid. Its stderr goes to
  * wrapper.log: a wrapper that fails before it logs anything (its script missing, say) still
  * leaves its reason there.
  */
 export function spawnWrapper(runDir: string, launch: number): number {
   const log = openSync(runFiles(runDir).wrapperLog, 'a');
+  // Through the launcher when there is a python3 (the wrapper is then a child subreaper), and
+  // never with a claim of being one that the launcher did not make.
+  const wrapper = [process.execPath, WRAPPER_SCRIPT, runDir, String(launch)];
+  const python = findPython();
+  const [program = process.execPath, ...args] = python === undefined ? wrapper : launcherArgv(python, wrapper);
+  // The common allowlist only (src/agents/env-allowlist.ts): an agent can read its parent's
+  // environment in /proc.
+  const env = wrapperEnvironment(process.env);
+  Reflect.deleteProperty(env, SUBREAPER_ENV);
   try {
-    const child = spawn(process.execPath, [WRAPPER_SCRIPT, runDir, String(launch)], {
+    const child = spawn(program, args, {
       cwd: runDir,
       detached: true,
       stdio: ['ignore', 'ignore', log],
-      env: wrapperEnvironment(process.env),
+      env,
     });
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start the dispatch wrapper (${WRAPPER_SCRIPT})`);

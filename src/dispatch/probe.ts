@@ -7,6 +7,7 @@ import { issuesOf } from '../util/validate.js';
 import { readClaim, takeClaim, type Claim } from './claim.js';
 import { ExitFileSchema, type ExitFile } from './exit-file.js';
 import { wrapperMarker } from './launch.js';
+import { RUN_ID_ENV } from './reap.js';
 import { runFiles } from './run-dir.js';
 
 export type AttemptProbe =
@@ -161,5 +162,5 @@ function orphanedAgent(runDir: string, runId: string): number | undefined {
   } catch {
     return undefined;
   }
-  return environ.split('\0').includes(`PHASERUNNER_RUN_ID=${runId}`) ? pid : undefined;
+  return environ.split('\0').includes(`${RUN_ID_ENV}=${runId}`) ? pid : undefined;
 }

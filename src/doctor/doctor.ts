@@ -1,10 +1,11 @@
 // `phaserunner doctor [--repair]`: is everything phaserunner needs here in order? git and node
-// first (everything else needs them), then the repository and the definitions committed on its
-// base branch, the agents those name, then the repository's own state. The order is the order
-// of the report, and of what matters most: the CLI takes the exit code from the first failing
-// check. Doctor runs anywhere: outside a repository it checks what can be checked there (git,
-// node, the agent CLIs on PATH), and a problem with the definitions is a failed check, after
-// which the other checks still run.
+// first (everything else needs them), whether an agent's processes can be contained, then the
+// repository and the definitions committed on its base branch, the agents those name, then the
+// repository's own state (processes of its attempts left running among it). The order is the
+// order of the report, and of what matters most: the CLI takes the exit code from the first
+// failing check. Doctor runs anywhere: outside a repository it checks what can be checked there
+// (git, node, containment, the agent CLIs on PATH), and a problem with the definitions is a
+// failed check, after which the other checks still run.
 import { DEFAULT_IDENTITY } from '../config/schema.js';
 import { findGoverning } from '../definitions/base.js';
 import { PhaserunnerError } from '../failures.js';
@@ -15,6 +16,7 @@ import type { Emit } from '../runner/events.js';
 import { checkAgents, checkInstalledClis } from './agents.js';
 import { checkBase } from './base.js';
 import { checkCheckout } from './checkout.js';
+import { checkContainment } from './containment.js';
 import { checkDefinitions } from './definitions.js';
 import { checkGit } from './git.js';
 import { checkLock } from './lock.js';
@@ -24,6 +26,7 @@ import { checkSandbox } from './sandbox.js';
 import { checkSigning } from './signing.js';
 import { checkStore } from './store.js';
 import { storeDisagreement } from './store-agrees.js';
+import { checkStragglers } from './stragglers.js';
 import { reportOf, type DoctorCheck, type DoctorReport } from './types.js';
 import { checkWorktrees } from './worktrees.js';
 
@@ -32,8 +35,9 @@ export async function doctor(cwd: string, repair: boolean, emit: Emit): Promise<
   const node = checkNode();
   // Without a usable git nothing else can be read, and an old one would mislead the rest.
   if (!git.ok) return reportOf([git, node]);
+  const containment = await checkContainment(cwd);
   const repo = await repository(cwd);
-  if (repo === undefined) return reportOf([git, node, ...(await checkInstalledClis(cwd)), repositoryMissing(cwd)]);
+  if (repo === undefined) return reportOf([git, node, containment, ...(await checkInstalledClis(cwd)), repositoryMissing(cwd)]);
   const root = repo.root;
   const state = statePaths(repo.commonDir);
   const definitions = await checkDefinitions(cwd);
@@ -47,12 +51,12 @@ export async function doctor(cwd: string, repair: boolean, emit: Emit): Promise<
   // runner that resolves the active agent: each of those must be in order first.
   const definitionsFailed = definitions.check?.ok === false && definitions.defs === undefined ? definitions.check : undefined;
   const blocker = !baseCheck.ok ? baseCheck : (definitionsFailed ?? agents.find((a) => a.name === 'agent' && a.details.type === null));
-  const checks: DoctorCheck[] = [git, node, repositoryFound(root), baseCheck];
+  const checks: DoctorCheck[] = [git, node, containment, repositoryFound(root), baseCheck];
   if (definitions.check !== undefined) checks.push(definitions.check);
   const defs = definitions.defs;
   checks.push(...agents, ...(config === undefined ? [] : checkSandbox(config)), await checkStore(cwd, state, repair, emit, blocker, defs === undefined ? undefined : () => storeDisagreement(defs)));
   if (baseCheck.ok) checks.push(checkCheckout(worktrees, base));
-  checks.push(checkWorktrees(root, worktrees, state.worktrees), checkLock(state.lock));
+  checks.push(checkWorktrees(root, worktrees, state.worktrees), checkLock(state.lock), checkStragglers(state));
   checks.push(await checkSigning(root, config?.identity ?? DEFAULT_IDENTITY));
   return reportOf(checks);
 }

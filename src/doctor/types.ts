@@ -8,6 +8,8 @@ export type CheckLevel = 'ok' | 'warn' | 'fail';
 export interface CheckDetails {
   readonly git: { readonly version: string | null; readonly required: string; readonly path: string | null };
   readonly node: { readonly version: string; readonly required: string | null };
+  /** subreaper: the dispatch wrapper can adopt what an agent abandons; python: the python3 that makes it one; error: why it cannot. */
+  readonly containment: { readonly subreaper: boolean; readonly python: string | null; readonly error: string | null };
   readonly repository: { readonly path: string | null };
   readonly definitions: DefinitionsDetails;
   readonly agent: AgentDetails;
@@ -18,6 +20,7 @@ export interface CheckDetails {
   readonly checkout: { readonly branch: string; readonly path: string | null; readonly operation: CheckoutOperation | null };
   readonly worktrees: { readonly dir: string; readonly stale: readonly string[] };
   readonly lock: LockDetails;
+  readonly stragglers: { readonly processes: readonly StragglerDetails[] };
   /** enabled: commit.gpgsign is on; error: why git could not sign, when it could not. */
   readonly signing: { readonly enabled: boolean; readonly error: string | null };
 }
@@ -45,6 +48,15 @@ export interface AgentDetails {
   readonly version: string | null;
   /** Why there is no version although the program was found. */
   readonly version_error: string | null;
+}
+
+/** A process of one of the repository's attempts that runs with no wrapper to stop it. */
+export interface StragglerDetails {
+  readonly pid: number;
+  readonly command: string;
+  /** The run its environment names; null when it is listed for working in a phase checkout. */
+  readonly run_id: string | null;
+  readonly cwd: string | null;
 }
 
 /** What keeps a checkout busy: git refuses to fast-forward it, or (rebase) ending it would move the branch. */

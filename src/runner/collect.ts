@@ -3,6 +3,7 @@
 // commit made just before a crash is recognised rather than blamed on the agent.
 import { existsSync } from 'node:fs';
 import { probeAttempt } from '../dispatch/probe.js';
+import { nameStragglers, reapAttempt } from '../dispatch/reap.js';
 import { fail, PhaserunnerError } from '../failures.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
@@ -71,7 +72,11 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
       // An agent whose wrapper died must not keep writing into a checkout nobody watches.
       if (probe.orphanedAgent !== undefined) killGroup(probe.orphanedAgent, 'SIGKILL');
       const stopped = probe.orphanedAgent === undefined ? '' : ` (its agent, pid ${probe.orphanedAgent}, was still running and has been stopped)`;
-      const reason = withContainment(`${probe.detail}${stopped}; the attempt crashed.`, await contained(r, run));
+      // Nor must anything else the attempt started: with no wrapper left to stop them, they
+      // are found by the run id in their environment.
+      const others = (await reapAttempt({ runId: run.run_id, settleMs: 200, deadlineMs: 2_000 })).stragglers.filter((p) => p.pid !== probe.orphanedAgent);
+      const alsoStopped = others.length === 0 ? '' : `; ${others.length === 1 ? 'another process' : `${others.length} other processes`} of the attempt still ran and ${others.length === 1 ? 'has' : 'have'} been stopped (${nameStragglers(others)})`;
+      const reason = withContainment(`${probe.detail}${stopped}${alsoStopped}; the attempt crashed.`, await contained(r, run));
       await failRun(r, run, step, reason);
       return { kind: 'failed', reason, badData: false };
     }

@@ -1,10 +1,10 @@
 // Is a finished attempt complete? exit.json said the agent ended; now the runner checks the
-// rest of the contract: exit code 0, no refs moved outside its checkout (refused by the
-// ref guard), the checkout still on its branch with no commits of the
-// agent's own, changes inside the declared outputs only (and at least one) and within the
-// limits on their number and size (output-limits.ts), and the
-// beforeAdvance gate passing on the tree that would be committed (staged-tree.ts): what git
-// stores, through any clean filter, not the checkout's bytes.
+// rest of the contract: no process left running (the wrapper stopped and named any), exit
+// code 0, no refs moved outside its checkout (refused by the ref guard), the checkout still
+// on its branch with no commits of the agent's own, changes inside the declared outputs only
+// (and at least one) and within the limits on their number and size (output-limits.ts), and
+// the beforeAdvance gate passing on the tree that would be committed (staged-tree.ts): what
+// git stores, through any clean filter, not the checkout's bytes.
 import { existsSync, readFileSync } from 'node:fs';
 import { lastLines } from '../util/fs.js';
 import { runFiles } from '../dispatch/run-dir.js';
@@ -12,6 +12,7 @@ import { refusedRefMoves } from '../dispatch/ref-guard.js';
 import { bwrapError } from '../dispatch/sandbox.js';
 import { parseDispatchSpec } from '../dispatch/spec.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
+import { nameStragglers } from '../dispatch/reap.js';
 import { evaluateGate } from '../gates/evaluate.js';
 import { failureLines, targetKey, targetLabel, type GateResult } from '../gates/types.js';
 import { storedThroughFilters } from '../git/attributes.js';
@@ -39,8 +40,13 @@ export async function judgeAttempt(r: Runner, run: RunRow, step: WorkstreamStep,
 }
 
 async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<Verdict> {
+  const failedExit = exit.exit_code !== 0 || exit.timed_out === true || exit.output_exceeded === true;
+  // Whatever the agent did, a process it left running could have changed anything after it
+  // ended, until the wrapper stopped it: nothing of the attempt is trusted.
+  const left = stragglersReason(exit);
+  if (left !== undefined) return { ok: false, reason: failedExit ? `${left} Besides, ${await exitReason(r, run, step, exit)}` : left };
   // A timed-out agent may exit 0 on SIGTERM: it still did not finish in time.
-  if (exit.exit_code !== 0 || exit.timed_out === true || exit.output_exceeded === true) return { ok: false, reason: await exitReason(r, run, step, exit) };
+  if (failedExit) return { ok: false, reason: await exitReason(r, run, step, exit) };
   // A CLI can exit 0 and still report failure in its own output (Claude Code's is_error, a
   // stream cut off by a signal): that report decides.
   if (exit.agent_error !== undefined) return { ok: false, reason: `the agent exited 0, but its CLI reported an error: ${exit.agent_error}` };
@@ -137,6 +143,14 @@ function sandboxedRun(runDir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The processes the agent left running (the wrapper stopped them), or undefined when it left none. */
+function stragglersReason(exit: ExitFile): string | undefined {
+  const named = exit.stragglers ?? [];
+  const count = Math.max(exit.stragglers_count ?? 0, named.length);
+  if (count === 0) return undefined;
+  return `the agent left ${count === 1 ? 'a process' : `${count} processes`} running after it ended (${nameStragglers(named, count)}); the wrapper stopped ${count === 1 ? 'it' : 'them'}. An agent must end everything it starts, build tools' daemons included (\`gradle --no-daemon\` and the like): a process left behind could change the checkout or phaserunner's files after the attempt.`;
 }
 
 function list(paths: readonly string[]): string {

@@ -1,7 +1,8 @@
 // `phaserunner doctor`: git, node, each configured agent (found, version), the store and the
 // repository's state, each check with a fix when it is not ok, and the exit code of the first
 // failing check. Agent CLIs are fake shell scripts on a PATH made for the test.
-import { readFileSync, realpathSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { worktreesDir } from '../../src/paths.js';
 import { cli, json } from '../helpers/cli.js';
 import { fakeBin, printsVersion } from '../helpers/fake-bin.js';
 import { commitFile, git, repoWithIntent, scriptedConfig, tempDir, userState, writeConfig } from '../helpers/git.js';
-import { scriptedRepo } from '../helpers/setup.js';
+import { runsOf, scriptedRepo } from '../helpers/setup.js';
 
 interface Check {
   name: string;
@@ -53,6 +54,11 @@ function damageStore(repo: string): string {
   return join(dir, 'state.db');
 }
 
+const CHECKS = ['git', 'node', 'containment', 'repository', 'base', 'definitions', 'agent', 'store', 'checkout', 'worktrees', 'lock', 'stragglers', 'signing'];
+
+/** The python3 executable itself (not a version manager's shim, which needs more than PATH holds in these tests). */
+const realPython = (): string => execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+
 const realGitVersion = (): string => /(\d+\.\d+(?:\.\d+)?)/.exec(git(tempDir(), 'version'))?.[1] ?? '';
 const requiredNode = (): string => /\d+(?:\.\d+)*/.exec((JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node)?.[0] ?? '';
 
@@ -60,10 +66,13 @@ describe('doctor', () => {
   it('reports git, node and the active agent with their versions, every check in order', () => {
     const repo = claudeRepo();
     const bin = fakeBin({ claude: printsVersion('2.1.328 (Claude Code)') });
+    symlinkSync(realPython(), join(bin, 'python3'));
     const { code, report } = doctorJson(repo, { PATH: bin });
     expect(code).toBe(0);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => c.name)).toEqual(['git', 'node', 'repository', 'base', 'definitions', 'agent', 'store', 'checkout', 'worktrees', 'lock', 'signing']);
+    expect(report.checks.map((c) => c.name)).toEqual(CHECKS);
+    expect(check(report, 'containment')).toMatchObject({ ok: true, level: 'ok', details: { subreaper: true, python: join(bin, 'python3'), error: null } });
+    expect(check(report, 'stragglers')).toMatchObject({ ok: true, level: 'ok', details: { processes: [] } });
     expect(check(report, 'definitions')).toMatchObject({ ok: true, level: 'ok', details: { base: 'main', problem: null, files: [] } });
     expect(check(report, 'definitions').message).toMatch(/^committed on main at [0-9a-f]{12}: agent claude, phases 1, 2, 3, 4, the checkout agrees$/);
     const version = realGitVersion();
@@ -93,6 +102,22 @@ describe('doctor', () => {
     expect(human.stdout.split('\n')).toContain(`✓ agent claude (active): claude 2.1.328 (${join(bin, 'claude')})`);
     expect(human.stdout.split('\n')).toContain(`✓ git: git ${version} (${join(bin, 'git')}), at least 2.38.0`);
     expect(human.stderr).toBe('');
+  });
+
+  it('warns that agents are contained less without python3 on PATH, and a run still works through the fallback', () => {
+    const repo = scriptedRepo();
+    const bin = fakeBin();
+    const { code, report } = doctorJson(repo, { PATH: bin });
+    expect(code).toBe(0);
+    expect(check(report, 'containment')).toMatchObject({ ok: true, level: 'warn', details: { subreaper: false, python: null, error: 'python3 is not on PATH' } });
+    const human = cli(repo, ['doctor'], { PATH: bin });
+    expect(human.stdout).toContain(
+      "! containment: python3 is not on PATH, so the dispatch wrapper falls back on killing the agent's process group: a process the agent moves out of it (a setsid daemon, a double fork) outlives the attempt unless it keeps the run id in its environment",
+    );
+    expect(human.stdout).toContain('  fix: Install python3 (`apt install python3`, `dnf install python3`, ...); phaserunner uses it to make the dispatch wrapper a child subreaper.');
+    const run = cli(repo, ['run', '--wait', '--until', '1'], { PATH: bin });
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(join(runsOf(repo)[0]?.run_dir ?? '', 'wrapper.log'), 'utf8')).toContain("containment: the agent's process group only");
   });
 
   it('fails with exit 69 and the install command when the active agent is missing, changing nothing', () => {
@@ -327,7 +352,7 @@ describe('doctor', () => {
     expect(check(doctorJson(repo).report, 'lock')).toMatchObject({ level: 'ok', fix: null, details: { pid: process.pid, alive: true } });
   });
 
-  it('outside a repository, checks git, node and the agent CLIs on PATH, and says why it stopped there (78)', () => {
+  it('outside a repository, checks git, node, containment and the agent CLIs on PATH, and says why it stopped there (78)', () => {
     const dir = tempDir();
     const bin = fakeBin({ codex: printsVersion('codex-cli 0.169.0') });
     const { code, report } = doctorJson(dir, { PATH: bin });
@@ -335,6 +360,7 @@ describe('doctor', () => {
     expect(report.checks.map((c) => [c.name, c.level])).toEqual([
       ['git', 'ok'],
       ['node', 'ok'],
+      ['containment', 'warn'], // no python3 on this PATH
       ['agent', 'ok'],
       ['repository', 'fail'],
     ]);
@@ -342,14 +368,14 @@ describe('doctor', () => {
     const human = cli(dir, ['doctor'], { PATH: fakeBin() });
     expect(human.code).toBe(78);
     expect(human.stdout).toContain('! agent scripted: no agent CLI (claude, codex, gemini, aider) is on PATH; only the built-in scripted agent can run');
-    expect(human.stdout).toContain(`✗ repository: ${dir} is not inside a git repository with a working tree; only git, node and the agent CLIs on PATH were checked`);
+    expect(human.stdout).toContain(`✗ repository: ${dir} is not inside a git repository with a working tree; only git, node, process containment and the agent CLIs on PATH were checked`);
     expect(human.stderr.trim().split('\n').at(-1)).toBe("Next: Run `phaserunner doctor` inside your project's checkout (or make one: `git init`, then a first commit).");
   });
 
   it('in a repository not set up, fails the definitions check (78) and still runs the others', () => {
     const { code, report } = doctorJson(repoWithIntent());
     expect(code).toBe(78);
-    expect(report.checks.map((c) => c.name)).toEqual(['git', 'node', 'repository', 'base', 'definitions', 'agent', 'store', 'checkout', 'worktrees', 'lock', 'signing']);
+    expect(report.checks.map((c) => c.name)).toEqual(CHECKS);
     expect(check(report, 'definitions')).toMatchObject({ level: 'fail', fix: 'Run `phaserunner init`, then commit .phaserunner/ and INTENT.md.', details: { problem: 'not-initialized' } });
   });
 

@@ -11,11 +11,11 @@ interface DoctorArgs extends GlobalArgs {
 export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
   command: 'doctor',
   describe:
-    "Check what phaserunner needs here: git, node, the configured agents (found, version), the store and the repository's state, each with a fix; --repair applies the documented recovery (a damaged store is moved aside and rebuilt from git)",
+    "Check what phaserunner needs here: git, node, process containment, the configured agents (found, version), the store and the repository's state (processes of its attempts left running among it), each with a fix; --repair applies the documented recovery (a damaged store is moved aside and rebuilt from git)",
   builder: (y) =>
     y
       .option('repair', { type: 'boolean', default: false, describe: 'Repair what can be repaired; nothing is deleted' })
-      .example('$0 doctor', 'A line per check (✓ ok, ! warning, ✗ failure) with the fix under it; exit 69 when git, node or the active agent is missing, 2 when the store needs --repair')
+      .example('$0 doctor', 'A line per check (✓ ok, ! warning, ✗ failure) with the fix under it; exit 69 when git, node or the active agent is missing, 2 when processes of attempts are left running or the store needs --repair')
       .example('$0 doctor --json', 'The same as one JSON document: {ok, checks: [{name, ok, level, message, fix, repaired, details}]}')
       .example('$0 doctor --repair', 'Move a damaged store aside and rebuild it from git history'),
   handler: async (args) => {

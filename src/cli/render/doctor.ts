@@ -23,6 +23,8 @@ function label(c: DoctorCheck): string {
 const FAILURE_CODE: Record<CheckName, ExitCode> = {
   git: ExitCode.unavailable,
   node: ExitCode.unavailable,
+  // A warning only (the wrapper falls back on the process group).
+  containment: ExitCode.unavailable,
   repository: ExitCode.config,
   definitions: ExitCode.config,
   agent: ExitCode.unavailable,
@@ -34,6 +36,8 @@ const FAILURE_CODE: Record<CheckName, ExitCode> = {
   checkout: ExitCode.humanNeeded,
   worktrees: ExitCode.humanNeeded,
   lock: ExitCode.humanNeeded,
+  // Processes a person must stop.
+  stragglers: ExitCode.humanNeeded,
   signing: ExitCode.config,
 };
 
