@@ -2,8 +2,8 @@
 // rest of the contract: exit code 0, no refs moved outside its checkout (refused by the
 // ref guard), the checkout still on its branch with no commits of the
 // agent's own, changes inside the declared outputs only (and at least one), and the
-// beforeAdvance gate passing on the tree that would be committed (staged-tree.ts): what git
-// stores, through any clean filter, not the checkout's bytes.
+// beforeAdvance gate passing on the tree that would be committed (staged-tree.ts): the
+// outputs' bytes exactly as the agent left them.
 import { existsSync } from 'node:fs';
 import { lastLines } from '../util/fs.js';
 import { runFiles } from '../dispatch/run-dir.js';
@@ -11,7 +11,6 @@ import { refusedRefMoves } from '../dispatch/ref-guard.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
 import { evaluateGate } from '../gates/evaluate.js';
 import { failureLines, targetKey, targetLabel, type GateResult } from '../gates/types.js';
-import { storedThroughFilters } from '../git/attributes.js';
 import { changedPaths, checkoutOf, ignoredOutputFiles } from '../git/status.js';
 import type { RunRow } from '../store/store.js';
 import { matcherFor } from '../util/glob.js';
@@ -96,10 +95,7 @@ async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFil
 async function gateOnTree(r: Runner, run: RunRow, step: WorkstreamStep, tree: string): Promise<GateResult> {
   const reading = readTree(r.repo.root, tree);
   try {
-    return await evaluateGate(step.gates.beforeAdvance, step.checks.beforeAdvance, run.worktree, {
-      files: reading.files,
-      filtersOf: (paths) => storedThroughFilters(run.worktree, paths),
-    });
+    return await evaluateGate(step.gates.beforeAdvance, step.checks.beforeAdvance, run.worktree, { files: reading.files });
   } finally {
     await reading.close();
   }
