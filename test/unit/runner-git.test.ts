@@ -115,6 +115,26 @@ describe("the runner's git", () => {
     expect(ran(marker)).toBe('');
   });
 
+  it('runs no filter that only a new worktree\'s own config defines (includeIf "onbranch:" for its branch)', async () => {
+    const repo = emptyRepo();
+    const base = commitFile(repo, 'a.md', 'stored\n');
+    const marker = join(tempDir(), 'ran');
+    const included = join(tempDir(), 'branch.config');
+    writeFileSync(included, `[filter "onbranch"]\n\tsmudge = ${planted(marker, 'smudge', 'cat')}\n\tclean = ${planted(marker, 'clean', 'cat')}\n\trequired = true\n`);
+    plainGit(repo, 'config', 'includeIf.onbranch:phase/**.path', included);
+    writeFileSync(join(repo, '.git', 'info', 'attributes'), '* filter=onbranch\n');
+    userGit(repo, 'worktree', 'add', '--quiet', '-b', 'phase/control', join(tempDir(), 'control'), base);
+    expect(ran(marker)).toContain('smudge');
+    writeFileSync(marker, '');
+
+    const wt = join(tempDir(), 'wt');
+    await addWorktree(repo, wt, 'phase/one', base);
+    expect(readFileSync(join(wt, 'a.md'), 'utf8')).toBe('stored\n');
+    writeFileSync(join(wt, 'a.md'), 'STORED\n');
+    expect((await git(['status', '--porcelain=v1', '-z'], { cwd: wt })).stdout).toBe(' M a.md\0');
+    expect(ran(marker)).toBe('');
+  });
+
   it('runs no merge driver (named by an attribute or by merge.default): the file is a conflict', async () => {
     const repo = emptyRepo();
     commitFile(repo, 'f.txt', 'a\nb\nc\n');
