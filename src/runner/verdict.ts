@@ -3,7 +3,7 @@
 // ref guard), the checkout still on its branch with no commits of the
 // agent's own, changes inside the declared outputs only (and at least one), and the
 // beforeAdvance gate passing on the tree that would be committed (staged-tree.ts): the
-// outputs' bytes exactly as the agent left them.
+// outputs' bytes exactly as the agent left them, regular files only.
 import { existsSync } from 'node:fs';
 import { lastLines } from '../util/fs.js';
 import { runFiles } from '../dispatch/run-dir.js';
@@ -17,6 +17,7 @@ import { matcherFor } from '../util/glob.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { crashPoint } from './crash-points.js';
+import { notRegularFiles } from './output-files.js';
 import { readTree, stageAttempt, type StagedTree } from './staged-tree.js';
 
 /** A complete attempt carries the tree its gate judged: the commit step commits exactly that. */
@@ -59,7 +60,8 @@ async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFil
   }
 
   const inOutputs = matcherFor(step.outputs);
-  const changed = (await changedPaths(run.worktree)).map((c) => c.path);
+  const entries = await changedPaths(run.worktree);
+  const changed = entries.map((c) => c.path);
   // Ignored files count only inside the outputs: elsewhere they are caches and build output.
   const ignoredOutputs = await ignoredOutputFiles(run.worktree, step.outputs);
   // git prints names as bytes; one that is not UTF-8 cannot be matched or staged reliably.
@@ -72,6 +74,12 @@ async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFil
     return { ok: false, reason: `the agent changed files outside its declared outputs: ${list(outside)} (allowed: ${step.outputs.join(', ')}).` };
   }
   const inside = [...changed, ...ignoredOutputs];
+  const notFiles = notRegularFiles(run.worktree, entries, ignoredOutputs);
+  if (notFiles.length > 0) {
+    const named = notFiles.slice(0, SHOWN).map((f) => `${JSON.stringify(f.path)} (${f.kind})`);
+    const more = notFiles.length > SHOWN ? ` and ${notFiles.length - SHOWN} more` : '';
+    return { ok: false, reason: `the agent wrote outputs that are not regular files: ${named.join(', ')}${more}. Outputs must be regular files: phaserunner stores no symbolic links, submodules or other repositories.` };
+  }
   // A phase planned again (a replan) already has its outputs on the base: an agent that finds
   // nothing to change has done its work, and the gate below judges what is there. The first
   // time, changing nothing is doing nothing.
