@@ -263,7 +263,8 @@ function readsThroughDrivers(args: readonly string[]): boolean {
     case 'log':
       return has('-p', '-u', '--patch', '--stat', '--numstat', '--shortstat', '--dirstat', '--cc', '--textconv', '--ext-diff', '--word-diff');
     case 'worktree':
-      return !['list', 'prune'].includes(rest[0] ?? '');
+      // `add --no-checkout` writes no file: the runner checks the new worktree out itself.
+      return !['list', 'prune'].includes(rest[0] ?? '') && !(rest[0] === 'add' && has('--no-checkout'));
     default:
       return true;
   }
