@@ -232,7 +232,11 @@ export function forgetRepositoryConfig(): void {
  */
 function readsThroughDrivers(args: readonly string[]): boolean {
   let i = 0;
-  while (i < args.length && (args[i] ?? '').startsWith('-')) i += args[i] === '-c' || args[i] === '-C' ? 2 : 1;
+  while (i < args.length && (args[i] ?? '').startsWith('-')) {
+    // The drivers are read in `cwd`: a git pointed elsewhere would get another directory's.
+    if (args[i] === '-C') throw new Error(`run git in its directory with the cwd option, not -C: git ${args.join(' ')}`);
+    i += args[i] === '-c' ? 2 : 1;
+  }
   const command = args[i] ?? '';
   const rest = args.slice(i + 1);
   const has = (...flags: string[]): boolean => rest.some((a) => flags.some((f) => a === f || a.startsWith(`${f}=`)));
