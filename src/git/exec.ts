@@ -105,7 +105,6 @@ function run(args: readonly string[], options: GitOptions, drivers: readonly (re
     // could hold the pipes open for ever.
     const timer = setTimeout(() => {
       stopGroup(child.pid);
-      untrack();
       child.stdout.destroy();
       child.stderr.destroy();
       reject(new PhaserunnerError({ reason: 'git-failed', command, exitCode: null, stderr: Buffer.concat(err).toString('utf8').trim(), timedOutMinutes: minutes }));
@@ -298,12 +297,20 @@ function track(child: ChildProcess): () => void {
  * git removes its lock files (index.lock) as it dies, so none is left behind in a checkout.
  */
 export function stopGitChildren(): void {
-  for (const pid of live) stopGroup(pid);
+  for (const pid of live) killGroup(pid, 'SIGTERM');
   live.clear();
 }
 
+/** How long a git stopped for its timeout has to end before it is killed outright. */
+const KILL_GRACE_MS = 5_000;
+
+/** SIGTERM to a git's group, then SIGKILL if it has not ended (closed its pipes) by the grace. */
 function stopGroup(pid: number | undefined): void {
   killGroup(pid, 'SIGTERM');
+  if (pid === undefined) return;
+  setTimeout(() => {
+    if (live.has(pid)) killGroup(pid, 'SIGKILL');
+  }, KILL_GRACE_MS).unref();
 }
 
 /**
@@ -375,7 +382,7 @@ export function gitProcess(args: readonly string[], options: GitProcessOptions):
       untrack();
     };
     stalled = () => {
-      settle();
+      clearInterval(watch);
       stopGroup(child.pid);
       child.stdout.destroy();
       reject(new PhaserunnerError({ reason: 'git-failed', command, exitCode: null, stderr: Buffer.concat(err).toString('utf8').trim(), timedOutMinutes: minutes }));
