@@ -225,9 +225,11 @@ export function forgetRepositoryConfig(): void {
 /**
  * Whether git, run with these arguments, may read files of a checkout through attributes
  * (clean and smudge filters) or merge file contents (merge drivers), and so needs the drivers
- * turned off. The commands listed here, as the runner calls them, read only git's objects,
- * refs and index; everything else (status, ls-files, add, diff, merge, merge-tree, worktree
- * add, checkout, ...) gets the repository's config read first.
+ * turned off. The commands listed here, as the runner calls them, read only git's objects and
+ * refs; everything else (status, ls-files, add, diff, merge, merge-tree, reset, ...) gets the
+ * repository's config read first. So does every git that writes an index (read-tree,
+ * update-index, write-tree): writing one, git compares its racily clean entries with the
+ * checkout's files, which it reads through the clean filter.
  */
 function readsThroughDrivers(args: readonly string[]): boolean {
   let i = 0;
@@ -250,19 +252,14 @@ function readsThroughDrivers(args: readonly string[]): boolean {
     case 'merge-base':
     case 'ls-tree':
     case 'commit-tree':
-    case 'write-tree':
     case 'branch':
     case 'config':
     case 'version':
       return false;
-    case 'read-tree':
-      return has('-u');
     case 'cat-file':
       return has('--filters', '--textconv');
     case 'hash-object':
       return !has('--no-filters');
-    case 'update-index':
-      return !has('--index-info');
     case 'log':
       return has('-p', '-u', '--patch', '--stat', '--numstat', '--shortstat', '--dirstat', '--cc', '--textconv', '--ext-diff', '--word-diff');
     case 'worktree':

@@ -3,7 +3,7 @@
 // repository's own setup) would, and the commands the runner uses are run through exec.ts;
 // each also runs once through a plain git, to show the vector is live.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, realpathSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRepositoryConfig } from '../../src/git/drivers.js';
@@ -133,6 +133,34 @@ describe("the runner's git", () => {
     writeFileSync(join(wt, 'a.md'), 'STORED\n');
     expect((await git(['status', '--porcelain=v1', '-z'], { cwd: wt })).stdout).toBe(' M a.md\0');
     expect(ran(marker)).toBe('');
+  });
+
+  it('runs no filter when it writes an index: git re-reads racily clean entries from the checkout', async () => {
+    const repo = emptyRepo();
+    commitFile(repo, 'a.md', 'a\n');
+    const marker = join(tempDir(), 'ran');
+    plainGit(repo, 'config', 'filter.evil.clean', planted(marker, 'clean', 'cat'));
+    writeFileSync(join(repo, '.git', 'info', 'attributes'), '* filter=evil\n');
+    // A file dated after the index: its entry stays racily clean at every write of the index.
+    writeFileSync(join(repo, 'b.md'), 'b\n');
+    const later = new Date(Date.now() + 3_600_000);
+    utimesSync(join(repo, 'b.md'), later, later);
+    const staged = async (): Promise<string> => {
+      const index = join(tempDir(), 'index');
+      await git(['read-tree', 'HEAD'], { cwd: repo, env: { GIT_INDEX_FILE: index } });
+      await git(['add', '--', 'b.md'], { cwd: repo, env: { GIT_INDEX_FILE: index } });
+      return index;
+    };
+    const ours = await staged();
+    const control = await staged();
+    expect(ran(marker)).toBe('');
+
+    await git(['write-tree'], { cwd: repo, env: { GIT_INDEX_FILE: ours } });
+    await git(['update-index', '-z', '--index-info'], { cwd: repo, input: '', env: { GIT_INDEX_FILE: ours } });
+    await git(['read-tree', '-m', 'HEAD'], { cwd: repo, env: { GIT_INDEX_FILE: ours } });
+    expect(ran(marker)).toBe('');
+    spawnSync('git', ['write-tree'], { cwd: repo, env: { ...testEnv(), GIT_INDEX_FILE: control }, stdio: 'ignore' });
+    expect(ran(marker)).toContain('clean');
   });
 
   it('runs no merge driver (named by an attribute or by merge.default): the file is a conflict', async () => {
