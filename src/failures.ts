@@ -62,7 +62,8 @@ export type Failure =
   | { readonly reason: 'unknown-attempt'; readonly phase: number; readonly attempt: number; readonly attempts: number }
   | { readonly reason: 'locked'; readonly lockFile: string; readonly pid: number; readonly host: string; readonly since: string }
   | { readonly reason: 'demo-dir-not-empty'; readonly dir: string }
-  | { readonly reason: 'git-failed'; readonly command: string; readonly exitCode: number | null; readonly stderr: string }
+  /** `timedOutMinutes`: git ran past timeouts.git_minutes and phaserunner stopped it. */
+  | { readonly reason: 'git-failed'; readonly command: string; readonly exitCode: number | null; readonly stderr: string; readonly timedOutMinutes?: number }
   /** commit.gpgsign is on, and git could not sign one of phaserunner's commits (or the check before a run). */
   | { readonly reason: 'signing-failed'; readonly stderr: string }
   /**

@@ -3,6 +3,7 @@
 // ssh session closed). Each is handled the same way: stop waiting, release what is held,
 // leave the agents running, and exit 128 + the signal's number, as a shell would report it.
 import { ExitCode } from '../exit-codes.js';
+import { stopGitChildren } from '../git/exec.js';
 
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export type StopSignal = (typeof STOP_SIGNALS)[number];
@@ -64,6 +65,8 @@ export function onStopSignal(stop: (signal: StopSignal) => void): () => void {
  */
 export function endAfterHangUp(): void {
   if (!hungUp) return;
+  // Dying by a signal, the process emits no 'exit': stop its gits here (git/exec.ts).
+  stopGitChildren();
   for (const signal of STOP_SIGNALS) process.removeAllListeners(signal);
   process.kill(process.pid, 'SIGHUP');
 }

@@ -161,6 +161,7 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       phase_minutes: z.number().min(0.01).max(7 * 24 * 60).default(30).describe('Minutes an agent may run before it is killed (at least 0.01).'),
       kill_grace_seconds: z.number().min(0).max(300).default(5),
+      git_minutes: z.number().min(0.01).max(24 * 60).default(10).describe("Minutes one of phaserunner's own git commands may run before it is stopped (at least 0.01)."),
     })
     .prefault({}),
   limits: z

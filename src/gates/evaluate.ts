@@ -2,13 +2,12 @@
 // read from a FileSource: by default the checkout at `root`; the runner's beforeAdvance gate
 // passes the tree it staged, so that what the gate judged is exactly what is committed. The
 // command checks always run in the checkout at `root`: they run programs, which need files on
-// disk (and read the checkout's bytes, not what git stores through a filter).
+// disk (the same bytes: the runner stages the checkout's files exactly, src/git/commit.ts).
 import type { Check } from '../phases/schema.js';
 import { unreachable } from '../failures.js';
 import { runCommandCheck } from './command-check.js';
 import { runFileCheck } from './file-check.js';
 import { checkoutSource, type FileSource } from './files.js';
-import { noteFilters, type FiltersOf } from './filter-notes.js';
 import { runJsonCheck } from './json-check.js';
 import { runTasksCheck } from './tasks-check.js';
 import type { CheckResult, GateResult, GateTarget } from './types.js';
@@ -18,11 +17,6 @@ export type CheckoutCheck = Exclude<Check, { kind: 'approval' }>;
 export interface GateFiles {
   /** Where the file, json and tasks checks read (default: the checkout at `root`). */
   readonly files?: FileSource;
-  /**
-   * The filter git stores each path through: a failing check on such a path says so, since
-   * the gate then judged what the filter made of the file rather than the file as written.
-   */
-  readonly filtersOf?: FiltersOf;
 }
 
 /** Checks that look at files; an approval is a human's decision, handled between commit and merge. */
@@ -33,9 +27,8 @@ export function checkoutChecks(checks: readonly Check[]): CheckoutCheck[] {
 export async function evaluateGate(target: GateTarget, checks: readonly Check[], root: string, options: GateFiles = {}): Promise<GateResult> {
   const files = options.files ?? checkoutSource(root);
   const run = checkoutChecks(checks);
-  let results: CheckResult[] = [];
+  const results: CheckResult[] = [];
   for (const check of run) results.push(await runCheck(check, root, files));
-  if (options.filtersOf !== undefined) results = await noteFilters(run, results, files, options.filtersOf);
   return { target, ok: results.every((r) => r.ok), checks: results };
 }
 

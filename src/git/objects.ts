@@ -29,7 +29,8 @@ export class ObjectReader {
   private corked = false;
 
   constructor(cwd: string) {
-    this.proc = gitProcess(['cat-file', '--batch'], { cwd });
+    // It owes output while questions are unanswered; idle between them, it is not stuck.
+    this.proc = gitProcess(['cat-file', '--batch'], { cwd, owesOutput: () => this.pending.length > 0 });
     this.proc.stdout.on('data', (chunk: Buffer) => {
       this.answer(chunk);
     });

@@ -102,8 +102,9 @@ function readTrimmed(file: string): string | undefined {
 }
 
 /**
- * Creates a worktree at `path` on `branch`, (re)pointing the branch at `start`. `-B` resets a
- * branch left by an earlier failed attempt; that attempt's files were snapshotted first.
+ * Creates a worktree at `path` on `branch`, (re)pointing the branch at `start`, and checks it
+ * out. `-B` resets a branch left by an earlier failed attempt; that attempt's files were
+ * snapshotted first.
  * Hooks are off: a user's post-checkout hook has no business running in the agent's checkout.
  *
  * The new worktree is a full checkout, whatever the user's sparse-checkout settings. Since
@@ -112,8 +113,8 @@ function readTrimmed(file: string): string | undefined {
  * core.sparseCheckoutCone, index.sparse) into the new worktree, which then lacks the phase's
  * outputs and refuses `git add` on them. Two things undo that, both inside the new worktree's
  * own git dir, so the user's checkout and the repository's shared config are untouched:
- * - `-c core.sparseCheckout=false` for the add: git copies no patterns, and the checkout it
- *   runs (which inherits the setting) writes every file. A worktree without a patterns file is
+ * - `-c core.sparseCheckout=false` for the add and the checkout: git copies no patterns, and
+ *   the checkout writes every file. A worktree without a patterns file is
  *   not sparse for any git, even where core.sparseCheckout stays true in the shared config
  *   (sparse checkout set up by hand, without extensions.worktreeConfig);
  * - when git copied a config.worktree (sparse-checkout's cone and non-cone modes both write
@@ -121,12 +122,17 @@ function readTrimmed(file: string): string | undefined {
  *   and a person's included, says so rather than "sparse checkout with 100% of files present".
  */
 export async function addWorktree(dir: string, path: string, branch: string, start: string): Promise<void> {
-  await git(['-c', 'core.sparseCheckout=false', 'worktree', 'add', '--quiet', '-B', branch, path, start], { cwd: dir });
+  await git(['-c', 'core.sparseCheckout=false', 'worktree', 'add', '--quiet', '--no-checkout', '-B', branch, path, start], { cwd: dir });
   const gitDir = worktreeGitDir(path);
   const config = gitDir === undefined ? undefined : join(gitDir, 'config.worktree');
   if (config !== undefined && existsSync(config)) {
     await git(['config', '--file', config, 'core.sparseCheckout', 'false'], { cwd: path });
   }
+  // The files are checked out by a git started in the new worktree, not by the one `worktree
+  // add` would start there: the config it reads is the new worktree's (its config.worktree,
+  // an `includeIf "onbranch:"` for the phase branch), and only a git of the runner's own,
+  // started there, has that config's drivers turned off (src/git/exec.ts).
+  await git(['-c', 'core.sparseCheckout=false', 'reset', '--hard', '--quiet', '--no-recurse-submodules'], { cwd: path });
 }
 
 /** Removes a worktree and its administrative files; tolerates one whose directory is gone. */

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { probeAttempt } from '../dispatch/probe.js';
 import { nameStragglers, reapAttempt } from '../dispatch/reap.js';
 import { fail, PhaserunnerError } from '../failures.js';
+import { forgetRepositoryConfig } from '../git/exec.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
 import type { RunRow } from '../store/store.js';
@@ -42,6 +43,9 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
   if (run.step === 'committed') return finalizeRun(r, run, step, undefined);
 
   const probe = probeAttempt(run.run_dir, run.wrapper_pid, run.run_id);
+  // The agent may have defined drivers (filters, merge drivers) while it worked: the runner's
+  // git reads the config again before it judges, snapshots or merges anything of it.
+  if (probe.kind !== 'running') forgetRepositoryConfig();
   switch (probe.kind) {
     case 'running':
       return { kind: 'running' };
@@ -150,9 +154,10 @@ async function failAttempt(r: Runner, run: RunRow, step: WorkstreamStep, reason:
 /** What went wrong, in one line: a failed git names its command, exit code and message. */
 function describeError(error: unknown): string {
   if (error instanceof PhaserunnerError && error.failure.reason === 'git-failed') {
-    const { command, exitCode, stderr } = error.failure;
+    const { command, exitCode, stderr, timedOutMinutes } = error.failure;
     const said = stderr.replace(/\s+/g, ' ').trim().slice(0, 500);
-    return `\`${command}\` exited ${exitCode ?? 'by signal'}${said === '' ? '.' : `: ${said}`}`;
+    const ended = timedOutMinutes === undefined ? `exited ${exitCode ?? 'by signal'}` : `did not finish within ${timedOutMinutes} min (timeouts.git_minutes) and was stopped`;
+    return `\`${command}\` ${ended}${said === '' ? '.' : `: ${said}`}`;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import type { AgentAdapter } from '../agents/types.js';
 import { resolveAgent } from '../agents/registry.js';
+import { setGitTimeout } from '../git/exec.js';
 import { assertGitVersion } from '../git/repo.js';
 import { assertCanSign, signingWanted } from '../git/signing.js';
 import { isShallow } from '../git/shallow.js';
@@ -37,6 +38,7 @@ export interface Runner extends Validated {
  */
 export async function validateForRun(cwd: string, { preflight = true }: { readonly preflight?: boolean | undefined } = {}): Promise<Validated> {
   const defs = await openDefinitions(cwd, 'act');
+  setGitTimeout(defs.config.timeouts.git_minutes);
   // The store is rebuilt from the base's history, and merges need their merge bases: both need
   // all of it.
   if (isShallow(defs.repo.commonDir)) fail({ reason: 'shallow-clone', dir: defs.repo.root });

@@ -1,7 +1,7 @@
 // What an attempt lands as, and the gate's view of it. The runner stages the attempt's
 // changed outputs once, onto the base the attempt started from, in an index of its own; the
-// beforeAdvance gate judges that tree, and the commit step commits that same tree. Staging
-// again could give other bytes (a clean filter need not give the same output twice), so the
+// beforeAdvance gate judges that tree, and the commit step commits that same tree. Staged
+// byte for byte (no filter, no conversion: src/git/commit.ts), and never a second time: the
 // tree goes from the verdict to the commit. A runner that dies in between has no commit
 // recorded: the next pass judges the attempt again, stages again and judges what that gives.
 import { rmSync } from 'node:fs';

@@ -3,8 +3,8 @@
 // code 0, no refs moved outside its checkout (refused by the ref guard), the checkout still
 // on its branch with no commits of the agent's own, changes inside the declared outputs only
 // (and at least one) and within the limits on their number and size (output-limits.ts), and
-// the beforeAdvance gate passing on the tree that would be committed (staged-tree.ts): what
-// git stores, through any clean filter, not the checkout's bytes.
+// the beforeAdvance gate passing on the tree that would be committed (staged-tree.ts): the
+// outputs' bytes exactly as the agent left them, regular files only.
 import { existsSync, readFileSync } from 'node:fs';
 import { lastLines } from '../util/fs.js';
 import { runFiles } from '../dispatch/run-dir.js';
@@ -15,7 +15,6 @@ import type { ExitFile } from '../dispatch/exit-file.js';
 import { nameStragglers } from '../dispatch/reap.js';
 import { evaluateGate } from '../gates/evaluate.js';
 import { failureLines, targetKey, targetLabel, type GateResult } from '../gates/types.js';
-import { storedThroughFilters } from '../git/attributes.js';
 import { changedPaths, checkoutOf, ignoredOutputFiles } from '../git/status.js';
 import type { RunRow } from '../store/store.js';
 import { matcherFor } from '../util/glob.js';
@@ -23,6 +22,7 @@ import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { crashPoint } from './crash-points.js';
 import { overOutputLimits } from './output-limits.js';
+import { notRegularFiles } from './output-files.js';
 import { readTree, stageAttempt, type StagedTree } from './staged-tree.js';
 
 /** A complete attempt carries the tree its gate judged: the commit step commits exactly that. */
@@ -70,7 +70,8 @@ async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFil
   }
 
   const inOutputs = matcherFor(step.outputs);
-  const changed = (await changedPaths(run.worktree)).map((c) => c.path);
+  const entries = await changedPaths(run.worktree);
+  const changed = entries.map((c) => c.path);
   // Ignored files count only inside the outputs: elsewhere they are caches and build output.
   const ignoredOutputs = await ignoredOutputFiles(run.worktree, step.outputs);
   const overLimits = await overOutputLimits(r, run, [...changed, ...ignoredOutputs]);
@@ -85,6 +86,12 @@ async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFil
     return { ok: false, reason: `the agent changed files outside its declared outputs: ${list(outside)} (allowed: ${step.outputs.join(', ')}).` };
   }
   const inside = [...changed, ...ignoredOutputs];
+  const notFiles = notRegularFiles(run.worktree, entries, ignoredOutputs);
+  if (notFiles.length > 0) {
+    const named = notFiles.slice(0, SHOWN).map((f) => `${JSON.stringify(f.path)} (${f.kind})`);
+    const more = notFiles.length > SHOWN ? ` and ${notFiles.length - SHOWN} more` : '';
+    return { ok: false, reason: `the agent wrote outputs that are not regular files: ${named.join(', ')}${more}. Outputs must be regular files: phaserunner stores no symbolic links, submodules or other repositories.` };
+  }
   // A phase planned again (a replan) already has its outputs on the base: an agent that finds
   // nothing to change has done its work, and the gate below judges what is there. The first
   // time, changing nothing is doing nothing.
@@ -108,10 +115,7 @@ async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFil
 async function gateOnTree(r: Runner, run: RunRow, step: WorkstreamStep, tree: string): Promise<GateResult> {
   const reading = readTree(r.repo.root, tree);
   try {
-    return await evaluateGate(step.gates.beforeAdvance, step.checks.beforeAdvance, run.worktree, {
-      files: reading.files,
-      filtersOf: (paths) => storedThroughFilters(run.worktree, paths),
-    });
+    return await evaluateGate(step.gates.beforeAdvance, step.checks.beforeAdvance, run.worktree, { files: reading.files });
   } finally {
     await reading.close();
   }

@@ -89,11 +89,11 @@ describe('an agent that', () => {
     expect(git(repo, 'ls-tree', '-r', 'main', 'planning')).not.toMatch(/^120000/m); // no symlink was merged
   });
 
-  it('makes a declared output a symlink out of its checkout fails at the gate, which does not follow it', () => {
+  it('makes a declared output a symlink out of its checkout fails, naming it: outputs are regular files', () => {
     const repo = shellAgent(`mkdir -p planning/adr\nprintf '# 0001. X\\n\\n## Decision\\n\\nX.\\n' > planning/adr/0001-x.md\nln -s /etc/hostname planning/architecture.md\nexit 0`);
     const first = cli(repo, ['run', '--wait', '--until', '1']);
     expect(first.code, first.stderr).toBe(1);
-    expect(first.stderr).toContain('planning/architecture.md is missing.');
+    expect(first.stderr).toContain('the agent wrote outputs that are not regular files: "planning/architecture.md" (a symbolic link).');
     expect(git(repo, 'log', '--format=%s', 'main')).not.toContain('planning: merge');
   });
 

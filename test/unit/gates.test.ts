@@ -167,17 +167,4 @@ describe('gates over a source other than the checkout (the runner\'s staged tree
     expect(runJsonCheckSync({ kind: 'json', path: 't.json', schema: 'builtin:tasks' }, tree)).toMatchObject({ ok: true });
     expect(runJsonCheckSync({ kind: 'json', path: 'x.json', schema: 'builtin:tasks' }, tree)).toMatchObject({ ok: false, message: 'x.json is missing.' });
   });
-
-  it('names the filter a failing check\'s files are stored through, and only for failing checks', async () => {
-    const files = memory({ 'a.md': '# A\n', 'adr/1.md': '# 1\n', 'adr/2.md': '# 2\n', 't.json': graph });
-    const filtersOf = (paths: readonly string[]): Promise<ReadonlyMap<string, string>> => Promise.resolve(new Map(paths.filter((p) => p !== 'a.md').map((p) => [p, 'fmt'])));
-    const checks: Check[] = [file({ must_match: '^## X' }), file({ path: 'adr/*.md', must_match: '^## X' }), { kind: 'tasks', path: 't.json' }, { kind: 'json', path: 't.json', schema: 'builtin:tasks' }];
-    const result = await evaluateGate(target, checks, tempDir(), { files, filtersOf });
-    expect(result.checks.map((c) => c.message)).toEqual([
-      'a.md has no match for /^## X/.',
-      "adr/1.md has no match for /^## X/. adr/2.md has no match for /^## X/. adr/1.md and adr/2.md are stored through the filter 'fmt': the gate reads what git stores.",
-      expect.stringMatching(/^t\.json: dependency cycle: .* t\.json is stored through the filter 'fmt': the gate reads what git stores\.$/),
-      't.json matches builtin:tasks.',
-    ]);
-  });
 });

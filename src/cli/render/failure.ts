@@ -252,6 +252,13 @@ export function renderFailure(f: Failure): RenderedFailure {
         next: 'Pass --dir with a new or empty directory, or leave --dir out to use a temporary one.',
       };
     case 'git-failed':
+      if (f.timedOutMinutes !== undefined) {
+        return {
+          code: ExitCode.unavailable,
+          message: `git did not finish within ${f.timedOutMinutes} min (timeouts.git_minutes), and phaserunner stopped it: \`${f.command}\`${f.stderr === '' ? '.' : `:\n${f.stderr}`}`,
+          next: 'Find what kept it busy (a very large output, a slow or hung file system, a config include that never ends); if it only needs longer, raise timeouts.git_minutes in .phaserunner/config.json.',
+        };
+      }
       return {
         code: ExitCode.internal,
         message: `git failed unexpectedly: \`${f.command}\` exited ${f.exitCode ?? 'by signal'}${f.stderr === '' ? '.' : `:\n${f.stderr}`}`,
