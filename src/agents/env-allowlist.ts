@@ -10,6 +10,7 @@
 //
 // This module is plain data and string matching: it runs in the runner at dispatch, and the
 // dispatch wrapper (which loads no package) only ever sees its result in dispatch.json.
+import { REDIRECTING_GIT_ENV } from '../git/redirecting-env.js';
 
 /** A name, a `PREFIX_*` pattern, or patterns that count only while another variable is on. */
 export type EnvRule = string | { readonly when: string; readonly pass: readonly string[] };
@@ -112,17 +113,7 @@ export type AdapterType = keyof typeof ADAPTER_ENV;
  * (GIT_CONFIG_PARAMETERS, read after the ref guard's GIT_CONFIG_COUNT entries) turn the ref
  * guard's hook off (src/dispatch/ref-guard.ts).
  */
-export const NEVER_PASSED: ReadonlySet<string> = new Set([
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_PREFIX',
-  'GIT_COMMON_DIR',
-  'GIT_OBJECT_DIRECTORY',
-  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-  'GIT_NAMESPACE',
-  'GIT_CONFIG_PARAMETERS',
-]);
+export const NEVER_PASSED: ReadonlySet<string> = new Set(REDIRECTING_GIT_ENV);
 
 /** A pass_env entry: a variable's name, or a prefix of one followed by `*`. */
 export const PASS_ENV_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*\*?$/;

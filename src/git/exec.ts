@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { REDIRECTING_GIT_ENV } from './redirecting-env.js';
 import { PhaserunnerError } from '../failures.js';
 import { killGroup } from '../util/process.js';
 import { CONFIG_QUERY, parseRepositoryConfig, type RepositoryConfig } from './drivers.js';
@@ -30,21 +31,11 @@ export interface GitOptions {
 // Variables that would redirect git away from the cwd we pass (set, for example, when the
 // runner is started from inside a git hook), or make it prompt on a terminal nobody watches.
 const SCRUBBED = [
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_PREFIX',
-  'GIT_COMMON_DIR',
-  'GIT_OBJECT_DIRECTORY',
-  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-  'GIT_NAMESPACE',
+  ...REDIRECTING_GIT_ENV,
   'GIT_LITERAL_PATHSPECS',
   'GIT_GLOB_PATHSPECS',
   'GIT_NOGLOB_PATHSPECS',
   'GIT_ICASE_PATHSPECS',
-  // Set by `git -c ...` for what it starts (a git alias running phaserunner): read after the
-  // GIT_CONFIG_COUNT entries, it would turn the hooks back on.
-  'GIT_CONFIG_PARAMETERS',
 ];
 
 let baseEnv: NodeJS.ProcessEnv | undefined;
