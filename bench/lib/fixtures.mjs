@@ -57,6 +57,8 @@ export function noopConfig(fixtures) {
     base: 'main',
     agent: 'noop',
     approvals: [],
+    // The outputs curve writes up to 2,000 files: over the default cap (limits.max_files, 1,000).
+    limits: { max_files: 10_000 },
     agents: {
       noop: { type: 'command', argv: ['sh', '-c', 'cp -R "$1/." .', 'sh', `${fixtures}/phase-{phase}`], stdin: false },
     },
