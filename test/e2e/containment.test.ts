@@ -143,10 +143,14 @@ EOF`);
     retryMergesAndAudits(repo);
   });
 
-  // Skipped for a reason: on one of three clean-clone CI runs (a fast, idle machine) this
-  // attempt merged with neither its edit of dispatch.json nor a forged run directory noticed;
-  // it passes every time here and on a loaded machine. Until the cause is found (see the
-  // stop-22 notes: which path skipped the comparison), it must not turn CI red at random.
+  // Skipped for a reason. On one of three clean-clone CI runs (a fast, idle machine), this
+  // attempt merged with neither its edit nor a forged run directory noticed. The cause: the
+  // runner's first look found the wrapper mid-exec (the python launcher) and started launch 2.
+  // The agent's '{}' then made dispatch.json say launch 1 again, so the runner "relaunched",
+  // rewrote dispatch.json and fingerprinted again, after the agent's changes. The fix is to
+  // read the launch number from the store, not from a file the agent can write. Keeping the
+  // first launch's fingerprint was tried, and broke legitimate relaunches (dispatch.json
+  // changes then).
   it.skip('edits its own dispatch.json: the attempt fails and the file is put back', () => {
     const repo = attacking(`echo '{}' > "$R/dispatch.json"`);
     const before = firstAttemptFails(repo, /dispatch\.json changed/);
