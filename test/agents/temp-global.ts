@@ -3,6 +3,6 @@
 import type { TestProject } from 'vitest/node';
 import { tempRoot } from '../helpers/temp-root.js';
 
-export default function setup(project: TestProject): () => Promise<void> {
+export default function setup(project: TestProject): Promise<() => Promise<void>> {
   return tempRoot(project, { failOnLitter: false });
 }

@@ -2,6 +2,6 @@
 import type { TestProject } from 'vitest/node';
 import { tempRoot } from './temp-root.js';
 
-export default function setup(project: TestProject): () => Promise<void> {
+export default function setup(project: TestProject): Promise<() => Promise<void>> {
   return tempRoot(project, { failOnLitter: true });
 }

@@ -2,7 +2,7 @@
 // the tests, and the CLI and agents they start, put in the temporary directory lands in it.
 // Whatever is in it at the end, after every test file removed its own (temp-setup.ts), is this
 // run's litter, and only this run's: other runs on the machine never write in it.
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -14,10 +14,36 @@ declare module 'vitest' {
   }
 }
 
+const RUN_PREFIX = 'phaserunner-run-';
+
+/** Removes the directories of earlier runs whose process is gone (and stops what still works in them). */
+async function removeDeadRuns(dir: string): Promise<void> {
+  const dead: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const pid = Number(/^phaserunner-run-(\d+)-/.exec(name)?.[1] ?? NaN);
+    if (!Number.isSafeInteger(pid) || isAlive(pid)) continue;
+    dead.push(realpathSync(join(dir, name)));
+  }
+  await removeDirs(dead);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Sets the run's TMPDIR up; the returned teardown reports (and with `failOnLitter` fails the run on) what is left, then removes it. */
-export function tempRoot(project: TestProject, { failOnLitter }: { failOnLitter: boolean }): () => Promise<void> {
+export async function tempRoot(project: TestProject, { failOnLitter }: { failOnLitter: boolean }): Promise<() => Promise<void>> {
   const outer = process.env.TMPDIR;
-  const root = mkdtempSync(join(tmpdir(), 'phaserunner-run-'));
+  // Named with this process's pid: a run killed before its teardown (Ctrl-C twice, a CI job
+  // cancelled) leaves its directory, which the next run removes once that pid is gone.
+  await removeDeadRuns(tmpdir());
+  const root = mkdtempSync(join(tmpdir(), `${RUN_PREFIX}${process.pid}-`));
   // Here for the workers vitest forks from this process, and provided for any it does not.
   process.env.TMPDIR = root;
   project.provide('tempRoot', root);
