@@ -7,10 +7,15 @@ import type { FileState } from './types.js';
 /** Files up to this size are kept whole in the fingerprint, so that they can be put back. */
 export const KEPT_BYTES = 256 * 1024;
 
-/** At most this many files under one directory: past it, the directory itself is the finding. */
-const WALK_LIMIT = 5_000;
+/** At most this many files under one directory (a guard against a directory an agent filled to slow the runner). */
+const WALK_LIMIT = 100_000;
 
-export function fileState(path: string): FileState {
+/**
+ * A file's state. `keep: false` records only what identifies it (inode, size, change time),
+ * reading nothing: for files that are compared but never put back (other runs' logs and
+ * records, which grow with the history and would make every fingerprint larger).
+ */
+export function fileState(path: string, { keep = true }: { readonly keep?: boolean } = {}): FileState {
   let st: BigIntStats;
   try {
     st = lstatSync(path, { bigint: true });
@@ -21,7 +26,7 @@ export function fileState(path: string): FileState {
   if (st.isDirectory()) return { kind: 'dir' };
   if (st.isSymbolicLink()) return { kind: 'symlink', target: safeReadlink(path) };
   if (!st.isFile()) return { kind: 'other', mode: Number(st.mode) };
-  if (st.size > BigInt(KEPT_BYTES)) return { kind: 'large', mode, size: Number(st.size), ino: Number(st.ino), ctimeNs: st.ctimeNs.toString() };
+  if (!keep || st.size > BigInt(KEPT_BYTES)) return { kind: 'large', mode, size: Number(st.size), ino: Number(st.ino), ctimeNs: st.ctimeNs.toString() };
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

@@ -43,13 +43,15 @@ export async function takeFingerprint(scope: Scope): Promise<Fingerprint> {
 export async function takeFileStates(scope: Scope): Promise<Pick<Fingerprint, 'version' | 'agentAdminDir' | 'cache' | 'files' | 'lastApprovalId'>> {
   const configFiles = await gitConfigFiles(scope);
   const files: Record<string, { area: Area; state: FileState }> = {};
-  const add = (area: Area, paths: Iterable<string>): void => {
-    for (const path of paths) files[path] ??= { area, state: fileState(path) };
+  const add = (area: Area, paths: Iterable<string>, keep = true): void => {
+    for (const path of paths) files[path] ??= { area, state: fileState(path, { keep }) };
   };
   add('git-config', configFiles.files);
   add('git-hooks', configFiles.hookDirs.flatMap((dir) => walkFiles(dir)));
   add('git-dir', gitDirFiles(scope));
-  add('phaserunner-state', stateFiles(scope));
+  // This run's own files are kept whole, to be put back; other runs' only identified.
+  add('phaserunner-state', scope.runnerFiles);
+  add('phaserunner-state', otherRunsFiles(scope), false);
   return { version: 1, agentAdminDir: scope.agentAdminDir ?? null, cache: fileState(join(scope.stateDir, CACHE_FILE)), files, lastApprovalId: scope.lastApprovalId };
 }
 
@@ -135,14 +137,10 @@ function walkChildren(dir: string): string[] {
   return walkFiles(dir).map((file) => dirname(file)).filter((d, i, all) => all.indexOf(d) === i && dirname(d) === dir);
 }
 
-/** phaserunner's state: every other run's directory, and this run's files that the runner wrote. */
-function stateFiles(scope: Scope): string[] {
+/** phaserunner's state but this run's directory and what the runner itself writes while an agent works. */
+function otherRunsFiles(scope: Scope): string[] {
   const runDir = resolve(scope.runDir);
-  const other = walkFiles(scope.stateDir, (path) => {
-    if (resolve(path) === runDir) return true;
-    return dirname(path) === scope.stateDir && RUNNER_WRITES.has(basename(path));
-  });
-  return [...other, ...scope.runnerFiles];
+  return walkFiles(scope.stateDir, (path) => resolve(path) === runDir || (dirname(path) === scope.stateDir && RUNNER_WRITES.has(basename(path))));
 }
 
 /** Every ref (symbolic ones as `ref: <target>`) but the agent's own branch. */

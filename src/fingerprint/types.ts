@@ -10,7 +10,7 @@ export type FileState =
   | { readonly kind: 'dir' }
   | { readonly kind: 'symlink'; readonly target: string }
   | { readonly kind: 'file'; readonly mode: number; readonly size: number; readonly sha256: string; readonly content?: string }
-  /** Too large to keep: its inode, size and change time (which no user can set back) identify it. */
+  /** Not kept (too large, or not ours to put back): its inode, size and change time (which no user can set back) identify it. */
   | { readonly kind: 'large'; readonly mode: number; readonly size: number; readonly ino: number; readonly ctimeNs: string }
   | { readonly kind: 'other'; readonly mode: number };
 

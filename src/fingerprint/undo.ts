@@ -39,7 +39,7 @@ export async function undoChanges(changes: readonly Change[], where: { readonly 
         const copy = keepAgentVersion(change.path, keepDir, Object.keys(kept).length);
         if (copy !== undefined) kept[change.path] = copy;
         if (putBack(change)) undone.push(words);
-        else left.push(`${words} (too large to have been kept, so it could not be put back)`);
+        else left.push(`${words} (its content was not kept, so it could not be put back)`);
         break;
       }
       case 'ref':

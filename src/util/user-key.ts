@@ -18,14 +18,21 @@ export function userKeyFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(xdg !== undefined && isAbsolute(xdg) ? xdg : join(homedir(), '.config'), 'phaserunner', 'key');
 }
 
+/** Keys read in this process, by file: `status` checks a signature per phase and the cache's. */
+const read = new Map<string, Buffer | undefined>();
+
 /** The key, or undefined when there is none (yet) or it is not one of ours. */
 export function readUserKey(file = userKeyFile()): Buffer | undefined {
+  if (read.has(file)) return read.get(file);
+  let key: Buffer | undefined;
   try {
     const text = readFileSync(file, 'utf8').trim();
-    return /^[0-9a-f]{64}$/.test(text) ? Buffer.from(text, 'hex') : undefined;
+    key = /^[0-9a-f]{64}$/.test(text) ? Buffer.from(text, 'hex') : undefined;
   } catch {
-    return undefined;
+    key = undefined;
   }
+  read.set(file, key);
+  return key;
 }
 
 /** The key, made on first use: by the verbs that act (a run's dispatch, approve, reject). */
@@ -36,6 +43,7 @@ export function userKey(file = userKeyFile()): Buffer {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600 });
   chmodSync(file, 0o600);
+  read.set(file, key);
   return key;
 }
 

@@ -153,8 +153,7 @@ EOF`);
   // changes then).
   it.skip('edits its own dispatch.json: the attempt fails and the file is put back', () => {
     const repo = attacking(`echo '{}' > "$R/dispatch.json"`);
-    const before = firstAttemptFails(repo, /dispatch\.json changed/);
-    expect(before).toMatch(/dispatch\.json changed/);
+    firstAttemptFails(repo, /dispatch\.json changed/);
     const runDir = runsOf(repo)[0]?.run_dir ?? '';
     expect(JSON.parse(readFileSync(join(runDir, 'dispatch.json'), 'utf8'))).toHaveProperty('argv');
     retryMergesAndAudits(repo);
