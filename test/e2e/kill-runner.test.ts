@@ -75,7 +75,10 @@ describe('a wrapper that gets to its claim late', () => {
     if (run === undefined) throw new Error('no run recorded');
     expect(run.wrapper_pid).toBeNull();
     const [stalled] = processesWith(run.run_dir);
-    expect(stalled, 'the stalled wrapper').toBeDefined();
+    // It has failed now and then under load: what the run directory holds says why.
+    const wrapperLog = join(run.run_dir, 'wrapper.log');
+    const seen = `the stalled wrapper; ${run.run_dir} holds ${readdirSync(run.run_dir).join(', ')}; wrapper.log: ${existsSync(wrapperLog) ? readFileSync(wrapperLog, 'utf8') : '(none)'}; the killed runner said: ${killed.stderr}`;
+    expect(stalled, seen).toBeDefined();
 
     // The next runner knows no wrapper for launch 1: it claims it, and launches the attempt again.
     const resumed = cli(repo, ['run', '--wait', '--until', '1']);
