@@ -21,6 +21,7 @@ import { short } from './format.js';
 import { resolveTip, type HistoryCommit } from './history.js';
 import { readHistory, type Pass } from './pass.js';
 import { beyondCut, type ShallowReport, type Unchecked } from './shallow.js';
+import { commandChecksOf, rerunCommandChecks, type CommandProgress } from './command-checks.js';
 import { crossCheckStore } from './store-check.js';
 import { readClaims } from './trailers.js';
 import { TreeFiles } from './tree-files.js';
@@ -61,9 +62,21 @@ export interface AuditReport {
    * for want of the rest (`git fetch --unshallow` fetches it). Null when nothing was missing.
    */
   readonly shallow: ShallowReport | null;
+  /**
+   * The gates' `command` checks at the merges read: how many there are, and whether they were
+   * run again (`audit --commands`, on a clean checkout of each merge's tree) or not.
+   */
+  readonly commands: { readonly checks: number; readonly rerun: boolean };
 }
 
-export async function audit(defs: Definitions, ref?: string): Promise<AuditReport> {
+export interface AuditOptions {
+  /** Run the gates' command checks again (they run programs: opt in). */
+  readonly commands?: boolean;
+  /** Told before each command check is run. */
+  readonly onCommand?: (progress: CommandProgress) => void;
+}
+
+export async function audit(defs: Definitions, ref?: string, options: AuditOptions = {}): Promise<AuditReport> {
   const root = defs.repo.root;
   const target = ref ?? defs.config.base;
   const reader = new ObjectReader(root);
@@ -90,13 +103,18 @@ export async function audit(defs: Definitions, ref?: string): Promise<AuditRepor
     checkOrder(ctx, records, decisions, lineCut);
     checkStrays(ctx, records, pass.onLine, pass.side);
     await findDrift(ctx, baselines(records, decisions), records);
+    const commandChecks = commandChecksOf(records);
+    const rerun = options.commands === true;
+    if (rerun) await rerunCommandChecks(root, commandChecks, (code, phase, commit, message) => {
+        ctx.add(code, phase, commit, message);
+      }, options.onCommand);
     let store: AuditReport['store'] = 'absent';
     if (existsSync(defs.state.db)) store = await crossCheck(ctx, defs.state.db, records, defs.governing.commit ?? tip);
     sortFindings(findings, pass);
     sortFindings(unchecked, pass);
     const cut = boundary.length === 0 && unchecked.length === 0 ? null : { boundary, unchecked };
     const governing = { base: defs.governing.base, commit: defs.governing.commit, source: defs.configured ? ('committed' as const) : ('built-in' as const) };
-    return { ok: findings.length === 0, ref: target, tip, commits, store, definitions: governing, phases: summarize(ctx, records, findings), findings, shallow: cut };
+    return { ok: findings.length === 0, ref: target, tip, commits, store, definitions: governing, phases: summarize(ctx, records, findings), findings, shallow: cut, commands: { checks: commandChecks.length, rerun } };
   } finally {
     await reader.close();
   }

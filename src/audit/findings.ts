@@ -32,6 +32,7 @@ export const FINDING_CODES = {
   'store-unreadable': 'the store exists but cannot be read, so it was not cross-checked',
   'record-changes-files': 'a record commit (replan, acknowledge) changes files or has more than one parent; a record only records a decision',
   'definitions-mismatch': "a merge's Definitions-Digest is not the digest of the definitions committed where its run started (or those cannot be read)",
+  'command-failed': "a gate's command check fails when run again on a clean checkout of the merge's tree (`audit --commands`)",
 } as const;
 
 export type FindingCode = keyof typeof FINDING_CODES;

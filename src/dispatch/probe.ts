@@ -7,7 +7,7 @@ import { issuesOf } from '../util/validate.js';
 import { readClaim, takeClaim, type Claim } from './claim.js';
 import { ExitFileSchema, type ExitFile } from './exit-file.js';
 import { wrapperMarker } from './launch.js';
-import { RUN_ID_ENV } from './reap.js';
+import { attemptProcesses, RUN_ID_ENV } from './reap.js';
 import { runFiles } from './run-dir.js';
 
 export type AttemptProbe =
@@ -67,9 +67,9 @@ function claimerPid(runDir: string, claim: Claim, recorded: number | null): numb
  * does not count). A pid on record is always the current launch's wrapper: the runner clears
  * it before it launches again (startAgent), and only that launch's wrapper can still claim.
  */
-export function wrapperAlive(runDir: string, recordedWrapperPid: number | null): boolean {
+export function wrapperAlive(runDir: string, recordedWrapperPid: number | null, recordedLaunch: number | null = null): boolean {
   if (recordedWrapperPid !== null) return isProcessAlive(recordedWrapperPid, runDir);
-  const claim = readClaim(runDir, currentLaunch(runDir) ?? 1);
+  const claim = readClaim(runDir, recordedLaunch ?? currentLaunch(runDir) ?? 1);
   const pid = claim === undefined ? null : claimerPid(runDir, claim, null);
   return pid !== null && isProcessAlive(pid, runDir);
 }
@@ -81,11 +81,13 @@ export function wrapperAlive(runDir: string, recordedWrapperPid: number | null):
  * claim of a launch no wrapper has claimed and no live wrapper is known for: the runner takes
  * it (claim.ts), so that none can start it later, and the attempt is then provably not started.
  */
-export function probeAttempt(runDir: string, recordedWrapperPid: number | null, runId: string): AttemptProbe {
+export function probeAttempt(runDir: string, recordedWrapperPid: number | null, runId: string, recordedLaunch: number | null = null): AttemptProbe {
   const files = runFiles(runDir);
   const launch = currentLaunch(runDir);
-  if (launch === undefined && recordedWrapperPid === null) return { kind: 'not-started', launch: 1, wrapperFailures: 0 };
-  const n = launch ?? 1;
+  if (launch === undefined && recordedWrapperPid === null) return { kind: 'not-started', launch: recordedLaunch ?? 1, wrapperFailures: 0 };
+  // The store's record decides which launch is current: dispatch.json says it too, but an
+  // agent can rewrite that file, and a launch it made look retired would be started again.
+  const n = recordedLaunch ?? launch ?? 1;
   let claim = readClaim(runDir, n);
   if (claim === undefined) {
     // The pid on record is this launch's wrapper (see wrapperAlive); alive, it may still claim.
@@ -97,7 +99,14 @@ export function probeAttempt(runDir: string, recordedWrapperPid: number | null, 
   }
   // The runner holds it, and held every earlier launch's before it launched the next: no
   // wrapper ever claimed this attempt, and no agent ran. It is started again, as the same attempt.
-  if (claim?.by === 'runner') return { kind: 'not-started', launch: n + 1, wrapperFailures: wrapperFailures(runDir, n) };
+  if (claim?.by === 'runner') {
+    // Unless something an agent leaves says otherwise: the claims lie in the run directory,
+    // where an agent can rewrite them to be started again (and fingerprinted afresh, after
+    // what it changed). An agent's trace is never there when no wrapper claimed a launch.
+    const trace = agentTrace(runDir, runId);
+    if (trace === undefined) return { kind: 'not-started', launch: n + 1, wrapperFailures: wrapperFailures(runDir, n) };
+    return { kind: 'crashed', detail: `the claims in ${runDir} say no agent was started, but ${trace}: the run directory was tampered with`, orphanedAgent: undefined };
+  }
 
   // A wrapper claimed the launch: it is the one that runs the attempt. Gone without exit.json,
   // the attempt crashed, even when started.json names no agent yet: the wrapper claims, then
@@ -137,6 +146,15 @@ export function probeAttempt(runDir: string, recordedWrapperPid: number | null, 
   const result = ExitFileSchema.safeParse(data);
   if (!result.success) return { kind: 'bad-exit-file', file: files.exit, issues: issuesOf(result.error) };
   return { kind: 'exited', exit: result.data };
+}
+
+/** What shows that an agent of the attempt ran (its wrapper's records, its processes), in words; undefined when nothing does. */
+function agentTrace(runDir: string, runId: string): string | undefined {
+  const files = runFiles(runDir);
+  for (const file of [files.started, files.exit]) if (existsSync(file)) return `${file} exists`;
+  const running = attemptProcesses(runId, undefined);
+  if (running.length > 0) return `${running.length === 1 ? 'a process' : `${running.length} processes`} of the attempt still run (pid ${running.map((p) => p.pid).join(', ')})`;
+  return undefined;
 }
 
 /** Launches up to `last` whose recorded wrapper exited without claiming (the runner's claim says so). */

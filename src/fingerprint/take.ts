@@ -140,7 +140,20 @@ function walkChildren(dir: string): string[] {
 /** phaserunner's state but this run's directory and what the runner itself writes while an agent works. */
 function otherRunsFiles(scope: Scope): string[] {
   const runDir = resolve(scope.runDir);
-  return walkFiles(scope.stateDir, (path) => resolve(path) === runDir || (dirname(path) === scope.stateDir && RUNNER_WRITES.has(basename(path))));
+  return walkFiles(scope.stateDir, (path) => resolve(path) === runDir || (dirname(path) === scope.stateDir && runnerWrites(basename(path))));
+}
+
+/**
+ * The runner's own files at the top of its state directory, and the files it writes on the
+ * way to them: the lock's (runner/lock.ts: `runner.lock.<pid>.tmp`, `.stale`, left behind by
+ * a runner killed while it took the lock) and atomic writes' (util/fs.ts: `.<name>.<pid>.<ms>.tmp`).
+ * A runner started while an agent works takes the lock and writes them; no agent's doing.
+ */
+export function runnerWrites(name: string): boolean {
+  if (RUNNER_WRITES.has(name)) return true;
+  if (/^runner\.lock\.\d+\.(?:tmp|stale)$/.test(name)) return true;
+  const aside = /^\.(.+)\.\d+\.\d+\.tmp$/.exec(name);
+  return aside !== null && runnerWrites(aside[1] ?? '');
 }
 
 /** Every ref (symbolic ones as `ref: <target>`) but the agent's own branch. */

@@ -42,7 +42,7 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
   if (step === undefined) fail({ reason: 'phase-gone', phase: run.phase, runId: run.run_id, known: [...governing.phaseIds] });
   if (run.step === 'committed') return finalizeRun(r, run, step, undefined);
 
-  const probe = probeAttempt(run.run_dir, run.wrapper_pid, run.run_id);
+  const probe = probeAttempt(run.run_dir, run.wrapper_pid, run.run_id, run.launch);
   // The agent may have defined drivers (filters, merge drivers) while it worked: the runner's
   // git reads the config again before it judges, snapshots or merges anything of it.
   if (probe.kind !== 'running') forgetRepositoryConfig();

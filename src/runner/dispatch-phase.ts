@@ -101,8 +101,10 @@ export async function startAgent(r: Runner, step: WorkstreamStep, run: RunRow, l
     // The pid on record is a retired launch's wrapper. It goes first, so that a pid on record
     // is always the current launch's wrapper: a runner killed before it records the new one
     // leaves none, which the next pass tells apart from a recorded wrapper that died unclaimed.
-    r.store.updateRun(run.run_id, { wrapper_pid: null });
+    r.store.updateRun(run.run_id, { wrapper_pid: null, launch });
     crashPoint('dispatch:pid-cleared');
+  } else {
+    r.store.updateRun(run.run_id, { launch });
   }
   const timeoutMinutes = step.timeoutMinutes ?? r.config.timeouts.phase_minutes;
   const invocation = r.agent.invocation({

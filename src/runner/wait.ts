@@ -50,7 +50,7 @@ async function watchRunning(r: Runner, pollMs: number, signal: AbortSignal | und
     try {
       for (const [i, run] of runs.entries()) {
         // Checked after the watch is set up: an exit.json renamed in between is not missed.
-        const ended = existsSync(exits[i] ?? '') || !wrapperAlive(run.run_dir, run.wrapper_pid);
+        const ended = existsSync(exits[i] ?? '') || !wrapperAlive(run.run_dir, run.wrapper_pid, run.launch);
         if (ended) return false;
         r.emit({
           type: 'progress',

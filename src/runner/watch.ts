@@ -56,7 +56,7 @@ export class Watcher {
 }
 
 function watched(run: RunRow): WatchedAgent {
-  const ended = existsSync(runFiles(run.run_dir).exit) || !wrapperAlive(run.run_dir, run.wrapper_pid);
+  const ended = existsSync(runFiles(run.run_dir).exit) || !wrapperAlive(run.run_dir, run.wrapper_pid, run.launch);
   return {
     phase: run.phase,
     run_id: run.run_id,

@@ -149,4 +149,10 @@ export const MIGRATIONS: readonly string[] = [
   -- under a key kept outside the repository. Rows without a valid one do not count.
   ALTER TABLE approvals ADD COLUMN proof TEXT;
   `,
+  `
+  -- Which launch of its attempt a run is on (src/dispatch/claim.ts), kept where its agent
+  -- does not write: dispatch.json says it too, but that file lies in the run directory the
+  -- agent can reach. NULL for a run dispatched before this column: dispatch.json then says.
+  ALTER TABLE runs ADD COLUMN launch INTEGER;
+  `,
 ];

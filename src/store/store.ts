@@ -45,6 +45,8 @@ export interface RunRow {
   readonly run_dir: string;
   readonly base_sha: string;
   readonly wrapper_pid: number | null;
+  /** The attempt's current launch (dispatch/claim.ts); null for runs recorded before it was kept here. */
+  readonly launch: number | null;
   readonly dispatched_at: string;
   readonly finished_at: string | null;
   readonly exit_code: number | null;

@@ -143,15 +143,10 @@ EOF`);
     retryMergesAndAudits(repo);
   });
 
-  // Skipped for a reason. On one of three clean-clone CI runs (a fast, idle machine), this
-  // attempt merged with neither its edit nor a forged run directory noticed. The cause: the
-  // runner's first look found the wrapper mid-exec (the python launcher) and started launch 2.
-  // The agent's '{}' then made dispatch.json say launch 1 again, so the runner "relaunched",
-  // rewrote dispatch.json and fingerprinted again, after the agent's changes. The fix is to
-  // read the launch number from the store, not from a file the agent can write. Keeping the
-  // first launch's fingerprint was tried, and broke legitimate relaunches (dispatch.json
-  // changes then).
-  it.skip('edits its own dispatch.json: the attempt fails and the file is put back', () => {
+  // Once a CI flake: dispatch.json said which launch was current, and the agent's '{}' made a
+  // launch the runner had retired look current again, so the runner relaunched and took a
+  // fresh fingerprint after the agent's changes. The store keeps the launch now.
+  it('edits its own dispatch.json: the attempt fails and the file is put back', () => {
     const repo = attacking(`echo '{}' > "$R/dispatch.json"`);
     firstAttemptFails(repo, /dispatch\.json changed/);
     const runDir = runsOf(repo)[0]?.run_dir ?? '';

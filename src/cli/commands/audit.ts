@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { ExitCode } from '../../exit-codes.js';
 import { PACKAGE_ROOT } from '../../paths.js';
+import type { CommandProgress } from '../../audit/command-checks.js';
 import type { GlobalArgs } from '../globals.js';
 import { auditLines } from '../render/audit.js';
 import { definitions, printView } from '../report.js';
@@ -12,6 +13,7 @@ const FINDINGS_DOC = join(PACKAGE_ROOT, 'docs', 'audit.md');
 
 interface AuditArgs extends GlobalArgs {
   ref?: string | undefined;
+  commands?: boolean | undefined;
 }
 
 export const auditCommand: CommandModule<GlobalArgs, AuditArgs> = {
@@ -20,15 +22,24 @@ export const auditCommand: CommandModule<GlobalArgs, AuditArgs> = {
   builder: (y) =>
     y
       .option('ref', { type: 'string', describe: 'Audit this branch or commit instead of the base branch' })
+      .option('commands', {
+        type: 'boolean',
+        describe: "Also run each merge's gate `command` checks again, on a clean checkout of the merge's tree (they run programs, so only when asked)",
+      })
       .example('$0 audit', 'Verify the base branch; exit 0 when clean')
       .example('$0 audit --json', 'Findings as JSON: code, phase, commit, message')
-      .example('git clone URL x && $0 -C x audit', 'Works on a fresh clone, without the store'),
+      .example('git clone URL x && $0 -C x audit', 'Works on a fresh clone, without the store')
+      .example('$0 audit --commands', "Also re-run the gates' command checks (tests, linters) at every merge"),
   handler: async (args) => {
     await printView(
       args,
-      async () => {
+      async (out) => {
         const { audit } = await import('../../audit/audit.js');
-        return audit(await definitions(args.cwd, 'audit'), args.ref);
+        // Command checks can take minutes: each is named on stderr as it starts.
+        const onCommand = (p: CommandProgress): void => {
+          out.error(`audit: [${p.index}/${p.total}] phase ${p.phase}, merge ${p.merge.slice(0, 12)}: running \`${p.command}\``);
+        };
+        return audit(await definitions(args.cwd, 'audit'), args.ref, { commands: args.commands === true, onCommand });
       },
       auditLines,
       (report, out) => {

@@ -31,6 +31,14 @@ export function auditLines(report: AuditReport): string[] {
       lines.push(`  [${f.code}] ${f.phase === null ? '' : `phase ${f.phase}: `}${f.message}`);
     }
   }
+  const c = report.commands;
+  if (c.checks > 0) {
+    lines.push(
+      c.rerun
+        ? `The gates' ${plural(c.checks, 'command check')} ran again on clean checkouts of the merges' trees.`
+        : `The gates' ${plural(c.checks, 'command check')} at these merges ${c.checks === 1 ? 'was' : 'were'} not run again: \`phaserunner audit --commands\` runs them on a clean checkout of each merge's tree.`,
+    );
+  }
   if (cut !== null) {
     lines.push('', `Not checked, for want of ${before ?? 'history this shallow clone does not have'} (${cut.unchecked.length}):`);
     for (const u of cut.unchecked) lines.push(`  - ${u.phase === null ? '' : `phase ${u.phase}: `}${u.what}`);
@@ -45,4 +53,8 @@ function commitList(shas: readonly string[]): string {
   const rest = shas.length - shown.length;
   if (rest > 0) return `${shown.join(', ')} and ${rest} more`;
   return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1) ?? ''}` : (shown[0] ?? '');
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
