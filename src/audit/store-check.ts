@@ -5,6 +5,7 @@ import { isAncestor } from '../git/repo.js';
 import type { Store } from '../store/store.js';
 import type { AuditContext, MergeRecord } from './context.js';
 import { short } from './format.js';
+import { phaseOf } from '../workstream/step-id.js';
 
 /**
  * `baseTip`: the base branch's tip. The store's merges are merges into the base, so that is
@@ -42,8 +43,8 @@ export async function crossCheckStore(ctx: AuditContext, store: Store, records: 
     }
   }
   const claimed = new Map<string, number>();
-  for (const p of store.phases(ws)) if (p.state === 'done' && p.merge_sha !== null) claimed.set(p.merge_sha, p.phase);
-  for (const r of runs.values()) if (r.step === 'merged' && r.merge_sha !== null) claimed.set(r.merge_sha, r.phase);
+  for (const p of store.phases(ws)) if (p.state === 'done' && p.merge_sha !== null) claimed.set(p.merge_sha, phaseOf(p));
+  for (const r of runs.values()) if (r.step === 'merged' && r.merge_sha !== null) claimed.set(r.merge_sha, phaseOf(r));
   for (const [sha, phase] of claimed) {
     // A merge the user made by hand is in the history without trailers (hand-merged says so).
     if (merges.has(sha) || (/^[0-9a-f]{40,64}$/.test(sha) && (await isAncestor(ctx.root, sha, baseTip).catch(() => false)))) continue;

@@ -7,6 +7,7 @@ import { withStoreReadOnly } from '../runner/store-open.js';
 import type { RunRow } from '../store/store.js';
 import { PLANNING } from '../workstream/planning.js';
 import { firstValues, resolveTip, streamPhaseCommits } from './history.js';
+import { phaseOf } from '../workstream/step-id.js';
 
 export interface TimelineAttempt {
   readonly attempt: number;
@@ -65,9 +66,9 @@ export async function timeline(defs: Definitions, ref?: string): Promise<Timelin
   const unmerged = new Map<number, TimelineAttempt[]>();
   for (const r of runs ?? []) {
     if (r.step === 'merged') continue;
-    const list = unmerged.get(r.phase) ?? [];
+    const list = unmerged.get(phaseOf(r)) ?? [];
     list.push({ attempt: r.attempt, run_id: r.run_id, outcome: r.step, reason: r.failure, duration_ms: r.duration_ms });
-    unmerged.set(r.phase, list);
+    unmerged.set(phaseOf(r), list);
   }
   // The base's own line only: phase merges are on it (and git's default order could lose it
   // under clock skew).

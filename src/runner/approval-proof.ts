@@ -6,10 +6,13 @@
 import type { ApprovalRow } from '../store/store.js';
 import { readUserKey, signText, signedBy, userKey } from '../util/user-key.js';
 
-type Signed = Pick<ApprovalRow, 'workstream' | 'phase' | 'run_id' | 'decision' | 'by' | 'commit_sha' | 'digest' | 'at'>;
+type Signed = Pick<ApprovalRow, 'workstream' | 'step_id' | 'run_id' | 'decision' | 'by' | 'commit_sha' | 'digest' | 'at'>;
 
 function text(row: Signed): string {
-  return JSON.stringify(['approval', row.workstream, row.phase, row.run_id, row.decision, row.by, row.commit_sha, row.digest, row.at]);
+  // A phase's id is signed as the number it was before step ids were text, so that the
+  // proofs recorded then still hold.
+  const step = /^[0-9]+$/.test(row.step_id) ? Number(row.step_id) : row.step_id;
+  return JSON.stringify(['approval', row.workstream, step, row.run_id, row.decision, row.by, row.commit_sha, row.digest, row.at]);
 }
 
 /** The proof to record with a decision. */

@@ -17,6 +17,7 @@ import { crashPoint } from './crash-points.js';
 import { phaseBranchTip } from './commit-phase.js';
 import { workstreamOf } from './governed.js';
 import { attemptLimit } from './attempts.js';
+import { phaseOf, phaseStep } from '../workstream/step-id.js';
 
 export type ApprovalCheck =
   | { readonly kind: 'approved'; readonly approval: ApprovalTrailers }
@@ -68,7 +69,7 @@ export interface Decision {
 /** Records an approval of the phase's commit as it is now. The caller then runs a pass to merge it. */
 export async function approvePhase(r: Runner, d: Decision): Promise<ApprovalRow> {
   const { run, step, commit, digest } = await pendingReview(r, d, 'approve');
-  const row = r.store.recordApproval(proven({ workstream: r.workstream.name, phase: d.phase, run_id: run.run_id, decision: 'approved', by: d.by, note: d.text ?? null, commit_sha: commit, digest }));
+  const row = r.store.recordApproval(proven({ workstream: r.workstream.name, step_id: phaseStep(d.phase), run_id: run.run_id, decision: 'approved', by: d.by, note: d.text ?? null, commit_sha: commit, digest }));
   crashPoint('approve:recorded');
   r.emit({ type: 'approved', phase: d.phase, name: step.name, runId: run.run_id, by: d.by, commit, digest });
   return row;
@@ -85,11 +86,11 @@ export async function rejectPhase(r: Runner, d: Decision & { readonly text: stri
   const ref = attemptSnapshotRef(run.run_id);
   await updateRefCas(r.repo.root, ref, commit, undefined, `phaserunner: rejected attempt ${run.attempt} of phase ${d.phase}`);
   const failure = `${d.by} rejected it: ${d.text}`;
-  const exhausted = run.attempt >= attemptLimit(r.config, r.store.phase(ws, d.phase));
+  const exhausted = run.attempt >= attemptLimit(r.config, r.store.phase(ws, phaseStep(d.phase)));
   r.store.write(() => {
-    r.store.recordApproval(proven({ workstream: ws, phase: d.phase, run_id: run.run_id, decision: 'rejected', by: d.by, note: d.text, commit_sha: commit, digest }));
+    r.store.recordApproval(proven({ workstream: ws, step_id: phaseStep(d.phase), run_id: run.run_id, decision: 'rejected', by: d.by, note: d.text, commit_sha: commit, digest }));
     r.store.updateRun(run.run_id, { step: 'rejected', failure });
-    r.store.transition(ws, d.phase, run.run_id, exhausted ? 'failed' : 'pending', `attempt ${run.attempt} rejected by ${d.by}: ${d.text}`, { commit_sha: null });
+    r.store.transition(ws, phaseStep(d.phase), run.run_id, exhausted ? 'failed' : 'pending', `attempt ${run.attempt} rejected by ${d.by}: ${d.text}`, { commit_sha: null });
   });
   crashPoint('reject:recorded');
   r.emit({ type: 'rejected', phase: d.phase, name: step.name, runId: run.run_id, by: d.by, reason: d.text, kept: ref, exhausted });
@@ -114,9 +115,9 @@ async function pendingReview(
     fail({ reason: 'approval-refused', phase: d.phase, verb, cause: 'inside-attempt', detail: `this command was started from inside an agent's attempt: ${which}` });
   }
   const ws = r.workstream.name;
-  const row = r.store.phase(ws, d.phase);
+  const row = r.store.phase(ws, phaseStep(d.phase));
   if (row === undefined || !r.workstream.phaseIds.includes(d.phase)) fail({ reason: 'unknown-phase', phase: d.phase, known: [...r.workstream.phaseIds] });
-  const run = r.store.activeRuns(ws).find((x) => x.phase === d.phase && x.step === 'committed');
+  const run = r.store.activeRuns(ws).find((x) => phaseOf(x) === d.phase && x.step === 'committed');
   if (row.state !== 'awaiting_approval' || run?.commit_sha == null) {
     fail({ reason: 'approval-refused', phase: d.phase, verb, cause: 'not-awaiting', detail: row.state });
   }

@@ -21,6 +21,7 @@ import { startAgent } from './dispatch-phase.js';
 import { crashPoint } from './crash-points.js';
 import { workstreamOf } from './governed.js';
 import { checkContainment } from './containment.js';
+import { phaseOf } from '../workstream/step-id.js';
 
 export type CollectOutcome =
   | { readonly kind: 'running' }
@@ -36,10 +37,10 @@ const WRAPPER_FAILURES = 3;
 export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome> {
   // Judged by the definitions it was dispatched under, whatever the base has now.
   const governing = await workstreamOf(r, run);
-  const step = governing.stepForPhase(run.phase);
+  const step = governing.stepForPhase(phaseOf(run));
   // Only when those cannot be read any more (and today's lack the phase): without the
   // definition there are no outputs or gates to judge it by, so nothing is decided.
-  if (step === undefined) fail({ reason: 'phase-gone', phase: run.phase, runId: run.run_id, known: [...governing.phaseIds] });
+  if (step === undefined) fail({ reason: 'phase-gone', phase: phaseOf(run), runId: run.run_id, known: [...governing.phaseIds] });
   if (run.step === 'committed') return finalizeRun(r, run, step, undefined);
 
   const probe = probeAttempt(run.run_dir, run.wrapper_pid, run.run_id, run.launch);
@@ -102,7 +103,7 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
         cost_usd: exit.cost_usd ?? null,
       });
       crashPoint('collect:exit-recorded');
-      r.emit({ type: 'agent-exited', phase: run.phase, runId: run.run_id, exitCode: exit.exit_code, signal: exit.signal, durationMs: exit.duration_ms, timedOut: exit.timed_out === true });
+      r.emit({ type: 'agent-exited', phase: phaseOf(run), runId: run.run_id, exitCode: exit.exit_code, signal: exit.signal, durationMs: exit.duration_ms, timedOut: exit.timed_out === true });
       const updated = r.store.run(run.run_id) ?? run;
       // Before anything else reads the repository: what the agent changed outside its checkout.
       const outside = await contained(r, updated);
@@ -165,7 +166,7 @@ function describeError(error: unknown): string {
 /** Why the attempt fails for what changed outside its checkout; what only is reported is told as an event. */
 async function contained(r: Runner, run: RunRow): Promise<string | undefined> {
   const found = await checkContainment(r, run);
-  if (found.reported.length > 0) r.emit({ type: 'outside-changes', phase: run.phase, runId: run.run_id, changes: found.reported });
+  if (found.reported.length > 0) r.emit({ type: 'outside-changes', phase: phaseOf(run), runId: run.run_id, changes: found.reported });
   return found.failure;
 }
 

@@ -17,6 +17,7 @@ import type { RunRow } from '../store/store.js';
 import { shellWord } from '../util/shell.js';
 import type { Runner } from './context.js';
 import { crashPoint } from './crash-points.js';
+import { phaseOf } from '../workstream/step-id.js';
 
 function scopeOf(r: Runner, run: RunRow, lastApprovalId: number, before?: Fingerprint): Scope {
   const files = runFiles(run.run_dir);
@@ -110,7 +111,7 @@ function reasonFor(r: Runner, run: RunRow, found: readonly string[], left: reado
   if (left.length > 0) {
     parts.push(
       `Not undone, because phaserunner cannot tell your own changes from the agent's: ${list(left)}. ` +
-        `If you made them, retry (\`phaserunner retry ${run.phase}\`); if not, undo them first (a branch: \`git reflog ${shellWord(r.config.base)}\`, \`git update-ref\`).`,
+        `If you made them, retry (\`phaserunner retry ${phaseOf(run)}\`); if not, undo them first (a branch: \`git reflog ${shellWord(r.config.base)}\`, \`git update-ref\`).`,
     );
   }
   return parts.join(' ');

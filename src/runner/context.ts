@@ -17,6 +17,7 @@ import { Store } from '../store/store.js';
 import { planningController, planningWorkstream } from '../workstream/planning.js';
 import type { Workstream, WorkstreamController } from '../workstream/types.js';
 import type { Emit } from './events.js';
+import { phaseStep } from '../workstream/step-id.js';
 
 export interface Validated extends Definitions {
   readonly workstream: Workstream;
@@ -64,7 +65,7 @@ export function openRunner(v: Validated, emit: Emit): Runner {
   store.ensureWorkstream(
     v.workstream.name,
     v.config.base,
-    v.phases.phases.map((p) => ({ phase: p.def.id, name: p.def.name, role: p.def.role })),
+    v.phases.phases.map((p) => ({ step_id: phaseStep(p.def.id), name: p.def.name, role: p.def.role })),
   );
   return { ...v, controller: planningController(v.workstream), store, emit };
 }

@@ -22,18 +22,19 @@ import { collectPromptInput } from './prompt-input.js';
 import type { PhaseRow, RunRow } from '../store/store.js';
 import { crashPoint } from './crash-points.js';
 import { fingerprintAttempt } from './containment.js';
+import { phaseOf, phaseStep } from '../workstream/step-id.js';
 
 export type DispatchOutcome = { readonly kind: 'dispatched'; readonly runId: string } | { readonly kind: 'blocked'; readonly reason: string };
 
 export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<DispatchOutcome> {
   const ws = r.workstream.name;
-  const phase = r.store.phase(ws, step.phase);
+  const phase = r.store.phase(ws, phaseStep(step.phase));
   if (phase === undefined) throw new Error(`phase ${step.phase} missing from the store`);
   const branch = phaseBranch(ws, step);
   const worktree = phaseWorktree(r.state, ws, step);
   const baseSha = await branchTip(r.repo.root, r.config.base);
 
-  const previousRun = r.store.runs(ws, step.phase).at(-1);
+  const previousRun = r.store.runs(ws, phaseStep(step.phase)).at(-1);
   await clearCheckout(r, worktree, previousRun?.run_dir);
   crashPoint('dispatch:checkout-cleared');
   // git lets one worktree hold a branch: the user's checkout (or rebase, or bisect) of it is theirs to end.
@@ -49,7 +50,7 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
 
   const target = step.gates.beforeDispatch;
   const gate = await evaluateGate(target, step.checks.beforeDispatch, worktree);
-  r.store.recordGate({ workstream: ws, phase: step.phase, run_id: null, target: targetKey(target), moment: 'beforeDispatch', ok: gate.ok, checks: gate.checks });
+  r.store.recordGate({ workstream: ws, step_id: phaseStep(step.phase), run_id: null, target: targetKey(target), moment: 'beforeDispatch', ok: gate.ok, checks: gate.checks });
   r.emit({ type: 'gate', phase: step.phase, name: step.name, target: targetKey(target), moment: 'beforeDispatch', ok: gate.ok, checks: gate.checks, runId: null });
   crashPoint('dispatch:gate-recorded');
   if (!gate.ok) {
@@ -71,8 +72,8 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
   // The run is recorded before the agent starts: a crash in between leaves a run whose
   // wrapper never started, which the next pass starts (see startAgent) rather than fails.
   r.store.write(() => {
-    r.store.insertRun({ run_id: runId, workstream: ws, phase: step.phase, attempt, agent: r.agent.name, branch, worktree, run_dir: runDir, base_sha: baseSha });
-    r.store.transition(ws, step.phase, runId, 'running', `attempt ${attempt} dispatched to ${r.agent.name}`, { attempts: attempt, branch, commit_sha: null, merge_sha: null });
+    r.store.insertRun({ run_id: runId, workstream: ws, step_id: phaseStep(step.phase), attempt, agent: r.agent.name, branch, worktree, run_dir: runDir, base_sha: baseSha });
+    r.store.transition(ws, phaseStep(step.phase), runId, 'running', `attempt ${attempt} dispatched to ${r.agent.name}`, { attempts: attempt, branch, commit_sha: null, merge_sha: null });
   });
   crashPoint('dispatch:run-recorded');
   const run = r.store.run(runId);
@@ -83,8 +84,8 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
 
 /** The phase cannot be dispatched until the user acts: one transition, then only a changed reason is noted. */
 function block(r: Runner, step: WorkstreamStep, row: PhaseRow, reason: string): DispatchOutcome {
-  if (row.state !== 'blocked') r.store.transition(r.workstream.name, step.phase, null, 'blocked', reason);
-  else if (row.reason !== reason) r.store.noteReason(r.workstream.name, step.phase, reason);
+  if (row.state !== 'blocked') r.store.transition(r.workstream.name, phaseStep(step.phase), null, 'blocked', reason);
+  else if (row.reason !== reason) r.store.noteReason(r.workstream.name, phaseStep(step.phase), reason);
   r.emit({ type: 'blocked', phase: step.phase, name: step.name, reason });
   return { kind: 'blocked', reason };
 }
@@ -133,7 +134,7 @@ export async function startAgent(r: Runner, step: WorkstreamStep, run: RunRow, l
     timeout_ms: Math.round(timeoutMinutes * 60_000),
     kill_grace_ms: Math.round(r.config.timeouts.kill_grace_seconds * 1000),
     max_output_bytes: Math.round(r.config.limits.max_output_mb * 2 ** 20),
-    run: { workstream: run.workstream, phase: run.phase, attempt: run.attempt, agent: run.agent, branch: run.branch, base_sha: run.base_sha },
+    run: { workstream: run.workstream, phase: phaseOf(run), attempt: run.attempt, agent: run.agent, branch: run.branch, base_sha: run.base_sha },
     launch,
   });
   crashPoint('dispatch:spec-written');

@@ -12,6 +12,7 @@ import { attemptSnapshotRef } from './naming.js';
 import { attemptLimit } from './attempts.js';
 import { crashPoint } from './crash-points.js';
 import { tooMuchToKeep } from './output-limits.js';
+import { phaseOf, phaseStep } from '../workstream/step-id.js';
 
 export async function failRun(r: Runner, run: RunRow, step: WorkstreamStep, failure: string): Promise<void> {
   const unkept = await tooMuchToKeep(r, run, step);
@@ -20,16 +21,16 @@ export async function failRun(r: Runner, run: RunRow, step: WorkstreamStep, fail
   crashPoint('fail:snapshot-kept');
   r.store.write(() => {
     r.store.updateRun(run.run_id, { step: 'failed', failure: reason });
-    r.store.transition(r.workstream.name, run.phase, run.run_id, 'failed', `attempt ${run.attempt} failed: ${reason}`);
+    r.store.transition(r.workstream.name, phaseStep(phaseOf(run)), run.run_id, 'failed', `attempt ${run.attempt} failed: ${reason}`);
   });
   crashPoint('fail:recorded');
   r.emit({
     type: 'phase-failed',
-    phase: run.phase,
+    phase: phaseOf(run),
     name: step.name,
     runId: run.run_id,
     attempt: run.attempt,
-    maxAttempts: attemptLimit(r.config, r.store.phase(r.workstream.name, run.phase)),
+    maxAttempts: attemptLimit(r.config, r.store.phase(r.workstream.name, phaseStep(phaseOf(run)))),
     reason,
     runDir: run.run_dir,
     snapshot,
@@ -50,7 +51,7 @@ async function keepFiles(r: Runner, run: RunRow, step: WorkstreamStep): Promise<
       run.worktree,
       run.base_sha,
       ref,
-      `phaserunner: files of failed attempt ${run.attempt} of phase ${run.phase} (run ${run.run_id})`,
+      `phaserunner: files of failed attempt ${run.attempt} of phase ${phaseOf(run)} (run ${run.run_id})`,
       join(run.run_dir, 'snapshot.index'),
       r.config.identity,
       ignored,

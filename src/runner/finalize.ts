@@ -16,6 +16,7 @@ import type { ApprovalTrailers } from '../git/trailers.js';
 import { attemptSnapshotRef } from './naming.js';
 import { crashPoint } from './crash-points.js';
 import type { StagedTree } from './staged-tree.js';
+import { phaseStep } from '../workstream/step-id.js';
 
 export type FinalizeOutcome =
   | { readonly kind: 'done' }
@@ -54,8 +55,8 @@ export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, 
         const outcome = await mergePhase(r, run, step, commit, approval);
         if (outcome.kind === 'conflict') return conflict(r, run, step, commit, outcome.reason);
         if (outcome.kind === 'waiting') {
-          if (r.store.phase(ws, step.phase)?.state !== 'blocked') {
-            r.store.transition(ws, step.phase, run.run_id, 'blocked', outcome.reason, { commit_sha: commit });
+          if (r.store.phase(ws, phaseStep(step.phase))?.state !== 'blocked') {
+            r.store.transition(ws, phaseStep(step.phase), run.run_id, 'blocked', outcome.reason, { commit_sha: commit });
           }
           r.emit({ type: 'blocked', phase: step.phase, name: step.name, reason: outcome.reason });
           return outcome;
@@ -80,7 +81,7 @@ export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, 
   r.store.write(() => {
     if (mergedNow) r.store.updateRun(run.run_id, { step: 'merged', merge_sha: merge });
     if (next !== undefined) r.store.setCurrent(ws, next);
-    r.store.transition(ws, step.phase, run.run_id, 'done', `attempt ${run.attempt} ${how}`, { commit_sha: commit, merge_sha: merge });
+    r.store.transition(ws, phaseStep(step.phase), run.run_id, 'done', `attempt ${run.attempt} ${how}`, { commit_sha: commit, merge_sha: merge });
   });
   crashPoint('finalize:recorded');
   if (mergedNow && merge !== null) r.emit({ type: 'merged', phase: step.phase, runId: run.run_id, merge, base: r.config.base });
@@ -94,11 +95,11 @@ export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, 
 
 function awaitApproval(r: Runner, run: RunRow, step: WorkstreamStep, commit: string, reason: string): FinalizeOutcome {
   const ws = r.workstream.name;
-  const row = r.store.phase(ws, step.phase);
+  const row = r.store.phase(ws, phaseStep(step.phase));
   // One transition into the state; a later pass only records a changed reason (an approval
   // voided by a moved branch), so the history is not filled with repeats.
-  if (row?.state !== 'awaiting_approval') r.store.transition(ws, step.phase, run.run_id, 'awaiting_approval', reason, { commit_sha: commit });
-  else if (row.reason !== reason) r.store.noteReason(ws, step.phase, reason);
+  if (row?.state !== 'awaiting_approval') r.store.transition(ws, phaseStep(step.phase), run.run_id, 'awaiting_approval', reason, { commit_sha: commit });
+  else if (row.reason !== reason) r.store.noteReason(ws, phaseStep(step.phase), reason);
   crashPoint('approval:awaiting-recorded');
   r.emit({ type: 'awaiting-approval', phase: step.phase, name: step.name, runId: run.run_id, commit, branch: run.branch, reason });
   return { kind: 'awaiting-approval', reason };
@@ -117,7 +118,7 @@ async function conflict(r: Runner, run: RunRow, step: WorkstreamStep, commit: st
       : `${r.config.base} changed this phase's outputs (${paths.join(', ')}) after they were approved, so what would be merged is not what was approved; the commit is kept as ${ref}.`;
   r.store.write(() => {
     r.store.updateRun(run.run_id, { step: 'conflict', failure: reason });
-    r.store.transition(r.workstream.name, step.phase, run.run_id, 'conflict', reason, { commit_sha: commit });
+    r.store.transition(r.workstream.name, phaseStep(step.phase), run.run_id, 'conflict', reason, { commit_sha: commit });
   });
   crashPoint('conflict:recorded');
   r.emit({ type: 'conflict', phase: step.phase, name: step.name, runId: run.run_id, branch: run.branch, paths });

@@ -5,6 +5,7 @@ import type { Runner } from './context.js';
 import { collectRun } from './collect.js';
 import { gateAndDispatch } from './dispatch-phase.js';
 import type { PhaseView } from '../workstream/types.js';
+import { phaseOf } from '../workstream/step-id.js';
 
 export interface PassOptions {
   /** Stop after this phase is done: nothing later is dispatched. */
@@ -43,8 +44,8 @@ export async function runPass(r: Runner, options: PassOptions = {}): Promise<Pas
   // Collect (and, through the success actions, commit, merge and advance).
   for (const run of r.store.activeRuns(ws)) {
     const outcome = await collectRun(r, run);
-    if (outcome.kind === 'running') running.push(run.phase);
-    else if (outcome.kind === 'done') completed.push(run.phase);
+    if (outcome.kind === 'running') running.push(phaseOf(run));
+    else if (outcome.kind === 'done') completed.push(phaseOf(run));
     else if (outcome.kind === 'failed' && outcome.badData) badData = true;
   }
 
@@ -63,7 +64,7 @@ export async function runPass(r: Runner, options: PassOptions = {}): Promise<Pas
 
   const rows = r.store.phases(ws);
   const problems = (state: string): PhaseProblem[] =>
-    rows.filter((p) => p.state === state).map((p) => ({ phase: p.phase, reason: p.reason ?? '' }));
+    rows.filter((p) => p.state === state).map((p) => ({ phase: phaseOf(p), reason: p.reason ?? '' }));
   // Not while a run is still in flight: one of a phase the definitions have since dropped is
   // still collected, under the definitions it was dispatched with.
   const complete = r.controller.complete(view) && r.store.activeRuns(ws).length === 0;
@@ -85,8 +86,8 @@ export async function runPass(r: Runner, options: PassOptions = {}): Promise<Pas
 /** The store's phases as the controller sees them. */
 export function phaseViews(r: Runner): PhaseView[] {
   const ws = r.workstream.name;
-  const active = new Set(r.store.activeRuns(ws).map((run) => run.phase));
-  const rows = new Map(r.store.phases(ws).map((p) => [p.phase, p]));
+  const active = new Set(r.store.activeRuns(ws).map((run) => phaseOf(run)));
+  const rows = new Map(r.store.phases(ws).map((p) => [phaseOf(p), p]));
   return r.workstream.phaseIds.map((phase) => ({
     phase,
     state: rows.get(phase)?.state ?? 'pending',

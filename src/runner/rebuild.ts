@@ -15,6 +15,7 @@ import type { Workstream, WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { attemptSnapshotRef, phaseBranch, phaseWorktree } from './naming.js';
 import { killGroup } from '../util/process.js';
+import { phaseStep } from '../workstream/step-id.js';
 
 export interface RebuiltPhase {
   readonly phase: number;
@@ -37,12 +38,12 @@ export async function rebuildFromGit(r: Runner): Promise<RebuiltPhase[]> {
   const insertMerged = (phase: number, found: MergedPhase, step: WorkstreamStep): void => {
     const { merge, runId, attempt, agent, branch, approval } = found;
     const commit = merge.parents[1] ?? null;
-    r.store.insertRun({ run_id: runId, workstream: ws, phase, attempt, agent, branch, worktree: phaseWorktree(r.state, ws, step), run_dir: join(r.state.runs, runId), base_sha: merge.parents[0] ?? '' });
+    r.store.insertRun({ run_id: runId, workstream: ws, step_id: phaseStep(phase), attempt, agent, branch, worktree: phaseWorktree(r.state, ws, step), run_dir: join(r.state.runs, runId), base_sha: merge.parents[0] ?? '' });
     r.store.updateRun(runId, { step: 'merged', commit_sha: commit, merge_sha: merge.sha });
     // The approval the merge carries is restored with it: git is its record, and a store
     // without it would contradict the history it was rebuilt from (audit: approval-not-in-store).
     if (approval !== undefined && commit !== null) {
-      r.store.recordApproval({ workstream: ws, phase, run_id: runId, decision: 'approved', by: approval.by, note: null, commit_sha: commit, digest: approval.digest, at: approval.at });
+      r.store.recordApproval({ workstream: ws, step_id: phaseStep(phase), run_id: runId, decision: 'approved', by: approval.by, note: null, commit_sha: commit, digest: approval.digest, at: approval.at });
     }
   };
   for (const phase of r.workstream.phaseIds) {
@@ -58,9 +59,9 @@ export async function rebuildFromGit(r: Runner): Promise<RebuiltPhase[]> {
       if (found !== undefined) {
         insertMerged(phase, found, step);
         const { merge, runId, attempt, branch } = found;
-        r.store.restorePhase(ws, phase, runId, 'done', `rebuilt from git: attempt ${attempt} merged into ${r.config.base} as ${merge.sha}`, { attempts: attempt, branch, commit_sha: merge.parents[1] ?? null, merge_sha: merge.sha, attempts_base: spent });
+        r.store.restorePhase(ws, phaseStep(phase), runId, 'done', `rebuilt from git: attempt ${attempt} merged into ${r.config.base} as ${merge.sha}`, { attempts: attempt, branch, commit_sha: merge.parents[1] ?? null, merge_sha: merge.sha, attempts_base: spent });
       } else if (spent > 0) {
-        r.store.restorePhase(ws, phase, null, 'pending', `rebuilt from git: replanned after attempt ${spent} merged`, { attempts: spent, attempts_base: spent });
+        r.store.restorePhase(ws, phaseStep(phase), null, 'pending', `rebuilt from git: replanned after attempt ${spent} merged`, { attempts: spent, attempts_base: spent });
       }
     });
     if (found !== undefined) restored.push({ phase, runId: found.runId, attempt: found.attempt, merge: found.merge.sha });
@@ -88,7 +89,7 @@ export interface MergedPhase {
 }
 
 /** A replan or acknowledgement as git records it. */
-export type HistoryRecord = Pick<RecordRow, 'kind' | 'phase' | 'by' | 'reason' | 'at' | 'commit_sha' | 'digest'>;
+export type HistoryRecord = Pick<RecordRow, 'kind' | 'step_id' | 'by' | 'reason' | 'at' | 'commit_sha' | 'digest'>;
 
 export interface PhaseHistory {
   /** The newest merge of each phase that no later replan took back. */
@@ -151,7 +152,7 @@ function recordOf(c: HistoryCommit, t: ReadonlyMap<string, string>, phase: numbe
   if ((kind !== 'replan' && kind !== 'acknowledge') || by === undefined || at === undefined || !Number.isInteger(phase) || c.parents.length !== 1) return undefined;
   // The body: a lead line, a blank line, then the person's words, indented.
   const reason = c.body.split('\n').slice(2).map((l) => l.replace(/^ {2}/, '')).join('\n').trim();
-  return { kind, phase, by, at, reason, commit_sha: c.sha, digest: kind === 'acknowledge' ? (t.get('Artifacts-Digest') ?? null) : null };
+  return { kind, step_id: phaseStep(phase), by, at, reason, commit_sha: c.sha, digest: kind === 'acknowledge' ? (t.get('Artifacts-Digest') ?? null) : null };
 }
 
 function approvalOf(t: ReadonlyMap<string, string>): ApprovalTrailers | undefined {
@@ -200,8 +201,8 @@ async function adoptRunning(r: Runner, merged: ReadonlySet<number>): Promise<{ p
     adopted.push({
       phase: { phase, runId, attempt: run.attempt, merge: null },
       write: () => {
-        r.store.insertRun({ run_id: runId, workstream: ws, phase, attempt: run.attempt, agent: run.agent, branch: run.branch, worktree, run_dir: dir, base_sha: run.base_sha });
-        r.store.restorePhase(ws, phase, runId, 'running', `rebuilt from ${runFiles(dir).spec}: attempt ${run.attempt} was dispatched and is collected as usual`, { attempts: run.attempt, branch: run.branch });
+        r.store.insertRun({ run_id: runId, workstream: ws, step_id: phaseStep(phase), attempt: run.attempt, agent: run.agent, branch: run.branch, worktree, run_dir: dir, base_sha: run.base_sha });
+        r.store.restorePhase(ws, phaseStep(phase), runId, 'running', `rebuilt from ${runFiles(dir).spec}: attempt ${run.attempt} was dispatched and is collected as usual`, { attempts: run.attempt, branch: run.branch });
       },
     });
   }

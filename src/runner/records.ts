@@ -19,6 +19,7 @@ import type { Runner } from './context.js';
 import { crashPoint } from './crash-points.js';
 import { attemptSnapshotRef } from './naming.js';
 import { publishOnBase } from './publish.js';
+import { phaseOf, phaseStep } from '../workstream/step-id.js';
 
 export interface RecordRequest {
   readonly phase: number;
@@ -33,26 +34,26 @@ export async function replan(r: Runner, req: RecordRequest): Promise<RecordRow> 
   checkRequest(r, req, 'replan');
   const ws = r.workstream.name;
   const later = r.workstream.phaseIds.filter((p) => p >= req.phase);
-  const active = r.store.activeRuns(ws).filter((run) => later.includes(run.phase));
+  const active = r.store.activeRuns(ws).filter((run) => later.includes(phaseOf(run)));
   const working = active.find((run) => run.step === 'dispatched');
   if (working !== undefined) {
-    fail({ reason: 'record-refused', verb: 'replan', phase: req.phase, cause: 'running', detail: `phase ${working.phase}'s agent is still at work (attempt ${working.attempt})` });
+    fail({ reason: 'record-refused', verb: 'replan', phase: req.phase, cause: 'running', detail: `phase ${phaseOf(working)}'s agent is still at work (attempt ${working.attempt})` });
   }
-  const rows = later.map((p) => r.store.phase(ws, p)).filter((row) => row !== undefined);
+  const rows = later.map((p) => r.store.phase(ws, phaseStep(p))).filter((row) => row !== undefined);
   if (rows.every((row) => row.state === 'pending' && row.attempts === (row.attempts_base ?? 0))) {
     fail({ reason: 'record-refused', verb: 'replan', phase: req.phase, cause: 'nothing-to-do', detail: `no phase from ${req.phase} on has run since it was last planned` });
   }
   // A committed attempt waiting for approval (or a blocked merge) is superseded: its commit is
   // kept on its attempt's ref, as a rejected one is.
   for (const run of active) {
-    if (run.commit_sha !== null) await updateRefCas(r.repo.root, attemptSnapshotRef(run.run_id), run.commit_sha, undefined, `phaserunner: attempt ${run.attempt} of phase ${run.phase} superseded by a replan`);
+    if (run.commit_sha !== null) await updateRefCas(r.repo.root, attemptSnapshotRef(run.run_id), run.commit_sha, undefined, `phaserunner: attempt ${run.attempt} of phase ${phaseOf(run)} superseded by a replan`);
   }
   const record = await writeRecord(r, 'replan', req, () => {
     const why = `replanned from phase ${req.phase} by ${req.by}: ${req.reason}`;
     for (const run of active) r.store.updateRun(run.run_id, { step: 'superseded', failure: why });
     for (const row of rows) {
-      if (row.state === 'pending') r.store.setAttemptsBase(ws, row.phase, row.attempts);
-      else r.store.transition(ws, row.phase, null, 'pending', why, { commit_sha: null, merge_sha: null, attempts_base: row.attempts });
+      if (row.state === 'pending') r.store.setAttemptsBase(ws, phaseStep(phaseOf(row)), row.attempts);
+      else r.store.transition(ws, phaseStep(phaseOf(row)), null, 'pending', why, { commit_sha: null, merge_sha: null, attempts_base: row.attempts });
     }
     r.store.setCurrent(ws, req.phase);
   });
@@ -67,7 +68,7 @@ export async function acknowledge(r: Runner, req: RecordRequest): Promise<Record
   checkRequest(r, req, 'acknowledge');
   const ws = r.workstream.name;
   const step = r.workstream.stepForPhase(req.phase);
-  const row = r.store.phase(ws, req.phase);
+  const row = r.store.phase(ws, phaseStep(req.phase));
   if (step === undefined || row === undefined) return fail({ reason: 'unknown-phase', phase: req.phase, known: [...r.workstream.phaseIds] });
   if (row.state !== 'done' || row.merge_sha === null) {
     fail({ reason: 'record-refused', verb: 'acknowledge', phase: req.phase, cause: 'nothing-to-do', detail: `phase ${req.phase} is ${row.state}, not merged: there is no merge to measure a change against` });
@@ -86,13 +87,13 @@ export async function acknowledge(r: Runner, req: RecordRequest): Promise<Record
 }
 
 async function stillAccepted(r: Runner, record: RecordRow, tip: string): Promise<boolean> {
-  const step = r.workstream.stepForPhase(record.phase);
+  const step = r.workstream.stepForPhase(phaseOf(record));
   return step !== undefined && (await artifactsDigest(r.repo.root, tip, step.outputs)) === record.digest;
 }
 
 /** The digest the newest published acknowledgement of `phase` accepted, if any since its merge. */
 function lastAccepted(r: Runner, phase: number): string | undefined {
-  const acks = r.store.records(r.workstream.name).filter((x) => x.kind === 'acknowledge' && x.phase === phase && x.published === 1);
+  const acks = r.store.records(r.workstream.name).filter((x) => x.kind === 'acknowledge' && phaseOf(x) === phase && x.published === 1);
   return acks.at(-1)?.digest ?? undefined;
 }
 
@@ -115,11 +116,12 @@ async function writeRecord(r: Runner, kind: RecordKind, req: RecordRequest, also
   const commit = await recordCommit(r, tip, draft);
   return r.store.write(() => {
     also();
-    return r.store.insertRecord({ ...draft, commit_sha: commit });
+    const { phase, ...rest } = draft;
+    return r.store.insertRecord({ ...rest, step_id: phaseStep(phase), commit_sha: commit });
   });
 }
 
-type Draft = Pick<RecordRow, 'workstream' | 'kind' | 'phase' | 'by' | 'reason' | 'at' | 'digest'>;
+type Draft = Pick<RecordRow, 'workstream' | 'kind' | 'by' | 'reason' | 'at' | 'digest'> & { readonly phase: number };
 
 /** A commit on `tip` with `tip`'s own tree: the record changes no file. */
 async function recordCommit(r: Runner, tip: string, d: Draft): Promise<string> {
@@ -155,18 +157,18 @@ export async function publishRecords(r: Runner): Promise<void> {
         r.store.markPublished(record.id, record.commit_sha);
         break;
       }
-      if (tries >= MAX_TRIES) fail({ reason: 'record-waiting', kind: record.kind, phase: record.phase, detail: `${r.config.base} kept moving (${MAX_TRIES} tries)` });
+      if (tries >= MAX_TRIES) fail({ reason: 'record-waiting', kind: record.kind, phase: phaseOf(record), detail: `${r.config.base} kept moving (${MAX_TRIES} tries)` });
       const parent = await gitOut(['rev-parse', `${record.commit_sha}^`], { cwd: root });
       if (parent !== tip && record.kind === 'acknowledge' && !(await stillAccepted(r, record, tip))) {
         // The outputs changed again since the person looked: the record would accept what nobody saw.
         r.store.markDropped(record.id);
         break;
       }
-      const commit = parent === tip ? record.commit_sha : await recordCommit(r, tip, record);
+      const commit = parent === tip ? record.commit_sha : await recordCommit(r, tip, { ...record, phase: phaseOf(record) });
       crashPoint('record:commit-made');
-      const outcome = await publishOnBase(r, commit, tip, `the ${record.kind} record`, `phaserunner: ${record.kind} from phase ${record.phase}`);
+      const outcome = await publishOnBase(r, commit, tip, `the ${record.kind} record`, `phaserunner: ${record.kind} from phase ${phaseOf(record)}`);
       if (outcome.kind === 'moved') continue;
-      if (outcome.kind === 'waiting') fail({ reason: 'record-waiting', kind: record.kind, phase: record.phase, detail: outcome.reason });
+      if (outcome.kind === 'waiting') fail({ reason: 'record-waiting', kind: record.kind, phase: phaseOf(record), detail: outcome.reason });
       crashPoint('record:published');
       r.store.markPublished(record.id, commit);
       break;

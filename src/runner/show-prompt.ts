@@ -11,6 +11,7 @@ import { phaseWorktree } from './naming.js';
 import { collectPromptInput, commitFiles } from './prompt-input.js';
 import { phaseDefinition, pickAttempt } from './show.js';
 import { withStoreReadOnly } from './store-open.js';
+import { phaseStep } from '../workstream/step-id.js';
 
 export interface PromptView {
   readonly phase: number;
@@ -29,7 +30,7 @@ export interface PromptView {
 
 export async function showPrompt(defs: Definitions, phase: number, attempt?: number): Promise<PromptView> {
   phaseDefinition(defs, phase);
-  const runs = withStoreReadOnly(defs.state.db, (store) => store?.runs(PLANNING, phase) ?? []);
+  const runs = withStoreReadOnly(defs.state.db, (store) => store?.runs(PLANNING, phaseStep(phase)) ?? []);
   const run = pickAttempt(runs, phase, attempt);
   if (run !== undefined) {
     const file = runFiles(run.run_dir).prompt;

@@ -11,6 +11,7 @@ import { PLANNING } from '../workstream/planning.js';
 import type { PhaseDefinition } from '../phases/schema.js';
 import type { Definitions } from '../definitions/open.js';
 import { withStoreReadOnly } from './store-open.js';
+import { phaseOf, phaseStep } from '../workstream/step-id.js';
 
 const TAIL_LINES = 20;
 
@@ -52,10 +53,10 @@ export function pickAttempt(runs: readonly RunRow[], phase: number, attempt: num
 export async function showPhase(defs: Definitions, phase: number, attempt?: number): Promise<PhaseDetail> {
   const def = phaseDefinition(defs, phase);
   const { row, runs, gates, approvals } = withStoreReadOnly(defs.state.db, (store) => ({
-    row: store?.phase(PLANNING, phase),
-    runs: store?.runs(PLANNING, phase) ?? [],
-    gates: store?.gates(PLANNING).filter((g) => g.phase === phase) ?? [],
-    approvals: store?.approvals(PLANNING).filter((a) => a.phase === phase) ?? [],
+    row: store?.phase(PLANNING, phaseStep(phase)),
+    runs: store?.runs(PLANNING, phaseStep(phase)) ?? [],
+    gates: store?.gates(PLANNING).filter((g) => phaseOf(g) === phase) ?? [],
+    approvals: store?.approvals(PLANNING).filter((a) => phaseOf(a) === phase) ?? [],
   }));
   const run = pickAttempt(runs, phase, attempt);
   const files = run === undefined ? undefined : runFiles(run.run_dir);

@@ -12,6 +12,7 @@ import { phaseBranch } from './naming.js';
 import { attemptLimit } from './attempts.js';
 import { provenDecision } from './approval-proof.js';
 import { shellWord } from '../util/shell.js';
+import { phaseOf, phaseStep } from '../workstream/step-id.js';
 
 export interface GateSummary {
   readonly target: string;
@@ -128,13 +129,13 @@ function notSetUp(defs: Definitions): string {
 export function buildStatus(defs: Pick<Definitions, 'config' | 'phases'> & { readonly configured?: boolean }, store: Store | undefined): StatusView {
   const { config, phases } = defs;
   const workstream = planningWorkstream(phases, config.approvals);
-  const rows = new Map((store?.phases(workstream.name) ?? []).map((p) => [p.phase, p]));
+  const rows = new Map((store?.phases(workstream.name) ?? []).map((p) => [phaseOf(p), p]));
   const runs = store?.runs(workstream.name) ?? [];
   const view: PhaseStatus[] = phases.phases.map(({ def }) => {
     const row: PhaseRow | undefined = rows.get(def.id);
-    const phaseRuns = runs.filter((r) => r.phase === def.id);
+    const phaseRuns = runs.filter((r) => phaseOf(r) === def.id);
     const lastRun: RunRow | undefined = phaseRuns.at(-1);
-    const gate = store?.lastGate(workstream.name, def.id);
+    const gate = store?.lastGate(workstream.name, phaseStep(def.id));
     // Before the merge, only decisions `approve` and `reject` recorded, as the runner counts
     // them (approval-proof.ts); once merged, git's trailers are the record (a rebuilt store's).
     const decisions = lastRun === undefined ? [] : (store?.decisionsOn(lastRun.run_id) ?? []);
@@ -163,7 +164,7 @@ export function buildStatus(defs: Pick<Definitions, 'config' | 'phases'> & { rea
     };
   });
   const controller = planningController(workstream);
-  const active = new Set(runs.filter((r) => r.step === 'dispatched' || r.step === 'committed').map((r) => r.phase));
+  const active = new Set(runs.filter((r) => r.step === 'dispatched' || r.step === 'committed').map((r) => phaseOf(r)));
   const phaseViews = view.map((p) => ({ phase: p.phase, state: p.state, active: active.has(p.phase) }));
   const complete = controller.complete(phaseViews);
   const current = controller.current(phaseViews) ?? null;

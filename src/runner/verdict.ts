@@ -24,6 +24,7 @@ import { crashPoint } from './crash-points.js';
 import { overOutputLimits } from './output-limits.js';
 import { notRegularFiles } from './output-files.js';
 import { readTree, stageAttempt, type StagedTree } from './staged-tree.js';
+import { phaseStep } from '../workstream/step-id.js';
 
 /** A complete attempt carries the tree its gate judged: the commit step commits exactly that. */
 export type Verdict = { readonly ok: true; readonly staged: StagedTree } | { readonly ok: false; readonly reason: string };
@@ -95,7 +96,7 @@ async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFil
   // A phase planned again (a replan) already has its outputs on the base: an agent that finds
   // nothing to change has done its work, and the gate below judges what is there. The first
   // time, changing nothing is doing nothing.
-  const replanned = (r.store.phase(r.workstream.name, step.phase)?.attempts_base ?? 0) > 0;
+  const replanned = (r.store.phase(r.workstream.name, phaseStep(step.phase))?.attempts_base ?? 0) > 0;
   if (inside.length === 0 && !replanned) {
     return { ok: false, reason: `the agent exited 0 but changed nothing inside its declared outputs (${step.outputs.join(', ')}).` };
   }
@@ -105,7 +106,7 @@ async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFil
   crashPoint('verdict:tree-staged');
   const target = step.gates.beforeAdvance;
   const gate = await gateOnTree(r, run, step, staged.tree);
-  r.store.recordGate({ workstream: r.workstream.name, phase: step.phase, run_id: run.run_id, target: targetKey(target), moment: 'beforeAdvance', ok: gate.ok, checks: gate.checks });
+  r.store.recordGate({ workstream: r.workstream.name, step_id: phaseStep(step.phase), run_id: run.run_id, target: targetKey(target), moment: 'beforeAdvance', ok: gate.ok, checks: gate.checks });
   r.emit({ type: 'gate', phase: step.phase, name: step.name, target: targetKey(target), moment: 'beforeAdvance', ok: gate.ok, checks: gate.checks, runId: run.run_id });
   if (!gate.ok) return { ok: false, reason: `${targetLabel(target)} is not met: ${failureLines(gate.checks).join(' ')}` };
   return { ok: true, staged };

@@ -7,6 +7,7 @@ import { runFiles } from '../dispatch/run-dir.js';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { wrapperAlive } from '../dispatch/probe.js';
+import { phaseOf } from '../workstream/step-id.js';
 
 export interface WaitOptions extends PassOptions {
   readonly pollMs?: number;
@@ -54,7 +55,7 @@ async function watchRunning(r: Runner, pollMs: number, signal: AbortSignal | und
         if (ended) return false;
         r.emit({
           type: 'progress',
-          phase: run.phase,
+          phase: phaseOf(run),
           runId: run.run_id,
           elapsedMs: Date.now() - Date.parse(run.dispatched_at),
           line: latestOutputLine(run.run_dir),

@@ -12,6 +12,7 @@ import type { LockHolder } from './lock.js';
 import { latestOutputLine } from './progress.js';
 import { readStatus, type StatusView } from './status.js';
 import { withStoreReadOnly } from './store-open.js';
+import { phaseOf } from '../workstream/step-id.js';
 
 /** An agent dispatched and not yet collected. */
 export interface WatchedAgent {
@@ -58,7 +59,7 @@ export class Watcher {
 function watched(run: RunRow): WatchedAgent {
   const ended = existsSync(runFiles(run.run_dir).exit) || !wrapperAlive(run.run_dir, run.wrapper_pid, run.launch);
   return {
-    phase: run.phase,
+    phase: phaseOf(run),
     run_id: run.run_id,
     working: !ended,
     elapsed_ms: Date.now() - Date.parse(run.dispatched_at),

@@ -31,10 +31,26 @@ export function openDb(file: string): Db {
 
 /** Opens an existing store without creating or migrating it (read paths such as status). */
 export function openDbReadOnly(file: string): Db {
-  return prepared(new Database(file, { readonly: true, fileMustExist: true }), (db) => {
+  const db = prepared(new Database(file, { readonly: true, fileMustExist: true }), (db) => {
     db.pragma('busy_timeout = 10000');
     schemaVersion(db, file);
   });
+  if (schemaVersion(db, file) === MIGRATIONS.length) return db;
+  // Written by an older phaserunner, and not migrated yet (no runner has opened it since):
+  // read a copy, migrated in memory. The file itself is migrated by the next runner, under
+  // its lock; a read-only verb changes nothing on disk.
+  try {
+    const image = db.serialize();
+    // The image's header still says WAL (bytes 18 and 19), which an in-memory database
+    // cannot open; it is read in rollback mode instead.
+    image[18] = 1;
+    image[19] = 1;
+    return prepared(new Database(image), (copy) => {
+      migrate(copy, file);
+    });
+  } finally {
+    db.close();
+  }
 }
 
 /** Runs `setup` on a just-opened store; closes it when setup fails, so no handle is leaked. */
@@ -57,11 +73,23 @@ function schemaVersion(db: Db, file: string): number {
 
 function migrate(db: Db, file: string): void {
   const version = schemaVersion(db, file);
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    const sql = MIGRATIONS[v] ?? '';
-    db.transaction(() => {
-      db.exec(sql);
-      db.pragma(`user_version = ${v + 1}`);
-    }).immediate();
+  if (version === MIGRATIONS.length) return;
+  // SQLite's way to rebuild a table that others reference: foreign keys off (outside the
+  // transaction, where the pragma takes effect), the rebuild, then one check of every key
+  // before the commit, and foreign keys on again.
+  const enforced = db.pragma('foreign_keys', { simple: true }) === 1;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      const sql = MIGRATIONS[v] ?? '';
+      db.transaction(() => {
+        db.exec(sql);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new Error(`migration ${v + 1} of ${file} would break ${broken.length} foreign key(s): ${JSON.stringify(broken.slice(0, 3))}`);
+        db.pragma(`user_version = ${v + 1}`);
+      }).immediate();
+    }
+  } finally {
+    if (enforced) db.pragma('foreign_keys = ON');
   }
 }

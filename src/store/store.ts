@@ -12,14 +12,14 @@ export type RunStep = 'dispatched' | 'committed' | 'merged' | 'failed' | 'confli
 export interface WorkstreamRow {
   readonly name: string;
   readonly base: string;
-  readonly current: number | null;
+  readonly current: string | null;
   readonly created_at: string;
   readonly completed_at: string | null;
 }
 
 export interface PhaseRow {
   readonly workstream: string;
-  readonly phase: number;
+  readonly step_id: string;
   readonly name: string;
   readonly role: string;
   readonly state: PhaseState;
@@ -36,7 +36,7 @@ export interface PhaseRow {
 export interface RunRow {
   readonly run_id: string;
   readonly workstream: string;
-  readonly phase: number;
+  readonly step_id: string;
   readonly attempt: number;
   readonly agent: string;
   readonly step: RunStep;
@@ -63,7 +63,7 @@ export interface RunRow {
 export interface TransitionRow {
   readonly id: number;
   readonly workstream: string;
-  readonly phase: number;
+  readonly step_id: string;
   readonly run_id: string | null;
   readonly from_state: PhaseState | null;
   readonly to_state: PhaseState;
@@ -74,7 +74,7 @@ export interface TransitionRow {
 export interface GateRow {
   readonly id: number;
   readonly workstream: string;
-  readonly phase: number;
+  readonly step_id: string;
   readonly run_id: string | null;
   readonly target: string;
   readonly moment: 'beforeDispatch' | 'beforeAdvance';
@@ -86,7 +86,7 @@ export interface GateRow {
 export interface ApprovalRow {
   readonly id: number;
   readonly workstream: string;
-  readonly phase: number;
+  readonly step_id: string;
   readonly run_id: string;
   readonly decision: 'approved' | 'rejected';
   readonly by: string;
@@ -103,7 +103,7 @@ export interface RecordRow {
   readonly id: number;
   readonly workstream: string;
   readonly kind: 'replan' | 'acknowledge';
-  readonly phase: number;
+  readonly step_id: string;
   readonly by: string;
   readonly reason: string;
   readonly at: string;
@@ -120,7 +120,7 @@ export type NewApproval = Omit<ApprovalRow, 'id' | 'at'> & { readonly at?: strin
 
 export type NewRun = Pick<
   RunRow,
-  'run_id' | 'workstream' | 'phase' | 'attempt' | 'agent' | 'branch' | 'worktree' | 'run_dir' | 'base_sha'
+  'run_id' | 'workstream' | 'step_id' | 'attempt' | 'agent' | 'branch' | 'worktree' | 'run_dir' | 'base_sha'
 >;
 
 export interface FingerprintRow {
@@ -132,7 +132,7 @@ export interface FingerprintRow {
   readonly tampered: string | null;
 }
 
-export type RunPatch = Partial<Omit<RunRow, 'run_id' | 'workstream' | 'phase' | 'attempt'>>;
+export type RunPatch = Partial<Omit<RunRow, 'run_id' | 'workstream' | 'step_id' | 'attempt'>>;
 type PhasePatch = Partial<Pick<PhaseRow, 'branch' | 'commit_sha' | 'merge_sha' | 'attempts'>> & { readonly attempts_base?: number };
 
 export class Store {
@@ -164,17 +164,17 @@ export class Store {
   }
 
   /** Creates the workstream and any phase rows it lacks; keeps existing history. */
-  ensureWorkstream(name: string, base: string, phases: readonly { phase: number; name: string; role: string }[]): void {
+  ensureWorkstream(name: string, base: string, phases: readonly { step_id: string; name: string; role: string }[]): void {
     this.write(() => {
       const now = nowIso();
       this.db
         .prepare('INSERT INTO workstreams (name, base, current, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET base = excluded.base')
-        .run(name, base, phases[0]?.phase ?? null, now);
+        .run(name, base, phases[0]?.step_id ?? null, now);
       const insert = this.db.prepare(
-        `INSERT INTO phases (workstream, phase, name, role, state, updated_at) VALUES (?, ?, ?, ?, 'pending', ?)
-         ON CONFLICT(workstream, phase) DO NOTHING`,
+        `INSERT INTO steps (workstream, step_id, name, role, state, updated_at) VALUES (?, ?, ?, ?, 'pending', ?)
+         ON CONFLICT(workstream, step_id) DO NOTHING`,
       );
-      for (const p of phases) insert.run(name, p.phase, p.name, p.role, now);
+      for (const p of phases) insert.run(name, p.step_id, p.name, p.role, now);
     });
   }
 
@@ -191,11 +191,11 @@ export class Store {
   }
 
   phases(workstream: string): PhaseRow[] {
-    return this.db.prepare('SELECT * FROM phases WHERE workstream = ? ORDER BY phase').all(workstream) as PhaseRow[];
+    return this.db.prepare('SELECT * FROM steps WHERE workstream = ? ORDER BY CAST(step_id AS INTEGER), step_id').all(workstream) as PhaseRow[];
   }
 
-  phase(workstream: string, phase: number): PhaseRow | undefined {
-    return this.db.prepare('SELECT * FROM phases WHERE workstream = ? AND phase = ?').get(workstream, phase) as
+  phase(workstream: string, stepId: string): PhaseRow | undefined {
+    return this.db.prepare('SELECT * FROM steps WHERE workstream = ? AND step_id = ?').get(workstream, stepId) as
       | PhaseRow
       | undefined;
   }
@@ -204,8 +204,8 @@ export class Store {
    * Moves a phase to a new state and appends the transition, atomically. A transition the
    * state machine forbids throws: it means a bug in the runner, never bad user input.
    */
-  transition(workstream: string, phase: number, runId: string | null, to: PhaseState, reason: string, patch: PhasePatch = {}): void {
-    this.applyTransition(workstream, phase, runId, to, reason, patch, true);
+  transition(workstream: string, stepId: string, runId: string | null, to: PhaseState, reason: string, patch: PhasePatch = {}): void {
+    this.applyTransition(workstream, stepId, runId, to, reason, patch, true);
   }
 
   /**
@@ -213,29 +213,29 @@ export class Store {
    * rebuilt: not a step of the state machine, so not checked against it, but recorded as a
    * transition like any other so the history says where the state came from.
    */
-  restorePhase(workstream: string, phase: number, runId: string | null, to: 'done' | 'running' | 'pending', reason: string, patch: PhasePatch): void {
-    this.applyTransition(workstream, phase, runId, to, reason, patch, false);
+  restorePhase(workstream: string, stepId: string, runId: string | null, to: 'done' | 'running' | 'pending', reason: string, patch: PhasePatch): void {
+    this.applyTransition(workstream, stepId, runId, to, reason, patch, false);
   }
 
-  private applyTransition(workstream: string, phase: number, runId: string | null, to: PhaseState, reason: string, patch: PhasePatch, checked: boolean): void {
+  private applyTransition(workstream: string, stepId: string, runId: string | null, to: PhaseState, reason: string, patch: PhasePatch, checked: boolean): void {
     this.write(() => {
-      const row = this.phase(workstream, phase);
-      if (row === undefined) throw new Error(`no phase ${phase} in workstream ${workstream}`);
-      if (checked) assertTransition(row.state, to, phase);
+      const row = this.phase(workstream, stepId);
+      if (row === undefined) throw new Error(`no step ${stepId} in workstream ${workstream}`);
+      if (checked) assertTransition(row.state, to, stepId);
       const now = nowIso();
       this.db
         .prepare(
-          `INSERT INTO transitions (workstream, phase, run_id, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO transitions (workstream, step_id, run_id, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(workstream, phase, runId, row.state, to, reason, now);
+        .run(workstream, stepId, runId, row.state, to, reason, now);
       if (patch.attempts_base !== undefined) {
-        this.db.prepare('UPDATE phases SET attempts_base = ? WHERE workstream = ? AND phase = ?').run(patch.attempts_base, workstream, phase);
+        this.db.prepare('UPDATE steps SET attempts_base = ? WHERE workstream = ? AND step_id = ?').run(patch.attempts_base, workstream, stepId);
       }
       this.db
         .prepare(
-          `UPDATE phases SET state = ?, reason = ?, updated_at = ?,
+          `UPDATE steps SET state = ?, reason = ?, updated_at = ?,
              branch = COALESCE(?, branch), commit_sha = ?, merge_sha = ?, attempts = COALESCE(?, attempts)
-           WHERE workstream = ? AND phase = ?`,
+           WHERE workstream = ? AND step_id = ?`,
         )
         .run(
           to,
@@ -246,15 +246,15 @@ export class Store {
           patch.merge_sha === undefined ? row.merge_sha : patch.merge_sha,
           patch.attempts ?? null,
           workstream,
-          phase,
+          stepId,
         );
     });
   }
 
   /** Updates why a phase is in its state, without a transition (the same state, a new reason). */
-  noteReason(workstream: string, phase: number, reason: string): void {
+  noteReason(workstream: string, stepId: string, reason: string): void {
     this.write(() => {
-      this.db.prepare('UPDATE phases SET reason = ?, updated_at = ? WHERE workstream = ? AND phase = ?').run(reason, nowIso(), workstream, phase);
+      this.db.prepare('UPDATE steps SET reason = ?, updated_at = ? WHERE workstream = ? AND step_id = ?').run(reason, nowIso(), workstream, stepId);
     });
   }
 
@@ -271,8 +271,8 @@ export class Store {
     this.write(() => {
       this.db
         .prepare(
-          `INSERT INTO runs (run_id, workstream, phase, attempt, agent, step, branch, worktree, run_dir, base_sha, dispatched_at)
-           VALUES (@run_id, @workstream, @phase, @attempt, @agent, 'dispatched', @branch, @worktree, @run_dir, @base_sha, @dispatched_at)`,
+          `INSERT INTO runs (run_id, workstream, step_id, attempt, agent, step, branch, worktree, run_dir, base_sha, dispatched_at)
+           VALUES (@run_id, @workstream, @step_id, @attempt, @agent, 'dispatched', @branch, @worktree, @run_dir, @base_sha, @dispatched_at)`,
         )
         .run({ ...run, dispatched_at: nowIso() });
     });
@@ -293,19 +293,19 @@ export class Store {
     return this.db.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as RunRow | undefined;
   }
 
-  runs(workstream: string, phase?: number): RunRow[] {
-    if (phase === undefined) {
-      return this.db.prepare('SELECT * FROM runs WHERE workstream = ? ORDER BY phase, attempt').all(workstream) as RunRow[];
+  runs(workstream: string, stepId?: string): RunRow[] {
+    if (stepId === undefined) {
+      return this.db.prepare('SELECT * FROM runs WHERE workstream = ? ORDER BY CAST(step_id AS INTEGER), step_id, attempt').all(workstream) as RunRow[];
     }
     return this.db
-      .prepare('SELECT * FROM runs WHERE workstream = ? AND phase = ? ORDER BY attempt')
-      .all(workstream, phase) as RunRow[];
+      .prepare('SELECT * FROM runs WHERE workstream = ? AND step_id = ? ORDER BY attempt')
+      .all(workstream, stepId) as RunRow[];
   }
 
   /** Runs the loop must still drive: the agent may be working, or the merge is pending. */
   activeRuns(workstream: string): RunRow[] {
     return this.db
-      .prepare(`SELECT * FROM runs WHERE workstream = ? AND step IN ('dispatched', 'committed') ORDER BY phase`)
+      .prepare(`SELECT * FROM runs WHERE workstream = ? AND step IN ('dispatched', 'committed') ORDER BY CAST(step_id AS INTEGER), step_id`)
       .all(workstream) as RunRow[];
   }
 
@@ -314,8 +314,8 @@ export class Store {
       const at = entry.at ?? nowIso();
       const info = this.db
         .prepare(
-          `INSERT INTO approvals (workstream, phase, run_id, decision, by, note, commit_sha, digest, at, proof)
-           VALUES (@workstream, @phase, @run_id, @decision, @by, @note, @commit_sha, @digest, @at, @proof)`,
+          `INSERT INTO approvals (workstream, step_id, run_id, decision, by, note, commit_sha, digest, at, proof)
+           VALUES (@workstream, @step_id, @run_id, @decision, @by, @note, @commit_sha, @digest, @at, @proof)`,
         )
         .run({ ...entry, at, proof: entry.proof ?? null });
       return { ...entry, id: Number(info.lastInsertRowid), at };
@@ -372,8 +372,8 @@ export class Store {
       const row = { published: 0, ...entry };
       const info = this.db
         .prepare(
-          `INSERT INTO records (workstream, kind, phase, by, reason, at, commit_sha, digest, published)
-           VALUES (@workstream, @kind, @phase, @by, @reason, @at, @commit_sha, @digest, @published)`,
+          `INSERT INTO records (workstream, kind, step_id, by, reason, at, commit_sha, digest, published)
+           VALUES (@workstream, @kind, @step_id, @by, @reason, @at, @commit_sha, @digest, @published)`,
         )
         .run(row);
       return { ...row, id: Number(info.lastInsertRowid) };
@@ -395,9 +395,9 @@ export class Store {
   }
 
   /** A pending phase's attempts so far stop counting against its budget (a replan). */
-  setAttemptsBase(workstream: string, phase: number, base: number): void {
+  setAttemptsBase(workstream: string, stepId: string, base: number): void {
     this.write(() => {
-      this.db.prepare('UPDATE phases SET attempts_base = ?, updated_at = ? WHERE workstream = ? AND phase = ?').run(base, nowIso(), workstream, phase);
+      this.db.prepare('UPDATE steps SET attempts_base = ?, updated_at = ? WHERE workstream = ? AND step_id = ?').run(base, nowIso(), workstream, stepId);
     });
   }
 
@@ -410,19 +410,19 @@ export class Store {
     return this.write(() => {
       const info = this.db
         .prepare(
-          `INSERT INTO gate_results (workstream, phase, run_id, target, moment, ok, checks, evaluated_at)
+          `INSERT INTO gate_results (workstream, step_id, run_id, target, moment, ok, checks, evaluated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(entry.workstream, entry.phase, entry.run_id, entry.target, entry.moment, entry.ok ? 1 : 0, JSON.stringify(entry.checks), nowIso());
+        .run(entry.workstream, entry.step_id, entry.run_id, entry.target, entry.moment, entry.ok ? 1 : 0, JSON.stringify(entry.checks), nowIso());
       return Number(info.lastInsertRowid);
     });
   }
 
   /** The latest gate evaluation that concerned a phase (its dispatch or its advance). */
-  lastGate(workstream: string, phase: number): GateRow | undefined {
+  lastGate(workstream: string, stepId: string): GateRow | undefined {
     const row = this.db
-      .prepare('SELECT * FROM gate_results WHERE workstream = ? AND phase = ? ORDER BY id DESC LIMIT 1')
-      .get(workstream, phase) as (Omit<GateRow, 'ok' | 'checks'> & { ok: number; checks: string }) | undefined;
+      .prepare('SELECT * FROM gate_results WHERE workstream = ? AND step_id = ? ORDER BY id DESC LIMIT 1')
+      .get(workstream, stepId) as (Omit<GateRow, 'ok' | 'checks'> & { ok: number; checks: string }) | undefined;
     return row === undefined ? undefined : toGateRow(row);
   }
 

@@ -40,8 +40,8 @@ export function canTransition(from: PhaseState, to: PhaseState): boolean {
 }
 
 /** Throws on a transition the state machine does not allow: that is a bug, not user error. */
-export function assertTransition(from: PhaseState, to: PhaseState, phase: number): void {
-  if (!canTransition(from, to)) throw new Error(`illegal transition for phase ${phase}: ${from} -> ${to}`);
+export function assertTransition(from: PhaseState, to: PhaseState, stepId: string): void {
+  if (!canTransition(from, to)) throw new Error(`illegal transition for step ${stepId}: ${from} -> ${to}`);
 }
 
 export function isPhaseState(value: string): value is PhaseState {

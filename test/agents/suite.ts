@@ -75,7 +75,7 @@ export function agentSuite(spec: AgentSpec): void {
       const merges = git(repo, 'log', '--first-parent', '--merges', '--format=%s', 'main').split('\n');
       expect(merges.map((m) => /^planning: merge phase (\d) /.exec(m)?.[1])).toEqual(['4', '3', '2', '1']);
       // Each phase commit is phaserunner's, with the agent named in its trailers, on the base it started from.
-      const runs = readStore<{ commit_sha: string; base_sha: string }>(repo, 'SELECT commit_sha, base_sha FROM runs ORDER BY phase');
+      const runs = readStore<{ commit_sha: string; base_sha: string }>(repo, 'SELECT commit_sha, base_sha FROM runs ORDER BY CAST(step_id AS INTEGER)');
       expect(runs).toHaveLength(4);
       for (const r of runs) {
         const [parents, agent] = git(repo, 'log', '-1', '--format=%P%n%(trailers:key=Agent,valueonly)', r.commit_sha).split('\n');

@@ -225,7 +225,7 @@ describe('approvals an agent cannot give', () => {
     const run = runsOf(repo)[0];
     writeStore(
       repo,
-      `INSERT INTO approvals (workstream, phase, run_id, decision, by, commit_sha, digest, at) VALUES ('planning', 1, ?, 'approved', 'Mallory', ?, 'sha256:0', '2026-01-01T00:00:00Z')`,
+      `INSERT INTO approvals (workstream, step_id, run_id, decision, by, commit_sha, digest, at) VALUES ('planning', '1', ?, 'approved', 'Mallory', ?, 'sha256:0', '2026-01-01T00:00:00Z')`,
       run?.run_id ?? '',
       git(repo, 'rev-parse', BRANCH),
     );

@@ -127,7 +127,7 @@ describe('an agent that changes phaserunner\'s state', () => {
     const repo = attacking(`python3 - "$C/phaserunner/state.db" <<'EOF'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-db.execute("INSERT INTO approvals (workstream, phase, run_id, decision, by, commit_sha, digest, at) SELECT 'planning', 1, run_id, 'approved', 'Ada Lovelace', base_sha, 'sha256:0', '2026-01-01T00:00:00Z' FROM runs LIMIT 1")
+db.execute("INSERT INTO approvals (workstream, step_id, run_id, decision, by, commit_sha, digest, at) SELECT 'planning', '1', run_id, 'approved', 'Ada Lovelace', base_sha, 'sha256:0', '2026-01-01T00:00:00Z' FROM runs LIMIT 1")
 db.commit()
 EOF`);
     firstAttemptFails(repo, /approval row 1 written into the store/);

@@ -56,7 +56,7 @@ describe('a full planning run on the scripted agent', () => {
     expect(trailers['Approved-At']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(trailers['Approved-Digest']).toBe(trailers['Artifacts-Digest']);
     for (const merge of merges.slice(0, 3)) expect(trailersOf(repo, merge)['Approved-By']).toBeUndefined();
-    const stored = readStore<{ phase: number; decision: string; by: string; commit_sha: string; digest: string }>(repo, 'SELECT * FROM approvals');
+    const stored = readStore<{ phase: number; decision: string; by: string; commit_sha: string; digest: string }>(repo, 'SELECT *, CAST(step_id AS INTEGER) AS phase FROM approvals');
     expect(stored).toEqual([
       expect.objectContaining({ phase: 4, decision: 'approved', by: 'Test Reviewer', commit_sha: git(repo, 'rev-parse', `${merges[3] ?? ''}^2`), digest: trailers['Approved-Digest'] }),
     ]);
@@ -127,7 +127,7 @@ describe('a full planning run on the scripted agent', () => {
   it('records every transition in the store, in order, with the run ids of the trailers', () => {
     const transitions = readStore<{ phase: number; run_id: string | null; from_state: string; to_state: string; reason: string }>(
       repo,
-      'SELECT phase, run_id, from_state, to_state, reason FROM transitions ORDER BY id',
+      'SELECT CAST(step_id AS INTEGER) AS phase, run_id, from_state, to_state, reason FROM transitions ORDER BY id',
     );
     expect(transitions.map((t) => [t.phase, t.from_state, t.to_state])).toEqual(
       PHASES.flatMap((p) =>
@@ -149,12 +149,12 @@ describe('a full planning run on the scripted agent', () => {
     });
     const runs = readStore<{ phase: number; step: string; exit_code: number; commit_sha: string; merge_sha: string }>(
       repo,
-      'SELECT phase, step, exit_code, commit_sha, merge_sha FROM runs ORDER BY phase',
+      'SELECT CAST(step_id AS INTEGER) AS phase, step, exit_code, commit_sha, merge_sha FROM runs ORDER BY CAST(step_id AS INTEGER)',
     );
     expect(runs.map((r) => [r.phase, r.step, r.exit_code, r.merge_sha])).toEqual(merges.map((m, i) => [i + 1, 'merged', 0, m]));
     const gates = readStore<{ phase: number; target: string; moment: string; ok: number }>(
       repo,
-      'SELECT phase, target, moment, ok FROM gate_results ORDER BY id',
+      'SELECT CAST(step_id AS INTEGER) AS phase, target, moment, ok FROM gate_results ORDER BY id',
     );
     expect(gates.map((g) => [g.phase, g.target, g.moment, g.ok])).toEqual([
       [1, 'phase-1', 'beforeDispatch', 1],
@@ -177,7 +177,7 @@ describe('a full planning run on the scripted agent', () => {
   });
 
   it('runs each phase in a worktree outside .git, under the state home, and removes it after the merge', () => {
-    const runs = readStore<{ worktree: string }>(repo, 'SELECT worktree FROM runs ORDER BY phase');
+    const runs = readStore<{ worktree: string }>(repo, 'SELECT worktree FROM runs ORDER BY CAST(step_id AS INTEGER)');
     const home = testEnv().HOME ?? '';
     expect(runs).toHaveLength(4);
     for (const { worktree } of runs) {

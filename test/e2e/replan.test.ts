@@ -178,7 +178,7 @@ describe('acknowledge', () => {
     expect(cli(repo, ['acknowledge', '4', '--by', 'Ada', '--reason', 'wanted']).code).toBe(0);
     for (const suffix of ['', '-wal', '-shm']) rmSync(join(repo, '.git', 'phaserunner', `state.db${suffix}`), { force: true });
     expect(cli(repo, ['run', '--wait']).code).toBe(0);
-    expect(readStore<{ kind: string; phase: number; by: string; reason: string; published: number }>(repo, 'SELECT kind, phase, by, reason, published FROM records')).toEqual([
+    expect(readStore<{ kind: string; phase: number; by: string; reason: string; published: number }>(repo, 'SELECT kind, CAST(step_id AS INTEGER) AS phase, by, reason, published FROM records')).toEqual([
       { kind: 'acknowledge', phase: 4, by: 'Ada', reason: 'wanted', published: 1 },
     ]);
     expect(cli(repo, ['acknowledge', '4', '--by', 'Ada', '--reason', 'again']).code).toBe(64);

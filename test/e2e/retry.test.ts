@@ -35,7 +35,7 @@ describe('retry', () => {
     // The transitions record the retry itself.
     const transitions = readStore<{ from_state: string; to_state: string; reason: string }>(
       repo,
-      'SELECT from_state, to_state, reason FROM transitions WHERE phase = 2 ORDER BY id',
+      "SELECT from_state, to_state, reason FROM transitions WHERE step_id = '2' ORDER BY id",
     );
     expect(transitions.map((t) => `${t.from_state}->${t.to_state}`)).toEqual([
       'pending->running',

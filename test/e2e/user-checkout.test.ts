@@ -52,7 +52,7 @@ describe('the user\'s checkout', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     // The agent was not dispatched again: the committed attempt was merged.
     expect(resumed.stdout).not.toContain('phase 1 architecture-baseline: dispatched');
-    const states = readStore<{ from_state: string; to_state: string }>(repo, 'SELECT from_state, to_state FROM transitions WHERE phase = 1 ORDER BY id');
+    const states = readStore<{ from_state: string; to_state: string }>(repo, "SELECT from_state, to_state FROM transitions WHERE step_id = '1' ORDER BY id");
     expect(states.map((t) => `${t.from_state}->${t.to_state}`)).toEqual(['pending->running', 'running->blocked', 'blocked->done']);
   });
 

@@ -26,7 +26,7 @@ export interface RunInfo {
 }
 
 export function runsOf(repo: string): RunInfo[] {
-  return readStore<RunInfo>(repo, 'SELECT * FROM runs ORDER BY phase, attempt');
+  return readStore<RunInfo>(repo, 'SELECT *, CAST(step_id AS INTEGER) AS phase FROM runs ORDER BY CAST(step_id AS INTEGER), attempt');
 }
 
 /** The agent's pid, from the wrapper's started.json. */

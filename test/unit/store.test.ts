@@ -6,13 +6,14 @@ import { MIGRATIONS } from '../../src/store/migrations.js';
 import { Store } from '../../src/store/store.js';
 import { ROOT, tempDir } from '../helpers/git.js';
 import { spawn } from 'node:child_process';
+import { phaseStep } from '../../src/workstream/step-id.js';
 
 function freshStore(): { store: Store; file: string } {
   const file = join(tempDir(), 'nested', 'state.db');
   const store = new Store(openDb(file));
   store.ensureWorkstream('planning', 'main', [
-    { phase: 1, name: 'one', role: 'architect' },
-    { phase: 2, name: 'two', role: 'analyst' },
+    { step_id: phaseStep(1), name: 'one', role: 'architect' },
+    { step_id: phaseStep(2), name: 'two', role: 'analyst' },
   ]);
   return { store, file };
 }
@@ -38,12 +39,12 @@ describe('the store', () => {
 
   it('records each transition with its previous state, and keeps existing phases on re-open', () => {
     const { store, file } = freshStore();
-    store.transition('planning', 1, null, 'running', 'dispatched', { attempts: 1, branch: 'b' });
-    store.transition('planning', 1, null, 'done', 'merged', { commit_sha: 'c', merge_sha: 'm' });
+    store.transition('planning', phaseStep(1), null, 'running', 'dispatched', { attempts: 1, branch: 'b' });
+    store.transition('planning', phaseStep(1), null, 'done', 'merged', { commit_sha: 'c', merge_sha: 'm' });
     store.close();
     const again = new Store(openDb(file));
-    again.ensureWorkstream('planning', 'main', [{ phase: 1, name: 'one', role: 'architect' }]);
-    expect(again.phase('planning', 1)).toMatchObject({ state: 'done', attempts: 1, branch: 'b', commit_sha: 'c', merge_sha: 'm', reason: 'merged' });
+    again.ensureWorkstream('planning', 'main', [{ step_id: phaseStep(1), name: 'one', role: 'architect' }]);
+    expect(again.phase('planning', phaseStep(1))).toMatchObject({ state: 'done', attempts: 1, branch: 'b', commit_sha: 'c', merge_sha: 'm', reason: 'merged' });
     expect(again.transitions('planning').map((t) => [t.from_state, t.to_state, t.reason])).toEqual([
       ['pending', 'running', 'dispatched'],
       ['running', 'done', 'merged'],
@@ -53,14 +54,14 @@ describe('the store', () => {
 
   it('refuses a transition the state machine does not allow, changing nothing', () => {
     const { store } = freshStore();
-    expect(() => { store.transition('planning', 1, null, 'done', 'skip ahead'); }).toThrow(/illegal transition for phase 1: pending -> done/);
-    expect(store.phase('planning', 1)?.state).toBe('pending');
+    expect(() => { store.transition('planning', phaseStep(1), null, 'done', 'skip ahead'); }).toThrow(/illegal transition for step 1: pending -> done/);
+    expect(store.phase('planning', phaseStep(1))?.state).toBe('pending');
     expect(store.transitions('planning')).toEqual([]);
   });
 
   it('keeps transitions append-only, even against direct SQL', () => {
     const { store, file } = freshStore();
-    store.transition('planning', 1, null, 'running', 'dispatched');
+    store.transition('planning', phaseStep(1), null, 'running', 'dispatched');
     store.close();
     const db = new Database(file);
     expect(() => db.prepare("UPDATE transitions SET reason = 'rewritten'").run()).toThrow(/append-only/);
@@ -72,11 +73,11 @@ describe('the store', () => {
     const { store } = freshStore();
     expect(() =>
       store.write(() => {
-        store.transition('planning', 1, null, 'running', 'dispatched');
+        store.transition('planning', phaseStep(1), null, 'running', 'dispatched');
         throw new Error('crash between two writes');
       }),
     ).toThrow('crash between two writes');
-    expect(store.phase('planning', 1)?.state).toBe('pending');
+    expect(store.phase('planning', phaseStep(1))?.state).toBe('pending');
     expect(store.transitions('planning')).toEqual([]);
   });
 
@@ -98,18 +99,18 @@ describe('the store', () => {
     );
     await new Promise<void>((resolve) => holder.stdout.once('data', () => { resolve(); }));
     // The lock is held now: without BEGIN IMMEDIATE plus a busy timeout this throws SQLITE_BUSY.
-    store.transition('planning', 1, null, 'running', 'dispatched');
+    store.transition('planning', phaseStep(1), null, 'running', 'dispatched');
     await new Promise((resolve) => holder.once('close', resolve));
     expect(store.workstream('planning')?.base).toBe('held');
-    expect(store.phase('planning', 1)?.state).toBe('running');
+    expect(store.phase('planning', phaseStep(1))?.state).toBe('running');
     store.close();
   });
 
   it('stores gate results with every check, newest last', () => {
     const { store } = freshStore();
-    store.recordGate({ workstream: 'planning', phase: 1, run_id: null, target: 'phase-1', moment: 'beforeDispatch', ok: false, checks: [{ kind: 'file', subject: 'INTENT.md', ok: false, message: 'INTENT.md is missing.' }] });
-    store.recordGate({ workstream: 'planning', phase: 1, run_id: null, target: 'phase-1', moment: 'beforeDispatch', ok: true, checks: [] });
-    expect(store.lastGate('planning', 1)).toMatchObject({ ok: true, target: 'phase-1' });
+    store.recordGate({ workstream: 'planning', step_id: phaseStep(1), run_id: null, target: 'phase-1', moment: 'beforeDispatch', ok: false, checks: [{ kind: 'file', subject: 'INTENT.md', ok: false, message: 'INTENT.md is missing.' }] });
+    store.recordGate({ workstream: 'planning', step_id: phaseStep(1), run_id: null, target: 'phase-1', moment: 'beforeDispatch', ok: true, checks: [] });
+    expect(store.lastGate('planning', phaseStep(1))).toMatchObject({ ok: true, target: 'phase-1' });
     expect(store.gates('planning')[0]?.checks[0]).toMatchObject({ message: 'INTENT.md is missing.' });
   });
 });
