@@ -8,16 +8,28 @@
 // glob is `undefined`: unknown, which the caller takes as "may overlap anything".
 import { ANY, complement, NOT_LINE_END, NOT_SLASH, normalise, single, SLASH, type CharSet } from './char-set.js';
 
-/** One state: moves that read no character, and moves that read one of a set. */
-export interface State {
-  readonly eps: number[];
-  readonly edges: { readonly set: CharSet; readonly to: number }[];
+/** A move that reads one code unit of a set. */
+export interface Move {
+  readonly set: CharSet;
+  readonly to: number;
 }
 
+/**
+ * Without moves that read nothing (they are folded into the states they start from), so that
+ * the product of two automata only steps on characters: that is what keeps it fast.
+ */
 export interface Automaton {
-  readonly states: readonly State[];
   readonly start: number;
-  readonly accept: number;
+  /** By state: the moves from it, or from any state it reaches without reading. */
+  readonly moves: readonly (readonly Move[])[];
+  /** By state: the glob's end is reached from it without reading. */
+  readonly accepting: readonly boolean[];
+}
+
+/** A state while building: moves that read no character, and moves that read one. */
+interface State {
+  readonly eps: number[];
+  readonly edges: Move[];
 }
 
 type Item =
@@ -34,7 +46,26 @@ export function globAutomaton(glob: string): Automaton | undefined {
   const add = (): number => states.push({ eps: [], edges: [] }) - 1;
   const start = add();
   const accept = build(items, start, states, add);
-  return { states, start, accept };
+  return withoutEmptyMoves(states, start, accept);
+}
+
+function withoutEmptyMoves(states: readonly State[], start: number, accept: number): Automaton {
+  const moves: Move[][] = [];
+  const accepting: boolean[] = [];
+  for (let from = 0; from < states.length; from++) {
+    const reached = new Set([from]);
+    const stack = [from];
+    for (let at = stack.pop(); at !== undefined; at = stack.pop()) {
+      for (const next of states[at]?.eps ?? []) {
+        if (reached.has(next)) continue;
+        reached.add(next);
+        stack.push(next);
+      }
+    }
+    moves.push([...reached].flatMap((at) => states[at]?.edges ?? []));
+    accepting.push(reached.has(accept));
+  }
+  return { start, moves, accepting };
 }
 
 function parse(glob: string): Item[] | undefined {

@@ -34,7 +34,7 @@ export function overlapWitness(a: string, b: string): string | null | undefined 
   const x = automatonOf(a);
   const y = automatonOf(b);
   if (x === undefined || y === undefined) return undefined;
-  const witness = intersect(x, y);
+  const witness = literalEndsDiffer(a, b) ? null : intersect(x, y);
   if (pairs.size >= CACHE_LIMIT) pairs.clear();
   pairs.set(key, witness);
   return witness;
@@ -45,43 +45,68 @@ export function overlapWitness(a: string, b: string): string | null | undefined 
  * `*`, `?`, `**`, `[...]`, `{a,b}`). Conservative: "true" whenever it cannot rule it out.
  */
 export function globsMayOverlap(a: readonly string[], b: readonly string[]): boolean {
-  return a.some((x) => b.some((y) => overlapWitness(x, y) !== null));
+  // The scheduler passes the plan's own arrays on every pass: remembered by identity.
+  const known = arrayPairs.get(a)?.get(b);
+  if (known !== undefined) return known;
+  const answer = a.some((x) => b.some((y) => overlapWitness(x, y) !== null));
+  let row = arrayPairs.get(a);
+  if (row === undefined) {
+    row = new WeakMap();
+    arrayPairs.set(a, row);
+  }
+  row.set(b, answer);
+  return answer;
+}
+
+const arrayPairs = new WeakMap<readonly string[], WeakMap<readonly string[], boolean>>();
+
+/**
+ * A quick "disjoint" for most unrelated claims (`src/a/**` and `src/b/**`, `*.ts` and `*.md`):
+ * every string a glob matches starts with the text before its first special character and ends
+ * with the text after its last one (for a glob the automaton models: no unclosed `{`).
+ */
+function literalEndsDiffer(a: string, b: string): boolean {
+  const [headA, tailA] = literalEnds(a);
+  const [headB, tailB] = literalEnds(b);
+  return !(headA.startsWith(headB) || headB.startsWith(headA)) || !(tailA.endsWith(tailB) || tailB.endsWith(tailA));
+}
+
+const SPECIAL = /[*?[\]{},]/;
+
+function literalEnds(glob: string): readonly [string, string] {
+  const first = glob.search(SPECIAL);
+  if (first === -1) return [glob, glob];
+  let last = glob.length - 1;
+  while (last >= 0 && !SPECIAL.test(glob.charAt(last))) last--;
+  return [glob.slice(0, first), glob.slice(last + 1)];
 }
 
 /**
  * Breadth-first search of the product automaton: a pair of states is reached when some string
- * leads each automaton to its state. A move that reads no character moves one side alone; a move
- * that reads one moves both, on a character in both labels. The shortest common string, if any.
+ * leads each automaton to its state; a move reads one character in both moves' sets. The
+ * shortest common string, if any.
  */
 function intersect(x: Automaton, y: Automaton): string | null {
-  const width = y.states.length;
-  const size = x.states.length * width;
-  // For each reached pair: the pair it was reached from and the code unit read (-1: none).
-  const from = new Int32Array(size).fill(-2);
-  const read = new Int32Array(size).fill(-1);
-  const queue: number[] = [];
-  const visit = (pair: number, parent: number, unit: number): void => {
-    if (from[pair] !== -2) return;
-    from[pair] = parent;
-    read[pair] = unit;
-    queue.push(pair);
-  };
-  visit(x.start * width + y.start, -1, -1);
-  const target = x.accept * width + y.accept;
+  const width = y.moves.length;
+  // For each reached pair: the pair it was reached from (-2: not reached) and the code unit read.
+  const from = new Int32Array(x.moves.length * width).fill(-2);
+  const read = new Int32Array(x.moves.length * width);
+  const queue = [x.start * width + y.start];
+  from[x.start * width + y.start] = -1;
   for (let head = 0; head < queue.length; head++) {
     const pair = queue[head] ?? 0;
-    if (pair === target) return spell(pair, from, read);
-    const pIndex = Math.floor(pair / width);
-    const qIndex = pair % width;
-    const p = x.states[pIndex];
-    const q = y.states[qIndex];
-    if (p === undefined || q === undefined) continue;
-    for (const to of p.eps) visit(to * width + qIndex, pair, -1);
-    for (const to of q.eps) visit(pIndex * width + to, pair, -1);
-    for (const e of p.edges) {
-      for (const f of q.edges) {
+    const p = Math.floor(pair / width);
+    const q = pair % width;
+    if (x.accepting[p] === true && y.accepting[q] === true) return spell(pair, from, read);
+    for (const e of x.moves[p] ?? []) {
+      for (const f of y.moves[q] ?? []) {
+        const next = e.to * width + f.to;
+        if (from[next] !== -2) continue;
         const unit = commonChar(e.set, f.set);
-        if (unit !== undefined) visit(e.to * width + f.to, pair, unit);
+        if (unit === undefined) continue;
+        from[next] = pair;
+        read[next] = unit;
+        queue.push(next);
       }
     }
   }
@@ -90,9 +115,6 @@ function intersect(x: Automaton, y: Automaton): string | null {
 
 function spell(pair: number, from: Int32Array, read: Int32Array): string {
   const units: number[] = [];
-  for (let at = pair; at >= 0; at = from[at] ?? -1) {
-    const unit = read[at] ?? -1;
-    if (unit >= 0) units.push(unit);
-  }
+  for (let at = pair; (from[at] ?? -1) >= 0; at = from[at] ?? -1) units.push(read[at] ?? 0);
   return String.fromCharCode(...units.reverse());
 }
