@@ -2,9 +2,9 @@
 // in flight whose claims may overlap, so this must never answer "no" when some path matches a
 // glob of each: it intersects the globs' automata (glob-automaton.ts), which match exactly what
 // src/util/glob.ts matches, and answers "yes" when some string is in both. That is exact for the
-// strings the matcher accepts, a superset of the paths git can hold (e.g. `a/**` and `a/*` meet
-// on "a/"), so the answer errs only towards "may overlap", as it must. A glob the automaton
-// does not model (one the matcher would not compile) may overlap anything.
+// strings the matcher accepts, a superset of the paths git can hold (`a/**` and `a[/]/b` meet
+// only on "a//b", which is no path), so the answer errs only towards "may overlap", as it must.
+// A glob the automaton does not model (one the matcher would not compile) may overlap anything.
 import { commonChar } from './char-set.js';
 import { globAutomaton, type Automaton } from './glob-automaton.js';
 

@@ -1,6 +1,5 @@
-// Which tasks to dispatch now. Pure: the runner passes the plan's
-// tasks and each one's state, and dispatches what comes back, in that order. The rules
-// (docs/execution.md):
+// Which tasks to dispatch now. Pure: the runner passes the plan's tasks and each one's state,
+// and dispatches what comes back, in that order. The rules (docs/execution.md):
 //  - ready: every `depends_on` is merged into the base, and the task is pending (or failed, not
 //    for good, when retries are automatic);
 //  - at most `concurrency` tasks take a slot (running or verifying); a task in the merge queue
