@@ -3,7 +3,7 @@
 // check is a child process the runner waits for without blocking: while a test suite runs for
 // minutes, the runner goes on collecting, dispatching and showing the other tasks.
 import { REDIRECTING_GIT_ENV } from '../git/redirecting-env.js';
-import { runBounded } from '../util/process.js';
+import { runCheckProcess } from './check-process.js';
 import { ranNoTests } from './no-tests.js';
 import { INTEGRATION_ENV, stopMarked } from './marked-processes.js';
 
@@ -76,19 +76,8 @@ function checkEnv(base: NodeJS.ProcessEnv, cwd: string): NodeJS.ProcessEnv {
 
 async function runCheck(check: CandidateCheck, cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined): Promise<CheckResult> {
   const started = Date.now();
-  // On abort, the check's processes are stopped (they carry the mark); runBounded then returns.
-  const onAbort = (): void => {
-    void stopMarked((value) => value === cwd);
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
-  let run;
-  try {
-    run = await runBounded(check.argv, { cwd, env, timeoutMs: check.timeout_seconds * 1000, maxOutput: OUTPUT_READ_CHARS });
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
-  // What it started and left running (a server, a watcher) goes before the next check starts
-  // or its checkout is removed.
+  const run = await runCheckProcess(check.argv, { cwd, env, mark: cwd, timeoutMs: check.timeout_seconds * 1000, maxOutput: OUTPUT_READ_CHARS, signal });
+  // Anything still carrying the mark (stopped as the check exited) is gone before the next check starts or the checkout is removed.
   await stopMarked((value) => value === cwd);
   const line = check.argv.join(' ');
   const base = { label: check.label, argv: check.argv, exitCode: run.exitCode, timedOut: run.timedOut, durationMs: Date.now() - started, outputTail: run.output.slice(-OUTPUT_TAIL_CHARS) };

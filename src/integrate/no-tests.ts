@@ -3,10 +3,10 @@
 // exits 0 with most runners: the merge queue would then publish a tree nothing tested. Each
 // runner's own summary says so; this reads it.
 //
-// Every runner below gives evidence both ways: that no test ran, or that some did. A check is
-// said to have run no tests only when some runner says so and none says tests ran, so a
-// command that runs two suites (or prints another runner's words in a test's output) is not
-// turned red by the one that had nothing to do.
+// Every runner below gives evidence both ways: that no test ran, or that some did (looked for
+// first). A check is said to have run no tests only when some runner says so and none says
+// tests ran, so a command that runs two suites (or prints another runner's words in a test's
+// output) is not turned red by the one that had nothing to do.
 
 type Evidence = { readonly ran: true } | { readonly ran: false; readonly why: string } | undefined;
 
@@ -58,13 +58,11 @@ const nodeTest: Detector = {
 /** vitest: `No test files found, exiting with code 1`, the summary ` Tests  3 passed (3)` or ` Tests  no tests`. */
 const vitest: Detector = {
   read(lines) {
+    const text = last(lines, /^\s*Tests\s{2,}(.+)$/)?.[1]?.trim();
+    if (text !== undefined && /\b\d+ (?:passed|failed)\b/.test(text)) return RAN;
     if (last(lines, /^No test files found, exiting with code \d+/) !== undefined) return none('vitest found no test files');
-    const summary = last(lines, /^\s*Tests\s{2,}(.+)$/);
-    if (summary === undefined) return undefined;
-    const text = summary[1] ?? '';
-    if (/\b\d+ (?:passed|failed)\b/.test(text)) return RAN;
-    if (text.trim() === 'no tests') return none('vitest ran no tests');
-    if (/^\d+ (?:skipped|todo)\b/.test(text)) return none(`vitest skipped every test (${text.trim()})`);
+    if (text === 'no tests') return none('vitest ran no tests');
+    if (text !== undefined && /^\d+ (?:skipped|todo)\b/.test(text)) return none(`vitest skipped every test (${text})`);
     return undefined;
   },
 };
@@ -72,11 +70,10 @@ const vitest: Detector = {
 /** jest: `No tests found, exiting with code 1`, the summary `Tests:       3 passed, 3 total`. */
 const jest: Detector = {
   read(lines) {
-    if (last(lines, /^No tests found, exiting with code \d+/) !== undefined) return none('jest found no tests');
     const summary = last(lines, /^Tests:\s+(.+), (\d+) total$/);
-    if (summary === undefined) return undefined;
-    if (/\b\d+ (?:passed|failed)\b/.test(summary[1] ?? '')) return RAN;
-    return none(`jest ran no test (${summary[0].replace(/\s+/g, ' ')})`);
+    if (summary !== undefined && /\b\d+ (?:passed|failed)\b/.test(summary[1] ?? '')) return RAN;
+    if (last(lines, /^No tests found, exiting with code \d+/) !== undefined) return none('jest found no tests');
+    return summary === undefined ? undefined : none(`jest ran no test (${summary[0].replace(/\s+/g, ' ')})`);
   },
 };
 
@@ -99,11 +96,10 @@ const pytest: Detector = {
 /** mocha: `  0 passing (2ms)` (pending tests did not run), or `Error: No test files found`. */
 const mocha: Detector = {
   read(lines) {
-    if (last(lines, /^Error: No test files found/) !== undefined) return none('mocha found no test files');
     const passing = count(last(lines, /^\s*(\d+) passing \(/));
-    if (passing === undefined) return undefined;
-    if (passing > 0 || last(lines, /^\s*\d+ failing$/) !== undefined) return RAN;
-    return none('mocha ran no tests (0 passing)');
+    if ((passing !== undefined && passing > 0) || last(lines, /^\s*\d+ failing$/) !== undefined) return RAN;
+    if (last(lines, /^Error: No test files found/) !== undefined) return none('mocha found no test files');
+    return passing === undefined ? undefined : none('mocha ran no tests (0 passing)');
   },
 };
 
