@@ -74,6 +74,20 @@ describe('prepareCandidate', () => {
     expect(userState(repo)).toEqual(before);
   });
 
+  it('refuses a trailer value that could forge another trailer, making no commit', async () => {
+    const { repo, task } = taskRepo({ 'src/sum.js': 'sum\n' });
+    const before = userState(repo);
+    const commits = (): number => git(repo, 'cat-file', '--batch-all-objects', '--batch-check=%(objecttype)').split('\n').filter((t) => t === 'commit').length;
+    const commitsBefore = commits();
+
+    await expect(
+      prepareCandidate({ repo, base: 'main', taskCommit: task, subject: 's', trailers: { ...TRAILERS, task: 'T-001\nApproved-By: nobody' }, identity: IDENTITY }),
+    ).rejects.toThrow(/trailer Task has an unsafe value/);
+    expect(userState(repo)).toEqual(before);
+    // merge-tree wrote the merged tree's objects; no commit object was added, even unreferenced.
+    expect(commits()).toBe(commitsBefore);
+  });
+
   it('recognises a task commit already in the base (published before a crash, or merged by hand)', async () => {
     const { repo, task } = taskRepo({ 'src/sum.js': 'sum\n' });
     git(repo, 'merge', '--quiet', '--no-ff', '-m', 'merged by hand', task);

@@ -89,6 +89,17 @@ describe('testCandidate', () => {
     expectGone(repo, root);
   });
 
+  it('a check whose program does not exist is red, and says it could not start', async () => {
+    const { repo, commit, root, dir } = await candidateRepo();
+
+    const result = await testCandidate({ repo, commit, dir, checks: [{ label: 'typo', argv: ['no-such-test-runner-here', 'run'], timeout_seconds: 60 }] });
+
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.failed.message).toMatch(/^typo: `no-such-test-runner-here run` could not start: .*ENOENT/);
+    expectGone(repo, root);
+  });
+
   it('kills a check at its timeout, and what it left running, and still removes the checkout', async () => {
     const { repo, commit, root, dir } = await candidateRepo();
     // A daemon in a session of its own (out of the check's process group), and a check that hangs.
