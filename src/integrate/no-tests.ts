@@ -151,7 +151,7 @@ const cargo: Detector = {
 
 const DETECTORS: readonly Detector[] = [nodeTest, vitest, jest, pytest, mocha, goTest, unittest, cargo];
 
-/** Colours and cursor movement a runner prints even into a pipe (vitest does). */
+/** Colours and cursor movement a runner may print even into a pipe (vitest 4 did, with TERM set). */
 // eslint-disable-next-line no-control-regex -- the escape character is what is matched
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 

@@ -1,7 +1,8 @@
 // ranNoTests (src/integrate/no-tests.ts): a check whose test runner says it ran no tests is
-// not green. The outputs below are what each runner prints (node's and vitest's captured on
-// this project's Node 20 and vitest 4, pytest 9, cargo 1.x, python 3.11; jest, mocha, go and
-// python 3.12 as their documentation and sources print them); node --test also runs for real.
+// not green. Where the runner was at hand the output below was captured from it (node 20,
+// vitest 4, pytest 9, cargo, python 3.11's unittest); jest, mocha, go test and python 3.12's
+// unittest were not installed, and their outputs follow their sources and documentation.
+// node --test also runs for real, on an empty test file and on one with a test.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
