@@ -137,10 +137,23 @@ export function quoteForBody(text: string): string {
  * paragraph), then the trailer paragraph.
  */
 export function buildMessage(subject: string, body: readonly string[], trailers: PhaseTrailers, approval?: ApprovalTrailers): string {
+  return messageWithTrailers(subject, body, [...trailerLines(trailers), ...(approval === undefined ? [] : approvalLines(approval))]);
+}
+
+/**
+ * A message laid out as `buildMessage` lays one out, for a trailer set other than a phase's
+ * (a task's: src/git/task-trailers.ts): subject, the body indented, the trailer lines last.
+ */
+export function messageWithTrailers(subject: string, body: readonly string[], trailers: readonly string[]): string {
   const parts = [subject];
   if (body.length > 0) parts.push(indent(body));
-  parts.push([...trailerLines(trailers), ...(approval === undefined ? [] : approvalLines(approval))].join('\n'));
+  parts.push(trailers.join('\n'));
   return parts.join('\n\n') + '\n';
+}
+
+/** A trailer line whose value must be one line of printable ASCII (ids, numbers, digests); throws otherwise. */
+export function asciiTrailerLine(key: string, value: string): string {
+  return line(key, value, ASCII_VALUE);
 }
 
 /**

@@ -123,6 +123,21 @@ function readTrimmed(file: string): string | undefined {
  */
 export async function addWorktree(dir: string, path: string, branch: string, start: string): Promise<void> {
   await git(['-c', 'core.sparseCheckout=false', 'worktree', 'add', '--quiet', '--no-checkout', '-B', branch, path, start], { cwd: dir });
+  await checkOutNewWorktree(path);
+}
+
+/**
+ * Creates a worktree at `path` with HEAD detached at `commit`, and checks it out: a checkout
+ * of exactly that commit, on no branch (the merge queue tests a candidate merge there). Full,
+ * with hooks and the repository's drivers off, as `addWorktree`.
+ */
+export async function addDetachedWorktree(dir: string, path: string, commit: string): Promise<void> {
+  await git(['-c', 'core.sparseCheckout=false', 'worktree', 'add', '--quiet', '--no-checkout', '--detach', path, commit], { cwd: dir });
+  await checkOutNewWorktree(path);
+}
+
+/** Writes the files of a worktree just added with --no-checkout: a full checkout (see addWorktree). */
+async function checkOutNewWorktree(path: string): Promise<void> {
   const gitDir = worktreeGitDir(path);
   const config = gitDir === undefined ? undefined : join(gitDir, 'config.worktree');
   if (config !== undefined && existsSync(config)) {

@@ -1,0 +1,86 @@
+// The merge queue's integration checkouts: a worktree with HEAD detached at exactly the
+// candidate merge commit, which exists only while the candidate's checks run. Detached, so it
+// holds no branch (the base stays free to move and to be checked out anywhere), and removed
+// with its administrative files afterwards, whatever happened, so none is left eating disk.
+import { existsSync, realpathSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { git, gitOut } from '../git/exec.js';
+import { addDetachedWorktree, listWorktrees, removeWorktree } from '../git/worktree.js';
+import { stopMarked } from './marked-processes.js';
+
+/**
+ * Makes `dir` free for a checkout: removes a leftover of an earlier one there (a worktree of
+ * this repository, or an empty directory). Anything else is refused, and left as it is.
+ */
+export async function clearCheckoutDir(repo: string, dir: string): Promise<void> {
+  if (!existsSync(dir)) return;
+  if (!(await isOwnLeftover(repo, dir))) throw new Error(`cannot check the merge candidate out at ${dir}: the directory exists and is not a worktree of this repository`);
+  await removeCheckout(repo, dir);
+}
+
+/** Checks `commit` out at `dir` (which must not exist: clearCheckoutDir), detached; returns once its HEAD is that commit. */
+export async function createCheckout(repo: string, dir: string, commit: string): Promise<void> {
+  await mkdir(dirname(dir), { recursive: true });
+  await addDetachedWorktree(repo, dir, commit);
+  // What is tested must be exactly what would be published.
+  const head = await gitOut(['rev-parse', '--verify', 'HEAD'], { cwd: dir });
+  if (head !== commit) throw new Error(`the checkout at ${dir} has HEAD ${head}, not the candidate ${commit}`);
+}
+
+/**
+ * Removes a checkout: its processes, the worktree, its directory if git could not remove it
+ * (no longer a worktree), and git's record of it. Tolerates one that is already gone.
+ */
+export async function removeCheckout(repo: string, dir: string): Promise<void> {
+  const path = resolve(dir);
+  await stopMarked((checkout) => resolve(checkout) === path);
+  await removeWorktree(repo, path);
+  if (existsSync(path)) {
+    await rm(path, { recursive: true, force: true, maxRetries: 3 });
+    await git(['worktree', 'prune'], { cwd: repo });
+  }
+}
+
+/**
+ * For a runner starting after one that died: removes every checkout under `root` (the
+ * directory the runner makes its integration checkouts in), stopping first whatever the dead
+ * runner's checks left running there. Returns the paths removed.
+ */
+export async function removeStaleCandidates(repo: string, root: string): Promise<string[]> {
+  const base = resolve(root);
+  await stopMarked((checkout) => isInside(base, resolve(checkout)));
+  const removed: string[] = [];
+  if (existsSync(base)) {
+    for (const name of await readdir(base)) {
+      const path = join(base, name);
+      await removeCheckout(repo, path);
+      removed.push(path);
+    }
+  }
+  // Worktrees registered under it whose directories were deleted by hand.
+  await git(['worktree', 'prune'], { cwd: repo });
+  return removed;
+}
+
+/** Whether `dir` is a worktree of this repository other than its main one, or an empty directory. */
+async function isOwnLeftover(repo: string, dir: string): Promise<boolean> {
+  if ((await readdir(dir)).length === 0) return true;
+  const [, ...linked] = await listWorktrees(repo);
+  const path = real(dir);
+  return linked.some((w) => real(w.path) === path);
+}
+
+/** The path with symbolic links resolved (git lists worktrees so), or as given when it is gone. */
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
