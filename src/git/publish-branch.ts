@@ -1,7 +1,7 @@
 // Moving a branch to a commit made on top of its tip, as src/runner/publish.ts moves the base
 // for a phase merge, with the repository and branch as plain values so the merge queue
-// (src/integrate/) publishes the same way (src/runner/publish.ts can delegate here: it takes
-// them from the runner's context). By fast-forwarding the checkout that has the branch (usually
+// (src/integrate/) publishes the same way (src/runner/publish.ts takes them from the
+// runner's context). By fast-forwarding the checkout that has the branch (usually
 // the user's), which carries the user's uncommitted changes along and refuses, changing
 // nothing, when one would be overwritten; or, when no checkout has it, by moving the ref with
 // compare-and-swap. Never over a tip that moved: the caller makes its commit again on the new one.
