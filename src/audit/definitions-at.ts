@@ -9,7 +9,7 @@ import { describeDefinitionsFailure } from '../definitions/describe.js';
 import { PhaserunnerError } from '../failures.js';
 import { CONFIG_PATH, OVERRIDES_PATH } from '../paths.js';
 import type { Source, SourceDir } from '../util/sources.js';
-import { planningWorkstream } from '../workstream/planning.js';
+import { planningOf } from '../workstream/registry.js';
 import type { Workstream } from '../workstream/types.js';
 import type { TreeFiles } from './tree-files.js';
 
@@ -62,7 +62,7 @@ export class AuditDefinitions {
     try {
       const overrides: SourceDir = { dir: `${label}:${OVERRIDES_PATH}`, files: sources.slice(config === undefined ? 0 : 1) };
       const v = validateDefinitions({ config: config === undefined ? undefined : sources[0], phaseDirs: [this.builtin, overrides] }, undefined, this.base, `${label}:${CONFIG_PATH}`);
-      governed = { workstream: planningWorkstream(v.phases, v.config.approvals), problem: undefined };
+      governed = { workstream: planningOf(v), problem: undefined };
     } catch (error) {
       if (!(error instanceof PhaserunnerError)) throw error;
       governed = { workstream: this.today, problem: describeDefinitionsFailure(error.failure) ?? error.failure.reason };

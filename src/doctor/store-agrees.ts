@@ -5,13 +5,13 @@
 import type { Definitions } from '../definitions/open.js';
 import { phaseHistory } from '../runner/rebuild.js';
 import { withStoreReadOnly } from '../runner/store-open.js';
-import { planningWorkstream } from '../workstream/planning.js';
+import { planningOf } from '../workstream/registry.js';
 
 /** What the store lacks that git has, in one sentence; undefined when it agrees (or there is nothing to compare). */
 export async function storeDisagreement(defs: Definitions): Promise<string | undefined> {
   const tip = defs.governing.commit;
   if (tip === null) return undefined;
-  const workstream = planningWorkstream(defs.phases, defs.config.approvals);
+  const workstream = planningOf(defs);
   const { merged } = await phaseHistory(defs.repo.root, tip, workstream);
   return withStoreReadOnly(defs.state.db, (store) => {
     if (store === undefined) return undefined;

@@ -14,7 +14,7 @@ import { openDefinitions, saveDefinitions, type Definitions } from '../definitio
 import { assertDefinitionsCommitted } from '../definitions/uncommitted.js';
 import { openStore } from './store-open.js';
 import { Store } from '../store/store.js';
-import { planningController, planningWorkstream } from '../workstream/planning.js';
+import { controllerFor, planningOf } from '../workstream/registry.js';
 import type { Workstream, WorkstreamController } from '../workstream/types.js';
 import type { Emit } from './events.js';
 import { phaseStep } from '../workstream/step-id.js';
@@ -53,7 +53,7 @@ export async function validateForRun(cwd: string, { preflight = true }: { readon
   // cannot sign (it would be committed once signing works, but nobody should find out then).
   const signCommits = await signingWanted(defs.repo.root);
   if (preflight && signCommits) await assertCanSign(defs.repo.root, defs.config.identity);
-  return { ...defs, workstream: planningWorkstream(defs.phases, defs.config.approvals), agent, signCommits };
+  return { ...defs, workstream: planningOf(defs), agent, signCommits };
 }
 
 /** Opens the store for a validated repository; call with the runner lock held. */
@@ -67,6 +67,6 @@ export function openRunner(v: Validated, emit: Emit): Runner {
     v.config.base,
     v.phases.phases.map((p) => ({ step_id: phaseStep(p.def.id), name: p.def.name, role: p.def.role })),
   );
-  return { ...v, controller: planningController(v.workstream), store, emit };
+  return { ...v, controller: controllerFor(v.workstream), store, emit };
 }
 

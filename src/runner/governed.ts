@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.js';
 import { CommittedDefinitions } from '../definitions/at-commit.js';
 import { PhaserunnerError } from '../failures.js';
 import type { RunRow } from '../store/store.js';
-import { planningWorkstream } from '../workstream/planning.js';
+import { planningOf } from '../workstream/registry.js';
 import type { Workstream } from '../workstream/types.js';
 import type { Runner } from './context.js';
 
@@ -15,7 +15,7 @@ export async function workstreamOf(r: Runner, run: Pick<RunRow, 'base_sha'>): Pr
   if (run.base_sha === r.governing.commit) return r.workstream;
   try {
     const defs = await loaderOf(r).at(run.base_sha);
-    return planningWorkstream(defs.phases, defs.config.approvals);
+    return planningOf(defs);
   } catch (error) {
     // They validated when the run was dispatched; if they no longer do (a newer phaserunner
     // reads them more strictly, or the commit is gone), today's definitions are the best there is.

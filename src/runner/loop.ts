@@ -5,7 +5,7 @@ import type { Runner } from './context.js';
 import { collectRun } from './collect.js';
 import { gateAndDispatch } from './dispatch-phase.js';
 import type { PhaseView } from '../workstream/types.js';
-import { phaseOf } from '../workstream/step-id.js';
+import { phaseOf, phaseStep } from '../workstream/step-id.js';
 
 export interface PassOptions {
   /** Stop after this phase is done: nothing later is dispatched. */
@@ -52,12 +52,12 @@ export async function runPass(r: Runner, options: PassOptions = {}): Promise<Pas
   // Gate and dispatch what the controller says is ready.
   let view = phaseViews(r);
   if (!r.controller.complete(view) && !untilReached(view, options.until)) {
-    for (const phase of r.controller.ready(view)) {
-      if (options.until !== undefined && phase > options.until) continue;
-      const step = r.workstream.stepForPhase(phase);
+    for (const id of r.controller.ready(view)) {
+      const step = r.workstream.stepFor(id);
       if (step === undefined) continue;
+      if (options.until !== undefined && step.phase > options.until) continue;
       const outcome = await gateAndDispatch(r, step);
-      if (outcome.kind === 'dispatched') dispatched.push(phase);
+      if (outcome.kind === 'dispatched') dispatched.push(step.phase);
     }
     view = phaseViews(r);
   }
@@ -89,6 +89,7 @@ export function phaseViews(r: Runner): PhaseView[] {
   const active = new Set(r.store.activeRuns(ws).map((run) => phaseOf(run)));
   const rows = new Map(r.store.phases(ws).map((p) => [phaseOf(p), p]));
   return r.workstream.phaseIds.map((phase) => ({
+    id: phaseStep(phase),
     phase,
     state: rows.get(phase)?.state ?? 'pending',
     active: active.has(phase),

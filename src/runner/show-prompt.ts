@@ -5,7 +5,8 @@ import { runFiles } from '../dispatch/run-dir.js';
 import { fail } from '../failures.js';
 import { renderPrompt } from '../phases/prompt.js';
 import { readTextIfExists } from '../util/fs.js';
-import { PLANNING, planningWorkstream } from '../workstream/planning.js';
+import { PLANNING } from '../workstream/planning.js';
+import { planningOf } from '../workstream/registry.js';
 import type { Definitions } from '../definitions/open.js';
 import { phaseWorktree } from './naming.js';
 import { collectPromptInput, commitFiles } from './prompt-input.js';
@@ -36,7 +37,7 @@ export async function showPrompt(defs: Definitions, phase: number, attempt?: num
     const file = runFiles(run.run_dir).prompt;
     return { phase, attempt: run.attempt, run_id: run.run_id, file, preview: false, base: null, prompt: (await readTextIfExists(file)) ?? null };
   }
-  const workstream = planningWorkstream(defs.phases, defs.config.approvals);
+  const workstream = planningOf(defs);
   const step = workstream.stepForPhase(phase);
   if (step === undefined) throw new Error(`phase ${phase} is defined but has no step`);
   const root = defs.repo.root;

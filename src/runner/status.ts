@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { failureLines, type CheckResult } from '../gates/types.js';
 import type { GateRow, PhaseRow, RunRow, Store } from '../store/store.js';
-import { planningController, planningWorkstream } from '../workstream/planning.js';
+import { controllerFor, planningOf } from '../workstream/registry.js';
 import type { PhaseState } from '../workstream/states.js';
 import { openDefinitions, type Definitions, type OpenOptions } from '../definitions/open.js';
 import { configFile } from '../paths.js';
@@ -101,7 +101,7 @@ export async function readStatus(cwd: string, options: OpenOptions = {}): Promis
   if (existsSync(join(defs.repo.commonDir, 'shallow'))) {
     return { ...view, next: `There is no store here, and this clone is shallow: its history of ${defs.config.base} is cut, so earlier phase merges may not be in it. \`phaserunner audit\` checks what it has; \`git fetch --unshallow\` fetches the rest, before any \`phaserunner run\`.` };
   }
-  const workstream = planningWorkstream(defs.phases, defs.config.approvals);
+  const workstream = planningOf(defs);
   // Only without a store: the walk over history is not loaded otherwise.
   const { mergedPhasesInGit } = await import('./rebuild.js');
   const merged = [...(await mergedPhasesInGit(defs.repo.root, defs.governing.commit, workstream)).keys()].sort((a, b) => a - b);
@@ -128,7 +128,7 @@ function notSetUp(defs: Definitions): string {
 /** Status from definitions already loaded and a store already open (a runner that just ran). */
 export function buildStatus(defs: Pick<Definitions, 'config' | 'phases'> & { readonly configured?: boolean }, store: Store | undefined): StatusView {
   const { config, phases } = defs;
-  const workstream = planningWorkstream(phases, config.approvals);
+  const workstream = planningOf(defs);
   const rows = new Map((store?.phases(workstream.name) ?? []).map((p) => [phaseOf(p), p]));
   const runs = store?.runs(workstream.name) ?? [];
   const view: PhaseStatus[] = phases.phases.map(({ def }) => {
@@ -163,9 +163,9 @@ export function buildStatus(defs: Pick<Definitions, 'config' | 'phases'> & { rea
       usage: totalUsage(phaseRuns),
     };
   });
-  const controller = planningController(workstream);
+  const controller = controllerFor(workstream);
   const active = new Set(runs.filter((r) => r.step === 'dispatched' || r.step === 'committed').map((r) => phaseOf(r)));
-  const phaseViews = view.map((p) => ({ phase: p.phase, state: p.state, active: active.has(p.phase) }));
+  const phaseViews = view.map((p) => ({ id: phaseStep(p.phase), phase: p.phase, state: p.state, active: active.has(p.phase) }));
   const complete = controller.complete(phaseViews);
   const current = controller.current(phaseViews) ?? null;
   return { workstream: workstream.name, base: config.base, current, complete, phases: view, next: nextStep(view, complete, config.base), configured: defs.configured ?? true };

@@ -4,6 +4,7 @@
 import { needsApproval, type GateTarget } from '../gates/types.js';
 import type { PhaseSet } from '../phases/load.js';
 import type { Check } from '../phases/schema.js';
+import { phaseStep, stepPhase } from './step-id.js';
 import type { PhaseView, Workstream, WorkstreamController, WorkstreamStep } from './types.js';
 
 export const PLANNING = 'planning';
@@ -16,10 +17,7 @@ export const PLANNING_COMPLETE_GATE = 'planning-complete';
 export function planningWorkstream(set: PhaseSet, approvals: readonly number[] = []): Workstream {
   const byId = new Map(set.phases.map((p) => [p.def.id, p.def]));
   const ids = set.phases.map((p) => p.def.id);
-  return {
-    name: PLANNING,
-    phaseIds: ids,
-    stepForPhase(phase: number): WorkstreamStep | undefined {
+  const stepForPhase = (phase: number): WorkstreamStep | undefined => {
       const def = byId.get(phase);
       if (def === undefined) return undefined;
       const next = ids[ids.indexOf(phase) + 1];
@@ -27,6 +25,7 @@ export function planningWorkstream(set: PhaseSet, approvals: readonly number[] =
         next === undefined ? { kind: 'named', name: PLANNING_COMPLETE_GATE } : { kind: 'phase', phase: next };
       const advanceChecks = beforeAdvance.kind === 'phase' ? byId.get(beforeAdvance.phase)?.gate.checks : set.gates.get(beforeAdvance.name)?.def.checks;
       return {
+        id: phaseStep(phase),
         phase,
         name: def.name,
         title: def.title,
@@ -40,7 +39,13 @@ export function planningWorkstream(set: PhaseSet, approvals: readonly number[] =
         gates: { beforeDispatch: { kind: 'phase', phase }, beforeAdvance },
         checks: { beforeDispatch: def.gate.checks, beforeAdvance: advanceChecks ?? [] },
       };
-    },
+  };
+  return {
+    name: PLANNING,
+    stepIds: ids.map(phaseStep),
+    stepFor: (id) => stepForPhase(stepPhase(id)),
+    phaseIds: ids,
+    stepForPhase,
     gateChecks(target: GateTarget): readonly Check[] | undefined {
       if (target.kind === 'phase') return byId.get(target.phase)?.gate.checks;
       return set.gates.get(target.name)?.def.checks;
@@ -57,7 +62,7 @@ export function planningController(workstream: Workstream): WorkstreamController
     ready(view) {
       const phase = view.find((p) => p.state !== 'done');
       if (phase === undefined || phase.active) return [];
-      return phase.state === 'pending' || phase.state === 'blocked' ? [phase.phase] : [];
+      return phase.state === 'pending' || phase.state === 'blocked' ? [phase.id] : [];
     },
     complete(view) {
       return view.every((p) => p.state === 'done');

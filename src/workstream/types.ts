@@ -4,11 +4,17 @@
 import type { GateTarget } from '../gates/types.js';
 import type { Check } from '../phases/schema.js';
 import type { PhaseState } from './states.js';
+import type { StepId } from './step-id.js';
+
+export type { StepId } from './step-id.js';
 
 /** What the runner does, in order, once an attempt is complete. */
 export type SuccessAction = 'commit' | 'mergeToBase' | 'advancePhase';
 
 export interface WorkstreamStep {
+  /** The step's id in the store and in every verb: a planning phase's number as text ('2'). */
+  readonly id: StepId;
+  /** The planning phase this step is. */
   readonly phase: number;
   readonly name: string;
   readonly title: string;
@@ -32,7 +38,11 @@ export interface WorkstreamStep {
 
 export interface Workstream {
   readonly name: string;
-  /** Every phase id, in order. */
+  /** Every step's id, in order. */
+  readonly stepIds: readonly StepId[];
+  /** The step of an id, or undefined when the workstream has no such step. */
+  stepFor(id: StepId): WorkstreamStep | undefined;
+  /** Every phase id, in order (planning's numbers; `stepIds` as numbers). */
   readonly phaseIds: readonly number[];
   /** The step for a phase, or undefined when the workstream has no such phase. */
   stepForPhase(phase: number): WorkstreamStep | undefined;
@@ -42,6 +52,7 @@ export interface Workstream {
 
 /** What the loop needs to know about each phase to decide what runs next. */
 export interface PhaseView {
+  readonly id: StepId;
   readonly phase: number;
   readonly state: PhaseState;
   /** True when an attempt is between the agent and the merge (dispatched or committed). */
@@ -51,8 +62,8 @@ export interface PhaseView {
 /** The one interface the loop drives: which phases may start now, and when all is done. */
 export interface WorkstreamController {
   readonly workstream: Workstream;
-  /** Phases whose beforeDispatch gate should be evaluated and, if it passes, dispatched now. */
-  ready(view: readonly PhaseView[]): readonly number[];
+  /** Steps whose beforeDispatch gate should be evaluated and, if it passes, dispatched now: any number of them. */
+  ready(view: readonly PhaseView[]): readonly StepId[];
   /** True when every step is done. */
   complete(view: readonly PhaseView[]): boolean;
   /** The phase the workstream is on, for status (undefined when complete). */

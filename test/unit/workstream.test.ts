@@ -7,7 +7,7 @@ import type { PhaseView } from '../../src/workstream/types.js';
 
 const workstream = planningWorkstream(loadPhaseSet(BUILTIN_PHASES_DIR));
 const view = (states: string[], active: number[] = []): PhaseView[] =>
-  states.map((state, i) => ({ phase: i + 1, state: state as PhaseView['state'], active: active.includes(i + 1) }));
+  states.map((state, i) => ({ id: String(i + 1), phase: i + 1, state: state as PhaseView['state'], active: active.includes(i + 1) }));
 
 describe('the planning workstream', () => {
   it('gates dispatch on the phase itself and advance on the next phase', () => {
@@ -25,6 +25,12 @@ describe('the planning workstream', () => {
     expect(workstream.gateChecks({ kind: 'named', name: 'planning-complete' })?.map((c) => c.kind)).toEqual(['json', 'tasks', 'file']);
   });
 
+  it('names each step by its id, the phase number as text', () => {
+    expect(workstream.stepIds).toEqual(['1', '2', '3', '4']);
+    expect(workstream.stepFor('3')).toMatchObject({ id: '3', phase: 3, name: 'project-planning' });
+    expect(workstream.stepFor('T-001')).toBeUndefined();
+  });
+
   it('has no step for a phase it does not know', () => {
     expect(workstream.stepForPhase(5)).toBeUndefined();
     expect(workstream.gateChecks({ kind: 'named', name: 'nope' })).toBeUndefined();
@@ -32,8 +38,8 @@ describe('the planning workstream', () => {
 
   it('offers only the first unfinished phase, and only when nothing is active', () => {
     const c = planningController(workstream);
-    expect(c.ready(view(['pending', 'pending', 'pending', 'pending']))).toEqual([1]);
-    expect(c.ready(view(['done', 'blocked', 'pending', 'pending']))).toEqual([2]);
+    expect(c.ready(view(['pending', 'pending', 'pending', 'pending']))).toEqual(['1']);
+    expect(c.ready(view(['done', 'blocked', 'pending', 'pending']))).toEqual(['2']);
     expect(c.ready(view(['done', 'running', 'pending', 'pending'], [2]))).toEqual([]);
     expect(c.ready(view(['done', 'failed', 'pending', 'pending']))).toEqual([]);
     expect(c.ready(view(['done', 'conflict', 'pending', 'pending']))).toEqual([]);
