@@ -11,6 +11,7 @@ import { openDbReadOnly } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { BUILTIN_PHASES_DIR } from '../paths.js';
 import { readJsonDir } from '../util/sources.js';
+import { retiredBuiltins } from '../definitions/retired.js';
 import { planningWorkstream } from '../workstream/planning.js';
 import type { AuditContext, MergeRecord } from './context.js';
 import { AuditDefinitions } from './definitions-at.js';
@@ -87,7 +88,7 @@ export async function audit(defs: Definitions, ref?: string, options: AuditOptio
     // Each merge is judged by the definitions committed where its run started; the audited
     // tip's own stand in for commits no run governed, and name the phases of the summary.
     const based = planningWorkstream(defs.phases, defs.config.approvals);
-    const definitions = new AuditDefinitions(files, readJsonDir(BUILTIN_PHASES_DIR), defs.config.base, based);
+    const definitions = new AuditDefinitions(files, readJsonDir(BUILTIN_PHASES_DIR), defs.config.base, based, () => retiredBuiltins());
     const [atTip] = tip === defs.governing.commit ? [undefined] : await files.store.settle([() => definitions.at(tip)]);
     const workstream = atTip === undefined || atTip.problem !== undefined ? based : atTip.workstream;
     const shared = { root, workstream, definitions, files, tip, shallow };

@@ -84,7 +84,7 @@ export function planFromData(data: unknown, file: string, options: PlanOptions =
   }
   const min = options.minVersion ?? 1;
   if (version < min) {
-    return refused(file, [{ path: 'version', message: `must be ${min} (it is ${version}): an executable plan, where every task has "writes" (the paths it may change) and at least one command in "checks"` }]);
+    return refused(file, [{ path: 'version', message: `must be ${min} (it is ${version}): an executable plan, every task with "writes" (the files it may change) and "checks" (commands)` }]);
   }
   const problems: { path: string; message: string }[] = [];
   const parsed = version === 1 ? TasksFileV1Schema.safeParse(data, { error: requiredMessage }) : TasksFileV2Schema.safeParse(data, { error: requiredMessage });

@@ -118,7 +118,7 @@ describe('parsePlan', () => {
 
   it('with a minimum version, refuses an older plan before anything else', () => {
     expect(problems({ version: 1, tasks: [{ id: 'T-1', title: 't', depends_on: ['T-1'] }] }, 2)).toEqual([
-      `${FILE}: version: must be 2 (it is 1): an executable plan, where every task has "writes" (the paths it may change) and at least one command in "checks"`,
+      `${FILE}: version: must be 2 (it is 1): an executable plan, every task with "writes" (the files it may change) and "checks" (commands)`,
     ]);
     expect(load({ version: 2, tasks: [task('T-1')] }, 2).ok).toBe(true);
   });
