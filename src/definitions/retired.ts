@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { RETIRED_PHASES_DIR } from '../paths.js';
 import { readJsonDir, type SourceDir } from '../util/sources.js';
 
-/** Every retired set, newest first (by name, descending: name them so). */
+/**
+ * Every retired set, by name. Their order does not change a verdict: two sets that give a
+ * merge's digest say the same of its phase (the digest covers all the audit judges it by).
+ */
 export function retiredBuiltins(dir = RETIRED_PHASES_DIR): SourceDir[] {
   let names: string[];
   try {
@@ -18,5 +21,5 @@ export function retiredBuiltins(dir = RETIRED_PHASES_DIR): SourceDir[] {
     // A package without retired sets: there is nothing older to judge by.
     return [];
   }
-  return names.sort().reverse().map((name) => readJsonDir(join(dir, name)));
+  return names.sort().map((name) => readJsonDir(join(dir, name)));
 }
