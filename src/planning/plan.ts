@@ -10,6 +10,8 @@ import type { PlanCheck } from './fields.js';
 import { graphProblems, type TaskNode } from './graph.js';
 import { PLAN_VERSION, TasksFileV1Schema, TasksFileV2Schema, type TaskV1, type TaskV2 } from './tasks-schema.js';
 
+export type { PlanCheck } from './fields.js';
+
 /** The path of a problem about the whole document (as formatIssuePath names it). */
 const ROOT = '(root)';
 
