@@ -37,7 +37,7 @@ const CONTENT = {
   'planning/gap-analysis.md': '# Gaps\n\n## Gaps\n\nG1.\n',
   'planning/milestones.md': '# Milestones\n\n## M1: First\n\nGoal.\n',
   'planning/epics.md': '# Epics\n\n## E1: First\n\nScope.\n',
-  'planning/tasks.json': JSON.stringify({ version: 1, tasks: [{ id: 'T-001', title: 'First', depends_on: [] }] }) + '\n',
+  'planning/tasks.json': JSON.stringify({ version: 2, tasks: [{ id: 'T-001', title: 'First', depends_on: [], writes: ['src/first.js'], checks: [{ argv: ['node', '--test'] }] }] }) + '\n',
   'planning/tasks/T-001.md': '# T-001\n\nDo it.\n',
 };
 

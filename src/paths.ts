@@ -10,6 +10,8 @@ export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WRAPPER_SCRIPT = join(PACKAGE_ROOT, 'dist', 'dispatch', 'wrapper.js');
 export const SCRIPTED_AGENT_SCRIPT = join(PACKAGE_ROOT, 'dist', 'scripted-agent', 'main.js');
 export const BUILTIN_PHASES_DIR = join(PACKAGE_ROOT, 'phases');
+/** Built-in phases of earlier releases, one set per directory, for the audit of their merges (src/definitions/retired.ts). */
+export const RETIRED_PHASES_DIR = join(BUILTIN_PHASES_DIR, 'retired');
 /** The generated JSON Schemas (`npm run schema`), shipped with the package. */
 export const PACKAGE_SCHEMA_DIR = join(PACKAGE_ROOT, 'schema');
 

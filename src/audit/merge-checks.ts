@@ -19,7 +19,7 @@ import type { Finding, FindingCode } from './findings.js';
 import { quoteList, short } from './format.js';
 import type { HistoryCommit } from './history.js';
 import { judgeBeyondCut, phaseCommitBeyondCut, type Unchecked } from './shallow.js';
-import { readClaims, stepClaimed } from './trailers.js';
+import { readClaims, stepClaimed, type Claims } from './trailers.js';
 
 /** Paths outside the outputs collected for a message; an agent may add thousands. */
 const OUTSIDE_SHOWN = 100;
@@ -66,7 +66,12 @@ export function judgeTrees(ctx: AuditContext, record: MergeRecord): TreeVerdict 
   const cut = judgeBeyondCut(ctx, record, judgeBy);
   if (cut !== undefined) return cut;
   const start = record.phaseCommit?.parents[0] ?? record.merge.parents[0];
-  return judgeBy(ctx, record, start === undefined ? { workstream: ctx.workstream, problem: 'it has no parent' } : ctx.definitions.at(start), start);
+  return judgeBy(ctx, record, start === undefined ? { workstream: ctx.workstream, problem: 'it has no parent' } : ctx.definitions.governing(start, record.claims.phase, recordedDefinitions(record.claims)), start);
+}
+
+/** The Definitions-Digest a merge records, when well formed. */
+export function recordedDefinitions(claims: Claims): string | undefined {
+  return claims.wellFormed.has('Definitions-Digest') ? claims.values.get('Definitions-Digest') : undefined;
 }
 
 /** The checks of judgeTrees, by `governed`: the definitions committed at `start`. */

@@ -58,7 +58,7 @@ export function judgeBeyondCut(ctx: AuditContext, record: MergeRecord, judgeBy: 
   const recorded = claims.wellFormed.has('Definitions-Digest') ? claims.values.get('Definitions-Digest') : undefined;
   for (const candidate of [merge.parents[0], merge.sha]) {
     if (candidate === undefined || beyondCut(ctx, candidate) || claims.phase === undefined || recorded === undefined) continue;
-    const governed = ctx.definitions.at(candidate);
+    const governed = ctx.definitions.governing(candidate, claims.phase, recorded);
     const step = governed.problem === undefined ? governed.workstream.stepForPhase(claims.phase) : undefined;
     if (step === undefined || definitionsDigest(step) !== recorded) continue;
     const verdict = judgeBy(ctx, record, governed, candidate);

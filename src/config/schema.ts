@@ -3,11 +3,15 @@
 import { z } from 'zod';
 import { NEVER_PASSED, PASS_ENV_PATTERN } from '../agents/env-allowlist.js';
 import { ARGV_PLACEHOLDERS, unknownPlaceholders } from '../agents/template.js';
+import { PlanCheckSchema, taskId } from '../planning/fields.js';
 
 /** Planning phases that need a human's approval unless the config says otherwise: the task plan, before anyone executes it. */
 export const DEFAULT_APPROVALS = [4] as const;
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
+
+/** Tasks the execution workstream runs at once unless the config or `run --concurrency` says otherwise. */
+export const DEFAULT_CONCURRENCY = 2;
 
 /** Author and committer of the runner's commits unless the config says otherwise. */
 export const DEFAULT_IDENTITY = { name: 'phaserunner', email: 'phaserunner@localhost' } as const;
@@ -24,6 +28,7 @@ export const SCRIPTED_BEHAVIORS = [
   'skip-required',
   'todo',
   'bad-json',
+  'plan-v1',
   'commit',
   'move-refs',
   'crash',
@@ -187,6 +192,26 @@ export const ConfigSchema = z.strictObject({
     .strictObject({ name: z.string().min(1), email: z.string().min(3) })
     .default({ ...DEFAULT_IDENTITY })
     .describe('Author and committer of the runner commits.'),
+  execution: z
+    .strictObject({
+      concurrency: z
+        .number()
+        .int()
+        .min(1)
+        .max(64)
+        .default(DEFAULT_CONCURRENCY)
+        .describe(`Tasks whose agents work at the same time (default ${DEFAULT_CONCURRENCY}); \`run --concurrency N\` overrides it for one run.`),
+      integration_checks: z
+        .array(PlanCheckSchema)
+        .default([])
+        .describe("Commands run on every merge candidate (the task's merge with the base, checked out exactly), after the task's own checks, e.g. the project's whole test suite. The base moves only when all pass."),
+      approvals: z
+        .union([z.literal(true), z.array(taskId(1))])
+        .default([])
+        .describe('Tasks a human must approve before they are merged: a list of task ids, or true for every task. [] (the default) leaves it to each task\'s "approval".'),
+    })
+    .prefault({})
+    .describe('How the execution workstream runs the plan (planning/tasks.json).'),
 });
 
 export type Config = z.output<typeof ConfigSchema>;

@@ -14,8 +14,13 @@ interface BuiltinSchema {
   readonly title: string;
 }
 
+/** What a prompt calls the plan's schema, for a `json` check on `builtin:tasks` and a `tasks` check alike. */
+export const TASKS_SCHEMA_TITLE = 'the task list schema';
+
+const TASKS: BuiltinSchema = { file: 'tasks.schema.json', title: TASKS_SCHEMA_TITLE };
+
 const BUILTIN: Readonly<Record<string, BuiltinSchema>> = {
-  'builtin:tasks': { file: 'tasks.schema.json', title: 'the task list schema' },
+  'builtin:tasks': TASKS,
 };
 
 /** What a prompt calls a built-in schema; undefined for a schema file in the repository (or an unknown name). */
@@ -31,12 +36,12 @@ export interface InlineSchema {
   readonly text: string;
 }
 
-/** The built-in schemas the checks use, each once per checked file, in check order. */
+/** The built-in schemas the checks use, each once per checked file, in check order: a `tasks` check reads its file against the plan's. */
 export function inlineSchemas(checks: readonly Check[]): InlineSchema[] {
   const out: InlineSchema[] = [];
   for (const check of checks) {
-    if (check.kind !== 'json' || !Object.hasOwn(BUILTIN, check.schema)) continue;
-    const builtin = BUILTIN[check.schema];
+    if (check.kind !== 'tasks' && check.kind !== 'json') continue;
+    const builtin = check.kind === 'tasks' ? TASKS : Object.hasOwn(BUILTIN, check.schema) ? BUILTIN[check.schema] : undefined;
     if (builtin === undefined || out.some((s) => s.path === check.path && s.title === builtin.title)) continue;
     out.push({ path: check.path, title: builtin.title, text: readFileSync(join(PACKAGE_SCHEMA_DIR, builtin.file), 'utf8') });
   }

@@ -1,6 +1,6 @@
 // Check descriptions for humans and agents: the prompt lists exactly what the gate will check.
 import type { Check } from '../phases/schema.js';
-import { builtinSchemaTitle } from './builtin-schemas.js';
+import { builtinSchemaTitle, TASKS_SCHEMA_TITLE } from './builtin-schemas.js';
 import { isGlob } from '../util/glob.js';
 
 /** One sentence saying what a check requires. */
@@ -24,8 +24,14 @@ export function describeCheck(check: Check): string {
       const title = builtinSchemaTitle(check.schema);
       return `${check.path} is valid JSON matching ${title === undefined ? `the JSON Schema ${check.schema}` : `${title}, given in full below`}`;
     }
-    case 'tasks':
-      return `${check.path} has unique task ids, every depends_on names an existing task, and no dependency cycle`;
+    case 'tasks': {
+      // The plan's schema is not in the checkout either: the prompt gives it in full (builtin-schemas.ts).
+      const graph = 'unique task ids, every depends_on naming an existing task, and no dependency cycle';
+      if ((check.min_version ?? 1) >= 2) {
+        return `${check.path} is a version ${check.min_version ?? 2} task plan matching ${TASKS_SCHEMA_TITLE}, given in full below: every task with "writes" and at least one command in "checks", ${graph}`;
+      }
+      return `${check.path} is a task plan (version 1 or 2) matching ${TASKS_SCHEMA_TITLE}, given in full below, with ${graph}`;
+    }
     case 'command':
       return `the command \`${check.argv.join(' ')}\` exits 0 within ${check.timeout_seconds}s`;
     case 'approval':

@@ -2,6 +2,7 @@
 // schema/phase.schema.json and schema/gate.schema.json are generated from these.
 import { z } from 'zod';
 import { NAME_PATTERN } from '../config/schema.js';
+import { PLAN_VERSION } from '../planning/tasks-schema.js';
 import { checkRelativePattern } from '../util/glob.js';
 
 const RelativePattern = z.string().superRefine((value, ctx) => {
@@ -46,9 +47,16 @@ export const TasksCheck = z
   .strictObject({
     kind: z.literal('tasks'),
     path: LiteralPath,
+    min_version: z
+      .number()
+      .int()
+      .min(1)
+      .max(PLAN_VERSION)
+      .optional()
+      .describe(`The lowest plan version accepted (default 1): ${PLAN_VERSION} requires an executable plan, every task with writes and checks.`),
     message: hint,
   })
-  .describe('A task list: unique ids, every depends_on names a task, no dependency cycles.');
+  .describe('A task plan (planning/tasks.json, version 1 or 2): valid fields, unique ids, every depends_on names a task, no dependency cycles.');
 
 export const CommandCheck = z
   .strictObject({

@@ -11,7 +11,7 @@ const SCHEMAS: readonly { file: string; title: string; schema: z.ZodType }[] = [
   { file: 'phase.schema.json', title: 'phaserunner phase definition (phases/*.json, .phaserunner/phases/*.json)', schema: PhaseDefinitionSchema },
   { file: 'gate.schema.json', title: 'phaserunner gate definition (*.gate.json)', schema: GateDefinitionSchema },
   { file: 'exit.schema.json', title: 'exit.json, written by the dispatch wrapper when the agent ends', schema: ExitFileSchema },
-  { file: 'tasks.schema.json', title: 'planning/tasks.json, the task list of phase 4', schema: TasksFileSchema },
+  { file: 'tasks.schema.json', title: 'planning/tasks.json, the plan phase 4 writes (version 2: executable; version 1 still loads)', schema: TasksFileSchema },
 ];
 
 /** File name to file content for every generated schema. */

@@ -105,6 +105,11 @@ export function epics(intent: Intent, gaps: number): string {
   return out.join('\n');
 }
 
+export interface TaskCheck {
+  readonly argv: string[];
+  readonly timeout_seconds: number;
+}
+
 export interface Task {
   readonly id: string;
   readonly title: string;
@@ -112,27 +117,84 @@ export interface Task {
   readonly milestone: string;
   readonly epic: string;
   readonly depends_on: string[];
+  readonly writes: string[];
+  readonly checks: TaskCheck[];
   readonly acceptance: string[];
 }
 
-/** Two tasks per epic (design, then build); each epic's design waits for the previous build. */
-export function taskList(gaps: number): Task[] {
-  const tasks: Task[] = [];
-  let previousBuild: string | undefined;
-  for (const m of milestonePlan(gaps)) {
+/** A module of the project: the file a task writes and the test that checks it. */
+function moduleTask(name: string): Pick<Task, 'writes' | 'checks'> {
+  return { writes: [`src/${name}.js`, `test/${name}.test.js`], checks: [{ argv: ['node', '--test', `test/${name}.test.js`], timeout_seconds: 120 }] };
+}
+
+/**
+ * An executable plan (version 2): first the project and its data store, which every component
+ * uses (its module src/store.js, and package.json); then one task per gap, each owning one
+ * module of its component (src/<component>.js with test/<component>.test.js). The component
+ * tasks depend only on the store, and their files do not overlap: they can run in parallel.
+ */
+export function taskList(gaps: number, comps: readonly string[] = [], project = 'the project'): Task[] {
+  const plan = milestonePlan(gaps);
+  const first = plan[0]?.id ?? 'M1';
+  const store = moduleTask('store');
+  const tasks: Task[] = [
+    {
+      id: 'T-001',
+      title: `Set up ${project} and its data store`,
+      description: `Create package.json and src/store.js: the one data store every component of ${project} keeps its records in (add, get, list, update), with every change recorded with who made it.`,
+      milestone: first,
+      epic: 'E1',
+      depends_on: [],
+      writes: ['package.json', ...store.writes],
+      checks: store.checks,
+      acceptance: ['node --test test/store.test.js passes.', 'A record added to the store can be read back unchanged.'],
+    },
+  ];
+  const used = new Set(['store']);
+  for (const m of plan) {
     for (const g of m.gaps) {
-      const design = `T-${pad(tasks.length + 1)}`;
-      tasks.push({ id: design, title: `Design the interfaces for E${g}`, description: `Write the interface and storage design that closes gap G${g}.`, milestone: m.id, epic: `E${g}`, depends_on: previousBuild === undefined ? [] : [previousBuild], acceptance: ['The design is reviewed and merged.'] });
-      const build = `T-${pad(tasks.length + 1)}`;
-      tasks.push({ id: build, title: `Build and test E${g}`, description: `Implement the design of ${design} with tests.`, milestone: m.id, epic: `E${g}`, depends_on: [design], acceptance: ['Tests pass in CI.', 'The feature works on the staging server.'] });
-      previousBuild = build;
+      const component = comps[g - 1] ?? `Component ${g}`;
+      let name = slug(component);
+      while (used.has(name)) name += '-2';
+      used.add(name);
+      tasks.push({
+        id: `T-${pad(tasks.length + 1)}`,
+        title: `Build ${component}`,
+        description: `Implement ${component} (gap G${g}) in src/${name}.js on top of the data store, with its tests in test/${name}.test.js.`,
+        milestone: m.id,
+        epic: `E${g}`,
+        depends_on: ['T-001'],
+        ...moduleTask(name),
+        acceptance: [`node --test test/${name}.test.js passes.`, `${component} works as planning/architecture.md describes.`],
+      });
     }
   }
   return tasks;
 }
 
 export function taskNote(task: Task): string {
-  return [`# ${task.id}: ${task.title}`, '', task.description, '', `Epic: ${task.epic}. Milestone: ${task.milestone}.`, `Depends on: ${task.depends_on.length > 0 ? task.depends_on.join(', ') : 'nothing'}.`, '', '## Acceptance', '', ...task.acceptance.map((a) => `- ${a}`), ''].join('\n');
+  return [
+    `# ${task.id}: ${task.title}`,
+    '',
+    task.description,
+    '',
+    `Epic: ${task.epic}. Milestone: ${task.milestone}.`,
+    `Depends on: ${task.depends_on.length > 0 ? task.depends_on.join(', ') : 'nothing'}.`,
+    `Writes: ${task.writes.join(', ')}.`,
+    '',
+    '## Acceptance',
+    '',
+    ...task.acceptance.map((a) => `- ${a}`),
+    ...task.checks.map((c) => `- \`${c.argv.join(' ')}\` exits 0.`),
+    '',
+  ].join('\n');
+}
+
+/** A plan's text as version 1, as this agent wrote it before plans were executable (behavior "plan-v1"): no writes, no checks. */
+export function planV1(text: string): string {
+  const plan = JSON.parse(text) as { tasks: Task[] };
+  const tasks = plan.tasks.map(({ id, title, description, milestone, epic, depends_on, acceptance }) => ({ id, title, description, milestone, epic, depends_on, acceptance }));
+  return JSON.stringify({ version: 1, tasks }, null, 2) + '\n';
 }
 
 export function genericDocument(path: string, intent: Intent): string {

@@ -3,7 +3,7 @@
 // like a real agent CLI. It reads INTENT.md and writes the phase's outputs in its working
 // directory, or misbehaves on purpose (--behavior) so tests can drive every failure path.
 //   node main.js --phase N --behavior ok|slow|fail|hang|hang-hard|nothing|outside|
-//                 skip-required|todo|bad-json|commit|move-refs|crash|forge|fake-exit|tamper [--delay-ms MS]
+//                 skip-required|todo|bad-json|plan-v1|commit|move-refs|crash|forge|fake-exit|tamper [--delay-ms MS]
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseIntent } from './intent.js';
 import { planArtifacts } from './plan.js';
+import { planV1 } from './artifacts.js';
 
 const { values } = parseArgs({
   options: {
@@ -87,8 +88,11 @@ async function main(): Promise<number> {
     let content = artifact.content;
     if (behavior === 'todo' && i === 0) content += '\nTODO: finish this section.\n';
     if (behavior === 'bad-json' && artifact.path.endsWith('.json')) {
-      content = JSON.stringify({ version: 1, tasks: [{ id: 'T-001', title: 'Orphan', depends_on: ['T-999'] }] }, null, 2);
+      // Well formed in every field, but it depends on a task that is not there.
+      const orphan = { id: 'T-001', title: 'Orphan', depends_on: ['T-999'], writes: ['src/orphan.js'], checks: [{ argv: ['node', '--test'] }] };
+      content = JSON.stringify({ version: 2, tasks: [orphan] }, null, 2);
     }
+    if (behavior === 'plan-v1' && artifact.path === 'planning/tasks.json') content = planV1(content);
     say(`writing ${artifact.path}`);
     write(artifact.path, content);
     if (delayMs > 0 || behavior === 'slow') await sleep(behavior === 'slow' ? Math.max(delayMs, 500) : delayMs);

@@ -43,10 +43,10 @@ export function planArtifacts(cwd: string, intent: Intent, outputs: readonly str
         artifacts.push({ path: output, content: epics(intent, gaps) });
         break;
       case 'planning/tasks.json':
-        artifacts.push({ path: output, content: JSON.stringify({ version: 1, tasks: taskList(gaps) }, null, 2) + '\n' });
+        artifacts.push({ path: output, content: JSON.stringify({ version: 2, tasks: taskList(gaps, comps, intent.title) }, null, 2) + '\n' });
         break;
       case 'planning/tasks/*.md':
-        artifacts.push(...taskList(gaps).slice(0, 3).map((t) => ({ path: `planning/tasks/${t.id}.md`, content: taskNote(t) })));
+        artifacts.push(...taskList(gaps, comps, intent.title).slice(0, 3).map((t) => ({ path: `planning/tasks/${t.id}.md`, content: taskNote(t) })));
         break;
       default: {
         // An output of a phase this agent does not know: one plausible file per pattern.

@@ -170,6 +170,16 @@ describe('run refuses', () => {
     refuses(repo, ['run'], 65, / {2}- timeouts\.phase_minutes: Too small: expected number to be >=0\.01/);
   });
 
+  it('execution settings out of range or misspelt, each named with its field', () => {
+    const repo = repoWithIntent();
+    writeConfig(repo, scriptedConfig({ execution: { concurrency: 0, integration_checks: [{ argv: [] }], approvals: ['T..1'], parallel: true } }));
+    const result = refuses(repo, ['run'], 65, / {2}- execution\.concurrency: Too small: expected number to be >=1/);
+    expect(result.stderr).toContain('  - execution.integration_checks[0].argv: Too small: expected array to have >=1 items');
+    expect(result.stderr).toContain('  - execution.approvals[0]: task id "T..1" must not contain ".."');
+    expect(result.stderr).toContain('  - execution: Unrecognized key: "parallel"');
+    expect(noState(repo)).toBe(true);
+  });
+
   it('a directory that does not exist', () => {
     const result = cli(tempDir(), ['-C', '/nonexistent/phaserunner', 'run']);
     expect(result.code).toBe(78);

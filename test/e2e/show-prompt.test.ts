@@ -52,7 +52,7 @@ describe('show N --prompt', () => {
     expect(preview.code, preview.stderr).toBe(0);
     const prompt = preview.stdout;
     const schema = readFileSync(join(ROOT, 'schema', 'tasks.schema.json'), 'utf8').trimEnd();
-    expect(prompt).toContain('- planning/tasks.json is valid JSON matching the task list schema, given in full below');
+    expect(prompt).toContain('- planning/tasks.json is a version 2 task plan matching the task list schema, given in full below: every task with "writes" and at least one command in "checks"');
     expect(prompt).toContain(`planning/tasks.json must match the task list schema, this JSON Schema:\n\n\`\`\`json\n${schema}\n\`\`\``);
     // Every file the prompt names is in the agent's checkout (main, which it starts from), or
     // is phase 4's to write (planning/tasks.json, planning/tasks/*.md).

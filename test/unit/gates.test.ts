@@ -90,22 +90,45 @@ describe('json checks', () => {
 
 describe('task graph checks', () => {
   const c: Check = { kind: 'tasks', path: 't.json' };
-  const graph = (tasks: { id: string; depends_on: string[] }[]): Record<string, string> => ({ 't.json': JSON.stringify({ tasks }) });
+  const graph = (tasks: { id: string; depends_on: string[] }[]): Record<string, string> => ({ 't.json': JSON.stringify({ version: 1, tasks: tasks.map((t) => ({ ...t, title: t.id })) }) });
+  const v2 = (tasks: Record<string, unknown>[]): Record<string, string> => ({ 't.json': JSON.stringify({ version: 2, tasks }) });
+  const task = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ id, title: id, depends_on: [], writes: [`src/${id}.js`], checks: [{ argv: ['node', '--test'] }], ...extra });
 
   it('accepts a well-formed graph', async () => {
-    expect(await check(graph([{ id: 'A', depends_on: [] }, { id: 'B', depends_on: ['A'] }]), c)).toMatchObject({ ok: true });
+    expect(await check(graph([{ id: 'A', depends_on: [] }, { id: 'B', depends_on: ['A'] }]), c)).toMatchObject({ ok: true, message: 't.json: a version 1 plan of 2 task(s), dependencies well formed.' });
   });
 
-  it('reports duplicate ids, dangling and self dependencies, and cycles', async () => {
+  it('reports duplicate ids, dangling and self dependencies, and cycles, each with its field', async () => {
     const dup = await check(graph([{ id: 'A', depends_on: [] }, { id: 'A', depends_on: [] }]), c);
-    expect(dup.message).toContain('task id A is used more than once.');
+    expect(dup.message).toBe('t.json: tasks[1].id: task id A is used more than once (also by tasks[0]).');
     const dangling = await check(graph([{ id: 'A', depends_on: ['Z'] }]), c);
-    expect(dangling.message).toContain('A depends on Z, which is not a task.');
+    expect(dangling.message).toBe('t.json: tasks[0].depends_on[0]: A depends on Z, which is not a task.');
     const self = await check(graph([{ id: 'A', depends_on: ['A'] }]), c);
-    expect(self.message).toContain('A depends on itself.');
+    expect(self.message).toBe('t.json: tasks[0].depends_on[0]: A depends on itself.');
     const cycle = await check(graph([{ id: 'A', depends_on: ['C'] }, { id: 'B', depends_on: ['A'] }, { id: 'C', depends_on: ['B'] }]), c);
     expect(cycle).toMatchObject({ ok: false });
-    expect(cycle.message).toMatch(/dependency cycle: (A -> C -> B -> A|B -> A -> C -> B|C -> B -> A -> C)/);
+    expect(cycle.message).toMatch(/^t\.json: tasks\[0\]\.depends_on: dependency cycle: A -> C -> B -> A\.$/);
+  });
+
+  it("judges a version 2 plan's fields through the plan loader, naming the file and the field", async () => {
+    expect(await check(v2([task('T-1'), task('T-2', { depends_on: ['T-1'] })]), c)).toMatchObject({ ok: true, message: 't.json: a version 2 plan of 2 task(s), dependencies well formed.' });
+    expect(await check(v2([task('T-1', { writes: undefined })]), c)).toMatchObject({ ok: false, message: 't.json: tasks[0].writes: required (expected array).' });
+    const outside = await check(v2([task('T-1', { writes: ['../elsewhere/x.js'] })]), c);
+    expect(outside.message).toBe('t.json: tasks[0].writes[0]: path "../elsewhere/x.js" must not contain "." or ".." segments.');
+  });
+
+  it('with min_version 2, refuses a version 1 plan, saying what version 2 needs', async () => {
+    const strict: Check = { kind: 'tasks', path: 't.json', min_version: 2 };
+    const result = await check(graph([{ id: 'A', depends_on: [] }]), strict);
+    expect(result).toMatchObject({ ok: false });
+    expect(result.message).toMatch(/^t\.json: version: must be 2 \(it is 1\): an executable plan, every task with "writes" .* and "checks" \(commands\)\.$/);
+    expect(await check(v2([task('T-1')]), strict)).toMatchObject({ ok: true });
+  });
+
+  it('lists five problems and counts the rest', async () => {
+    const many = await check(v2(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => task(`T-${id}`, { depends_on: ['nowhere'] }))), c);
+    expect(many.message.split('; ')).toHaveLength(5);
+    expect(many.message).toMatch(/T-e depends on nowhere, which is not a task \(and 2 more\)\.$/);
   });
 });
 
@@ -158,7 +181,7 @@ describe('gates over a source other than the checkout (the runner\'s staged tree
     ];
     const result = await evaluateGate(target, checks, dir, { files: memory({ 'a.md': '# Stored otherwise\n', 't.json': graph }) });
     expect(result.checks.map((c) => [c.kind, c.ok])).toEqual([['file', false], ['json', true], ['tasks', false], ['command', true]]);
-    expect(result.checks[2]?.message).toMatch(/^t\.json: dependency cycle: /);
+    expect(result.checks[2]?.message).toMatch(/^t\.json: tasks\[0\]\.depends_on: dependency cycle: /);
   });
 
   it('the same checks run synchronously over a tree, as the audit runs them', () => {

@@ -64,7 +64,7 @@ describe('the rendered prompt', () => {
   it("gives a built-in JSON Schema in full where the gate's check is described, not as a path outside the checkout", () => {
     const phase4 = renderPrompt(input(4));
     const schema = readFileSync(join(ROOT, 'schema', 'tasks.schema.json'), 'utf8').trimEnd();
-    expect(phase4).toContain('- planning/tasks.json is valid JSON matching the task list schema, given in full below');
+    expect(phase4).toContain('- planning/tasks.json is a version 2 task plan matching the task list schema, given in full below: every task with "writes" and at least one command in "checks"');
     expect(phase4).toContain(`\nplanning/tasks.json must match the task list schema, this JSON Schema:\n\n\`\`\`json\n${schema}\n\`\`\`\n\nIf any check fails`);
     expect(phase4).not.toContain('schema/');
     // Phases whose gate has no json check get no schema.

@@ -22,7 +22,7 @@ describe('the planning workstream', () => {
 
   it('gates the last phase\'s advance on planning-complete', () => {
     expect(workstream.stepForPhase(4)?.gates.beforeAdvance).toEqual({ kind: 'named', name: 'planning-complete' });
-    expect(workstream.gateChecks({ kind: 'named', name: 'planning-complete' })?.map((c) => c.kind)).toEqual(['json', 'tasks', 'file']);
+    expect(workstream.gateChecks({ kind: 'named', name: 'planning-complete' })?.map((c) => c.kind)).toEqual(['tasks', 'file']);
   });
 
   it('names each step by its id, the phase number as text', () => {
