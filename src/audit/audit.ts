@@ -11,12 +11,8 @@ import { openDbReadOnly } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { BUILTIN_PHASES_DIR } from '../paths.js';
 import { readJsonDir } from '../util/sources.js';
-<<<<<<< HEAD
-import { planningOf } from '../workstream/registry.js';
-=======
 import { retiredBuiltins } from '../definitions/retired.js';
-import { planningWorkstream } from '../workstream/planning.js';
->>>>>>> h/plan
+import { planningOf } from '../workstream/registry.js';
 import type { AuditContext, MergeRecord } from './context.js';
 import { AuditDefinitions } from './definitions-at.js';
 import { judgeDecision, readDecision, type Decision } from './decisions.js';
@@ -91,13 +87,8 @@ export async function audit(defs: Definitions, ref?: string, options: AuditOptio
     const shallow = await readShallow(defs.repo.commonDir, reader);
     // Each merge is judged by the definitions committed where its run started; the audited
     // tip's own stand in for commits no run governed, and name the phases of the summary.
-<<<<<<< HEAD
     const based = planningOf(defs);
-    const definitions = new AuditDefinitions(files, readJsonDir(BUILTIN_PHASES_DIR), defs.config.base, based);
-=======
-    const based = planningWorkstream(defs.phases, defs.config.approvals);
     const definitions = new AuditDefinitions(files, readJsonDir(BUILTIN_PHASES_DIR), defs.config.base, based, () => retiredBuiltins());
->>>>>>> h/plan
     const [atTip] = tip === defs.governing.commit ? [undefined] : await files.store.settle([() => definitions.at(tip)]);
     const workstream = atTip === undefined || atTip.problem !== undefined ? based : atTip.workstream;
     const shared = { root, workstream, definitions, files, tip, shallow };
