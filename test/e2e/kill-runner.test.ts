@@ -12,6 +12,7 @@ import { cli, cliAsync, json } from '../helpers/cli.js';
 import { git } from '../helpers/git.js';
 import { isAlive, runsOf, scriptedRepo, until } from '../helpers/setup.js';
 import { readStore } from '../helpers/store.js';
+import { seeded } from '../helpers/random.js';
 
 const STALL = 'PHASERUNNER_TEST_WRAPPER_STALL_MS';
 
@@ -170,17 +171,6 @@ describe('a wrapper that dies before it claims', () => {
   });
 });
 
-/** A small seeded generator (mulberry32): the same seed gives the same kill times. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KILLS = 50;
 /** The scripted agent pauses this long between the files it writes, so that kills land mid-phase. */

@@ -12,15 +12,8 @@ import { cli, json, type CliResult } from '../helpers/cli.js';
 import { testEnv } from '../helpers/env.js';
 import { commitFile, git, ROOT, scriptedConfig, tempDir, writeConfig } from '../helpers/git.js';
 import { scriptedRepo } from '../helpers/setup.js';
+import { task } from '../helpers/plan.js';
 
-const task = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  id,
-  title: `Task ${id}`,
-  depends_on: [],
-  writes: [`src/${id}.js`],
-  checks: [{ argv: ['node', '--test', `test/${id}.test.js`] }],
-  ...extra,
-});
 
 /** A repository whose phases 1-3 the scripted agent has merged, and whose phase 4 agent copies `plan` (a file outside it) to planning/tasks.json. */
 function repoAtPhase4(plan: string): string {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { globsMayOverlap, overlapWitness } from '../../src/execution/globs-overlap.js';
 import { globToRegExp } from '../../src/util/glob.js';
+import { seeded } from '../helpers/random.js';
 
 const both = (a: string, b: string, path: string): boolean => globToRegExp(a).test(path) && globToRegExp(b).test(path);
 
@@ -69,17 +70,6 @@ describe('globsMayOverlap: a table of claims', () => {
   });
 });
 
-// Seeded, so that a failure names a case that can be run again.
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A glob and a way to draw strings it is likely to match (used as candidates only). */
 interface Generated {
@@ -141,7 +131,7 @@ function smallStrings(): string[] {
 
 describe('globsMayOverlap against the real matcher, on random globs', () => {
   it('never says "disjoint" when a path matches both, and every witness matches both', () => {
-    const rand = random(17);
+    const rand = seeded(17);
     const next = generator(rand);
     const small = smallStrings();
     let overlapping = 0;

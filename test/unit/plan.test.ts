@@ -3,17 +3,10 @@
 // names each problem (file and field) is what all three agree on.
 import { describe, expect, it } from 'vitest';
 import { parsePlan, problemText, type PlanResult } from '../../src/planning/plan.js';
+import { task } from '../helpers/plan.js';
 
 const FILE = 'planning/tasks.json';
 
-const task = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  id,
-  title: `Task ${id}`,
-  depends_on: [],
-  writes: [`src/${id}.js`],
-  checks: [{ argv: ['node', '--test', `test/${id}.test.js`] }],
-  ...extra,
-});
 
 const load = (data: unknown, minVersion?: number): PlanResult => parsePlan(JSON.stringify(data), FILE, minVersion === undefined ? {} : { minVersion });
 

@@ -2,6 +2,7 @@
 // time, then waits in a serial merge queue, then is merged. At every step the simulation checks
 // the rules (slots, claims, dependencies) and that progress is reported possible until done.
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../helpers/random.js';
 import {
   blockedBy,
   globsMayOverlap,
@@ -91,16 +92,6 @@ function checkRules(tasks: readonly ScheduledTask[], progress: ReadonlyMap<strin
   }
 }
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The benchmark's shape: 40 tasks in 6 levels of at most 8 (width 8), each task below the first
@@ -108,7 +99,7 @@ function random(seed: number): () => number {
  * Writes are disjoint, as in the benchmark: only dependencies and concurrency constrain.
  */
 function layeredDag(seed: number): ScheduledTask[] {
-  const rand = random(seed);
+  const rand = seeded(seed);
   let sizes: number[];
   do sizes = Array.from({ length: 6 }, () => 1 + Math.floor(rand() * 8));
   while (sizes.reduce((a, b) => a + b) !== 40 || Math.max(...sizes) !== 8);
