@@ -28,9 +28,9 @@ async function transitionMs(sync, count) {
   const db = openDb(join(dir, 'state.db'));
   db.pragma(`synchronous = ${sync}`);
   const store = new Store(db);
-  store.ensureWorkstream('planning', 'main', [{ phase: 1, name: 'one', role: 'planner' }]);
+  store.ensureWorkstream('planning', 'main', [{ step_id: '1', name: 'one', role: 'planner' }]);
   const start = performance.now();
-  for (let i = 0; i < count; i++) store.transition('planning', 1, null, CYCLE[i % CYCLE.length], `bench ${i}`);
+  for (let i = 0; i < count; i++) store.transition('planning', '1', null, CYCLE[i % CYCLE.length], `bench ${i}`);
   const elapsed = performance.now() - start;
   store.close();
   removeDir(dir);
