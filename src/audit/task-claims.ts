@@ -1,9 +1,9 @@
 // Reading an execution task's commit or merge (src/git/task-trailers.ts): which commits are
 // the execution workstream's, and their trailer paragraph as claims, read by the same function
 // as a phase's (trailers.ts: readParagraph), so both break the contract in the same ways.
-import { refComponentProblem } from '../git/ref-component.js';
 import { EXECUTION_WORKSTREAM, planBlobOf, TASK_TRAILER_KEYS } from '../git/task-trailers.js';
 import { APPROVAL_KEYS } from '../git/trailers.js';
+import { taskIdProblem } from '../planning/fields.js';
 import type { Finding } from './findings.js';
 import { short } from './format.js';
 import { firstValues, type HistoryCommit } from './history.js';
@@ -25,8 +25,8 @@ const CONTRACT = {
   known: [...TASK_TRAILER_KEYS, ...APPROVAL_KEYS] as readonly string[],
   format: {
     ...TRAILER_FORMAT,
-    // A task id names a branch: it is what the plan loader accepts as a ref component.
-    Task: (v: string) => refComponentProblem(v) === undefined,
+    // An id as the plan loader accepts one (a version 1 plan's too: it still runs).
+    Task: (v: string) => taskIdProblem(v, 1) === undefined,
     'Plan-Digest': (v: string) => planBlobOf(v) !== undefined,
   },
 };

@@ -134,7 +134,9 @@ function checkStrays(commits: TaskCommits, merges: readonly TaskMerge[], finding
     if (merged.has(c.sha)) continue;
     const claims = readTaskClaims(c, 'commit', ignored);
     const about = claims.task === undefined ? {} : { task: claims.task };
-    findings.push({ code: 'hand-merged', phase: null, ...about, commit: c.sha, message: `task commit ${short(c.sha)} (task ${claims.task ?? '?'}, run ${claims.values.get('Run-Id') ?? '?'}) reached the base through a merge phaserunner did not make, so its merge carries no trailers.` });
+    // A task merge off the line: the base was rewritten, and what it merged survives beside it.
+    const what = c.parents.length > 1 ? 'task merge' : 'task commit';
+    findings.push({ code: 'hand-merged', phase: null, ...about, commit: c.sha, message: `${what} ${short(c.sha)} (task ${claims.task ?? '?'}, run ${claims.values.get('Run-Id') ?? '?'}) reached the base through a merge phaserunner did not make, so no task merge of the base holds it.` });
   }
 }
 
