@@ -1,7 +1,7 @@
 // Reading an execution task's commit or merge (src/git/task-trailers.ts): which commits are
 // the execution workstream's, and their trailer paragraph as claims, read by the same function
 // as a phase's (trailers.ts: readParagraph), so both break the contract in the same ways.
-import { EXECUTION_WORKSTREAM, planBlobOf, TASK_TRAILER_KEYS } from '../git/task-trailers.js';
+import { claimsTask, planBlobOf, TASK_TRAILER_KEYS } from '../git/task-trailers.js';
 import { APPROVAL_KEYS } from '../git/trailers.js';
 import { taskIdProblem } from '../planning/fields.js';
 import type { Finding } from './findings.js';
@@ -31,14 +31,9 @@ const CONTRACT = {
   },
 };
 
-/**
- * Whether the commit is the execution workstream's: it says `Workstream: execution`, or it has
- * no Workstream but a Task (a task commit that lost a trailer is still judged as one).
- */
+/** Whether the commit is the execution workstream's (task-trailers.ts: claimsTask). */
 export function isTaskCommit(c: HistoryCommit): boolean {
-  const values = firstValues(c.trailers);
-  const workstream = values.get('Workstream');
-  return workstream === EXECUTION_WORKSTREAM || (workstream === undefined && values.has('Task'));
+  return claimsTask(firstValues(c.trailers));
 }
 
 /** The commit's claims; every problem is added to `findings`, about the task when Task is well formed. */

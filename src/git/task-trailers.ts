@@ -45,6 +45,15 @@ export function buildTaskMessage(subject: string, body: readonly string[], trail
 /** The execution workstream's name: the `Workstream` trailer of every task commit and merge. */
 export const EXECUTION_WORKSTREAM = 'execution';
 
+/**
+ * Whether a commit's trailers (each key's first value) are a task's: `Workstream: execution`,
+ * or no Workstream but a Task (a task commit that lost a trailer is still judged as one).
+ */
+export function claimsTask(values: ReadonlyMap<string, string>): boolean {
+  const workstream = values.get('Workstream');
+  return workstream === EXECUTION_WORKSTREAM || (workstream === undefined && values.has('Task'));
+}
+
 /** The plan a task comes from, as planning writes it on the base. */
 export const PLAN_PATH = 'planning/tasks.json';
 

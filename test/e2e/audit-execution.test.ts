@@ -347,6 +347,12 @@ describe('audit with execution merges', () => {
     expect(found.stdout).toMatch(/\[task-outside-writes\] task T-001: task commit [0-9a-f]{12} changes "src\/backdoor\.js", outside task T-001's writes/);
   });
 
+  it("leaves task merges out of planning's log", () => {
+    const log = json<{ entries: { phase: number | null; merge: string }[] }>(cli(cloneOf(), ['log', '--json']));
+    expect(log.entries.map((e) => e.phase)).toEqual([1, 2, 3, 4]);
+    expect(log.entries.map((e) => e.merge)).toEqual(git(pristine, 'rev-list', '--first-parent', '--merges', '--reverse', acked).split('\n'));
+  });
+
   it('in a shallow clone cut after planning, notes what it could not check and finds nothing', () => {
     const repo = cloneOf(3);
     const { code, report } = audit(repo);
