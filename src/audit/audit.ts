@@ -25,6 +25,7 @@ import { beyondCut, type ShallowReport, type Unchecked } from './shallow.js';
 import { commandChecksOf, rerunCommandChecks, type CommandProgress } from './command-checks.js';
 import { crossCheckStore } from './store-check.js';
 import { readClaims } from './trailers.js';
+import { auditTasks, type AuditedTask } from './tasks.js';
 import { TreeFiles } from './tree-files.js';
 import { TreeStore } from './tree-store.js';
 
@@ -57,6 +58,8 @@ export interface AuditReport {
    */
   readonly definitions: { readonly base: string; readonly commit: string | null; readonly source: 'committed' | 'built-in' };
   readonly phases: readonly AuditedPhase[];
+  /** The execution workstream's tasks (tasks.ts); empty when no task was merged. */
+  readonly tasks: readonly AuditedTask[];
   readonly findings: readonly Finding[];
   /**
    * In a shallow clone whose history of the ref is cut: where, and what could not be checked
@@ -104,6 +107,8 @@ export async function audit(defs: Definitions, ref?: string, options: AuditOptio
     checkOrder(ctx, records, decisions, lineCut);
     checkStrays(ctx, records, pass.onLine, pass.side);
     await findDrift(ctx, baselines(records, decisions), records);
+    const executed = await auditTasks(ctx, pass.tasks, { records, decisions }, lineCut);
+    findings.push(...executed.findings);
     const commandChecks = commandChecksOf(records);
     const rerun = options.commands === true;
     if (rerun) await rerunCommandChecks(root, commandChecks, (code, phase, commit, message) => {
@@ -115,7 +120,7 @@ export async function audit(defs: Definitions, ref?: string, options: AuditOptio
     sortFindings(unchecked, pass);
     const cut = boundary.length === 0 && unchecked.length === 0 ? null : { boundary, unchecked };
     const governing = { base: defs.governing.base, commit: defs.governing.commit, source: defs.configured ? ('committed' as const) : ('built-in' as const) };
-    return { ok: findings.length === 0, ref: target, tip, commits, store, definitions: governing, phases: summarize(ctx, records, findings), findings, shallow: cut, commands: { checks: commandChecks.length, rerun } };
+    return { ok: findings.length === 0, ref: target, tip, commits, store, definitions: governing, phases: summarize(ctx, records, findings), tasks: executed.tasks, findings, shallow: cut, commands: { checks: commandChecks.length, rerun } };
   } finally {
     await reader.close();
   }
@@ -124,17 +129,19 @@ export async function audit(defs: Definitions, ref?: string, options: AuditOptio
 /**
  * By phase, then oldest commit first: the order history happened in, whatever order the
  * stream and the batches found them in. Findings about commits the stream did not keep
- * (drift offenders) come after, in the order they were found.
+ * (drift offenders) come after, in the order they were found. A task's findings come after
+ * every phase's.
  */
 function sortFindings(findings: (Finding | Unchecked)[], pass: Pass): void {
   const index = new Map<string, number>();
-  for (const c of [...pass.onLine, ...pass.side.values(), ...pass.decisions]) index.set(c.sha, c.index);
+  for (const c of [...pass.onLine, ...pass.side.values(), ...pass.decisions, ...pass.tasks.all()]) index.set(c.sha, c.index);
   for (const r of pass.records) {
     index.set(r.merge.sha, r.merge.index);
     if (r.phaseCommit !== undefined) index.set(r.phaseCommit.sha, r.phaseCommit.index);
   }
   const age = (f: Finding | Unchecked): number => -(index.get(f.commit ?? '') ?? -Infinity);
-  findings.sort((a, b) => (a.phase ?? 0) - (b.phase ?? 0) || age(a) - age(b));
+  const rank = (f: Finding | Unchecked): number => f.phase ?? ('task' in f ? Number.MAX_SAFE_INTEGER : 0);
+  findings.sort((a, b) => rank(a) - rank(b) || age(a) - age(b));
 }
 
 /** The record commits read and judged; only those that pass every check count. */

@@ -8,6 +8,7 @@ import type { Finding } from './findings.js';
 import { streamPhaseCommits, type HistoryCommit } from './history.js';
 import { judgeTrees, readMerge } from './merge-checks.js';
 import type { Unchecked } from './shallow.js';
+import { TaskCommits } from './task-history.js';
 
 /** Merges judged together: enough to fill a round of requests, few enough to bound memory. */
 const BATCH = 64;
@@ -31,6 +32,8 @@ export interface Pass {
   readonly decisions: HistoryCommit[];
   /** Trailered commits off the first-parent line, by id. */
   readonly side: Map<string, HistoryCommit>;
+  /** The execution workstream's commits (tasks.ts), none of them in the lists above. */
+  readonly tasks: TaskCommits;
 }
 
 export async function readHistory(shared: Omit<AuditContext, 'add' | 'uncheck'>, order: 'fast' | 'topo'): Promise<Pass> {
@@ -46,6 +49,7 @@ export async function readHistory(shared: Omit<AuditContext, 'add' | 'uncheck'>,
   const onLine: HistoryCommit[] = [];
   const recordCommits: HistoryCommit[] = [];
   const side = new Map<string, HistoryCommit>();
+  const tasks = new TaskCommits();
   const judge = new Judge(ctx);
   const read = (slot: number, merge: HistoryCommit, phaseCommit: HistoryCommit | undefined): void => {
     const record = readMerge(ctx, merge, phaseCommit);
@@ -60,6 +64,7 @@ export async function readHistory(shared: Omit<AuditContext, 'add' | 'uncheck'>,
       ctx.tip,
       (c) => {
         judge.rethrow(); // a failed judge (cat-file gone) ends the stream, not only the audit
+        if (tasks.take(c)) return; // execution's, judged apart
         if (c.firstParent && c.parents.length === 2) {
           const slot = slots.push(undefined) - 1;
           merges[slot] = c;
@@ -91,7 +96,7 @@ export async function readHistory(shared: Omit<AuditContext, 'add' | 'uncheck'>,
   await judge.finish();
   const records = slots.filter((r): r is MergeRecord => r !== undefined).reverse();
   const { commits, ordered, lineEnd, boundary } = result;
-  return { ctx, findings, unchecked, commits, ordered, lineEnd, boundary, records, onLine, side, decisions: recordCommits.reverse() };
+  return { ctx, findings, unchecked, commits, ordered, lineEnd, boundary, records, onLine, side, tasks, decisions: recordCommits.reverse() };
 }
 
 /** A commit that says it is a record (its trailers are judged in records.ts). */

@@ -5,6 +5,7 @@ import type { Definitions } from '../definitions/open.js';
 import { boundaryOf, readShallow } from '../git/shallow.js';
 import { withStoreReadOnly } from '../runner/store-open.js';
 import type { RunRow } from '../store/store.js';
+import { claimsTask } from '../git/task-trailers.js';
 import { PLANNING } from '../workstream/planning.js';
 import { firstValues, resolveTip, streamPhaseCommits } from './history.js';
 import { phaseOf } from '../workstream/step-id.js';
@@ -77,6 +78,8 @@ export async function timeline(defs: Definitions, ref?: string): Promise<Timelin
   const shallow = await readShallow(defs.repo.commonDir, { root });
   const read = await streamPhaseCommits(root, tip, (c) => {
     const v = firstValues(c.trailers);
+    // The execution workstream's merges are not phases: planning's timeline leaves them out.
+    if (claimsTask(v)) return;
     const kind = v.get('Record');
     if (kind !== undefined && c.parents.length === 1) {
       const phase = Number(v.get('Phase'));

@@ -20,7 +20,8 @@ export interface Claims {
 
 const KNOWN: readonly string[] = [...TRAILER_KEYS, ...OPTIONAL_TRAILER_KEYS, ...APPROVAL_KEYS];
 
-const FORMAT: Readonly<Record<string, (v: string) => boolean>> = {
+/** How each trailer value of the contract is written; shared with the task trailers' reader (task-claims.ts). */
+export const TRAILER_FORMAT: Readonly<Record<string, (v: string) => boolean>> = {
   Workstream: (v) => NAME_PATTERN.test(v),
   Phase: (v) => /^[1-9][0-9]*$/.test(v),
   'Phase-Name': (v) => NAME_PATTERN.test(v),
@@ -36,12 +37,29 @@ const FORMAT: Readonly<Record<string, (v: string) => boolean>> = {
   'Approved-Digest': (v) => /^sha256:[0-9a-f]{64}$/.test(v),
 };
 
-/** The commit's claims; with `report`, every problem becomes a finding. */
-export function readClaims(ctx: AuditContext, commit: HistoryCommit, what: string, report = true): Claims {
+export interface TrailerProblem {
+  readonly code: 'trailer-malformed' | 'trailer-duplicate' | 'trailer-missing';
+  /** A phrase after "<what> <sha> ": "lacks the trailer Role". */
+  readonly text: string;
+}
+
+/** A trailer paragraph read against a set of keys: what it says, and every way it breaks that set's contract. */
+export interface ParagraphReading {
+  readonly values: Map<string, string>;
+  readonly wellFormed: Set<string>;
+  readonly problems: TrailerProblem[];
+}
+
+/**
+ * Reads `trailers` against a contract: `required` keys, every key it may have (`known`) and
+ * how each value is written (`format`). A phase's and a task's trailers are read by this one
+ * function, so they break the contract in the same ways, with the same words.
+ */
+export function readParagraph(trailers: HistoryCommit['trailers'], contract: { readonly required: readonly string[]; readonly known: readonly string[]; readonly format: Readonly<Record<string, (v: string) => boolean>> }): ParagraphReading {
   const values = new Map<string, string>();
   const wellFormed = new Set<string>();
-  const problems: { code: 'trailer-malformed' | 'trailer-duplicate' | 'trailer-missing'; text: string }[] = [];
-  for (const [key, value] of commit.trailers) {
+  const problems: TrailerProblem[] = [];
+  for (const [key, value] of trailers) {
     if (key === '') {
       problems.push({ code: 'trailer-malformed', text: `has a line in its trailer paragraph that is not a trailer: ${JSON.stringify(value.slice(0, 80))}` });
       continue;
@@ -51,15 +69,23 @@ export function readClaims(ctx: AuditContext, commit: HistoryCommit, what: strin
       continue;
     }
     values.set(key, value);
-    if (!KNOWN.includes(key)) {
+    if (!contract.known.includes(key)) {
       problems.push({ code: 'trailer-malformed', text: `has a trailer phaserunner never writes: ${key}` });
       continue;
     }
-    if (FORMAT[key]?.(value) === true) wellFormed.add(key);
+    if (contract.format[key]?.(value) === true) wellFormed.add(key);
     else problems.push({ code: 'trailer-malformed', text: `has a malformed ${key}: ${JSON.stringify(value.slice(0, 80))}` });
   }
-  const missing = TRAILER_KEYS.filter((k) => !values.has(k));
+  const missing = contract.required.filter((k) => !values.has(k));
   if (missing.length > 0) problems.push({ code: 'trailer-missing', text: `lacks the trailer${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` });
+  return { values, wellFormed, problems };
+}
+
+const PHASE_CONTRACT = { required: TRAILER_KEYS, known: KNOWN, format: TRAILER_FORMAT };
+
+/** The commit's claims; with `report`, every problem becomes a finding. */
+export function readClaims(ctx: AuditContext, commit: HistoryCommit, what: string, report = true): Claims {
+  const { values, wellFormed, problems } = readParagraph(commit.trailers, PHASE_CONTRACT);
 
   const workstream = values.get('Workstream');
   const sameWorkstream = workstream === undefined || workstream === ctx.workstream.name;

@@ -385,7 +385,9 @@ describe('audit', () => {
     expect(TAMPERS.length).toBeGreaterThanOrEqual(20);
     // Found only by `audit --commands` in a repository whose gates run commands: its own test
     // tampers with what such a command sees (test/e2e/audit-commands.test.ts).
-    const elsewhere = ['command-failed'];
+    // The execution workstream's own codes: its tamper corpus runs on a history with task merges
+    // (test/e2e/audit-execution.test.ts).
+    const elsewhere = ['command-failed', 'plan-unknown', 'task-unknown', 'task-digest-mismatch', 'task-outside-writes', 'task-merged-twice', 'task-dependency-not-merged', 'task-commit-not-merged'];
     expect([...new Set([...TAMPERS.map((t) => t.code), ...elsewhere])].sort()).toEqual(Object.keys(FINDING_CODES).sort());
   });
 

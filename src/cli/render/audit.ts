@@ -22,13 +22,14 @@ export function auditLines(report: AuditReport): string[] {
         : 'not merged in the history this clone has';
     lines.push(`  ${p.findings === 0 ? '✓' : '✗'} phase ${p.phase} ${p.name}: ${what}`);
   }
-  lines.push('');
+  lines.push(...taskLines(report, before !== undefined), '');
   if (report.ok) {
-    lines.push(cut === null ? 'No findings: every phase merge is intact.' : 'No findings in what this clone has.');
+    const merges = report.tasks.length > 0 ? 'every phase and task merge is' : 'every phase merge is';
+    lines.push(cut === null ? `No findings: ${merges} intact.` : 'No findings in what this clone has.');
   } else {
     lines.push(`${report.findings.length} finding(s):`);
     for (const f of report.findings) {
-      lines.push(`  [${f.code}] ${f.phase === null ? '' : `phase ${f.phase}: `}${f.message}`);
+      lines.push(`  [${f.code}] ${f.phase !== null ? `phase ${f.phase}: ` : f.task !== undefined ? `task ${f.task}: ` : ''}${f.message}`);
     }
   }
   const c = report.commands;
@@ -43,6 +44,23 @@ export function auditLines(report: AuditReport): string[] {
     lines.push('', `Not checked, for want of ${before ?? 'history this shallow clone does not have'} (${cut.unchecked.length}):`);
     for (const u of cut.unchecked) lines.push(`  - ${u.phase === null ? '' : `phase ${u.phase}: `}${u.what}`);
     lines.push('To audit everything: `git fetch --unshallow`, then `phaserunner audit` again.');
+  }
+  return lines;
+}
+
+/** The execution section: one line per task, when any task was merged. */
+function taskLines(report: AuditReport, cut: boolean): string[] {
+  const tasks = report.tasks;
+  if (tasks.length === 0) return [];
+  const merged = tasks.filter((t) => t.merged).length;
+  const lines = ['', `execution: ${merged} of ${tasks.length} task${tasks.length === 1 ? '' : 's'} merged`];
+  for (const t of tasks) {
+    const what = t.merged
+      ? `merged ${t.merge?.slice(0, 12) ?? ''} (commit ${t.commit?.slice(0, 12) ?? '-'}, run ${t.run_id ?? '?'}, attempt ${t.attempt ?? '?'}, ${t.agent ?? '?'})`
+      : cut
+        ? 'not merged in the history this clone has'
+        : 'not merged';
+    lines.push(`  ${t.findings === 0 ? '✓' : '✗'} task ${t.id}: ${what}`);
   }
   return lines;
 }
