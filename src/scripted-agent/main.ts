@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { agentContext, hangForever } from './context.js';
 import { parseIntent } from './intent.js';
 import { runPhase } from './phase.js';
+import { EXIT_USAGE, TASK_ONLY_BEHAVIORS, runTask } from './task.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,10 +33,21 @@ const delayMs = Number(values['delay-ms']);
 const role = env['PHASERUNNER_ROLE'] ?? 'agent';
 const outputs = JSON.parse(env['PHASERUNNER_OUTPUTS'] ?? '[]') as string[];
 const intentPath = env['PHASERUNNER_INTENT'] ?? 'INTENT.md';
+const workstream = values.workstream ?? env['PHASERUNNER_WORKSTREAM'] ?? 'planning';
+const taskId = values.task ?? env['PHASERUNNER_TASK'];
 const context = agentContext(process.cwd(), role, env['PHASERUNNER_PROMPT_FILE']);
 
 async function main(): Promise<number> {
-  context.say(`phase ${phase}: reading ${intentPath}`);
+  const execution = workstream === 'execution';
+  if (execution && (taskId === undefined || taskId === '')) {
+    console.error('scripted agent: the execution workstream needs a task: PHASERUNNER_TASK (or --task) is not set');
+    return EXIT_USAGE;
+  }
+  if (!execution && TASK_ONLY_BEHAVIORS.has(behavior)) {
+    console.error(`scripted agent: behavior "${behavior}" is for tasks of the execution workstream, not for phase ${phase}`);
+    return EXIT_USAGE;
+  }
+  context.say(execution ? `task ${taskId ?? ''}: reading ${intentPath} and planning/tasks.json` : `phase ${phase}: reading ${intentPath}`);
   const intentFile = join(context.cwd, intentPath);
   const intent = parseIntent(existsSync(intentFile) ? readFileSync(intentFile, 'utf8') : '');
 
@@ -51,6 +63,7 @@ async function main(): Promise<number> {
       context.say('nothing to write; exiting 0');
       return 0;
   }
+  if (execution) return runTask(context, { taskId: taskId ?? '', behavior, delayMs, intent });
   return runPhase(context, { phase, behavior, delayMs, outputs, intent });
 }
 
