@@ -31,12 +31,13 @@ function words(text: string): string[] {
   return text.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
 }
 
-/** "Parse the input file" -> "parseTheInputFile"; a valid identifier whatever the text. */
+/** "Parse the input file" -> "parseTheInputFile", "2nd pass" -> "task2ndPass"; `fallback` for a text without a word. */
 export function camel(text: string, fallback = 'task'): string {
   const parts = words(text).map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1)));
   const name = parts.join('');
   if (name === '') return fallback;
-  return /^[0-9]/.test(name) ? `${fallback}${name.charAt(0).toUpperCase()}${name.slice(1)}` : name;
+  // An identifier cannot start with a digit.
+  return /^[0-9]/.test(name) ? `task${name}` : name;
 }
 
 /** "share-tag-team" -> "ShareTagTeam". */
