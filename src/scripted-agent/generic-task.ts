@@ -3,13 +3,15 @@
 // exports a function named after the task; a test file (test/*.test.js, *.test.js) tests those
 // modules with node:test, so a check `node --test <that file>` passes; package.json is a valid
 // one; anything else is a short text file. A writes glob gets one file when the task has no
-// concrete path at all, so that `ok` always writes something.
+// concrete path at all, so that `ok` always writes something. shared/CONFLICT.txt is left to the
+// `conflict` behaviour (task-mischief.ts).
 import type { Artifact } from './artifacts.js';
 import type { Intent } from './intent.js';
 import { camel, importPath, isModuleFile, isTestFile, literal, taskHeader } from './source.js';
 import type { AgentTask } from './task-plan.js';
 import { isGlob, matcherFor } from '../util/glob.js';
 import { slug } from './text.js';
+import { CONFLICT_FILE } from './task-mischief.js';
 
 /** The function a task's module exports: "Parse the input file" -> parseTheInputFile. */
 export function functionName(task: AgentTask): string {
@@ -71,7 +73,8 @@ function concreteFrom(glob: string, task: AgentTask): string | undefined {
 }
 
 export function genericTaskFiles(task: AgentTask, intent: Intent): Artifact[] {
-  let paths = task.writes.filter((w) => !isGlob(w));
+  // The conflict file is written by behaviour `conflict` alone (and resolved by a later `ok`), not as the task's own work.
+  let paths = task.writes.filter((w) => !isGlob(w) && w !== CONFLICT_FILE);
   if (paths.length === 0) paths = task.writes.map((w) => concreteFrom(w, task)).filter((p): p is string => p !== undefined).slice(0, 1);
   const modules = paths.filter((p) => isModuleFile(p) || p.endsWith('.cjs'));
   return paths.map((path) => {
