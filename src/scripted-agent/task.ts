@@ -25,7 +25,7 @@ export interface TaskRun {
 /** Behaviours that only make sense for a task (phase mode refuses them). */
 export const TASK_ONLY_BEHAVIORS: ReadonlySet<string> = new Set(['break-tests', 'conflict', 'integration-break']);
 
-/** Exit code for a behaviour this mode does not have: EX_USAGE, as the runner passed a wrong argument. */
+/** Exit code for a behaviour this mode does not have, or no task to implement: EX_USAGE (the runner passed a wrong argument). */
 export const EXIT_USAGE = 64;
 /** Exit code for a plan it cannot read its task from: EX_DATAERR. */
 export const EXIT_BAD_DATA = 65;

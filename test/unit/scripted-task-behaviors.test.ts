@@ -165,6 +165,19 @@ describe("the scripted agent's task behaviours", () => {
     expect(green.status, green.output).toBe(0);
   });
 
+  it('wait-release works for a phase too: its outputs written, it waits for $PHASERUNNER_TEST_RELEASE_DIR/<phase>', async () => {
+    const dir = plannedCheckout();
+    const releases = tempDir('phaserunner-release-');
+    const env = { PHASERUNNER_WORKSTREAM: 'planning', PHASERUNNER_PHASE: '1', PHASERUNNER_OUTPUTS: '["planning/risks.md"]', PHASERUNNER_TEST_RELEASE_DIR: releases };
+    const agent = startAgent(dir, '', 'wait-release', runDir(), env);
+    const exited = exitOf(agent);
+    expect(await lineOf(agent, 'waiting for release')).toContain(join(releases, '1'));
+    expect(agent.exitCode).toBeNull();
+    expect(changedPaths(dir)).toEqual(['planning/risks.md']);
+    writeFile(releases, '1', '');
+    expect(await exited).toBe(0);
+  });
+
   it('refuses the task-only behaviours in phase mode', () => {
     const dir = plannedCheckout();
     for (const behavior of ['break-tests', 'conflict', 'integration-break']) {
