@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { NEVER_PASSED, PASS_ENV_PATTERN } from '../agents/env-allowlist.js';
 import { ARGV_PLACEHOLDERS, unknownPlaceholders } from '../agents/template.js';
-import { PlanCheckSchema, taskId } from '../planning/fields.js';
+import { PlanCheckSchema, taskId, taskIdProblem } from '../planning/fields.js';
 
 /** Planning phases that need a human's approval unless the config says otherwise: the task plan, before anyone executes it. */
 export const DEFAULT_APPROVALS = [4] as const;
@@ -16,7 +16,12 @@ export const DEFAULT_CONCURRENCY = 2;
 /** Author and committer of the runner's commits unless the config says otherwise. */
 export const DEFAULT_IDENTITY = { name: 'phaserunner', email: 'phaserunner@localhost' } as const;
 
-/** What the built-in scripted agent does for a phase; everything but `ok` misbehaves on purpose. */
+/**
+ * What the built-in scripted agent does for a phase or a task; everything but `ok` misbehaves on
+ * purpose. `wait-release` works in both; `break-tests`, `conflict` and `integration-break` are
+ * for tasks, and `skip-required`, `todo`, `bad-json`, `plan-v1` and `forge` for phases (the agent
+ * exits 64 on the other kind). src/scripted-agent/ says what each does.
+ */
 export const SCRIPTED_BEHAVIORS = [
   'ok',
   'slow',
@@ -35,18 +40,39 @@ export const SCRIPTED_BEHAVIORS = [
   'forge',
   'fake-exit',
   'tamper',
+  'wait-release',
+  'break-tests',
+  'conflict',
+  'integration-break',
 ] as const;
 
 export const ScriptedBehavior = z.enum(SCRIPTED_BEHAVIORS);
 export type ScriptedBehavior = z.infer<typeof ScriptedBehavior>;
 
+/**
+ * A key of the scripted agent's `behaviors`: a phase id (a number, as before) or a task id of the
+ * execution workstream, checked as the plan checks one (version 2: never digits only, so the two
+ * kinds cannot be confused).
+ */
+const PHASE_KEY = /^[1-9][0-9]*$/;
+const ScriptedStepKey = z.union([z.string().regex(PHASE_KEY), taskId(2)]);
+
+/** Why a `behaviors` key is neither (zod's own "Invalid key in record" names no rule). */
+function stepKeyProblem(key: unknown): string {
+  const text = String(key);
+  const why = /^[0-9]+$/.test(text) ? 'a phase id is a number from 1, without leading zeros' : `as a task id it ${taskIdProblem(text) ?? 'is not valid'}`;
+  return `${JSON.stringify(text)} is neither a phase id ("2") nor a task id ("T-003"): ${why}`;
+}
+
 export const ScriptedAgentConfig = z
   .strictObject({
     type: z.literal('scripted'),
     behaviors: z
-      .record(z.string().regex(/^[1-9][0-9]*$/), z.union([ScriptedBehavior, z.array(ScriptedBehavior).min(1)]))
+      .record(ScriptedStepKey, z.union([ScriptedBehavior, z.array(ScriptedBehavior).min(1)]), {
+        error: (issue) => (issue.code === 'invalid_key' ? stepKeyProblem(issue.input) : undefined),
+      })
       .optional()
-      .describe('Per phase id: one behavior, or one per attempt (the last one repeats).'),
+      .describe('Per phase id ("2") or task id ("T-003"): one behavior, or one per attempt (the last one repeats).'),
     delay_ms: z.number().int().min(0).max(600_000).optional().describe('Pause between the files it writes.'),
   })
   .describe('The built-in scripted agent: deterministic artifacts from INTENT.md, for demos and tests.');
