@@ -4,7 +4,7 @@
 // and a task branch to merge.
 import { testEnv } from './env.js';
 import { commitFile, emptyRepo, git } from './git.js';
-import type { TaskTrailers } from '../../src/git/task-trailers.js';
+import { planDigestOf, type TaskTrailers } from '../../src/git/task-trailers.js';
 
 /** Gives the runner's git in this process (src/git/exec.ts) the tests' git configuration; call before its first git. */
 export function useTestGitConfig(): void {
@@ -22,7 +22,7 @@ export const TRAILERS: TaskTrailers = {
   agent: 'scripted',
   exitCode: 0,
   artifactsDigest: `sha256:${'a'.repeat(64)}`,
-  planDigest: `sha256:${'b'.repeat(64)}`,
+  planDigest: planDigestOf('b'.repeat(40)),
 };
 
 export interface TaskRepo {

@@ -18,7 +18,7 @@ interface AuditArgs extends GlobalArgs {
 
 export const auditCommand: CommandModule<GlobalArgs, AuditArgs> = {
   command: 'audit',
-  describe: 'Verify the planning history from git alone (and cross-check the store when present); exit 3 on findings',
+  describe: 'Verify the history (phase merges, and task merges of the execution workstream) from git alone (and cross-check the store when present); exit 3 on findings',
   builder: (y) =>
     y
       .option('ref', { type: 'string', describe: 'Audit this branch or commit instead of the base branch' })
