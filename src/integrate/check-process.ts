@@ -89,7 +89,11 @@ export function runCheckProcess(argv: readonly string[], options: CheckProcessOp
     });
     child.on('close', (code, signal) => {
       const end = exited ?? { code, signal };
-      finish({ exitCode: timedOut || aborted ? null : end.code, signal: end.signal, timedOut, aborted, output: output.slice(-options.maxOutput) });
+      // Once more before it counts as over: a process the check forked just as it exited may
+      // not have been found the first time (its environment is unreadable while it execs).
+      void stopMarked(ours).finally(() => {
+        finish({ exitCode: timedOut || aborted ? null : end.code, signal: end.signal, timedOut, aborted, output: output.slice(-options.maxOutput) });
+      });
     });
   });
 }
