@@ -80,7 +80,7 @@ export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, 
   const how = merge === null ? `committed as ${commit ?? '?'}` : `committed as ${commit ?? '?'} and merged into ${r.config.base} as ${merge}`;
   r.store.write(() => {
     if (mergedNow) r.store.updateRun(run.run_id, { step: 'merged', merge_sha: merge });
-    if (next !== undefined) r.store.setCurrent(ws, next);
+    if (next !== undefined) r.store.setCurrent(ws, next === null ? null : phaseStep(next));
     r.store.transition(ws, phaseStep(step.phase), run.run_id, 'done', `attempt ${run.attempt} ${how}`, { commit_sha: commit, merge_sha: merge });
   });
   crashPoint('finalize:recorded');

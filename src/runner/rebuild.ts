@@ -15,7 +15,7 @@ import type { Workstream, WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { attemptSnapshotRef, phaseBranch, phaseWorktree } from './naming.js';
 import { killGroup } from '../util/process.js';
-import { phaseStep } from '../workstream/step-id.js';
+import { phaseStep, stepPhase } from '../workstream/step-id.js';
 
 export interface RebuiltPhase {
   readonly phase: number;
@@ -72,7 +72,7 @@ export async function rebuildFromGit(r: Runner): Promise<RebuiltPhase[]> {
     for (const write of writes) write();
     for (const a of adopted) a.write();
     for (const record of history.records) r.store.insertRecord({ ...record, workstream: ws, published: 1 });
-    r.store.setCurrent(ws, r.workstream.phaseIds.find((id) => !done.has(id)) ?? null);
+    r.store.setCurrent(ws, r.workstream.stepIds.find((id) => !done.has(stepPhase(id))) ?? null);
   });
   return [...restored, ...adopted.map((a) => a.phase)];
 }

@@ -55,7 +55,7 @@ export async function replan(r: Runner, req: RecordRequest): Promise<RecordRow> 
       if (row.state === 'pending') r.store.setAttemptsBase(ws, phaseStep(phaseOf(row)), row.attempts);
       else r.store.transition(ws, phaseStep(phaseOf(row)), null, 'pending', why, { commit_sha: null, merge_sha: null, attempts_base: row.attempts });
     }
-    r.store.setCurrent(ws, req.phase);
+    r.store.setCurrent(ws, phaseStep(req.phase));
   });
   crashPoint('replan:recorded');
   await publishRecords(r);

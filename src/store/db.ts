@@ -31,11 +31,12 @@ export function openDb(file: string): Db {
 
 /** Opens an existing store without creating or migrating it (read paths such as status). */
 export function openDbReadOnly(file: string): Db {
+  let version = 0;
   const db = prepared(new Database(file, { readonly: true, fileMustExist: true }), (db) => {
     db.pragma('busy_timeout = 10000');
-    schemaVersion(db, file);
+    version = schemaVersion(db, file);
   });
-  if (schemaVersion(db, file) === MIGRATIONS.length) return db;
+  if (version === MIGRATIONS.length) return db;
   // Written by an older phaserunner, and not migrated yet (no runner has opened it since):
   // read a copy, migrated in memory. The file itself is migrated by the next runner, under
   // its lock; a read-only verb changes nothing on disk.

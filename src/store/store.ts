@@ -136,22 +136,9 @@ export type RunPatch = Partial<Omit<RunRow, 'run_id' | 'workstream' | 'step_id' 
 type PhasePatch = Partial<Pick<PhaseRow, 'branch' | 'commit_sha' | 'merge_sha' | 'attempts'>> & { readonly attempts_base?: number };
 
 export class Store {
+  // Every store it is given is at the latest schema: openDb migrates the file, and
+  // openDbReadOnly reads an older one through a copy migrated in memory.
   constructor(private readonly db: Db) {}
-
-  private approvalsTable: boolean | undefined;
-  private recordsTable: boolean | undefined;
-
-  /** A store of an older schema opened read-only (status, audit) has no approvals table yet. */
-  private hasApprovals(): boolean {
-    this.approvalsTable ??= this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'approvals'`).get() !== undefined;
-    return this.approvalsTable;
-  }
-
-  /** A store of an older schema opened read-only has no records table (nor attempts_base). */
-  private hasRecords(): boolean {
-    this.recordsTable ??= this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'records'`).get() !== undefined;
-    return this.recordsTable;
-  }
 
   close(): void {
     this.db.close();
@@ -182,7 +169,7 @@ export class Store {
     return this.db.prepare('SELECT * FROM workstreams WHERE name = ?').get(name) as WorkstreamRow | undefined;
   }
 
-  setCurrent(name: string, current: number | null): void {
+  setCurrent(name: string, current: string | null): void {
     this.write(() => {
       this.db
         .prepare('UPDATE workstreams SET current = ?, completed_at = ? WHERE name = ?')
@@ -324,24 +311,20 @@ export class Store {
 
   /** Every decision on a run, oldest first. */
   decisionsOn(runId: string): ApprovalRow[] {
-    if (!this.hasApprovals()) return [];
     return this.db.prepare('SELECT * FROM approvals WHERE run_id = ? ORDER BY id').all(runId) as ApprovalRow[];
   }
 
   /** The highest approval row id (0 without any). */
   lastApprovalId(): number {
-    if (!this.hasApprovals()) return 0;
     return (this.db.prepare('SELECT MAX(id) AS id FROM approvals').get() as { id: number | null }).id ?? 0;
   }
 
   /** Approval rows written after row `id`. */
   approvalsAfter(id: number): ApprovalRow[] {
-    if (!this.hasApprovals()) return [];
     return this.db.prepare('SELECT * FROM approvals WHERE id > ? ORDER BY id').all(id) as ApprovalRow[];
   }
 
   approvals(workstream: string): ApprovalRow[] {
-    if (!this.hasApprovals()) return [];
     return this.db.prepare('SELECT * FROM approvals WHERE workstream = ? ORDER BY id').all(workstream) as ApprovalRow[];
   }
 
@@ -402,7 +385,6 @@ export class Store {
   }
 
   records(workstream: string): RecordRow[] {
-    if (!this.hasRecords()) return [];
     return this.db.prepare('SELECT * FROM records WHERE workstream = ? ORDER BY id').all(workstream) as RecordRow[];
   }
 
