@@ -6,7 +6,7 @@
 // that finished. What it left running is stopped then (stopMarked), which closes the pipes.
 import { spawn } from 'node:child_process';
 import { killGroup } from '../util/process.js';
-import { stopMarked } from './marked-processes.js';
+import { INTEGRATION_ENV, stopMarked } from './marked-processes.js';
 
 export interface CheckRun {
   /** null when it did not exit by itself (killed for its timeout or the abort, by a signal, or never started). */
@@ -21,8 +21,8 @@ export interface CheckRun {
 
 export interface CheckProcessOptions {
   readonly cwd: string;
-  /** Must carry the INTEGRATION_ENV mark with `mark` as its value: how leftovers are found. */
   readonly env: NodeJS.ProcessEnv;
+  /** Set as INTEGRATION_ENV in its environment (and so in all it starts): how leftovers are found. */
   readonly mark: string;
   readonly timeoutMs: number;
   readonly maxOutput: number;
@@ -44,7 +44,7 @@ export function runCheckProcess(argv: readonly string[], options: CheckProcessOp
     let aborted = false;
     let exited: { code: number | null; signal: string | null } | undefined;
     let settled = false;
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(file, args, { cwd: options.cwd, env: { ...options.env, [INTEGRATION_ENV]: options.mark }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const append = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
       if (output.length > options.maxOutput * 2) output = output.slice(-options.maxOutput);
@@ -96,4 +96,17 @@ export function runCheckProcess(argv: readonly string[], options: CheckProcessOp
       });
     });
   });
+}
+
+/**
+ * Why a check's run failed, in words (`line` is its command line), or undefined when it exited
+ * 0. `detail` replaces the end of its output after a non-zero exit.
+ */
+export function runFailure(run: CheckRun, line: string, timeoutSeconds: number, detail?: string): string | undefined {
+  if (run.spawnError !== undefined) return `\`${line}\` could not start: ${run.spawnError}.`;
+  if (run.timedOut) return `\`${line}\` did not finish within ${timeoutSeconds}s and was killed.`;
+  if (run.exitCode === 0) return undefined;
+  const how = run.signal !== null ? `was killed by ${run.signal}` : `exited ${run.exitCode ?? '?'}`;
+  const tail = run.output.trim().split('\n').slice(-3).join(' | ');
+  return `\`${line}\` ${how}${detail ?? (tail === '' ? '.' : `: ${tail}`)}`;
 }

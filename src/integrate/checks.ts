@@ -3,9 +3,8 @@
 // check is a child process the runner waits for without blocking: while a test suite runs for
 // minutes, the runner goes on collecting, dispatching and showing the other tasks.
 import { REDIRECTING_GIT_ENV } from '../git/redirecting-env.js';
-import { runCheckProcess } from './check-process.js';
+import { runCheckProcess, runFailure } from './check-process.js';
 import { ranNoTests } from './no-tests.js';
-import { INTEGRATION_ENV, stopMarked } from './marked-processes.js';
 
 export interface CandidateCheck {
   /** What the check is called in progress and failures ("T-003 check 1", "integration: npm test"). */
@@ -53,7 +52,7 @@ export interface RunChecksOptions {
  * red one, if any). Throws the signal's reason when aborted, after stopping the running check.
  */
 export async function runChecks(checks: readonly CandidateCheck[], options: RunChecksOptions): Promise<CheckResult[]> {
-  const env = checkEnv(options.env ?? process.env, options.cwd);
+  const env = checkEnv(options.env ?? process.env);
   const results: CheckResult[] = [];
   for (const [index, check] of checks.entries()) {
     options.signal?.throwIfAborted();
@@ -67,8 +66,8 @@ export async function runChecks(checks: readonly CandidateCheck[], options: RunC
   return results;
 }
 
-function checkEnv(base: NodeJS.ProcessEnv, cwd: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, [INTEGRATION_ENV]: cwd };
+function checkEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
   // A `git` the check runs must see the candidate's checkout, not what the runner was started in.
   for (const key of REDIRECTING_GIT_ENV) Reflect.deleteProperty(env, key);
   return env;
@@ -76,24 +75,14 @@ function checkEnv(base: NodeJS.ProcessEnv, cwd: string): NodeJS.ProcessEnv {
 
 async function runCheck(check: CandidateCheck, cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined): Promise<CheckResult> {
   const started = Date.now();
+  // runCheckProcess has stopped what carries the mark before it returns: nothing of this check
+  // is left when the next starts or the checkout is removed.
   const run = await runCheckProcess(check.argv, { cwd, env, mark: cwd, timeoutMs: check.timeout_seconds * 1000, maxOutput: OUTPUT_READ_CHARS, signal });
-  // Anything still carrying the mark (stopped as the check exited) is gone before the next check starts or the checkout is removed.
-  await stopMarked((value) => value === cwd);
   const line = check.argv.join(' ');
   const base = { label: check.label, argv: check.argv, exitCode: run.exitCode, timedOut: run.timedOut, durationMs: Date.now() - started, outputTail: run.output.slice(-OUTPUT_TAIL_CHARS) };
-  if (run.spawnError !== undefined) return { ...base, ok: false, message: `${check.label}: \`${line}\` could not start: ${run.spawnError}.` };
-  if (run.timedOut) return { ...base, ok: false, message: `${check.label}: \`${line}\` did not finish within ${check.timeout_seconds}s and was killed.` };
-  const noTests = ranNoTests(run.output, run.exitCode, { truncated: run.output.length >= OUTPUT_READ_CHARS });
-  if (run.exitCode !== 0) {
-    const how = run.signal !== null ? `was killed by ${run.signal}` : `exited ${run.exitCode ?? '?'}`;
-    const tail = lastLines(run.output, 3);
-    const detail = noTests !== undefined ? ` (${noTests}).` : tail === '' ? '.' : `: ${tail}`;
-    return { ...base, ok: false, message: `${check.label}: \`${line}\` ${how}${detail}`, ...(noTests === undefined ? {} : { noTests }) };
-  }
+  const noTests = run.spawnError === undefined && !run.timedOut ? ranNoTests(run.output, run.exitCode, { truncated: run.output.length >= OUTPUT_READ_CHARS }) : undefined;
+  const failure = runFailure(run, line, check.timeout_seconds, noTests === undefined ? undefined : ` (${noTests}).`);
+  if (failure !== undefined) return { ...base, ok: false, message: `${check.label}: ${failure}`, ...(noTests === undefined ? {} : { noTests }) };
   if (noTests !== undefined) return { ...base, ok: false, noTests, message: `${check.label}: \`${line}\` exited 0 but ran no tests: ${noTests}.` };
   return { ...base, ok: true, message: `${check.label}: \`${line}\` passed.` };
-}
-
-function lastLines(text: string, n: number): string {
-  return text.trim().split('\n').slice(-n).join(' | ');
 }
