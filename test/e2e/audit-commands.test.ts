@@ -74,8 +74,11 @@ describe('audit and command checks', () => {
   it('works in a bare clone, which has no checkout at all', () => {
     const bare = join(tempDir(), 'bare.git');
     git(repo, 'clone', '--quiet', '--bare', repo, bare);
+    const before = ranIn().length;
     const result = cli(bare, ['audit', '--commands', '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(json<Report>(result).commands).toEqual({ checks: 1, rerun: true });
+    // It really ran there: once, in a scratch checkout of the merge's tree.
+    expect(ranIn().slice(before)).toHaveLength(1);
   });
 });
