@@ -134,13 +134,19 @@ export async function audit(defs: Definitions, ref?: string, options: AuditOptio
  */
 function sortFindings(findings: (Finding | Unchecked)[], pass: Pass): void {
   const index = new Map<string, number>();
-  for (const c of [...pass.onLine, ...pass.side.values(), ...pass.decisions, ...pass.tasks.all()]) index.set(c.sha, c.index);
+  const taskCommits = new Set<string>();
+  for (const c of pass.tasks.all()) {
+    index.set(c.sha, c.index);
+    taskCommits.add(c.sha);
+  }
+  for (const c of [...pass.onLine, ...pass.side.values(), ...pass.decisions]) index.set(c.sha, c.index);
   for (const r of pass.records) {
     index.set(r.merge.sha, r.merge.index);
     if (r.phaseCommit !== undefined) index.set(r.phaseCommit.sha, r.phaseCommit.index);
   }
   const age = (f: Finding | Unchecked): number => -(index.get(f.commit ?? '') ?? -Infinity);
-  const rank = (f: Finding | Unchecked): number => f.phase ?? ('task' in f ? Number.MAX_SAFE_INTEGER : 0);
+  // A finding about a task commit is a task's, whether or not its Task trailer could be read.
+  const rank = (f: Finding | Unchecked): number => f.phase ?? ('task' in f || taskCommits.has(f.commit ?? '') ? Number.MAX_SAFE_INTEGER : 0);
   findings.sort((a, b) => rank(a) - rank(b) || age(a) - age(b));
 }
 
