@@ -102,7 +102,9 @@ export const ADAPTER_ENV = {
     'GOOGLE_APPLICATION_CREDENTIALS',
   ],
   command: [],
-  scripted: [],
+  // A test's switch, for the built-in agent only: where behavior wait-release looks for the file
+  // that lets a task (or phase) finish, so a test chooses the order parallel attempts end in.
+  scripted: ['PHASERUNNER_TEST_RELEASE_DIR'],
 } as const satisfies Record<string, readonly EnvRule[]>;
 
 export type AdapterType = keyof typeof ADAPTER_ENV;

@@ -1,7 +1,8 @@
 // Argv templates of the command adapter: {name} placeholders replaced inside each argument.
-import type { AgentContext } from './types.js';
+import { DEFAULT_WORKSTREAM, type AgentContext } from './types.js';
 
-export const ARGV_PLACEHOLDERS = ['prompt_file', 'worktree', 'phase', 'phase_name', 'role', 'run_id'] as const;
+/** `{task}` is the execution task's id, empty for a planning phase; `{workstream}` is never empty. */
+export const ARGV_PLACEHOLDERS = ['prompt_file', 'worktree', 'phase', 'phase_name', 'role', 'run_id', 'task', 'workstream'] as const;
 
 /** Names of unknown placeholders in an argv template (a typo would reach the agent verbatim). */
 export function unknownPlaceholders(argv: readonly string[]): string[] {
@@ -24,8 +25,10 @@ export function expandArgv(argv: readonly string[], context: AgentContext): stri
     phase_name: context.phaseName,
     role: context.role,
     run_id: context.runId,
+    task: context.task ?? '',
+    workstream: context.workstream ?? DEFAULT_WORKSTREAM,
   };
   return argv.map((arg) =>
-    arg.replace(/\{([a-z_]+)\}/g, (whole, name: string) => (name in values ? values[name as keyof typeof values] : whole)),
+    arg.replace(/\{([a-z_]+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? values[name as keyof typeof values] : whole)),
   );
 }

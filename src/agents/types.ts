@@ -9,7 +9,13 @@ export interface AgentContext {
   readonly promptFile: string;
   readonly worktree: string;
   readonly runDir: string;
+  /** The workstream the attempt belongs to: `planning` when absent. */
+  readonly workstream?: string;
+  /** An execution task's id (`T-003`); absent for a planning phase. */
+  readonly task?: string;
+  /** A planning phase's number; 0 for a task. */
   readonly phase: number;
+  /** A planning phase's name; the task's id for a task. */
   readonly phaseName: string;
   readonly role: string;
   readonly runId: string;
@@ -47,9 +53,18 @@ export interface AgentAdapter {
   invocation(context: AgentContext): AgentInvocation;
 }
 
-/** Environment every agent gets, whatever its adapter: where it is and what it must write. */
+/** The workstream of an attempt whose context names none: the planning phases'. */
+export const DEFAULT_WORKSTREAM = 'planning';
+
+/**
+ * Environment every agent gets, whatever its adapter: where it is and what it must write, and
+ * which step it is (PHASERUNNER_WORKSTREAM always, PHASERUNNER_TASK for a task only), so that one
+ * agent command can tell the phases and the tasks apart.
+ */
 export function agentEnv(context: AgentContext): Record<string, string> {
   return {
+    PHASERUNNER_WORKSTREAM: context.workstream ?? DEFAULT_WORKSTREAM,
+    ...(context.task === undefined ? {} : { PHASERUNNER_TASK: context.task }),
     PHASERUNNER_PHASE: String(context.phase),
     PHASERUNNER_PHASE_NAME: context.phaseName,
     PHASERUNNER_ROLE: context.role,

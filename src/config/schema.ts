@@ -115,7 +115,7 @@ export const CommandAgentConfig = z
           });
         }
       })
-      .describe('Program and arguments. Placeholders: {prompt_file} {worktree} {phase} {phase_name} {role} {run_id}.'),
+      .describe(`Program and arguments. Placeholders: ${ARGV_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')} ({task} is empty for a planning phase).`),
     stdin: z.boolean().default(true).describe('Also pass the prompt on stdin.'),
     env: AgentEnv.describe('Environment variables set for the agent.'),
     pass_env: PassEnv,
