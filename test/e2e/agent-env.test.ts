@@ -51,6 +51,9 @@ describe("an agent's environment", () => {
     expect(own).toMatch(/^HOME=\//m);
     expect(own).toContain('PHASERUNNER_PHASE=1\n');
     expect(own).toContain('PHASERUNNER_ROLE=architect\n');
+    // A planning phase: its workstream named, and no task (issue 17).
+    expect(own).toContain('PHASERUNNER_WORKSTREAM=planning\n');
+    expect(names(own)).not.toContain('PHASERUNNER_TASK');
     expect(own).toContain('SET_BY_CONFIG=configured\n');
     expect(own).toContain('PASSED_BY_NAME=by-name\n');
     expect(own).toContain('ACME_ONE=acme-1\nACME_TWO=acme-2\n');
