@@ -135,12 +135,16 @@ function previousSection(previous: PreviousAttempt, gateLabel: string): string[]
   for (const check of previous.gateFailures) {
     out.push(`- ${check.subject}: ${check.message}${check.hint === undefined ? '' : ` (${check.hint})`}`);
     if (check.output !== undefined && check.output.trim() !== '') {
-      const output = check.output.length > MAX_CHECK_OUTPUT ? `...${check.output.slice(-MAX_CHECK_OUTPUT)}` : check.output;
-      out.push('', fenced(output.trimEnd(), ''), '');
+      out.push('', fenced(outputTail(check.output).trimEnd(), ''), '');
     }
   }
   out.push('', 'Your checkout starts again from the base branch: write the files so that every check passes.');
   return out;
+}
+
+/** The end of a check's output, at most MAX_CHECK_OUTPUT characters, marked when cut. */
+export function outputTail(output: string): string {
+  return output.length > MAX_CHECK_OUTPUT ? `...${output.slice(-MAX_CHECK_OUTPUT)}` : output;
 }
 
 /** A fence longer than any run of backticks inside the text, so content cannot close it. */
