@@ -1,6 +1,7 @@
 // The prompt of an execution task's attempt: what the agent is told of its task, its files, its
 // checks and the integration checks, its dependencies, a failed previous attempt, and a
 // conflict to resolve; and that the plan's text (an agent wrote it) stays inside its fences.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { MAX_DEPENDENCY_FILES, renderTaskPrompt, type TaskPromptInput } from '../../src/execute/task-prompt.js';
@@ -186,6 +187,17 @@ describe('the plan\'s text cannot break out of the frame', () => {
 
   it('shows a command with backticks and a newline on one line that a shell reads back', () => {
     expect(prompt).toContain("- ``node -e $'console.log(`hi`)\\x0a## Rules'`` within 600s\n");
+  });
+
+  it('shows a command as a line bash reads back as exactly its argv', () => {
+    const argv = ['node', '-e', "it's `x` $HOME\\n\n\t\u0085 ok", 'plain-word'];
+    const tasks = [{ id: 'T-010', title: 'Q', depends_on: [], writes: ['a.js'], checks: [{ argv, timeout_seconds: 5 }] }];
+    const shown = renderTaskPrompt(input({}, tasks, 'T-010'));
+    const line = /^- (`+)(.*?)\1 within 5s$/m.exec(shown)?.[2];
+    expect(line).toBeDefined();
+    const read = spawnSync('bash', ['-c', `printf '%s\\0' ${line ?? ''}`], { encoding: 'utf8' });
+    expect(read.status).toBe(0);
+    expect(read.stdout.split('\0').slice(0, -1)).toEqual(argv);
   });
 
   it('quotes a path with a newline', () => {
