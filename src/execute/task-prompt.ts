@@ -283,12 +283,14 @@ function ansiC(word: string): string {
   return `$'${escaped}'`;
 }
 
-/** Inline code whose backtick fence is longer than any run inside it. */
-function inlineCode(text: string): string {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+/**
+ * A shell line as inline code, its backtick fence longer than any run inside it. (A shell line
+ * never starts or ends with a backtick, shellWord quotes one, so it needs no padding.)
+ */
+function inlineCode(line: string): string {
+  const longest = Math.max(0, ...[...line.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
+  return `${fence}${line}${fence}`;
 }
 
 function short(sha: string): string {
