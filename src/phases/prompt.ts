@@ -42,7 +42,7 @@ export interface PreviousAttempt {
 }
 
 /** Command output shown per failed check: enough to act on, never the whole log. */
-const MAX_CHECK_OUTPUT = 2_000;
+export const MAX_CHECK_OUTPUT = 2_000;
 
 /** Fills {{placeholders}} in the phase's task text. Unknown ones were rejected at load time. */
 export function fillTemplate(template: string, input: PromptInput): string {
@@ -99,15 +99,25 @@ export function renderPrompt(input: PromptInput): string {
   out.push('', 'If any check fails, the attempt fails and your work is not merged.');
   out.push('', '## Rules', '');
   out.push(
-    '- Do not run `git commit`, `git checkout`, `git switch`, `git reset`, `git stash`, `git merge` or any other command that changes git state. phaserunner commits and merges your work itself.',
-    '- Stay on the branch you were started on, in this directory. Do not create, move or delete worktrees or branches.',
-    `- Write only the files listed under "Files you must write". Changes to anything else fail the attempt.`,
-    '- Do not write outside this checkout, and do not follow or create symbolic links that lead out of it.',
+    ...safetyRules('Files you must write'),
     '- Write finished content: no TODO or TBD markers, no placeholders.',
     '- When you are done, exit. Your exit code matters: exit 0 only when the files are written.',
   );
   if (input.previous !== undefined) out.push('', ...previousSection(input.previous, input.gateLabel));
   return out.join('\n') + '\n';
+}
+
+/**
+ * The rules every agent phaserunner starts is given, phase or task: git state, its branch and
+ * checkout, and its files (the section of the prompt that lists them is `filesHeading`).
+ */
+export function safetyRules(filesHeading: string): string[] {
+  return [
+    '- Do not run `git commit`, `git checkout`, `git switch`, `git reset`, `git stash`, `git merge` or any other command that changes git state. phaserunner commits and merges your work itself.',
+    '- Stay on the branch you were started on, in this directory. Do not create, move or delete worktrees or branches.',
+    `- Write only the files listed under "${filesHeading}". Changes to anything else fail the attempt.`,
+    '- Do not write outside this checkout, and do not follow or create symbolic links that lead out of it.',
+  ];
 }
 
 function previousSection(previous: PreviousAttempt, gateLabel: string): string[] {
@@ -125,22 +135,26 @@ function previousSection(previous: PreviousAttempt, gateLabel: string): string[]
   for (const check of previous.gateFailures) {
     out.push(`- ${check.subject}: ${check.message}${check.hint === undefined ? '' : ` (${check.hint})`}`);
     if (check.output !== undefined && check.output.trim() !== '') {
-      const output = check.output.length > MAX_CHECK_OUTPUT ? `...${check.output.slice(-MAX_CHECK_OUTPUT)}` : check.output;
-      out.push('', fenced(output.trimEnd(), ''), '');
+      out.push('', fenced(outputTail(check.output).trimEnd(), ''), '');
     }
   }
   out.push('', 'Your checkout starts again from the base branch: write the files so that every check passes.');
   return out;
 }
 
+/** The end of a check's output, at most MAX_CHECK_OUTPUT characters, marked when cut. */
+export function outputTail(output: string): string {
+  return output.length > MAX_CHECK_OUTPUT ? `...${output.slice(-MAX_CHECK_OUTPUT)}` : output;
+}
+
 /** A fence longer than any run of backticks inside the text, so content cannot close it. */
-function fenced(text: string, lang: string): string {
+export function fenced(text: string, lang: string): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return `${fence}${lang}\n${text}\n${fence}`;
 }
 
-function languageOf(path: string): string {
+export function languageOf(path: string): string {
   if (path.endsWith('.md')) return 'markdown';
   if (path.endsWith('.json')) return 'json';
   return '';
