@@ -21,7 +21,7 @@ import { crashPoint } from './crash-points.js';
 import { phaseOf } from '../workstream/step-id.js';
 
 /** What containment needs of a runner: the execution runner passes a context of its own. */
-export type ContainmentContext = Pick<Runner, 'repo' | 'state' | 'store' | 'config'>;
+export type ContainmentContext = Pick<Runner, 'repo' | 'state' | 'store'> & { readonly config: Pick<Runner['config'], 'base'> };
 
 /** Runs whose agent may be at work, or whose attempt the runner is still taking in: their directories are written meanwhile. */
 const IN_FLIGHT: ReadonlySet<RunStep> = new Set(['dispatched', 'committed']);
