@@ -107,6 +107,21 @@ describe('containment while other attempts run', () => {
     expect(found.reported).toEqual([]);
   });
 
+  it('fails nothing for a run being dispatched when the fingerprint was taken: its directory there, its run not yet recorded', async () => {
+    const w = await world();
+    const a = w.start('T-003', '01AGENT');
+    // The runner makes the next run's directory and writes its prompt before it records the run.
+    const early = join(w.ctx.state.runs, '01EARLY');
+    mkdirSync(early);
+    writeFileSync(join(early, 'prompt.md'), 'do T-004\n');
+    await fingerprintAttempt(w.ctx, a);
+    w.ctx.store.insertRun({ run_id: '01EARLY', workstream: 'execution', step_id: 'T-004', attempt: 1, agent: 'scripted', branch: 'phaserunner/execution/T-004', worktree: join(w.ctx.state.worktrees, 'T-004'), run_dir: early, base_sha: a.base_sha });
+    writeFileSync(join(early, 'prompt.md'), 'do T-004, rewritten\n');
+    appendFileSync(join(early, 'stdout.log'), 'working\n');
+
+    expect((await checkContainment(w.ctx, a)).failure).toBeUndefined();
+  });
+
   it('still fails a file the agent writes into a finished run\'s directory, and removes it', async () => {
     const w = await world();
     const finished = w.start('T-001', '01FINISHED');
