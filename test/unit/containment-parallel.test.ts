@@ -172,8 +172,8 @@ describe('containment while other attempts run', () => {
     const a = w.start('T-003', '01AGENT');
     await fingerprintAttempt(w.ctx, a);
     const row = w.ctx.store.fingerprint(a.run_id);
-    const { watchedRunDirs: _watched, runnerWorktreeRoots: _roots, ...older } = JSON.parse(row?.data ?? '{}') as Fingerprint;
-    w.ctx.store.saveFingerprint(a.run_id, JSON.stringify(older));
+    const taken = JSON.parse(row?.data ?? '{}') as Fingerprint;
+    w.ctx.store.saveFingerprint(a.run_id, JSON.stringify({ ...taken, watchedRunDirs: undefined, runnerWorktreeRoots: undefined }));
 
     appendFileSync(join(other.run_dir, 'stdout.log'), 'working\n');
 
