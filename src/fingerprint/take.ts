@@ -1,8 +1,8 @@
 // Taking the fingerprint of everything an attempt's agent must not change (types.ts). Taken
 // when the agent is started and again when it has ended; compare.ts says what differs.
-import { existsSync, lstatSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { git, splitNul } from '../git/exec.js';
 import { fileState, walkFiles } from './file-state.js';
 import type { Area, CheckoutState, FileState, Fingerprint } from './types.js';
@@ -23,6 +23,29 @@ export interface Scope {
   /** The files in the run directory the runner wrote for this attempt (its prompt, dispatch.json, ref guard). */
   readonly runnerFiles: readonly string[];
   readonly lastApprovalId: number;
+  /** Which of runs/ is watched; undefined: every other run's directory (an older fingerprint). */
+  readonly runs: RunsWatch | undefined;
+  /** Directories the runner makes its worktrees in (Fingerprint.runnerWorktreeRoots); empty: none is the runner's (an older fingerprint). */
+  readonly runnerWorktreeRoots: readonly string[];
+}
+
+/**
+ * Which entries of the state directory's runs/ are watched. Several runs are in flight at
+ * once, and each one's wrapper (and the runner, for it) writes its directory while another
+ * run's agent works: those are not watched. What is: the directories of runs that had
+ * finished when the fingerprint was taken, and any entry that is no run the store records (a
+ * directory the agent made), created or changed.
+ */
+export interface RunsWatch {
+  /** The state directory's runs/. */
+  readonly dir: string;
+  /** The runs/ entries of the runs that had finished when the fingerprint was taken (Fingerprint.watchedRunDirs). */
+  readonly finished: readonly string[];
+  /**
+   * The runs/ entries of every run the store records (any step, any workstream), asked once
+   * runs/ is listed: an entry listed is a run's when the store had it by then.
+   */
+  readonly recorded: () => ReadonlySet<string>;
 }
 
 /** The definitions cache: a change to it is only dropped (it is a cache), never an attempt's failure. */
@@ -35,13 +58,37 @@ export async function takeFingerprint(scope: Scope): Promise<Fingerprint> {
   return { ...(await takeFileStates(scope)), ...(await takeGitState(scope)) };
 }
 
+type FileStates = Pick<Fingerprint, 'version' | 'agentAdminDir' | 'cache' | 'files' | 'lastApprovalId' | 'watchedRunDirs' | 'runnerWorktreeRoots'>;
+
 /**
  * The files part: read with no git but `git config --list`, which runs nothing the config
  * names. Taken and put back first when an attempt ends, so that the git that reads refs and
  * the user's checkout runs with the config as it was.
  */
-export async function takeFileStates(scope: Scope): Promise<Pick<Fingerprint, 'version' | 'agentAdminDir' | 'cache' | 'files' | 'lastApprovalId'>> {
+export async function takeFileStates(scope: Scope): Promise<FileStates> {
+  return (await fileStates(scope)).states;
+}
+
+/**
+ * The files part again, when the attempt has ended, with `before` as it compares: without
+ * the runs/ entries not watched now that were when it was taken (a run being dispatched
+ * when it was taken, whose directory was there before the store recorded it).
+ */
+export async function takeFileStatesSince(before: Fingerprint, scope: Scope): Promise<{ before: Fingerprint; now: FileStates }> {
+  const { states, skipped } = await fileStates(scope);
+  if (skipped.size === 0 || scope.runs === undefined) return { before, now: states };
+  const runsDir = scope.runs.dir;
+  const kept = Object.entries(before.files).filter(([path]) => {
+    const entry = runsEntry(runsDir, path);
+    return entry === undefined || !skipped.has(entry);
+  });
+  return { before: { ...before, files: Object.fromEntries(kept) }, now: states };
+}
+
+async function fileStates(scope: Scope): Promise<{ states: FileStates; skipped: ReadonlySet<string> }> {
   const configFiles = await gitConfigFiles(scope);
+  // From here on synchronous: runs/ is listed and the store asked with no other work of this
+  // process (a dispatch) in between.
   const files: Record<string, { area: Area; state: FileState }> = {};
   const add = (area: Area, paths: Iterable<string>, keep = true): void => {
     for (const path of paths) files[path] ??= { area, state: fileState(path, { keep }) };
@@ -51,8 +98,18 @@ export async function takeFileStates(scope: Scope): Promise<Pick<Fingerprint, 'v
   add('git-dir', gitDirFiles(scope));
   // This run's own files are kept whole, to be put back; other runs' only identified.
   add('phaserunner-state', scope.runnerFiles);
-  add('phaserunner-state', otherRunsFiles(scope), false);
-  return { version: 1, agentAdminDir: scope.agentAdminDir ?? null, cache: fileState(join(scope.stateDir, CACHE_FILE)), files, lastApprovalId: scope.lastApprovalId };
+  const others = otherRunsFiles(scope);
+  add('phaserunner-state', others.files, false);
+  const states: FileStates = {
+    version: 1,
+    agentAdminDir: scope.agentAdminDir ?? null,
+    cache: fileState(join(scope.stateDir, CACHE_FILE)),
+    files,
+    lastApprovalId: scope.lastApprovalId,
+    ...(scope.runs === undefined ? {} : { watchedRunDirs: scope.runs.finished }),
+    ...(scope.runnerWorktreeRoots.length === 0 ? {} : { runnerWorktreeRoots: scope.runnerWorktreeRoots }),
+  };
+  return { states, skipped: others.skipped };
 }
 
 /** The refs and the user's checkout, as git reports them. */
@@ -125,8 +182,11 @@ function gitDirFiles(scope: Scope): string[] {
   ];
   // Every worktree's record: where it is and what it has checked out. The agent's own HEAD,
   // index and logs are its to change; where its checkout's git directory points is not.
+  // The records of the runner's other worktrees (other attempts' checkouts, integration
+  // checkouts) are the runner's to add and remove while this agent works: not watched.
   for (const admin of walkChildren(join(c, 'worktrees'))) {
     const own = scope.agentAdminDir !== undefined && resolve(admin) === resolve(scope.agentAdminDir);
+    if (!own && runnersWorktree(admin, scope.runnerWorktreeRoots)) continue;
     paths.push(join(admin, 'gitdir'), join(admin, 'commondir'), join(admin, 'locked'));
     if (!own) paths.push(join(admin, 'HEAD'), join(admin, 'config.worktree'), ...walkFiles(join(admin, 'info')));
   }
@@ -137,10 +197,71 @@ function walkChildren(dir: string): string[] {
   return walkFiles(dir).map((file) => dirname(file)).filter((d, i, all) => all.indexOf(d) === i && dirname(d) === dir);
 }
 
-/** phaserunner's state but this run's directory and what the runner itself writes while an agent works. */
-function otherRunsFiles(scope: Scope): string[] {
+/**
+ * Whether a worktree record (`$GIT_COMMON_DIR/worktrees/<name>`) is of a checkout in one of
+ * the runner's worktree directories: its `gitdir` names a `.git` inside one. A record whose
+ * `gitdir` cannot be read is watched.
+ */
+function runnersWorktree(admin: string, roots: readonly string[]): boolean {
+  if (roots.length === 0) return false;
+  let gitdir: string;
+  try {
+    gitdir = readFileSync(join(admin, 'gitdir'), 'utf8').trim();
+  } catch {
+    return false;
+  }
+  if (gitdir === '' || !isAbsolute(gitdir)) return false;
+  const checkout = dirname(gitdir);
+  const forms = [resolve(checkout), realOrResolved(checkout)];
+  return roots.some((root) => forms.some((path) => inside(root, path) || inside(realOrResolved(root), path)));
+}
+
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/**
+ * phaserunner's state but this run's directory, what the runner itself writes while an agent
+ * works, and (Scope.runs) the directories of other runs in flight; with the runs/ entries
+ * skipped as runs in flight.
+ */
+function otherRunsFiles(scope: Scope): { files: string[]; skipped: ReadonlySet<string> } {
   const runDir = resolve(scope.runDir);
-  return walkFiles(scope.stateDir, (path) => resolve(path) === runDir || (dirname(path) === scope.stateDir && runnerWrites(basename(path))));
+  const runs = scope.runs;
+  const skipped = new Set<string>();
+  let inFlight: (name: string) => boolean = () => false;
+  if (runs !== undefined) {
+    const finished = new Set(runs.finished);
+    const recorded = runs.recorded();
+    inFlight = (name) => !finished.has(name) && recorded.has(name);
+  }
+  const files = walkFiles(scope.stateDir, (path) => {
+    if (resolve(path) === runDir) return true;
+    const parent = dirname(path);
+    if (parent === scope.stateDir) return runnerWrites(basename(path));
+    if (runs !== undefined && parent === runs.dir && inFlight(basename(path))) {
+      skipped.add(basename(path));
+      return true;
+    }
+    return false;
+  });
+  return { files, skipped };
+}
+
+/** The entry of runs/ a path lies in, or undefined outside runs/. */
+function runsEntry(runsDir: string, path: string): string | undefined {
+  const rel = relative(runsDir, path);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return rel.split(sep)[0];
 }
 
 /**

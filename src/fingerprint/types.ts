@@ -35,8 +35,22 @@ export interface Fingerprint {
   readonly refs: Readonly<Record<string, string>>;
   /** The user's checkout: changed and untracked paths with their identity, and the flagged index entries. */
   readonly checkout: CheckoutState | null;
-  /** The highest approval row id in the store: an approval written while an agent ran is not a human's. */
+  /** The highest approval row id in the store: an approval written after it while an agent ran counts only with a valid proof. */
   readonly lastApprovalId: number;
+  /**
+   * The entries of the state directory's runs/ that are watched: every one there when the
+   * fingerprint was taken but the runs then in flight (their wrappers write them) and this
+   * run's. An entry created later that is no run in the store is watched too (as created).
+   * Absent in a fingerprint taken before runs ran in parallel: every other run's files are.
+   */
+  readonly watchedRunDirs?: readonly string[];
+  /**
+   * Directories the runner makes its own worktrees in (its agents' and its integration
+   * checkouts): the records in $GIT_COMMON_DIR/worktrees/ of worktrees there, but the agent's
+   * own, are the runner's to add and remove while the agent works, so not watched. Absent in
+   * an older fingerprint: every other worktree's record is.
+   */
+  readonly runnerWorktreeRoots?: readonly string[];
 }
 
 export interface CheckoutState {

@@ -9,7 +9,10 @@ import { planningOf } from '../workstream/registry.js';
 import type { Workstream } from '../workstream/types.js';
 import type { Runner } from './context.js';
 
-const loaders = new WeakMap<Runner, CommittedDefinitions>();
+/** What limitsOf needs of a runner: the execution runner passes a context of its own. */
+export type GoverningContext = Pick<Runner, 'repo' | 'config' | 'governing'>;
+
+const loaders = new WeakMap<GoverningContext, CommittedDefinitions>();
 
 export async function workstreamOf(r: Runner, run: Pick<RunRow, 'base_sha'>): Promise<Workstream> {
   if (run.base_sha === r.governing.commit) return r.workstream;
@@ -25,7 +28,7 @@ export async function workstreamOf(r: Runner, run: Pick<RunRow, 'base_sha'>): Pr
 }
 
 /** The limits a run is governed by: those of the config at its base commit, as workstreamOf. */
-export async function limitsOf(r: Runner, run: Pick<RunRow, 'base_sha'>): Promise<Config['limits']> {
+export async function limitsOf(r: GoverningContext, run: Pick<RunRow, 'base_sha'>): Promise<Config['limits']> {
   if (run.base_sha === r.governing.commit) return r.config.limits;
   try {
     return (await loaderOf(r).at(run.base_sha)).config.limits;
@@ -35,7 +38,7 @@ export async function limitsOf(r: Runner, run: Pick<RunRow, 'base_sha'>): Promis
   }
 }
 
-function loaderOf(r: Runner): CommittedDefinitions {
+function loaderOf(r: GoverningContext): CommittedDefinitions {
   let loader = loaders.get(r);
   if (loader === undefined) {
     loader = new CommittedDefinitions(r.repo.root, r.config.base);

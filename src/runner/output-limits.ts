@@ -11,9 +11,7 @@ import type { Config } from '../config/schema.js';
 import { CONFIG_PATH } from '../paths.js';
 import { changedPaths, checkoutOf, ignoredOutputFiles } from '../git/status.js';
 import type { RunRow } from '../store/store.js';
-import type { WorkstreamStep } from '../workstream/types.js';
-import type { Runner } from './context.js';
-import { limitsOf } from './governed.js';
+import { limitsOf, type GoverningContext } from './governed.js';
 
 export type OutputLimits = Pick<Config['limits'], 'max_file_mb' | 'max_files'>;
 
@@ -24,7 +22,7 @@ const MB = 2 ** 20;
  * Why the attempt's changed paths (repository-relative, as git status lists them) are over its
  * limits, naming the config key to raise; undefined when they are within them.
  */
-export async function overOutputLimits(r: Runner, run: RunRow, paths: readonly string[]): Promise<string | undefined> {
+export async function overOutputLimits(r: GoverningContext, run: Pick<RunRow, 'worktree' | 'base_sha'>, paths: readonly string[]): Promise<string | undefined> {
   return overLimits(run.worktree, paths, await limitsOf(r, run), r.config.base);
 }
 
@@ -32,7 +30,7 @@ export async function overOutputLimits(r: Runner, run: RunRow, paths: readonly s
  * Why a failed attempt's files are not kept in a snapshot (they are over its limits, and
  * storing them is the unbounded work the limits prevent), or undefined to keep them as usual.
  */
-export async function tooMuchToKeep(r: Runner, run: RunRow, step: WorkstreamStep): Promise<string | undefined> {
+export async function tooMuchToKeep(r: GoverningContext, run: Pick<RunRow, 'worktree' | 'base_sha'>, step: { readonly outputs: readonly string[] }): Promise<string | undefined> {
   // Git is never pointed at a directory that is not its own worktree (see fail-run.ts).
   if (!existsSync(run.worktree) || (await checkoutOf(run.worktree)) === undefined) return undefined;
   try {

@@ -342,6 +342,29 @@ export class Store {
     });
   }
 
+  /**
+   * Replaces the fingerprint of a run whose agent is still at work with the same fingerprint
+   * amended (the runner moved a ref meanwhile: src/runner/runner-ref-moves.ts). Unlike
+   * saveFingerprint it keeps when it was taken and what was found tampered.
+   */
+  amendFingerprint(runId: string, data: string): void {
+    this.write(() => {
+      this.db.prepare('UPDATE fingerprints SET data = ? WHERE run_id = ?').run(data, runId);
+    });
+  }
+
+  /** The fingerprints of runs whose agent may be at work (step 'dispatched'), with each run's own branch. */
+  dispatchedFingerprints(): { readonly run_id: string; readonly branch: string; readonly data: string }[] {
+    return this.db
+      .prepare(`SELECT f.run_id AS run_id, r.branch AS branch, f.data AS data FROM fingerprints f JOIN runs r ON r.run_id = f.run_id WHERE r.step = 'dispatched' ORDER BY f.run_id`)
+      .all() as { run_id: string; branch: string; data: string }[];
+  }
+
+  /** Every run's directory and step, in every workstream (containment: which run directories are in flight). */
+  runDirs(): { readonly run_id: string; readonly run_dir: string; readonly step: RunStep }[] {
+    return this.db.prepare('SELECT run_id, run_dir, step FROM runs ORDER BY run_id').all() as { run_id: string; run_dir: string; step: RunStep }[];
+  }
+
   /** What changed outside the attempt's checkout: recorded before anything is undone. */
   markTampered(runId: string, tampered: string): void {
     this.write(() => {
