@@ -82,7 +82,15 @@ export type Failure =
       readonly detail: string;
     }
   /** A recorded replan or acknowledgement cannot reach the base branch yet; nothing runs until it has. */
-  | { readonly reason: 'record-waiting'; readonly kind: 'replan' | 'acknowledge'; readonly phase: number; readonly detail: string };
+  | { readonly reason: 'record-waiting'; readonly kind: 'replan' | 'acknowledge'; readonly phase: number; readonly detail: string }
+  /** `run --workstream execution` before planning merged its last phase (`phase`: the first not done). */
+  | { readonly reason: 'planning-incomplete'; readonly phase: number | undefined; readonly base: string }
+  /** The plan on the base cannot be executed: missing, not JSON, or invalid (each problem names its field). */
+  | { readonly reason: 'plan-invalid'; readonly file: string; readonly base: string; readonly problems: readonly string[] }
+  | { readonly reason: 'unknown-task'; readonly task: string; readonly known: readonly string[] }
+  /** `retry T-003` of a task that is not failed or in conflict. */
+  | { readonly reason: 'task-retry-refused'; readonly task: string; readonly state: string }
+  | { readonly reason: 'unknown-workstream'; readonly workstream: string; readonly known: readonly string[] };
 
 /** Why a configured sandbox cannot be used on this machine (dispatch/sandbox.ts). */
 export type SandboxProblem = { readonly cause: 'missing' } | { readonly cause: 'refused'; readonly detail: string };

@@ -2,7 +2,7 @@
 // stop-signal handling (Ctrl-C, SIGTERM, SIGHUP), and the exit code of DESIGN.md.
 import type { Argv } from 'yargs';
 import { fail } from '../failures.js';
-import type { RunnerEvent } from '../runner/events.js';
+import type { RunnerEvent, TaskEvent } from '../runner/events.js';
 import type { Runner, Validated } from '../runner/context.js';
 import type { PassResult } from '../runner/loop.js';
 import type { StatusView } from '../runner/status.js';
@@ -46,11 +46,11 @@ export async function drive(out: Output, options: DriveOptions): Promise<DriveRe
   const { exitCodeOf } = await import('../runner/outcome.js');
 
   const render = renderer(out);
-  const events: RunnerEvent[] = [];
+  const events: (RunnerEvent | TaskEvent)[] = [];
   // One JSON document unless NDJSON was asked for (run --wait --json): then events go out as they happen.
   const ndjson = options.ndjson ?? options.wait;
   const streaming = !out.json || ndjson;
-  const emit = (event: RunnerEvent): void => {
+  const emit = (event: RunnerEvent | TaskEvent): void => {
     if (streaming) render(event);
     else if (event.type !== 'progress') events.push(event);
   };

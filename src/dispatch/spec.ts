@@ -50,7 +50,8 @@ const int = (min: number): Field => (v) => Number.isSafeInteger(v) && (v as numb
 
 const RECORD_FIELDS: Record<keyof DispatchRecord, FieldRule> = {
   workstream: { check: str },
-  phase: { check: int(1) },
+  // 0 for an execution task (its id is the run's step in the store).
+  phase: { check: int(0) },
   attempt: { check: int(1) },
   agent: { check: str },
   branch: { check: str },

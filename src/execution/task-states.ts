@@ -55,3 +55,27 @@ export const holdsClaim = (state: TaskState): boolean => MEANING[state].claim;
 /** The runner moves the task on by itself (an agent, its checks or the merge queue are at it). */
 export const inFlight = (state: TaskState): boolean =>
   state === 'running' || state === 'verifying' || state === 'queued' || state === 'integrating';
+
+// The transitions a task may make (the store refuses any other: a bug in the runner, never
+// bad input). docs/execution.md draws them.
+const ALLOWED: Readonly<Record<TaskState, readonly TaskState[]>> = {
+  pending: ['running', 'blocked'],
+  blocked: ['pending'],
+  // An agent at work: its verdict sends it to its checks, or fails it.
+  running: ['verifying', 'failed'],
+  // Its checks run in its checkout: green, it waits for the merge queue (or a human's approval).
+  verifying: ['queued', 'awaiting_approval', 'failed'],
+  awaiting_approval: ['queued', 'pending', 'failed'],
+  queued: ['integrating', 'failed'],
+  // Its merge candidate is tested: published (merged), red (failed), a conflict, or back in
+  // the queue (the base moved, or the user's checkout of it must be brought up first).
+  integrating: ['merged', 'failed', 'conflict', 'queued'],
+  // A new attempt (automatic, within the budget; or `retry`), or back to pending (`retry`).
+  failed: ['running', 'pending'],
+  conflict: ['running', 'pending'],
+  merged: [],
+};
+
+export function canTaskTransition(from: TaskState, to: TaskState): boolean {
+  return ALLOWED[from].includes(to);
+}

@@ -22,7 +22,8 @@ import { collectPromptInput } from './prompt-input.js';
 import type { PhaseRow, RunRow } from '../store/store.js';
 import { crashPoint } from './crash-points.js';
 import { fingerprintAttempt } from './containment.js';
-import { phaseOf, phaseStep } from '../workstream/step-id.js';
+import { phaseStep } from '../workstream/step-id.js';
+import type { AgentAdapter, AgentContext } from '../agents/types.js';
 
 export type DispatchOutcome = { readonly kind: 'dispatched'; readonly runId: string } | { readonly kind: 'blocked'; readonly reason: string };
 
@@ -90,13 +91,32 @@ function block(r: Runner, step: WorkstreamStep, row: PhaseRow, reason: string): 
   return { kind: 'blocked', reason };
 }
 
+/** Starts a phase attempt's agent (see launchAttempt) and says so. */
+export async function startAgent(r: Runner, step: WorkstreamStep, run: RunRow, launch = 1): Promise<void> {
+  const timeoutMinutes = step.timeoutMinutes ?? r.config.timeouts.phase_minutes;
+  await launchAttempt(r, run, launch, {
+    agent: r.agent,
+    context: { phase: step.phase, phaseName: step.name, role: step.role, outputs: step.outputs, workstream: r.workstream.name },
+    timeoutMinutes,
+  });
+  r.emit({ type: 'dispatched', phase: step.phase, name: step.name, role: step.role, attempt: run.attempt, runId: run.run_id, agent: r.agent.name, branch: run.branch, worktree: run.worktree, runDir: run.run_dir, timeoutMinutes });
+}
+
+/** What an attempt's agent is started with, whichever workstream it is of. */
+export interface AttemptStart {
+  readonly agent: AgentAdapter;
+  /** The invocation's context but what the run itself says (its files, id and attempt). */
+  readonly context: Omit<AgentContext, 'promptFile' | 'worktree' | 'runDir' | 'runId' | 'attempt' | 'intent'>;
+  readonly timeoutMinutes: number;
+}
+
 /**
  * Starts the wrapper (and through it the agent) for a recorded run: at dispatch (launch 1),
  * or on a later pass for an attempt whose agent provably never started (the runner died after
  * recording the run, or before its wrapper claimed it: see dispatch/claim.ts). A later launch
  * is the same attempt, started again.
  */
-export async function startAgent(r: Runner, step: WorkstreamStep, run: RunRow, launch = 1): Promise<void> {
+export async function launchAttempt(r: Runner, run: RunRow, launch: number, start: AttemptStart): Promise<void> {
   const files = runFiles(run.run_dir);
   if (launch > 1) {
     // The pid on record is a retired launch's wrapper. It goes first, so that a pid on record
@@ -107,22 +127,18 @@ export async function startAgent(r: Runner, step: WorkstreamStep, run: RunRow, l
   } else {
     r.store.updateRun(run.run_id, { launch });
   }
-  const timeoutMinutes = step.timeoutMinutes ?? r.config.timeouts.phase_minutes;
-  const invocation = r.agent.invocation({
+  const invocation = start.agent.invocation({
+    ...start.context,
     promptFile: files.prompt,
     worktree: run.worktree,
     runDir: run.run_dir,
-    phase: step.phase,
-    phaseName: step.name,
-    role: step.role,
     runId: run.run_id,
     attempt: run.attempt,
-    outputs: step.outputs,
     intent: r.config.intent,
   });
   // Its whole environment (an allowlist of the runner's), every git it runs refusing to move
   // refs outside its checkout (ref-guard.ts), and its sandbox when it has one.
-  const command = agentCommand({ agent: r.agent.name, invocation, runDir: run.run_dir, worktree: run.worktree, repoRoot: r.repo.root, guard: guardedCheckout(r, run), runnerEnv: process.env });
+  const command = agentCommand({ agent: start.agent.name, invocation, runDir: run.run_dir, worktree: run.worktree, repoRoot: r.repo.root, guard: guardedCheckout(r, run), runnerEnv: process.env });
   writeDispatchSpec(run.run_dir, {
     run_id: run.run_id,
     argv: command.argv,
@@ -131,10 +147,10 @@ export async function startAgent(r: Runner, step: WorkstreamStep, run: RunRow, l
     ...(command.sandbox === undefined ? {} : { sandbox: command.sandbox }),
     stdin_file: invocation.stdin ? files.prompt : null,
     ...(invocation.output === undefined ? {} : { output_format: invocation.output }),
-    timeout_ms: Math.round(timeoutMinutes * 60_000),
+    timeout_ms: Math.round(start.timeoutMinutes * 60_000),
     kill_grace_ms: Math.round(r.config.timeouts.kill_grace_seconds * 1000),
     max_output_bytes: Math.round(r.config.limits.max_output_mb * 2 ** 20),
-    run: { workstream: run.workstream, phase: phaseOf(run), attempt: run.attempt, agent: run.agent, branch: run.branch, base_sha: run.base_sha },
+    run: { workstream: run.workstream, phase: start.context.phase, attempt: run.attempt, agent: run.agent, branch: run.branch, base_sha: run.base_sha },
     launch,
   });
   crashPoint('dispatch:spec-written');
@@ -144,7 +160,6 @@ export async function startAgent(r: Runner, step: WorkstreamStep, run: RunRow, l
   crashPoint('dispatch:wrapper-launched');
   r.store.updateRun(run.run_id, { wrapper_pid: wrapperPid });
   crashPoint('dispatch:pid-recorded');
-  r.emit({ type: 'dispatched', phase: step.phase, name: step.name, role: step.role, attempt: run.attempt, runId: run.run_id, agent: r.agent.name, branch: run.branch, worktree: run.worktree, runDir: run.run_dir, timeoutMinutes });
 }
 
 function guardedCheckout(r: Runner, run: RunRow): GuardedCheckout {
@@ -159,7 +174,7 @@ function guardedCheckout(r: Runner, run: RunRow): GuardedCheckout {
  * is pruned; and a directory git no longer knows as a worktree (an agent removed its .git)
  * is moved into the previous run's directory, never deleted.
  */
-async function clearCheckout(r: Runner, worktree: string, previousRunDir: string | undefined): Promise<void> {
+export async function clearCheckout(r: Runner, worktree: string, previousRunDir: string | undefined): Promise<void> {
   await removeWorktree(r.repo.root, worktree);
   if (existsSync(worktree)) {
     const keep = join(previousRunDir ?? r.state.runs, `leftover-checkout-${Date.now()}`);

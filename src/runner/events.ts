@@ -123,4 +123,48 @@ export type RunnerEvent =
       readonly phases: readonly RebuiltPhase[];
     };
 
-export type Emit = (event: RunnerEvent) => void;
+/** The execution workstream's events (src/execute/): each names its task by id. */
+export type TaskEvent =
+  | {
+      readonly type: 'task-dispatched';
+      readonly task: string;
+      readonly title: string;
+      readonly attempt: number;
+      readonly maxAttempts: number;
+      readonly runId: string;
+      readonly agent: string;
+      readonly branch: string;
+      readonly worktree: string;
+      readonly runDir: string;
+      readonly timeoutMinutes: number;
+      /** A resolution attempt: the previous one's work conflicted with the base. */
+      readonly resolution: boolean;
+    }
+  /** What a task is doing now (`stage`), for the board: its agent's latest line, or the check running. */
+  | { readonly type: 'task-progress'; readonly task: string; readonly runId: string; readonly stage: 'agent' | 'checks' | 'integration'; readonly elapsedMs: number; readonly line: string | undefined }
+  | { readonly type: 'task-exited'; readonly task: string; readonly runId: string; readonly exitCode: number | null; readonly signal: string | null; readonly durationMs: number; readonly timedOut: boolean }
+  | { readonly type: 'task-committed'; readonly task: string; readonly runId: string; readonly commit: string; readonly branch: string; readonly files: readonly string[] }
+  /** Its checks passed in its checkout: in the merge queue (or awaiting approval). */
+  | { readonly type: 'task-verified'; readonly task: string; readonly runId: string; readonly checks: number }
+  | { readonly type: 'task-integrating'; readonly task: string; readonly runId: string; readonly candidate: string; readonly baseTip: string; readonly checks: number }
+  | { readonly type: 'task-merged'; readonly task: string; readonly runId: string; readonly merge: string; readonly base: string }
+  | {
+      readonly type: 'task-failed';
+      readonly task: string;
+      readonly runId: string;
+      readonly attempt: number;
+      readonly maxAttempts: number;
+      readonly reason: string;
+      readonly runDir: string;
+      readonly snapshot: string | null;
+      /** No attempt follows without a human (its attempts are used up). */
+      readonly forGood: boolean;
+    }
+  | { readonly type: 'task-blocked'; readonly task: string; readonly causes: readonly string[] }
+  | { readonly type: 'task-unblocked'; readonly task: string }
+  | { readonly type: 'task-conflict'; readonly task: string; readonly runId: string; readonly paths: readonly string[]; readonly kept: string }
+  | { readonly type: 'task-awaiting-approval'; readonly task: string; readonly runId: string; readonly commit: string }
+  /** The merge queue cannot publish now (the user's checkout of the base must be brought up first). */
+  | { readonly type: 'task-waiting'; readonly task: string; readonly reason: string };
+
+export type Emit = (event: RunnerEvent | TaskEvent) => void;

@@ -16,7 +16,7 @@ import { phaseOf, phaseStep } from '../workstream/step-id.js';
 
 export async function failRun(r: Runner, run: RunRow, step: WorkstreamStep, failure: string): Promise<void> {
   const unkept = await tooMuchToKeep(r, run, step);
-  const snapshot = unkept === undefined ? await keepFiles(r, run, step) : null;
+  const snapshot = unkept === undefined ? await keepFiles(r, run, step.outputs, `phase ${phaseOf(run)}`) : null;
   const reason = unkept === undefined ? failure : `${failure} ${unkept}`;
   crashPoint('fail:snapshot-kept');
   r.store.write(() => {
@@ -42,16 +42,16 @@ export async function failRun(r: Runner, run: RunRow, step: WorkstreamStep, fail
  * its checkout's .git is left as a directory (the next dispatch moves it into the run
  * directory). Git is never pointed at a directory that is not its own worktree.
  */
-async function keepFiles(r: Runner, run: RunRow, step: WorkstreamStep): Promise<string | null> {
+export async function keepFiles(r: Pick<Runner, 'config'>, run: RunRow, outputs: readonly string[], what: string): Promise<string | null> {
   if (!existsSync(run.worktree) || (await checkoutOf(run.worktree)) === undefined) return null;
   const ref = attemptSnapshotRef(run.run_id);
   try {
-    const ignored = await ignoredOutputFiles(run.worktree, step.outputs);
+    const ignored = await ignoredOutputFiles(run.worktree, outputs);
     await snapshotWorktree(
       run.worktree,
       run.base_sha,
       ref,
-      `phaserunner: files of failed attempt ${run.attempt} of phase ${phaseOf(run)} (run ${run.run_id})`,
+      `phaserunner: files of failed attempt ${run.attempt} of ${what} (run ${run.run_id})`,
       join(run.run_dir, 'snapshot.index'),
       r.config.identity,
       ignored,

@@ -32,7 +32,27 @@ export type Verdict = { readonly ok: true; readonly staged: StagedTree } | { rea
 const SHOWN = 8;
 
 export async function judgeAttempt(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<Verdict> {
-  const verdict = await judge(r, run, step, exit);
+  return withRefusals(await judgePhase(r, run, step, exit), exit);
+}
+
+/** What an attempt's work is judged against: the files it may change, and its time. */
+export interface WorkScope {
+  readonly outputs: readonly string[];
+  readonly timeoutMinutes: number | undefined;
+  /** Changing nothing is done work (a phase planned again, whose outputs are on the base already). */
+  readonly nothingIsDone: boolean;
+}
+
+/**
+ * The contract every attempt is held to, whichever workstream it is of: the agent ended
+ * cleanly, moved no ref, stayed on its branch, changed files inside `outputs` only and within
+ * the limits; the tree to commit is staged. A phase's gate, or a task's checks, come after.
+ */
+export async function judgeWork(r: Runner, run: RunRow, scope: WorkScope, exit: ExitFile): Promise<Verdict> {
+  return withRefusals(await judgeCheckout(r, run, scope, exit), exit);
+}
+
+function withRefusals(verdict: Verdict, exit: ExitFile): Verdict {
   // What the agent's CLI refused it often explains the failure ("changed nothing": every
   // write was refused). Refusals alone fail nothing: the CLI kept the agent in its bounds.
   const denied = exit.denied ?? [];
@@ -40,14 +60,30 @@ export async function judgeAttempt(r: Runner, run: RunRow, step: WorkstreamStep,
   return { ok: false, reason: `${verdict.reason} The agent's CLI refused ${denied.length === 1 ? 'a tool call' : `${denied.length} tool calls`}: ${list(denied)}.` };
 }
 
-async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<Verdict> {
+async function judgePhase(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<Verdict> {
+  // A phase planned again (a replan) already has its outputs on the base: an agent that finds
+  // nothing to change has done its work, and the gate below judges what is there. The first
+  // time, changing nothing is doing nothing.
+  const replanned = (r.store.phase(r.workstream.name, phaseStep(step.phase))?.attempts_base ?? 0) > 0;
+  const work = await judgeCheckout(r, run, { outputs: step.outputs, timeoutMinutes: step.timeoutMinutes, nothingIsDone: replanned }, exit);
+  if (!work.ok) return work;
+  const { staged } = work;
+  const target = step.gates.beforeAdvance;
+  const gate = await gateOnTree(r, run, step, staged.tree);
+  r.store.recordGate({ workstream: r.workstream.name, step_id: phaseStep(step.phase), run_id: run.run_id, target: targetKey(target), moment: 'beforeAdvance', ok: gate.ok, checks: gate.checks });
+  r.emit({ type: 'gate', phase: step.phase, name: step.name, target: targetKey(target), moment: 'beforeAdvance', ok: gate.ok, checks: gate.checks, runId: run.run_id });
+  if (!gate.ok) return { ok: false, reason: `${targetLabel(target)} is not met: ${failureLines(gate.checks).join(' ')}` };
+  return { ok: true, staged };
+}
+
+async function judgeCheckout(r: Runner, run: RunRow, scope: WorkScope, exit: ExitFile): Promise<Verdict> {
   const failedExit = exit.exit_code !== 0 || exit.timed_out === true || exit.output_exceeded === true;
   // Whatever the agent did, a process it left running could have changed anything after it
   // ended, until the wrapper stopped it: nothing of the attempt is trusted.
   const left = stragglersReason(exit);
-  if (left !== undefined) return { ok: false, reason: failedExit ? `${left} Besides, ${await exitReason(r, run, step, exit)}` : left };
+  if (left !== undefined) return { ok: false, reason: failedExit ? `${left} Besides, ${await exitReason(r, run, scope.timeoutMinutes, exit)}` : left };
   // A timed-out agent may exit 0 on SIGTERM: it still did not finish in time.
-  if (failedExit) return { ok: false, reason: await exitReason(r, run, step, exit) };
+  if (failedExit) return { ok: false, reason: await exitReason(r, run, scope.timeoutMinutes, exit) };
   // A CLI can exit 0 and still report failure in its own output (Claude Code's is_error, a
   // stream cut off by a signal): that report decides.
   if (exit.agent_error !== undefined) return { ok: false, reason: `the agent exited 0, but its CLI reported an error: ${exit.agent_error}` };
@@ -70,11 +106,11 @@ async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFil
     return { ok: false, reason: `the agent made commits of its own (${run.branch} moved from ${run.base_sha.slice(0, 12)} to ${head.commit.slice(0, 12)}); phaserunner commits the agent's work itself.` };
   }
 
-  const inOutputs = matcherFor(step.outputs);
+  const inOutputs = matcherFor(scope.outputs);
   const entries = await changedPaths(run.worktree);
   const changed = entries.map((c) => c.path);
   // Ignored files count only inside the outputs: elsewhere they are caches and build output.
-  const ignoredOutputs = await ignoredOutputFiles(run.worktree, step.outputs);
+  const ignoredOutputs = await ignoredOutputFiles(run.worktree, scope.outputs);
   const overLimits = await overOutputLimits(r, run, [...changed, ...ignoredOutputs]);
   if (overLimits !== undefined) return { ok: false, reason: overLimits };
   // git prints names as bytes; one that is not UTF-8 cannot be matched or staged reliably.
@@ -84,7 +120,7 @@ async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFil
   }
   const outside = changed.filter((p) => !inOutputs(p));
   if (outside.length > 0) {
-    return { ok: false, reason: `the agent changed files outside its declared outputs: ${list(outside)} (allowed: ${step.outputs.join(', ')}).` };
+    return { ok: false, reason: `the agent changed files outside its declared outputs: ${list(outside)} (allowed: ${scope.outputs.join(', ')}).` };
   }
   const inside = [...changed, ...ignoredOutputs];
   const notFiles = notRegularFiles(run.worktree, entries, ignoredOutputs);
@@ -93,22 +129,12 @@ async function judge(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFil
     const more = notFiles.length > SHOWN ? ` and ${notFiles.length - SHOWN} more` : '';
     return { ok: false, reason: `the agent wrote outputs that are not regular files: ${named.join(', ')}${more}. Outputs must be regular files: phaserunner stores no symbolic links, submodules or other repositories.` };
   }
-  // A phase planned again (a replan) already has its outputs on the base: an agent that finds
-  // nothing to change has done its work, and the gate below judges what is there. The first
-  // time, changing nothing is doing nothing.
-  const replanned = (r.store.phase(r.workstream.name, phaseStep(step.phase))?.attempts_base ?? 0) > 0;
-  if (inside.length === 0 && !replanned) {
-    return { ok: false, reason: `the agent exited 0 but changed nothing inside its declared outputs (${step.outputs.join(', ')}).` };
+  if (inside.length === 0 && !scope.nothingIsDone) {
+    return { ok: false, reason: `the agent exited 0 but changed nothing inside its declared outputs (${scope.outputs.join(', ')}).` };
   }
-
   // Staged once, judged, and (by the caller) committed as it is.
   const staged = await stageAttempt(run, inside);
   crashPoint('verdict:tree-staged');
-  const target = step.gates.beforeAdvance;
-  const gate = await gateOnTree(r, run, step, staged.tree);
-  r.store.recordGate({ workstream: r.workstream.name, step_id: phaseStep(step.phase), run_id: run.run_id, target: targetKey(target), moment: 'beforeAdvance', ok: gate.ok, checks: gate.checks });
-  r.emit({ type: 'gate', phase: step.phase, name: step.name, target: targetKey(target), moment: 'beforeAdvance', ok: gate.ok, checks: gate.checks, runId: run.run_id });
-  if (!gate.ok) return { ok: false, reason: `${targetLabel(target)} is not met: ${failureLines(gate.checks).join(' ')}` };
   return { ok: true, staged };
 }
 
@@ -122,8 +148,8 @@ async function gateOnTree(r: Runner, run: RunRow, step: WorkstreamStep, tree: st
   }
 }
 
-async function exitReason(r: Runner, run: RunRow, step: WorkstreamStep, exit: ExitFile): Promise<string> {
-  const minutes = step.timeoutMinutes ?? r.config.timeouts.phase_minutes;
+async function exitReason(r: Runner, run: RunRow, timeoutMinutes: number | undefined, exit: ExitFile): Promise<string> {
+  const minutes = timeoutMinutes ?? r.config.timeouts.phase_minutes;
   let reason: string;
   if (exit.output_exceeded === true) reason = `the agent wrote more than ${r.config.limits.max_output_mb} MB of output (stdout and stderr together) and was stopped.`;
   else if (exit.timed_out === true) reason = `the agent ran past the phase timeout (${minutes} min) and was killed.`;

@@ -75,7 +75,7 @@ interface FileWatch {
 }
 
 /** A watch on the directories of `files`; a directory that cannot be watched falls back to the poll. */
-function fileWatch(files: readonly string[]): FileWatch {
+export function fileWatch(files: readonly string[]): FileWatch {
   const watchers: FSWatcher[] = [];
   let resolve = (): void => undefined;
   const appeared = new Promise<void>((done) => (resolve = done));
@@ -100,7 +100,7 @@ function fileWatch(files: readonly string[]): FileWatch {
 }
 
 /** Resolves true when aborted before the time is up; false when the time is up or `early` resolves. */
-function sleep(ms: number, signal: AbortSignal | undefined, early?: Promise<void>): Promise<boolean> {
+export function sleep(ms: number, signal: AbortSignal | undefined, early?: Promise<void>): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal?.aborted === true) {
       resolve(true);

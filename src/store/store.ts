@@ -3,6 +3,7 @@
 // read-modify-write; composite updates use `write()` to commit together or not at all.
 import type { CheckResult } from '../gates/types.js';
 import { assertTransition, type PhaseState } from '../workstream/states.js';
+import { canTaskTransition, isTaskState, type TaskState } from '../execution/task-states.js';
 import { nowIso } from '../util/time.js';
 import type { Db } from './db.js';
 
@@ -32,6 +33,9 @@ export interface PhaseRow {
   /** Attempts spent before the phase was last replanned (0 in a store older than replans). */
   readonly attempts_base?: number;
 }
+
+/** An execution task's row: a step whose state is a task state. */
+export type TaskRow = Omit<PhaseRow, 'state'> & { readonly state: TaskState };
 
 export interface RunRow {
   readonly run_id: string;
@@ -192,7 +196,21 @@ export class Store {
    * state machine forbids throws: it means a bug in the runner, never bad user input.
    */
   transition(workstream: string, stepId: string, runId: string | null, to: PhaseState, reason: string, patch: PhasePatch = {}): void {
-    this.applyTransition(workstream, stepId, runId, to, reason, patch, true);
+    this.applyTransition(workstream, stepId, runId, to, reason, patch, (from) => {
+      assertTransition(from as PhaseState, to, stepId);
+    });
+  }
+
+  /** The same for an execution task, by the task state machine (src/execution/task-states.ts). */
+  transitionTask(workstream: string, taskId: string, runId: string | null, to: TaskState, reason: string, patch: PhasePatch = {}): void {
+    this.applyTransition(workstream, taskId, runId, to, reason, patch, (from) => {
+      if (!isTaskState(from) || !canTaskTransition(from, to)) throw new Error(`illegal transition for task ${taskId}: ${from} -> ${to}`);
+    });
+  }
+
+  /** An execution workstream's tasks (a task's state is a TaskState). */
+  tasks(workstream: string): TaskRow[] {
+    return this.db.prepare('SELECT * FROM steps WHERE workstream = ?').all(workstream) as TaskRow[];
   }
 
   /**
@@ -201,14 +219,14 @@ export class Store {
    * transition like any other so the history says where the state came from.
    */
   restorePhase(workstream: string, stepId: string, runId: string | null, to: 'done' | 'running' | 'pending', reason: string, patch: PhasePatch): void {
-    this.applyTransition(workstream, stepId, runId, to, reason, patch, false);
+    this.applyTransition(workstream, stepId, runId, to, reason, patch, undefined);
   }
 
-  private applyTransition(workstream: string, stepId: string, runId: string | null, to: PhaseState, reason: string, patch: PhasePatch, checked: boolean): void {
+  private applyTransition(workstream: string, stepId: string, runId: string | null, to: string, reason: string, patch: PhasePatch, check: ((from: string) => void) | undefined): void {
     this.write(() => {
       const row = this.phase(workstream, stepId);
       if (row === undefined) throw new Error(`no step ${stepId} in workstream ${workstream}`);
-      if (checked) assertTransition(row.state, to, stepId);
+      check?.(row.state);
       const now = nowIso();
       this.db
         .prepare(

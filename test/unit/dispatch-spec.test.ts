@@ -43,7 +43,7 @@ describe('dispatch.json', () => {
       [{ ...valid, kill_grace_ms: -1 }, 'field "kill_grace_ms"'],
       [{ ...valid, max_output_bytes: '10' }, 'field "max_output_bytes"'],
       [{ ...valid, output_format: 'json' }, 'field "output_format"'],
-      [{ ...valid, run: { ...valid.run, phase: 0 } }, 'field "run"'],
+      [{ ...valid, run: { ...valid.run, phase: -1 } }, 'field "run"'],
       [{ ...valid, run: { ...valid.run, extra: 1 } }, 'field "run"'],
       [{ ...valid, run: { ...valid.run, branch: undefined } }, 'field "run"'],
       [{ ...valid, shell: true }, 'unknown field "shell"'],

@@ -11,6 +11,7 @@ interface StatusArgs extends GlobalArgs {
   // Unset on the fast path, which runs `status` with global options only.
   watch?: boolean | undefined;
   interval?: number | undefined;
+  workstream?: string | undefined;
 }
 
 export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
@@ -19,6 +20,7 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
   builder: (y) =>
     y
       .option('watch', { type: 'boolean', default: false, describe: 'Follow it read-only (no lock taken, nothing written) until nothing changes without you' })
+      .option('workstream', { type: 'string', default: 'planning', choices: ['planning', 'execution'], describe: 'planning (phases), or execution (the plan\'s tasks)' })
       .option('interval', { type: 'number', describe: 'With --watch: seconds between looks (0.1 to 3600)', defaultDescription: '1' })
       .check((a) => {
         if (a.interval === undefined) return true;
@@ -28,9 +30,15 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
       })
       .example('$0 status', 'The status table')
       .example('$0 status --json', 'The same as JSON')
+      .example('$0 status --workstream execution', 'Every task of the plan: state, attempts, dependencies, why not merged')
       .example('$0 status --watch', 'Follow a `run --wait` from another terminal; ends when planning is complete or waits for you')
       .example('$0 status --watch --json > status.ndjson', 'One status document per change'),
   handler: async (args) => {
+    if (args.workstream === 'execution') {
+      const { executionStatusLines } = await import('../render/execution-status.js');
+      await printView(args, async () => (await import('../../execute/read-status.js')).readExecutionStatus(args.cwd), (view) => executionStatusLines(view, new Output(false).columns));
+      return;
+    }
     if (args.watch === true) {
       const out = new Output(args.json);
       const { watchStatus } = await import('../watch.js');

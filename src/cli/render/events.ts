@@ -1,6 +1,7 @@
 // Rendering runner events: human lines (with a redrawn progress line on a terminal), or
 // NDJSON for `--json`. Progress is throttled so logs stay readable.
-import type { RunnerEvent } from '../../runner/events.js';
+import type { RunnerEvent, TaskEvent } from '../../runner/events.js';
+import { isTaskEvent, taskRenderer } from './task-events.js';
 import { formatDuration } from '../../util/time.js';
 import type { Output } from '../output.js';
 
@@ -10,7 +11,7 @@ const PLAIN_HEARTBEAT_MS = 30_000;
 /** NDJSON progress events: at most one per run this often unless the agent's line changed. */
 const NDJSON_PROGRESS_MS = 5_000;
 
-export type Renderer = (event: RunnerEvent) => void;
+export type Renderer = (event: RunnerEvent | TaskEvent) => void;
 
 export function renderer(out: Output): Renderer {
   if (out.json) return ndjsonRenderer(out);
@@ -20,7 +21,7 @@ export function renderer(out: Output): Renderer {
 function ndjsonRenderer(out: Output): Renderer {
   const last = new Map<string, { line: string | undefined; at: number }>();
   return (event) => {
-    if (event.type === 'progress') {
+    if (event.type === 'progress' || event.type === 'task-progress') {
       const prev = last.get(event.runId);
       const now = Date.now();
       if (prev !== undefined && prev.line === event.line && now - prev.at < NDJSON_PROGRESS_MS) return;
@@ -43,8 +44,13 @@ function humanRenderer(out: Output): Renderer {
     out.line(text);
   };
   const label = (phase: number): string => `phase ${phase}${names.has(phase) ? ` ${names.get(phase) ?? ''}` : ''}`;
+  const tasks = taskRenderer(out, print);
 
   return (event) => {
+    if (isTaskEvent(event)) {
+      tasks(event);
+      return;
+    }
     switch (event.type) {
       case 'gate': {
         names.set(event.phase, event.name);

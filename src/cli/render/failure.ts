@@ -174,6 +174,36 @@ export function renderFailure(f: Failure): RenderedFailure {
         message: `--ref ${JSON.stringify(f.ref)} names no commit in this repository (nor on origin).`,
         next: 'Pass a branch, tag or commit that exists (`git branch -a` lists the branches), or leave out --ref to read the base branch.',
       };
+    case 'planning-incomplete':
+      return {
+        code: ExitCode.humanNeeded,
+        message: `planning is not complete${f.phase === undefined ? '' : `: phase ${f.phase} is not merged into ${f.base} yet`}; execution runs the plan that planning merged.`,
+        next: 'Finish planning first: `phaserunner run --wait` (and `phaserunner status` for what it waits on).',
+      };
+    case 'plan-invalid':
+      return {
+        code: ExitCode.badData,
+        message: `the plan on ${f.base} cannot be executed:\n${f.problems.map((p) => `  ${p}`).join('\n')}`,
+        next: `Fix ${f.file} on ${f.base} (plan it again: \`phaserunner replan 4\`, then \`phaserunner run --wait\`).`,
+      };
+    case 'unknown-task':
+      return {
+        code: ExitCode.usage,
+        message: `there is no task ${JSON.stringify(f.task)} in the plan; the tasks are ${f.known.length === 0 ? '(none)' : f.known.join(', ')}.`,
+        next: 'Pick one of the tasks listed by `phaserunner status --workstream execution`.',
+      };
+    case 'task-retry-refused':
+      return {
+        code: ExitCode.usage,
+        message: `task ${f.task} is ${f.state}; only a failed or conflicted task can be retried.`,
+        next: 'See `phaserunner status --workstream execution` for what each task needs.',
+      };
+    case 'unknown-workstream':
+      return {
+        code: ExitCode.usage,
+        message: `there is no workstream ${JSON.stringify(f.workstream)}; the workstreams are ${f.known.join(', ')}.`,
+        next: 'Use `--workstream planning` (the default) or `--workstream execution`.',
+      };
     case 'unknown-phase':
       return {
         code: ExitCode.usage,

@@ -1,0 +1,52 @@
+// Failing a task's attempt: its files kept (the commit it got on a ref of its own, or a
+// snapshot of its checkout, as a phase's), the notes its next attempt's prompt needs written
+// into its run directory, the failure recorded. Within its attempt budget the scheduler
+// dispatches it again from the base as it is then; past it, it waits for a human and its
+// dependents are blocked.
+import { updateRefCas } from '../git/commit.js';
+import { resolveCommit } from '../git/repo.js';
+import { crashPoint } from '../runner/crash-points.js';
+import { keepFiles } from '../runner/fail-run.js';
+import { attemptSnapshotRef } from '../runner/naming.js';
+import { tooMuchToKeep } from '../runner/output-limits.js';
+import type { RunRow } from '../store/store.js';
+import { EXECUTION, type TaskStep } from '../workstream/execution.js';
+import { writeAttemptNotes, type AttemptNotes } from './attempt-notes.js';
+import type { Execution } from './context.js';
+import { absorbRefMoves } from './own-moves.js';
+import { taskRow } from './dispatch-task.js';
+
+export async function failTask(x: Execution, run: RunRow, step: TaskStep, failure: string, notes: AttemptNotes = {}): Promise<void> {
+  let snapshot: string | null;
+  let reason = failure;
+  if (run.step === 'committed' && run.commit_sha !== null) {
+    snapshot = attemptSnapshotRef(run.run_id);
+    // Create-only: a runner that died after this finds it there.
+    await updateRefCas(x.repo.root, snapshot, run.commit_sha, undefined, `phaserunner: failed attempt ${run.attempt} of task ${step.id}`);
+    absorbRefMoves(x, [{ ref: snapshot, from: undefined, to: run.commit_sha }]);
+  } else {
+    const unkept = await tooMuchToKeep(x, run, step);
+    snapshot = unkept === undefined ? await keepFiles(x, run, step.outputs, `task ${step.id}`) : null;
+    if (unkept !== undefined) reason = `${failure} ${unkept}`;
+    if (snapshot !== null) absorbRefMoves(x, [{ ref: snapshot, from: undefined, to: await resolveCommit(x.repo.root, snapshot) }]);
+  }
+  crashPoint('fail:snapshot-kept');
+  writeAttemptNotes(run.run_dir, notes);
+  const row = taskRow(x, step.id);
+  x.store.write(() => {
+    x.store.updateRun(run.run_id, { step: 'failed', failure: reason });
+    x.store.transitionTask(EXECUTION, step.id, run.run_id, 'failed', `attempt ${run.attempt} failed: ${reason}`);
+  });
+  crashPoint('fail:recorded');
+  x.emit({
+    type: 'task-failed',
+    task: step.id,
+    runId: run.run_id,
+    attempt: run.attempt,
+    maxAttempts: step.maxAttempts,
+    reason,
+    runDir: run.run_dir,
+    snapshot,
+    forGood: row.attempts >= step.maxAttempts,
+  });
+}

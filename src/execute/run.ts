@@ -1,0 +1,93 @@
+// `run --workstream execution`: passes (pass.ts) until nothing can go on without a human, with
+// --wait; without it, what can be done now, the runner's own checks and merges included (they
+// need the runner), while the agents it started keep working for the next `run` to collect.
+// Between passes it sleeps until an agent ends (its exit.json appears), background work
+// settles, or the poll interval passes, and it shows each working task (the board).
+import { existsSync, mkdirSync } from 'node:fs';
+import { runFiles } from '../dispatch/run-dir.js';
+import { wrapperAlive } from '../dispatch/probe.js';
+import type { ProgressReport } from '../execution/schedule.js';
+import { removeStaleCandidates } from '../integrate/checkout.js';
+import { latestOutputLine } from '../runner/progress.js';
+import { fileWatch, sleep } from '../runner/wait.js';
+import { EXECUTION } from '../workstream/execution.js';
+import { integrationRoot, type Execution } from './context.js';
+import { Jobs } from './jobs.js';
+import { executionPass, type ExecJobs } from './pass.js';
+
+export interface ExecRunOptions {
+  readonly wait: boolean;
+  readonly pollMs?: number;
+  /** Aborting stops waiting (Ctrl-C): agents keep running, the runner's checks stop and are run again by the next `run`. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ExecRunResult {
+  readonly report: ProgressReport;
+  readonly dispatched: readonly string[];
+  readonly merged: readonly string[];
+  readonly interrupted: boolean;
+}
+
+export async function runExecution(x: Execution, options: ExecRunOptions): Promise<ExecRunResult> {
+  const root = integrationRoot(x);
+  mkdirSync(root, { recursive: true });
+  // Candidates' checkouts left by a runner that stopped while it tested them.
+  await removeStaleCandidates(x.repo.root, root);
+  const jobs: ExecJobs = new Jobs();
+  const onAbort = (): void => {
+    jobs.abort();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const dispatched: string[] = [];
+  const merged: string[] = [];
+  try {
+    for (;;) {
+      const result = await executionPass(x, jobs);
+      dispatched.push(...result.dispatched);
+      merged.push(...result.merged);
+      const done = (interrupted: boolean): ExecRunResult => ({ report: result.report, dispatched, merged, interrupted });
+      if (options.signal?.aborted === true) {
+        await jobs.drain();
+        return done(true);
+      }
+      if (!options.wait) {
+        if (!jobs.busy) return done(false);
+        await jobs.settled();
+        continue;
+      }
+      if (!result.report.possible && !jobs.busy) return done(false);
+      if (await watch(x, jobs, options.pollMs ?? 250, options.signal)) {
+        await jobs.drain();
+        return done(true);
+      }
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Sleeps until something may have changed; emits the board meanwhile. True on abort. */
+async function watch(x: Execution, jobs: ExecJobs, pollMs: number, signal: AbortSignal | undefined): Promise<boolean> {
+  const runs = x.store.activeRuns(EXECUTION).filter((run) => run.step === 'dispatched');
+  const exits = runs.map((run) => runFiles(run.run_dir).exit);
+  const wake = fileWatch(exits);
+  try {
+    for (const [i, run] of runs.entries()) {
+      // Checked after the watch is set up: an exit.json renamed in between is not missed.
+      if (existsSync(exits[i] ?? '') || !wrapperAlive(run.run_dir, run.wrapper_pid, run.launch)) return false;
+      x.emit({ type: 'task-progress', task: run.step_id, runId: run.run_id, stage: 'agent', elapsedMs: Date.now() - Date.parse(run.dispatched_at), line: latestOutputLine(run.run_dir) });
+    }
+    for (const job of jobs.verifying.values()) {
+      x.emit({ type: 'task-progress', task: job.task, runId: job.runId, stage: 'checks', elapsedMs: Date.now() - job.startedAt, line: job.line });
+    }
+    if (jobs.queue !== undefined) {
+      const job = jobs.queue;
+      x.emit({ type: 'task-progress', task: job.task, runId: job.runId, stage: 'integration', elapsedMs: Date.now() - job.startedAt, line: job.line });
+    }
+    const early = Promise.race([wake.appeared, jobs.settled()]);
+    return await sleep(pollMs, signal, early);
+  } finally {
+    wake.close();
+  }
+}
