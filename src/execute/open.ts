@@ -12,6 +12,7 @@ import type { Runner } from '../runner/context.js';
 import { EXECUTION, executionWorkstream, type TaskStep } from '../workstream/execution.js';
 import { serialiser, type Execution } from './context.js';
 import { planAtBase } from './plan-at-base.js';
+import { rebuildExecution } from './rebuild.js';
 
 export interface ExecutionOptions {
   /** `run --concurrency N`: overrides `execution.concurrency`. */
@@ -42,7 +43,13 @@ export async function openExecution(r: Runner, options: ExecutionOptions): Promi
     }),
   );
   const agentFor = (step: TaskStep): AgentAdapter => (step.agent === undefined ? r.agent : (agents.get(step.agent) ?? r.agent));
-  return { ...r, exec, agentFor, exclusive: serialiser() };
+  const x: Execution = { ...r, exec, agentFor, exclusive: serialiser() };
+  // No record of execution (a fresh clone, a lost store): what git says is merged stays merged.
+  if (!r.store.hasHistory(EXECUTION)) {
+    const restored = await rebuildExecution(x);
+    if (restored.length > 0) r.emit({ type: 'task-restored', tasks: restored.map((t) => t.task) });
+  }
+  return x;
 }
 
 /** Execution runs what planning merged: every planning phase must be done. */

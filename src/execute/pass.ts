@@ -49,8 +49,10 @@ export async function executionPass(x: Execution, jobs: ExecJobs): Promise<ExecP
   // 2. Agents that ended.
   for (const run of x.store.activeRuns(EXECUTION)) {
     const step = x.exec.stepFor(run.step_id);
-    if (step === undefined || run.step !== 'dispatched' || rowOf(x, step.id)?.state !== 'running') continue;
-    await collectTask(x, run, step);
+    if (step === undefined || rowOf(x, step.id)?.state !== 'running') continue;
+    if (run.step === 'dispatched') await collectTask(x, run, step);
+    // Committed by a runner that stopped before it recorded the checks' turn: they run now.
+    else x.store.transitionTask(EXECUTION, step.id, run.run_id, 'verifying', `attempt ${run.attempt} committed; its checks run`, { commit_sha: run.commit_sha });
   }
 
   // 3. Background work due: checks of committed attempts, the next candidate of the queue.

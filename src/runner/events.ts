@@ -165,6 +165,8 @@ export type TaskEvent =
   | { readonly type: 'task-conflict'; readonly task: string; readonly runId: string; readonly paths: readonly string[]; readonly kept: string }
   | { readonly type: 'task-awaiting-approval'; readonly task: string; readonly runId: string; readonly commit: string }
   /** The merge queue cannot publish now (the user's checkout of the base must be brought up first). */
-  | { readonly type: 'task-waiting'; readonly task: string; readonly reason: string };
+  | { readonly type: 'task-waiting'; readonly task: string; readonly reason: string }
+  /** The store had no record of execution: these tasks' merges were found on the base and recorded. */
+  | { readonly type: 'task-restored'; readonly tasks: readonly string[] };
 
 export type Emit = (event: RunnerEvent | TaskEvent) => void;

@@ -208,6 +208,11 @@ export class Store {
     });
   }
 
+  /** A task's state from evidence (its merge in git, when the store is rebuilt): recorded, not checked against the state machine. */
+  restoreTask(workstream: string, taskId: string, runId: string | null, to: TaskState, reason: string, patch: PhasePatch): void {
+    this.applyTransition(workstream, taskId, runId, to, reason, patch, undefined);
+  }
+
   /** An execution workstream's tasks (a task's state is a TaskState). */
   tasks(workstream: string): TaskRow[] {
     return this.db.prepare('SELECT * FROM steps WHERE workstream = ?').all(workstream) as TaskRow[];

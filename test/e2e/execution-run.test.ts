@@ -126,6 +126,17 @@ describe('run --workstream execution --wait', () => {
     expect(view.tasks.every((t) => t.state === 'merged' && t.attempts === 1)).toBe(true);
   });
 
+  it('runs nothing again on a fresh clone: the merges in git are the record', () => {
+    const clone = join(tempDir(), 'rerun');
+    git(tempDir(), 'clone', '--quiet', repo, clone);
+    const again = cli(clone, ['run', '--workstream', 'execution', '--wait', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    const lines = again.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { type: string; tasks?: string[] });
+    expect(lines.filter((e) => e.type === 'task-dispatched')).toEqual([]);
+    expect(lines.find((e) => e.type === 'task-restored')?.tasks).toEqual(['T-001', 'T-002', 'T-003', 'T-004', 'T-005', 'T-006']);
+    expect(git(clone, 'rev-parse', 'main')).toBe(git(repo, 'rev-parse', 'main'));
+  });
+
   it('audits clean here and on a fresh clone without the store', () => {
     const here = cli(repo, ['audit']);
     expect(here.code, here.stdout + here.stderr).toBe(0);

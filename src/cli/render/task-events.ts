@@ -102,6 +102,9 @@ export function taskRenderer(out: Output, print: (text: string) => void): (event
         say(`${event.task}: verified; awaiting approval (\`phaserunner approve ${event.task}\`)`);
         done(event.task);
         break;
+      case 'task-restored':
+        say(`the store had no record of execution; ${event.tasks.join(', ')} found merged on the base and recorded (not run again)`);
+        break;
       case 'task-waiting':
         say(`${event.task}: waiting: ${event.reason}`);
         break;
