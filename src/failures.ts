@@ -90,6 +90,13 @@ export type Failure =
   | { readonly reason: 'unknown-task'; readonly task: string; readonly known: readonly string[] }
   /** `retry T-003` of a task that is not failed or in conflict. */
   | { readonly reason: 'task-retry-refused'; readonly task: string; readonly state: string }
+  | {
+      readonly reason: 'task-approval-refused';
+      readonly task: string;
+      readonly verb: 'approve' | 'reject';
+      readonly cause: 'not-awaiting' | 'branch-changed' | 'bad-name' | 'no-reason' | 'inside-attempt';
+      readonly detail: string;
+    }
   | { readonly reason: 'unknown-workstream'; readonly workstream: string; readonly known: readonly string[] };
 
 /** Why a configured sandbox cannot be used on this machine (dispatch/sandbox.ts). */

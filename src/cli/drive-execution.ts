@@ -6,6 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import type { RunnerEvent, TaskEvent } from '../runner/events.js';
 import type { ExecutionStatusView } from '../execute/status.js';
 import type { ExecRunResult } from '../execute/run.js';
+import type { Execution } from '../execute/context.js';
 import { Output } from './output.js';
 import { executionStatusLines } from './render/execution-status.js';
 import { renderer } from './render/events.js';
@@ -15,6 +16,10 @@ export interface DriveExecutionOptions {
   readonly cwd: string;
   readonly wait: boolean;
   readonly concurrency?: number | undefined;
+  /** What the verb does first, with the lock held (retry, approve, reject of a task); then the loop runs. */
+  readonly before?: (x: Execution) => void | Promise<void>;
+  /** The task the verb names: an unknown one is refused before anything else. */
+  readonly task?: string;
 }
 
 export async function driveExecution(out: Output, options: DriveExecutionOptions): Promise<number> {
@@ -35,7 +40,8 @@ export async function driveExecution(out: Output, options: DriveExecutionOptions
   let result: ExecRunResult;
   let view: ExecutionStatusView;
   try {
-    [result, view] = await withExecution(options.cwd, emit, { concurrency: options.concurrency }, async (x) => {
+    [result, view] = await withExecution(options.cwd, emit, { concurrency: options.concurrency, task: options.task }, async (x) => {
+      await options.before?.(x);
       const ran = await runExecution(x, { wait: options.wait, signal: abort.signal });
       return [ran, executionStatus(x.exec, x.store.tasks(EXECUTION), x.config.base)] as const;
     });
@@ -54,7 +60,7 @@ export async function driveExecution(out: Output, options: DriveExecutionOptions
 
 function exitCodeOf(result: ExecRunResult, view: ExecutionStatusView): number {
   if (view.complete) return ExitCode.ok;
-  if (view.tasks.some((t) => t.state === 'failed' && t.attempts >= t.max_attempts)) return ExitCode.phaseFailed;
+  if (view.tasks.some((t) => t.state === 'failed' && t.attempts_left === 0)) return ExitCode.phaseFailed;
   if (result.report.waits.length > 0 && !result.report.possible) return ExitCode.humanNeeded;
   return ExitCode.ok;
 }

@@ -2,6 +2,9 @@
 // stop-signal handling (Ctrl-C, SIGTERM, SIGHUP), and the exit code of DESIGN.md.
 import type { Argv } from 'yargs';
 import { fail } from '../failures.js';
+import { UsageError } from './check-args.js';
+import { stepArg } from './step-arg.js';
+import type { Execution } from '../execute/context.js';
 import type { RunnerEvent, TaskEvent } from '../runner/events.js';
 import type { Runner, Validated } from '../runner/context.js';
 import type { PassResult } from '../runner/loop.js';
@@ -108,7 +111,8 @@ export async function drive(out: Output, options: DriveOptions): Promise<DriveRe
 }
 
 export interface PhaseVerbArgs extends GlobalArgs {
-  readonly phase: number;
+  /** A phase number, or an execution task's id (stepArg). */
+  readonly phase: string;
   readonly wait: boolean;
   readonly until?: number | undefined;
 }
@@ -117,14 +121,30 @@ export interface PhaseVerbArgs extends GlobalArgs {
  * The handler of a verb that acts on one phase (retry, approve, reject): the action runs with
  * the lock held, after the phase number is checked, and the loop then continues like `run`.
  */
-export async function runPhaseVerb(args: PhaseVerbArgs, action: (r: Runner) => void | Promise<void>): Promise<void> {
+export async function runPhaseVerb(args: PhaseVerbArgs, action: (r: Runner, phase: number) => void | Promise<void>, taskAction?: (x: Execution, task: string) => void | Promise<void>): Promise<void> {
   const out = new Output(args.json);
-  process.exitCode = await runCommand(out, async () => (await drive(out, { cwd: args.cwd, wait: args.wait, until: args.until, phases: [args.phase], before: action })).code);
+  const target = stepArg(args.phase);
+  if (target.kind === 'task' && taskAction !== undefined) {
+    const { driveExecution } = await import('./drive-execution.js');
+    process.exitCode = await runCommand(out, () => driveExecution(out, { cwd: args.cwd, wait: args.wait, task: target.id, before: (x) => taskAction(x, target.id) }));
+    return;
+  }
+  if (target.kind === 'task') throw new Error('a task id reached a verb for phases only (its arguments check refuses it)');
+  process.exitCode = await runCommand(out, async () => (await drive(out, { cwd: args.cwd, wait: args.wait, until: args.until, phases: [target.phase], before: (r) => action(r, target.phase) })).code);
 }
 
-/** The arguments every phase verb takes: the phase, and --wait to keep going like `run --wait`. */
-export function phaseVerbArgs<T>(y: Argv<T>) {
+/**
+ * The arguments every phase verb takes: the phase (or, `tasks`, an execution task's id), and
+ * --wait to keep going like `run --wait`.
+ */
+export function phaseVerbArgs<T>(y: Argv<T>, { tasks = true }: { readonly tasks?: boolean } = {}) {
   return y
-    .positional('phase', { type: 'number', demandOption: true, describe: 'The phase number' })
-    .option('wait', { type: 'boolean', default: false, describe: 'Then keep going like `run --wait`' });
+    .positional('phase', { type: 'string', demandOption: true, describe: tasks ? 'The phase number, or an execution task\'s id (T-003)' : 'The phase number' })
+    .option('wait', { type: 'boolean', default: false, describe: 'Then keep going like `run --wait`' })
+    .check((a) => {
+      const target = stepArg(a.phase);
+      if (target.kind === 'task' && !tasks) throw new UsageError('<phase> must be a number, such as 2.');
+      if (target.kind === 'task' && a['until'] !== undefined) throw new UsageError('--until is for planning phases; it does not go with a task.');
+      return true;
+    });
 }

@@ -17,14 +17,16 @@ import { integrationRoot } from './context.js';
 import { taskSubject, taskTrailers, writesDigest } from './commit-task.js';
 import type { Job } from './jobs.js';
 import { taskChecks } from './verify-task.js';
-import type { ApprovalTrailers } from '../git/trailers.js';
+import { approvalOf } from './decisions.js';
 import { absorbRefMoves } from './own-moves.js';
 
 export type QueueOutcome =
   | { readonly kind: 'merged'; readonly merge: string; readonly baseTip: string }
   | { readonly kind: 'conflict'; readonly baseTip: string; readonly paths: readonly string[]; readonly sides: readonly ConflictSide[] }
   | { readonly kind: 'red'; readonly baseTip: string; readonly failed: FailedCheck }
-  | { readonly kind: 'waiting'; readonly reason: string };
+  | { readonly kind: 'waiting'; readonly reason: string }
+  /** Its approval no longer counts (its branch was moved off the approved commit): a human again. */
+  | { readonly kind: 'approval-void'; readonly reason: string };
 
 /** Candidates built and found stale (the base moved under them) before the queue lets the task wait a pass. */
 const MAX_TRIES = 5;
@@ -34,10 +36,15 @@ export interface IntegrateHooks {
   readonly onCandidate: (candidate: string, baseTip: string, checks: number) => void;
 }
 
-export async function integrateTask(x: Execution, run: RunRow, step: TaskStep, job: Job<QueueOutcome>, signal: AbortSignal, hooks: IntegrateHooks, approval?: ApprovalTrailers): Promise<QueueOutcome> {
+export async function integrateTask(x: Execution, run: RunRow, step: TaskStep, job: Job<QueueOutcome>, signal: AbortSignal, hooks: IntegrateHooks): Promise<QueueOutcome> {
   const root = x.repo.root;
   const taskCommit = run.commit_sha;
   if (taskCommit === null) throw new Error(`task ${step.id}: queued without a commit`);
+  // An approved task's merge names its approval; one that no longer counts merges nothing.
+  const approval = step.approval ? await approvalOf(x, run) : undefined;
+  if (step.approval && approval === undefined) {
+    return { kind: 'approval-void', reason: `${run.branch} no longer holds the approved commit ${taskCommit.slice(0, 12)} (or no approval of it counts); a human must approve it again: \`phaserunner approve ${step.id}\`.` };
+  }
   const checks = [...taskChecks(step), ...x.exec.integrationChecks.map((c, i) => ({ label: `integration check ${i + 1}`, argv: c.argv, timeout_seconds: c.timeout_seconds }))];
   for (let tries = 0; tries < MAX_TRIES; tries++) {
     const prepared = await prepareCandidate({

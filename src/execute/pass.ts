@@ -169,6 +169,10 @@ async function applyQueue(x: Execution, jobs: ExecJobs, job: Job<QueueOutcome>):
     case 'conflict':
       await conflicted(x, run, step, outcome.baseTip, outcome.paths, outcome.sides);
       return false;
+    case 'approval-void':
+      x.store.transitionTask(EXECUTION, step.id, run.run_id, 'awaiting_approval', outcome.reason);
+      x.emit({ type: 'task-awaiting-approval', task: step.id, runId: run.run_id, commit: run.commit_sha ?? '' });
+      return false;
     case 'waiting':
       x.store.transitionTask(EXECUTION, step.id, run.run_id, 'queued', outcome.reason);
       x.emit({ type: 'task-waiting', task: step.id, reason: outcome.reason });

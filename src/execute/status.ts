@@ -6,6 +6,7 @@ import type { TaskRow } from '../store/store.js';
 import type { ExecutionWorkstream } from '../workstream/execution.js';
 import { taskBranch } from '../workstream/execution.js';
 import { PLAN_PATH, planDigestOf } from '../git/task-trailers.js';
+import { spent } from './schedule-state.js';
 
 export interface TaskStatus {
   readonly id: string;
@@ -15,6 +16,8 @@ export interface TaskStatus {
   readonly writes: readonly string[];
   readonly attempts: number;
   readonly max_attempts: number;
+  /** Attempts the runner may still make without a human (a `retry` gives the whole budget again). */
+  readonly attempts_left: number;
   readonly branch: string;
   readonly commit: string | null;
   readonly merge: string | null;
@@ -60,6 +63,7 @@ export function executionStatus(exec: ExecutionWorkstream, rows: readonly TaskRo
       writes: step?.outputs ?? [],
       attempts: row?.attempts ?? 0,
       max_attempts: step?.maxAttempts ?? 0,
+      attempts_left: Math.max(0, (step?.maxAttempts ?? 0) - (row === undefined ? 0 : spent(row))),
       branch: taskBranch(id),
       commit: row?.commit_sha ?? null,
       merge: row?.merge_sha ?? null,
@@ -67,7 +71,7 @@ export function executionStatus(exec: ExecutionWorkstream, rows: readonly TaskRo
       agent: step?.agent ?? null,
     };
   });
-  const progress = new Map(tasks.map((t) => [t.id, { state: t.state, attempts: t.attempts, failedForGood: t.state === 'failed' && t.attempts >= t.max_attempts }]));
+  const progress = new Map(tasks.map((t) => [t.id, { state: t.state, attempts: t.attempts, failedForGood: t.state === 'failed' && t.attempts_left === 0 }]));
   const report = progressPossible({ tasks: exec.plan.tasks, progress }, { concurrency: exec.concurrency });
   return {
     workstream: 'execution',

@@ -69,7 +69,8 @@ const ALLOWED: Readonly<Record<TaskState, readonly TaskState[]>> = {
   queued: ['integrating', 'failed'],
   // Its merge candidate is tested: published (merged), red (failed), a conflict, or back in
   // the queue (the base moved, or the user's checkout of it must be brought up first).
-  integrating: ['merged', 'failed', 'conflict', 'queued'],
+  // (awaiting_approval again: the approved commit is no longer what its branch holds.)
+  integrating: ['merged', 'failed', 'conflict', 'queued', 'awaiting_approval'],
   // A new attempt (automatic, within the budget; or `retry`), or back to pending (`retry`).
   failed: ['running', 'pending'],
   conflict: ['running', 'pending'],

@@ -13,7 +13,7 @@ import type { Definitions } from '../definitions/open.js';
 import { withStoreReadOnly } from './store-open.js';
 import { phaseOf, phaseStep } from '../workstream/step-id.js';
 
-const TAIL_LINES = 20;
+export const TAIL_LINES = 20;
 
 export interface ShownCommit {
   readonly sha: string;
@@ -83,7 +83,7 @@ function gatesOf(gates: readonly GateRow[], run: RunRow): GateRow[] {
   return [...(before === undefined ? [] : [before]), ...gates.filter((g) => g.run_id === run.run_id)];
 }
 
-async function describe(root: string, sha: string): Promise<ShownCommit | null> {
+export async function describe(root: string, sha: string): Promise<ShownCommit | null> {
   try {
     const message = await gitOut(['log', '-1', '--format=%B', sha, '--'], { cwd: root });
     return { sha, subject: message.split('\n', 1)[0] ?? '', trailers: Object.fromEntries(parseTrailers(message) ?? []) };
@@ -93,13 +93,13 @@ async function describe(root: string, sha: string): Promise<ShownCommit | null> 
 }
 
 /** The end of stdout; for a CLI with JSON events, what they show it doing, one action a line. */
-async function stdoutTail(files: RunFiles): Promise<string[]> {
+export async function stdoutTail(files: RunFiles): Promise<string[]> {
   const structured = structuredOutputOf(files.spec);
   return structured === undefined ? lastLines(files.stdout, TAIL_LINES) : latestActions(structured, files.stdout, TAIL_LINES, REPORT_BYTES);
 }
 
 /** The parsed file, its raw text when it is not JSON (shown as it is), or null when missing. */
-async function readJson(file: string): Promise<unknown> {
+export async function readJson(file: string): Promise<unknown> {
   const text = await readTextIfExists(file);
   if (text === undefined) return null;
   try {

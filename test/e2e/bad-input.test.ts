@@ -258,8 +258,10 @@ describe('arguments yargs would let through', () => {
 
   it('a phase or number that is not one', () => {
     const repo = scriptedRepo();
-    refuses(repo, ['retry', 'two'], 64, '<phase> must be a number, such as 2.');
-    refuses(repo, ['show', 'x'], 64, '<phase> must be a number, such as 2.');
+    // A word is a task's id (issue 17): refused as one nobody planned.
+    refuses(repo, ['retry', 'two'], 64, 'there is no task "two" in the plan; the tasks are (none).');
+    refuses(repo, ['show', 'x'], 64, 'there is no task "x" in the plan; the tasks are (none).');
+    refuses(repo, ['retry', '2/x'], 64, '<phase> must be a number, such as 2, or a task id, such as T-003 (not "2/x").');
     refuses(repo, ['run', '--until', 'abc'], 64, '--until must be a number, and "abc" is not one.');
     // Left out, yargs would run as if there were no --until at all.
     refuses(repo, ['run', '--until', '--wait'], 64, '--until needs a number after it.');

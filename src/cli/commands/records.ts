@@ -9,7 +9,7 @@ import { renderer } from '../render/events.js';
 import { runCommand } from '../run-command.js';
 
 interface RecordArgs extends GlobalArgs {
-  phase: number;
+  phase: string;
   by?: string | undefined;
   reason: string;
 }
@@ -18,21 +18,21 @@ export const replanCommand: CommandModule<GlobalArgs, RecordArgs & { wait: boole
   command: 'replan <phase>',
   describe: 'Plan again from a phase: it and every later phase run as new attempts on top of the base; their merges stay in history, and the replan is recorded there',
   builder: (y) =>
-    phaseVerbArgs(y)
+    phaseVerbArgs(y, { tasks: false })
       .option('by', { type: 'string', describe: 'Who asks for it (recorded on the base branch); default: `git config user.name`' })
       .option('reason', { type: 'string', demandOption: true, describe: 'Why: recorded on the base branch with the replan' })
       .option('until', { type: 'number', describe: 'With --wait: stop after this phase is done' })
       .example('$0 replan 2 --reason "INTENT.md now covers offline sync" --wait', 'After committing an INTENT.md change: plan phases 2-4 again, and follow them')
       .example('$0 replan 4 --by Ada --reason "tasks too coarse"', 'Redo the task plan only; the next pass starts it'),
   handler: async (args) => {
-    await runPhaseVerb(args, async (r) => {
+    await runPhaseVerb(args, async (r, phase) => {
       const { replan } = await import('../../runner/records.js');
-      await replan(r, { phase: args.phase, by: await resolveBy(r.repo.root, args.by, 'replan'), reason: args.reason });
+      await replan(r, { phase, by: await resolveBy(r.repo.root, args.by, 'replan'), reason: args.reason });
     });
   },
 };
 
-export const acknowledgeCommand: CommandModule<GlobalArgs, RecordArgs> = {
+export const acknowledgeCommand: CommandModule<GlobalArgs, Omit<RecordArgs, 'phase'> & { phase: number }> = {
   command: 'acknowledge <phase>',
   describe: "Accept a hand edit of a merged phase's outputs: recorded on the base branch, so the audit no longer reports it as drift",
   builder: (y) =>

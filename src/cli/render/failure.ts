@@ -198,6 +198,18 @@ export function renderFailure(f: Failure): RenderedFailure {
         message: `task ${f.task} is ${f.state}; only a failed or conflicted task can be retried.`,
         next: 'See `phaserunner status --workstream execution` for what each task needs.',
       };
+    case 'task-approval-refused':
+      return {
+        code: f.cause === 'not-awaiting' || f.cause === 'bad-name' || f.cause === 'no-reason' ? ExitCode.usage : ExitCode.humanNeeded,
+        message:
+          f.cause === 'not-awaiting'
+            ? `task ${f.task} is ${f.detail.replace('_', ' ')}, not awaiting approval; only a task in awaiting_approval can be approved or rejected. Nothing was recorded.`
+            : `cannot ${f.verb} task ${f.task}: ${f.detail}. Nothing was recorded.`,
+        next:
+          f.cause === 'inside-attempt'
+            ? 'A person approves, from their own shell: not an agent, nor anything it started.'
+            : 'See `phaserunner status --workstream execution` and `phaserunner show ' + f.task + '`.',
+      };
     case 'unknown-workstream':
       return {
         code: ExitCode.usage,

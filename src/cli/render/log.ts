@@ -1,4 +1,6 @@
 // Human forms of `log` and `show`.
+import type { TaskDetail } from '../../execute/show-task.js';
+import type { TaskTimeline } from '../../execute/timeline.js';
 import type { Timeline } from '../../audit/timeline.js';
 import { failureLines } from '../../gates/types.js';
 import type { PhaseDetail, ShownCommit } from '../../runner/show.js';
@@ -55,4 +57,41 @@ export function showLines(d: PhaseDetail): string[] {
 function commitLines(label: string, c: ShownCommit | null): string[] {
   if (c === null) return [`${label}: -`];
   return [`${label} ${c.sha}: ${c.subject}`, ...Object.entries(c.trailers).map(([k, v]) => `    ${k}: ${v}`)];
+}
+
+/** `show T-003` for people. */
+export function taskShowLines(d: TaskDetail): string[] {
+  const lines = [`task ${d.task} ${d.title}: ${d.state}, ${d.attempts} of ${d.max_attempts} attempt(s)`];
+  if (d.reason !== null) lines.push(`why: ${d.reason}`);
+  lines.push(`depends on: ${d.depends_on.length === 0 ? '-' : d.depends_on.join(', ')}`, `writes: ${d.writes.join(', ')}`, `branch: ${d.branch}`);
+  for (const c of d.checks) lines.push(`check: ${c.argv.join(' ')} (within ${c.timeout_seconds}s)`);
+  for (const r of d.runs) lines.push(`attempt ${r.attempt} (run ${r.run_id}): ${r.step}${r.failure === null ? '' : `: ${r.failure}`}`);
+  const run = d.run;
+  if (run === null) return [...lines, '', 'No attempt has been dispatched (or there is no store here).'];
+  lines.push('', `== attempt ${run.attempt}, agent ${run.agent}`, `run files: ${run.run_dir}`);
+  for (const a of d.approvals) lines.push(`${a.decision} by ${a.by} at ${a.at} for ${a.digest}${a.note === null ? '' : `: ${a.note}`}`);
+  const failed = d.notes.failedCheck;
+  if (failed !== undefined) lines.push('', `== failed check (${failed.where === 'checkout' ? 'in its checkout' : 'on its merge with the base'}): ${failed.label}: ${failed.message}`, failed.outputTail === '' ? '(no output)' : failed.outputTail);
+  if (d.notes.conflict !== undefined) lines.push('', `== conflict with the base at ${d.notes.conflict.baseTip}: ${d.notes.conflict.sides.map((s) => s.path).join(', ')}`);
+  lines.push('', '== exit.json', d.exit === null ? '(none yet)' : JSON.stringify(d.exit, null, 2));
+  lines.push('', '== stdout (tail)', d.log_tail.stdout === '' ? '(empty)' : d.log_tail.stdout);
+  lines.push('', '== stderr (tail)', d.log_tail.stderr === '' ? '(empty)' : d.log_tail.stderr);
+  lines.push('', '== commits', ...commitLines('task commit', d.commit), ...commitLines('merge', d.merge));
+  lines.push('', '== prompt', d.prompt ?? '(missing)');
+  return lines;
+}
+
+/** `log --workstream execution` for people. */
+export function taskTimelineLines(t: TaskTimeline): string[] {
+  if (t.entries.length === 0) return [`No execution task has been merged into ${t.ref} yet.`];
+  const lines: string[] = [];
+  for (const e of t.entries) {
+    lines.push(`${e.merged_at}  ${e.task}: attempt ${e.attempt ?? '?'} by ${e.agent ?? '?'}${seconds(e.duration_ms)}`);
+    lines.push(`    ${e.subject}`);
+    for (const a of e.earlier_attempts) lines.push(`    attempt ${a.attempt} ${a.outcome}${a.reason === null ? '' : `: ${a.reason}`}`);
+    lines.push(`    commit ${e.commit?.slice(0, 12) ?? '-'}  merge ${e.merge.slice(0, 12)}  run ${e.run_id ?? '?'}`);
+    if (e.approved_by !== null) lines.push(`    approved by ${e.approved_by}`);
+  }
+  if (!t.store) lines.push('', '(no store here: durations and attempts that did not merge are not known)');
+  return lines;
 }
