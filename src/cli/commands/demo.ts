@@ -6,7 +6,6 @@
 import type { CommandModule } from 'yargs';
 import { ExitCode } from '../../exit-codes.js';
 import { drive } from '../drive.js';
-import { driveExecution } from '../drive-execution.js';
 import type { GlobalArgs } from '../globals.js';
 import { Output } from '../output.js';
 import { UsageError } from '../check-args.js';
@@ -89,6 +88,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       out.line('  phaserunner run --workstream execution --wait');
       out.line(`${DEMO_CONCURRENCY} tasks at a time, each in its own worktree; every merge is tested with \`${DEMO_SUITE.argv.join(' ')}\` first.`);
       out.line('');
+      const { driveExecution } = await import('../drive-execution.js');
       const executionOut = out.json ? captured() : undefined;
       const executed = await driveExecution(executionOut?.out ?? out, { cwd: dir, wait: true });
       const stream = (executionOut?.text() ?? '').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Ndjson);
