@@ -19,11 +19,13 @@ export function phaseFixtures({ adrs } = {}) {
   // gitEnv: the demo's worktrees go with the benchmarks' (removed at exit), not under the user's HOME.
   execFileSync(process.execPath, [CLI, 'demo', '--dir', demo, '--delay', '0'], { stdio: 'ignore', env: gitEnv });
   const root = benchTemp('fixtures');
-  // Each first-parent merge on main brings one phase's outputs; its Phase trailer says which.
+  // Each first-parent phase merge on main brings one phase's outputs; its Phase trailer says which.
   const merges = git(demo, ['log', '--first-parent', '--merges', '--format=%H %(trailers:key=Phase,valueonly,separator=)', 'main'])
     .trim()
     .split('\n')
-    .map((line) => line.trim().split(/\s+/));
+    .map((line) => line.trim().split(/\s+/))
+    // The demo goes on to execute the plan: its task merges have no Phase trailer.
+    .filter(([, phase]) => phase !== undefined && phase !== '');
   for (const [commit, phase] of merges) {
     const files = git(demo, ['diff', '--name-only', `${commit}^1`, commit]).trim().split('\n');
     for (const file of files) {

@@ -1,5 +1,7 @@
 // `demo`: a throwaway repository with an INTENT.md and phaserunner initialised on the
-// scripted agent, ready for `run --wait`.
+// scripted agent, ready for `run --wait` (planning) and then `run --workstream execution
+// --wait`: three tasks at once, and every merge candidate tested with the project's whole
+// test suite, so the base branch stays green.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +11,12 @@ import { initRepo } from '../init/init.js';
 import { PACKAGE_ROOT } from '../paths.js';
 
 export const DEMO_INTENT = join(PACKAGE_ROOT, 'fixtures', 'demo', 'INTENT.md');
+
+/** Task agents at work at once: the plan has five tasks that only need the first one. */
+export const DEMO_CONCURRENCY = 3;
+
+/** The project's whole test suite (the scripted agent writes node:test files): run on every merge candidate. */
+export const DEMO_SUITE = { argv: ['node', '--test'], timeout_seconds: 300 } as const;
 
 /** Creates the demo repository; returns its path. */
 export async function createDemoRepo(dir: string | undefined, delayMs: number): Promise<string> {
@@ -26,7 +34,14 @@ export async function createDemoRepo(dir: string | undefined, delayMs: number): 
   writeFileSync(join(target, 'README.md'), '# Shelf\n\nA demo repository created by `phaserunner demo`.\n');
   await run(['add', 'INTENT.md', 'README.md']);
   await run(['commit', '--quiet', '-m', 'Describe the project in INTENT.md']);
-  await initRepo(target, { agent: 'scripted', base: 'main', extra: { agents: { scripted: { type: 'scripted', delay_ms: delayMs } } } });
+  await initRepo(target, {
+    agent: 'scripted',
+    base: 'main',
+    extra: {
+      agents: { scripted: { type: 'scripted', delay_ms: delayMs } },
+      execution: { concurrency: DEMO_CONCURRENCY, integration_checks: [DEMO_SUITE] },
+    },
+  });
   await run(['add', '.phaserunner']);
   await run(['commit', '--quiet', '-m', 'Configure phaserunner']);
   return target;

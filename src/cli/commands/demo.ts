@@ -1,5 +1,10 @@
-// `phaserunner demo`
+// `phaserunner demo`: planning (phases 1-4, as `run --wait`), then execution of the plan (as
+// `run --workstream execution --wait`), then a check of what it claims: every task merged, task
+// agents at work at once, the test suite green on the base tip. With --json, stdout is one
+// document, as for every verb: the planning result as before, `execution` (the result and
+// events of `run --workstream execution --wait --json`) and `verification`.
 import type { CommandModule } from 'yargs';
+import { ExitCode } from '../../exit-codes.js';
 import { drive } from '../drive.js';
 import type { GlobalArgs } from '../globals.js';
 import { Output } from '../output.js';
@@ -16,9 +21,24 @@ interface DemoArgs extends GlobalArgs {
   delay: number;
 }
 
+/**
+ * An Output whose stdout is kept, for --json: drive and driveExecution write their documents
+ * and events there, and the demo puts them in its one document.
+ */
+function captured(): { out: Output; text: () => string } {
+  const chunks: string[] = [];
+  const sink = { isTTY: false, columns: 0, rows: 0, write: (chunk: string) => chunks.push(chunk) > 0 };
+  return { out: new Output(true, sink as unknown as NodeJS.WriteStream), text: () => chunks.join('') };
+}
+
+interface Ndjson {
+  readonly type: string;
+  readonly exit_code?: number;
+}
+
 export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
   command: 'demo',
-  describe: 'Create a throwaway repository and drive planning phases 1-4 on the scripted agent',
+  describe: 'Create a throwaway repository, drive planning phases 1-4 and then execute the plan, on the scripted agent',
   builder: (y) =>
     y
       .option('dir', { type: 'string', describe: 'Create the repository here (new or empty) and keep it' })
@@ -32,7 +52,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
   handler: async (args) => {
     const out = new Output(args.json);
     process.exitCode = await runCommand(out, async () => {
-      const { createDemoRepo } = await import('../../demo/demo.js');
+      const { createDemoRepo, DEMO_CONCURRENCY, DEMO_SUITE } = await import('../../demo/demo.js');
       const dir = await createDemoRepo(args.dir, args.delay);
       out.line(`Created a demo repository at ${dir}`);
       out.line('It has an INTENT.md for "Shelf", a bookmark manager, and phaserunner set up on the scripted agent.');
@@ -50,16 +70,50 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
         await approvePhase(r, { phase, by: DEMO_APPROVER, text: 'approved by the demo' });
         return true;
       };
-      const { code, view } = await drive(out, { cwd: dir, wait: true, ndjson: false, extra: { dir }, onSettled });
+      const planningOut = out.json ? captured() : undefined;
+      const { code, view } = await drive(planningOut?.out ?? out, { cwd: dir, wait: true, ndjson: false, extra: { dir }, onSettled });
+      const planning = planningOut === undefined ? undefined : (JSON.parse(planningOut.text()) as Record<string, unknown>);
       if (!out.json) {
         out.line('');
         for (const line of statusLines(view)) out.line(line);
-        out.line('');
-        out.line(`Repository: ${dir}`);
-        out.line(`  git -C ${dir} log --graph --oneline --decorate`);
-        out.line(`  git -C ${dir} log -1 --format=%B main     (the trailers of the last merge)`);
       }
-      return code;
+      if (code !== ExitCode.ok) {
+        if (planning !== undefined) out.document(planning);
+        else out.line(`\nRepository: ${dir}`);
+        return code;
+      }
+
+      out.line('');
+      out.line(`Planning is done. The demo now executes the plan, as you would with:`);
+      out.line('  phaserunner run --workstream execution --wait');
+      out.line(`${DEMO_CONCURRENCY} tasks at a time, each in its own worktree; every merge is tested with \`${DEMO_SUITE.argv.join(' ')}\` first.`);
+      out.line('');
+      const { driveExecution } = await import('../drive-execution.js');
+      const executionOut = out.json ? captured() : undefined;
+      const executed = await driveExecution(executionOut?.out ?? out, { cwd: dir, wait: true });
+      const stream = (executionOut?.text() ?? '').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Ndjson);
+      const last = stream.at(-1);
+      // The same events as `run --workstream execution --wait --json`, without the board's progress.
+      const execution = last === undefined ? undefined : { ...last, events: stream.slice(0, -1).filter((e) => e.type !== 'task-progress') };
+      if (executed !== ExitCode.ok) {
+        if (out.json) out.document({ ...planning, exit_code: executed, execution });
+        else out.line(`\nRepository: ${dir}`);
+        return executed;
+      }
+
+      const { verifyDemo } = await import('../../demo/verify.js');
+      const verdict = await verifyDemo(dir);
+      const final = verdict.ok ? ExitCode.ok : ExitCode.phaseFailed;
+      if (out.json) {
+        out.document({ ...planning, exit_code: final, execution, verification: verdict });
+      } else {
+        const { demoSummaryLines } = await import('../render/demo.js');
+        out.line('');
+        for (const line of demoSummaryLines(verdict, dir, DEMO_CONCURRENCY)) out.line(line);
+      }
+      for (const problem of verdict.problems) out.error(`phaserunner demo: ${problem}`);
+      if (!verdict.ok) out.error(`Next: look at the repository (${dir}) with \`phaserunner -C ${dir} status --workstream execution\` and \`git -C ${dir} log --oneline --graph\`, and report it: the demo should end green.`);
+      return final;
     });
   },
 };
