@@ -137,7 +137,7 @@ function humanRenderer(out: Output): Renderer {
         print(`${label(event.phase)}: its outputs as they are now acknowledged by ${event.by} (${event.digest.slice(0, 19)}…, recorded on the base as ${event.commit.slice(0, 12)})`);
         return;
       case 'complete':
-        print(`${event.workstream}: all phases done ✓`);
+        print(event.workstream === 'execution' ? 'execution: every task merged ✓' : `${event.workstream}: all phases done ✓`);
         return;
       case 'store-rebuilt': {
         const merged = event.phases.filter((p) => p.merge !== null).map((p) => p.phase);

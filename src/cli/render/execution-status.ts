@@ -7,7 +7,7 @@ export function executionStatusLines(view: ExecutionStatusView, width = 80): str
   const stateWidth = Math.max(5, ...view.tasks.map((t) => t.state.length));
   const depsOf = (t: TaskStatus): string => (t.depends_on.length === 0 ? '-' : t.depends_on.join(','));
   const depsWidth = Math.min(16, Math.max(7, ...view.tasks.map((t) => depsOf(t).length)));
-  const lines = [fit(`execution on ${view.base} · plan ${view.plan.file} (${view.plan.digest.slice(0, 17)}…) · concurrency ${view.concurrency}`, width), ''];
+  const lines = [fit(`execution on ${view.base} · concurrency ${view.concurrency} · plan ${view.plan.file} (${view.plan.digest.slice(0, 17)}…)`, width), ''];
   lines.push(fit(`${'task'.padEnd(idWidth)}  ${'state'.padEnd(stateWidth)}  try  ${'depends'.padEnd(depsWidth)}  title / why not merged`, width));
   for (const t of view.tasks) {
     const tries = `${t.attempts}/${t.max_attempts}`.padEnd(3);
