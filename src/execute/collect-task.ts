@@ -15,7 +15,7 @@ import { killGroup } from '../util/process.js';
 import { EXECUTION, type TaskStep } from '../workstream/execution.js';
 import { commitTask, taskCommittedBefore } from './commit-task.js';
 import type { Execution } from './context.js';
-import { startTask, timeoutOf } from './dispatch-task.js';
+import { rewritePrompt, startTask, timeoutOf } from './dispatch-task.js';
 import { failTask } from './fail-task.js';
 
 /** Wrappers that exit without claiming their launch before the attempt is given up (as for phases). */
@@ -33,6 +33,8 @@ export async function collectTask(x: Execution, run: RunRow, step: TaskStep): Pr
       if (probe.wrapperFailures >= WRAPPER_FAILURES) {
         return fail(x, run, step, `the dispatch wrapper exited ${probe.wrapperFailures} times before it started the agent (see ${runFiles(run.run_dir).wrapperLog}); no agent ran for this attempt.`);
       }
+      // A runner killed before it wrote the prompt is not the attempt's fault: write it now.
+      if (!existsSync(runFiles(run.run_dir).prompt) && probe.launch <= 1) await rewritePrompt(x, step, run);
       if (existsSync(runFiles(run.run_dir).prompt)) {
         await startTask(x, step, run, probe.launch);
         return 'running';

@@ -70,6 +70,16 @@ export async function dispatchTask(x: Execution, step: TaskStep): Promise<RunRow
   return run;
 }
 
+/**
+ * Writes a recorded run's prompt again: the runner stopped between recording the run and
+ * writing it. The prompt is made from what the store and the base say, as at dispatch.
+ */
+export async function rewritePrompt(x: Execution, step: TaskStep, run: RunRow): Promise<void> {
+  const previous = x.store.runs(EXECUTION, step.id).filter((r) => r.attempt < run.attempt).at(-1);
+  mkdirSync(run.run_dir, { recursive: true });
+  writeFileAtomic(runFiles(run.run_dir).prompt, renderTaskPrompt(await promptInput(x, step, run.worktree, run.base_sha, previous)));
+}
+
 /** Starts (or, for a later launch, starts again) the agent of a recorded task run. */
 export async function startTask(x: Execution, step: TaskStep, run: RunRow, launch: number): Promise<void> {
   // Its fingerprint is taken inside: not while the merge queue moves the base (context.ts).
