@@ -15,6 +15,7 @@ import { writeAttemptNotes, type AttemptNotes } from './attempt-notes.js';
 import type { Execution } from './context.js';
 import { absorbRefMoves } from './own-moves.js';
 import { taskRow } from './dispatch-task.js';
+import { spent } from './schedule-state.js';
 
 export async function failTask(x: Execution, run: RunRow, step: TaskStep, failure: string, notes: AttemptNotes = {}): Promise<void> {
   let snapshot: string | null;
@@ -47,6 +48,6 @@ export async function failTask(x: Execution, run: RunRow, step: TaskStep, failur
     reason,
     runDir: run.run_dir,
     snapshot,
-    forGood: row.attempts >= step.maxAttempts,
+    forGood: spent(row) >= step.maxAttempts,
   });
 }
