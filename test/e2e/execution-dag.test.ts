@@ -156,6 +156,7 @@ describe('an 8-task graph with a diamond, concurrency 3', () => {
 
 describe('tasks whose writes overlap', () => {
   let repo: string;
+  let whenStarted: Record<string, string>;
   let whileHeld: Record<string, string>;
   let run: ExecutionRun;
 
@@ -165,7 +166,9 @@ describe('tasks whose writes overlap', () => {
     const { release, finish } = startRun(repo);
     try {
       // S1 (first in plan order) and I start; S2 overlaps S1 and must wait, slot free or not.
-      await until(() => inState(storeStates(repo), 'running').join() === 'I,S1', 30_000, 'S1 and I running');
+      await until(() => storeStates(repo)['I'] === 'running', 30_000, 'I running');
+      // Dispatched in plan order in one pass: S1, then S2 (if the scheduler let it), then I.
+      whenStarted = storeStates(repo);
       // I goes all the way through the merge queue while S1 holds its claim: many passes of the
       // runner, each with a free slot and S2 ready.
       release('I');
@@ -178,6 +181,7 @@ describe('tasks whose writes overlap', () => {
   }, 60_000);
 
   it('keeps the second waiting while the first holds the claim, with a slot free', () => {
+    expect(whenStarted).toEqual({ S1: 'running', S2: 'pending', I: 'running' });
     expect(whileHeld).toEqual({ S1: 'running', S2: 'pending', I: 'merged' });
   });
 
