@@ -28,11 +28,21 @@ export function breakTests(task: AgentTask, files: readonly Artifact[]): Artifac
  * file and merges cleanly; a textual conflict needs the base to change the file while the task
  * is in flight (e.g. a commit on the base while the task waits in `wait-release`, or while its
  * check waits on a file of the test's).
+ *
+ * Where the checkout has the file already (the runner's resolution attempt starts from the base,
+ * which has its own version of it now), the agent resolves as its prompt asks: it keeps every
+ * line the file has, conflict markers resolved, and adds its own lines after them (once).
  */
 export const CONFLICT_FILE = 'shared/CONFLICT.txt';
 
-export function conflictFile(task: AgentTask): Artifact {
-  return { path: CONFLICT_FILE, content: `Written by ${task.id} (${task.title}).\nscripted agent behavior "conflict"\n` };
+export function conflictFile(task: AgentTask, cwd: string): Artifact {
+  const own = `Written by ${task.id} (${task.title}).\nscripted agent behavior "conflict"\n`;
+  const file = join(cwd, CONFLICT_FILE);
+  const found = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const there = /^<{7}( |$)/m.test(found) ? keepBothSides(found) : found;
+  if (there.trim() === '') return { path: CONFLICT_FILE, content: own };
+  if (there.includes(own)) return { path: CONFLICT_FILE, content: there };
+  return { path: CONFLICT_FILE, content: `${there.trimEnd()}\n${own}` };
 }
 
 /**

@@ -12,7 +12,7 @@ import { commitByItself, fakeExit, moveRefs, tamper } from './mischief.js';
 import { PHASE_ONLY_BEHAVIORS } from './phase.js';
 import { waitForRelease } from './release.js';
 import { taskFiles } from './task-files.js';
-import { breakTests, conflictFile, integrationBreak, outsidePath, resolvedMarkers } from './task-mischief.js';
+import { CONFLICT_FILE, breakTests, conflictFile, integrationBreak, outsidePath, resolvedMarkers } from './task-mischief.js';
 import { PLAN_FILE, PlanReadError, findTask, planTasks, type AgentTask } from './task-plan.js';
 
 export interface TaskRun {
@@ -62,7 +62,7 @@ export async function runTask(context: AgentContext, run: TaskRun): Promise<numb
   files.push(...resolvedMarkers(context.cwd, task, files.map((f) => f.path)));
   if (behavior === 'break-tests') files = breakTests(task, files);
   if (behavior === 'integration-break') files = integrationBreak(task, files, context.cwd, (l) => { context.say(l); });
-  if (behavior === 'conflict') files.push(conflictFile(task));
+  if (behavior === 'conflict') files = [...files.filter((f) => f.path !== CONFLICT_FILE), conflictFile(task, context.cwd)];
 
   if (behavior === 'fail') {
     // Half the work, then a failure: what a real agent that gave up mid-way leaves behind.

@@ -131,6 +131,30 @@ describe("the scripted agent's task behaviours", () => {
     expect(resolved).toContain('Written by T-B');
   });
 
+  it("conflict in a resolution attempt's checkout (the base changed the file meanwhile) keeps the base's lines and adds its own after them, once; its merge with the conflicting attempt's base is clean", () => {
+    const dir = checkoutWithPlan(twoTaskPlan(['shared/CONFLICT.txt']));
+    const first = cloneOf(dir);
+    // The first attempt, from a base without the file; meanwhile the base gets its own version.
+    expect(runAgent(first, 'T-A', 'conflict').status).toBe(0);
+    commitAll(first, 'Task T-A, attempt 1');
+    writeFile(dir, 'shared/CONFLICT.txt', 'Written on the base by a human.\n');
+    commitAll(dir, 'A human edits the shared file');
+    const conflicting = runCommand(dir, ['git', 'merge-tree', '--write-tree', '--name-only', 'HEAD', git(first, 'rev-parse', 'HEAD')]);
+    expect(conflicting.status).toBe(1);
+
+    // The resolution attempt starts from the base as it is now.
+    const resolving = cloneOf(dir);
+    expect(runAgent(resolving, 'T-A', 'conflict').status).toBe(0);
+    const resolved = readFileSync(join(resolving, 'shared/CONFLICT.txt'), 'utf8');
+    expect(resolved).toBe('Written on the base by a human.\nWritten by T-A (Build alpha).\nscripted agent behavior "conflict"\n');
+    expect(outsideWrites(taskOf(resolving, 'T-A'), changedPaths(resolving))).toEqual([]);
+    commitAll(resolving, 'Task T-A, attempt 2');
+    expect(runCommand(dir, ['git', 'merge-tree', '--write-tree', 'HEAD', git(resolving, 'rev-parse', 'HEAD')]).status).toBe(0);
+    // Run again on its own result, it changes nothing: its lines are there once.
+    expect(runAgent(resolving, 'T-A', 'conflict').status).toBe(0);
+    expect(readFileSync(join(resolving, 'shared/CONFLICT.txt'), 'utf8')).toBe(resolved);
+  });
+
   it('integration-break: two tasks each green alone from one base break the checks together; the second, retried from the base with the first merged, is green', () => {
     const dir = checkoutWithPlan(twoTaskPlan());
     const other = cloneOf(dir);

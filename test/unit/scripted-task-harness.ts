@@ -95,8 +95,10 @@ export function startAgent(dir: string, taskId: string, behavior: string, run: s
 
 /** Paths changed in the checkout since its last commit (untracked files one by one). */
 export function changedPaths(dir: string): string[] {
-  const out = git(dir, 'status', '--porcelain', '-uall', '--no-renames');
-  return out === '' ? [] : out.split('\n').map((l) => l.slice(3)).sort();
+  // Not `status --porcelain`: git() trims its output, and with it the first line's leading space (" M path").
+  const changed = git(dir, 'diff', '--name-only', '--no-renames', 'HEAD');
+  const untracked = git(dir, 'ls-files', '--others', '--exclude-standard');
+  return [changed, untracked].flatMap((out) => (out === '' ? [] : out.split('\n'))).sort();
 }
 
 export function outsideWrites(task: NormalisedTask, paths: readonly string[]): string[] {
