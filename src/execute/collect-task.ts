@@ -8,6 +8,7 @@ import { nameStragglers, reapAttempt } from '../dispatch/reap.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import { forgetRepositoryConfig } from '../git/exec.js';
 import { checkContainment } from '../runner/containment.js';
+import { exitPatch } from '../runner/collect.js';
 import { crashPoint } from '../runner/crash-points.js';
 import { judgeWork } from '../runner/verdict.js';
 import type { RunRow } from '../store/store.js';
@@ -53,15 +54,7 @@ export async function collectTask(x: Execution, run: RunRow, step: TaskStep): Pr
     }
     case 'exited': {
       const exit = probe.exit;
-      x.store.updateRun(run.run_id, {
-        finished_at: exit.finished_at,
-        exit_code: exit.exit_code,
-        signal: exit.signal,
-        duration_ms: exit.duration_ms,
-        tokens_in: exit.tokens_in ?? null,
-        tokens_out: exit.tokens_out ?? null,
-        cost_usd: exit.cost_usd ?? null,
-      });
+      x.store.updateRun(run.run_id, exitPatch(exit));
       crashPoint('collect:exit-recorded');
       x.emit({ type: 'task-exited', task: step.id, runId: run.run_id, exitCode: exit.exit_code, signal: exit.signal, durationMs: exit.duration_ms, timedOut: exit.timed_out === true });
       const updated = x.store.run(run.run_id) ?? run;

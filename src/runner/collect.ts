@@ -8,7 +8,7 @@ import { fail, PhaserunnerError } from '../failures.js';
 import { forgetRepositoryConfig } from '../git/exec.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
-import type { RunRow } from '../store/store.js';
+import type { RunPatch, RunRow } from '../store/store.js';
 import { killGroup } from '../util/process.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
@@ -93,15 +93,7 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
     }
     case 'exited': {
       const exit = probe.exit;
-      r.store.updateRun(run.run_id, {
-        finished_at: exit.finished_at,
-        exit_code: exit.exit_code,
-        signal: exit.signal,
-        duration_ms: exit.duration_ms,
-        tokens_in: exit.tokens_in ?? null,
-        tokens_out: exit.tokens_out ?? null,
-        cost_usd: exit.cost_usd ?? null,
-      });
+      r.store.updateRun(run.run_id, exitPatch(exit));
       crashPoint('collect:exit-recorded');
       r.emit({ type: 'agent-exited', phase: phaseOf(run), runId: run.run_id, exitCode: exit.exit_code, signal: exit.signal, durationMs: exit.duration_ms, timedOut: exit.timed_out === true });
       const updated = r.store.run(run.run_id) ?? run;
@@ -173,4 +165,17 @@ async function contained(r: Runner, run: RunRow): Promise<string | undefined> {
 /** A failure's reason, with what the agent also changed outside its checkout. */
 function withContainment(reason: string, contained: string | undefined): string {
   return contained === undefined ? reason : `${reason} Also, ${contained}`;
+}
+
+/** What the wrapper's exit.json says of the attempt, as its run row records it. */
+export function exitPatch(exit: ExitFile): RunPatch {
+  return {
+    finished_at: exit.finished_at,
+    exit_code: exit.exit_code,
+    signal: exit.signal,
+    duration_ms: exit.duration_ms,
+    tokens_in: exit.tokens_in ?? null,
+    tokens_out: exit.tokens_out ?? null,
+    cost_usd: exit.cost_usd ?? null,
+  };
 }

@@ -46,11 +46,7 @@ export function showLines(d: PhaseDetail): string[] {
     for (const f of failureLines(g.checks)) lines.push(`  ✗ ${f}`);
   }
   for (const a of d.approvals) lines.push(`${a.decision} by ${a.by} at ${a.at} for ${a.digest}${a.note === null ? '' : `: ${a.note}`}`);
-  lines.push('', '== exit.json', d.exit === null ? '(none yet)' : JSON.stringify(d.exit, null, 2));
-  lines.push('', '== stdout (tail)', d.log_tail.stdout === '' ? '(empty)' : d.log_tail.stdout);
-  lines.push('', '== stderr (tail)', d.log_tail.stderr === '' ? '(empty)' : d.log_tail.stderr);
-  lines.push('', '== commits', ...commitLines('phase commit', d.commit), ...commitLines('merge', d.merge));
-  lines.push('', '== prompt', d.prompt ?? '(missing)');
+  lines.push(...attemptLines(d, 'phase commit'));
   return lines;
 }
 
@@ -73,11 +69,7 @@ export function taskShowLines(d: TaskDetail): string[] {
   const failed = d.notes.failedCheck;
   if (failed !== undefined) lines.push('', `== failed check (${failed.where === 'checkout' ? 'in its checkout' : 'on its merge with the base'}): ${failed.label}: ${failed.message}`, failed.outputTail === '' ? '(no output)' : failed.outputTail);
   if (d.notes.conflict !== undefined) lines.push('', `== conflict with the base at ${d.notes.conflict.baseTip}: ${d.notes.conflict.sides.map((s) => s.path).join(', ')}`);
-  lines.push('', '== exit.json', d.exit === null ? '(none yet)' : JSON.stringify(d.exit, null, 2));
-  lines.push('', '== stdout (tail)', d.log_tail.stdout === '' ? '(empty)' : d.log_tail.stdout);
-  lines.push('', '== stderr (tail)', d.log_tail.stderr === '' ? '(empty)' : d.log_tail.stderr);
-  lines.push('', '== commits', ...commitLines('task commit', d.commit), ...commitLines('merge', d.merge));
-  lines.push('', '== prompt', d.prompt ?? '(missing)');
+  lines.push(...attemptLines(d, 'task commit'));
   return lines;
 }
 
@@ -94,4 +86,15 @@ export function taskTimelineLines(t: TaskTimeline): string[] {
   }
   if (!t.store) lines.push('', '(no store here: durations and attempts that did not merge are not known)');
   return lines;
+}
+
+/** What an attempt left, as `show` prints it for a phase or a task. */
+function attemptLines(d: Pick<PhaseDetail, 'exit' | 'log_tail' | 'commit' | 'merge' | 'prompt'>, commitLabel: string): string[] {
+  return [
+    '', '== exit.json', d.exit === null ? '(none yet)' : JSON.stringify(d.exit, null, 2),
+    '', '== stdout (tail)', d.log_tail.stdout === '' ? '(empty)' : d.log_tail.stdout,
+    '', '== stderr (tail)', d.log_tail.stderr === '' ? '(empty)' : d.log_tail.stderr,
+    '', '== commits', ...commitLines(commitLabel, d.commit), ...commitLines('merge', d.merge),
+    '', '== prompt', d.prompt ?? '(missing)',
+  ];
 }
