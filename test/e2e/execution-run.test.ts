@@ -11,17 +11,7 @@ import { cli, json } from '../helpers/cli.js';
 import { git, tempDir } from '../helpers/git.js';
 import { scriptedRepo } from '../helpers/setup.js';
 import { readStore } from '../helpers/store.js';
-
-interface TaskStatus {
-  id: string;
-  state: string;
-  depends_on: string[];
-  attempts: number;
-  branch: string;
-  commit: string | null;
-  merge: string | null;
-  reason: string | null;
-}
+import type { TaskStatus } from '../helpers/execution-run.js';
 
 interface Result {
   type: string;
