@@ -29,7 +29,7 @@ const FULL = {
   layers: [8, 8, 8, 8, 4, 4],
   concurrency: 4,
   sleepSeconds: 2,
-  makespanRepeats: { small: 3, large: 2 },
+  makespanRepeats: { small: 3, large: 1 },
   noopRepeats: { small: 3, large: 2 },
 };
 const SMOKE = {
@@ -74,7 +74,7 @@ export function benchPlan(layers) {
  * plan does). The tasks' agent sleeps as long as the file `seconds` says (so one repository
  * serves both measurements).
  */
-function plannedRepo(size, fixtures, plan, concurrency, seconds) {
+export function plannedRepo(size, fixtures, plan, concurrency, seconds) {
   const config = noopConfig(fixtures);
   config.agents.sleeper = {
     type: 'command',
@@ -102,7 +102,7 @@ function plannedRepo(size, fixtures, plan, concurrency, seconds) {
 }
 
 /** Back to planning complete: main at the acknowledged plan, no task branches, worktrees or store rows. */
-function resetRepo({ dir, base, state, saved }) {
+export function resetRepo({ dir, base, state, saved }) {
   removeDir(join(dir, '.git', 'bench-worktrees'));
   // The runner's task and integration checkouts (it removes them after a merge; a failed run may not have).
   const worktrees = gitEnv.PHASERUNNER_WORKTREES_DIR;

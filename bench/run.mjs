@@ -15,6 +15,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatAudit, runAuditBench } from './audit.bench.mjs';
+import { formatExecution, runExecutionBench } from './execution.bench.mjs';
 import { formatGitLibs, runGitLibsBench } from './git-libs.bench.mjs';
 import { formatPhase, runPhaseBench } from './phase.bench.mjs';
 import { formatSandbox, runSandboxBench } from './sandbox.bench.mjs';
@@ -23,6 +24,7 @@ import { formatStore, runStoreBench } from './store.bench.mjs';
 
 const BENCHES = {
   phase: [runPhaseBench, formatPhase],
+  execution: [runExecutionBench, formatExecution],
   startup: [runStartupBench, formatStartup],
   audit: [runAuditBench, formatAudit],
   store: [runStoreBench, formatStore],
