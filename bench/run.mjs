@@ -3,7 +3,8 @@
 // what two runs can compare). Prints a table per benchmark (progress on stderr) and writes all
 // results, with the machine they were measured on, to bench/results.json.
 //
-//   npm run bench                      all, full size (about 5 minutes here: 310 s on 2026-11-23)
+//   npm run bench                      all, full size (about 22 minutes here: 310 s on 2026-11-23,
+//                                      and the execution benchmark's 1,013 s on 2026-12-03)
 //   npm run bench -- --smoke           all, tiny repositories and one repetition: checks that
 //                                      every benchmark still runs (CI does this); numbers mean nothing
 //   npm run bench -- --only phase,startup   those only: their results replace theirs in the
@@ -15,6 +16,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatAudit, runAuditBench } from './audit.bench.mjs';
+import { formatExecution, runExecutionBench } from './execution.bench.mjs';
 import { formatGitLibs, runGitLibsBench } from './git-libs.bench.mjs';
 import { formatPhase, runPhaseBench } from './phase.bench.mjs';
 import { formatSandbox, runSandboxBench } from './sandbox.bench.mjs';
@@ -23,6 +25,7 @@ import { formatStore, runStoreBench } from './store.bench.mjs';
 
 const BENCHES = {
   phase: [runPhaseBench, formatPhase],
+  execution: [runExecutionBench, formatExecution],
   startup: [runStartupBench, formatStartup],
   audit: [runAuditBench, formatAudit],
   store: [runStoreBench, formatStore],
