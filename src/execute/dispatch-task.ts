@@ -112,11 +112,9 @@ async function promptInput(x: Execution, step: TaskStep, worktree: string, baseS
     dependencies.push({ id, title: x.exec.stepFor(id)?.title ?? id, merge, files });
   }
   // The planning documents: what the planning phases wrote, as the base has them.
-  const planningDocs: string[] = [];
-  for (const phase of x.workstream.phaseIds) {
-    const outputs = x.workstream.stepForPhase(phase)?.outputs ?? [];
-    for (const file of await outputFilesAt(root, baseSha, outputs)) if (!planningDocs.includes(file.path)) planningDocs.push(file.path);
-  }
+  // One listing of the base for every phase's outputs (not one per phase: a git each).
+  const outputs = x.workstream.phaseIds.flatMap((phase) => x.workstream.stepForPhase(phase)?.outputs ?? []);
+  const planningDocs = (await outputFilesAt(root, baseSha, outputs)).map((file) => file.path);
   const intentFile = join(worktree, x.config.intent);
   const notes = previousRun === undefined ? {} : readAttemptNotes(previousRun.run_dir);
   return {

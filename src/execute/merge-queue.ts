@@ -28,6 +28,11 @@ export type QueueOutcome =
   /** Its approval no longer counts (its branch was moved off the approved commit): a human again. */
   | { readonly kind: 'approval-void'; readonly reason: string };
 
+/** Where the merge queue checks its candidates out, one after another. */
+export function candidateCheckout(x: Pick<Execution, 'state'>): string {
+  return join(integrationRoot(x), 'candidate');
+}
+
 /** Candidates built and found stale (the base moved under them) before the queue lets the task wait a pass. */
 const MAX_TRIES = 5;
 
@@ -64,7 +69,9 @@ export async function integrateTask(x: Execution, run: RunRow, step: TaskStep, j
     const tested = await testCandidate({
       repo: root,
       commit: prepared.commit,
-      dir: join(integrationRoot(x), `${step.id}-${run.run_id}-${tries}`),
+      // One checkout, moved from candidate to candidate (run.ts removes it when the run ends).
+      dir: candidateCheckout(x),
+      keep: true,
       checks,
       signal,
       onProgress: (p) => {

@@ -7,7 +7,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { runFiles } from '../dispatch/run-dir.js';
 import { wrapperAlive } from '../dispatch/probe.js';
 import type { ProgressReport } from '../execution/schedule.js';
-import { removeStaleCandidates } from '../integrate/checkout.js';
+import { removeCheckout, removeStaleCandidates } from '../integrate/checkout.js';
+import { candidateCheckout } from './merge-queue.js';
 import { latestOutputLine } from '../runner/progress.js';
 import { fileWatch, sleep } from '../runner/wait.js';
 import { EXECUTION } from '../workstream/execution.js';
@@ -64,6 +65,9 @@ export async function runExecution(x: Execution, options: ExecRunOptions): Promi
     }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    // The merge queue's checkout, kept between candidates: gone with the run (a runner that
+    // dies leaves it for the next one's removeStaleCandidates).
+    if (!jobs.busy) await removeCheckout(x.repo.root, candidateCheckout(x)).catch(() => undefined);
   }
 }
 

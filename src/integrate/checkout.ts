@@ -29,6 +29,25 @@ export async function createCheckout(repo: string, dir: string, commit: string):
 }
 
 /**
+ * Moves a checkout of ours at `dir` to `commit`, detached, leaving exactly that commit's files:
+ * tracked files reset, everything untracked or ignored (build output, a check's leftovers)
+ * removed. Far cheaper than a new checkout of a large tree: only what differs is written.
+ * Returns false (changing nothing) when `dir` is no checkout of ours to reuse.
+ */
+export async function moveCheckout(repo: string, dir: string, commit: string): Promise<boolean> {
+  if (!existsSync(dir) || (await readdir(dir)).length === 0 || !(await isOwnLeftover(repo, dir))) return false;
+  await git(['-c', 'core.sparseCheckout=false', 'checkout', '--quiet', '--force', '--detach', commit], { cwd: dir });
+  await git(['clean', '-ffdxq'], { cwd: dir });
+  const [head, status] = await Promise.all([
+    gitOut(['rev-parse', '--verify', 'HEAD'], { cwd: dir }),
+    gitOut(['status', '--porcelain', '--ignored', '--untracked-files=all'], { cwd: dir }),
+  ]);
+  // What is tested must be exactly what would be published.
+  if (head !== commit || status !== '') throw new Error(`the checkout at ${dir} is not exactly the candidate ${commit} (HEAD ${head}${status === '' ? '' : `; ${status.split('\n').length} path(s) differ`})`);
+  return true;
+}
+
+/**
  * Removes a checkout: its processes, the worktree, its directory if git could not remove it
  * (no longer a worktree), and git's record of it. Tolerates one that is already gone.
  */

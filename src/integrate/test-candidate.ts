@@ -3,7 +3,8 @@
 // error, an abort). The runner publishes only a candidate this found green, so every commit
 // the base branch gets is a tree that was tested.
 import { resolve } from 'node:path';
-import { clearCheckoutDir, createCheckout, removeCheckout } from './checkout.js';
+import { clearCheckoutDir, createCheckout, moveCheckout, removeCheckout } from './checkout.js';
+import { stopMarked } from './marked-processes.js';
 import { runChecks, type CandidateCheck, type CheckProgress, type CheckResult } from './checks.js';
 
 export interface TestCandidateInput {
@@ -13,6 +14,12 @@ export interface TestCandidateInput {
   readonly commit: string;
   /** Where to check it out: a path that does not exist yet, under a directory of the runner's. */
   readonly dir: string;
+  /**
+   * Keep the checkout for the next candidate (the merge queue tests one after another): it is
+   * moved to the next candidate rather than made anew (moveCheckout), and the caller removes it
+   * when done (removeCheckout). Its checks' processes are stopped all the same.
+   */
+  readonly keep?: boolean;
   /** In order: the task's checks, then the integration checks. */
   readonly checks: readonly CandidateCheck[];
   /** The checks' environment; default the runner's own. */
@@ -41,10 +48,12 @@ export async function testCandidate(input: TestCandidateInput): Promise<Candidat
   // One spelling of the path for the checkout, the checks' working directory and their mark.
   const dir = resolve(input.dir);
   // Outside the try: a directory that is not a checkout of ours is refused, and not removed.
-  await clearCheckoutDir(input.repo, dir);
+  const reused = input.keep === true && (await moveCheckout(input.repo, dir, input.commit));
+  if (!reused) await clearCheckoutDir(input.repo, dir);
+  let keep = input.keep === true;
   try {
     input.onProgress?.({ kind: 'checkout', dir, commit: input.commit });
-    await createCheckout(input.repo, dir, input.commit);
+    if (!reused) await createCheckout(input.repo, dir, input.commit);
     const results = await runChecks(input.checks, {
       cwd: dir,
       ...(input.env === undefined ? {} : { env: input.env }),
@@ -54,7 +63,11 @@ export async function testCandidate(input: TestCandidateInput): Promise<Candidat
     const red = results.find((r) => !r.ok);
     if (red === undefined) return { ok: true, results };
     return { ok: false, failed: { label: red.label, argv: red.argv, message: red.message, outputTail: red.outputTail }, results };
+  } catch (error) {
+    keep = false; // Aborted, or it went wrong: nothing of it is trusted for the next candidate.
+    throw error;
   } finally {
-    await removeCheckout(input.repo, dir);
+    if (keep) await stopMarked((checkout) => resolve(checkout) === dir);
+    else await removeCheckout(input.repo, dir);
   }
 }

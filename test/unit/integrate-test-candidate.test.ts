@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareCandidate } from '../../src/integrate/candidate.js';
 import { addDetachedWorktree } from '../../src/git/worktree.js';
-import { removeStaleCandidates } from '../../src/integrate/checkout.js';
+import { removeCheckout, removeStaleCandidates } from '../../src/integrate/checkout.js';
 import type { CandidateCheck } from '../../src/integrate/checks.js';
 import { INTEGRATION_ENV, markedProcesses } from '../../src/integrate/marked-processes.js';
 import { testCandidate, type CandidateProgress } from '../../src/integrate/test-candidate.js';
@@ -213,6 +213,36 @@ describe('removeStaleCandidates', () => {
     const removed = await removeStaleCandidates(repo, root);
 
     expect(removed.sort()).toEqual([join(root, 'T-001'), join(root, 'half-made')]);
+    expectGone(repo, root);
+  });
+
+  it('keeps its checkout for the next candidate when asked, and that one sees exactly its own files', async () => {
+    const { repo, commit, root, dir } = await candidateRepo();
+    // The first candidate's check leaves build output, changes a tracked file and starts a process.
+    const first = await testCandidate({
+      repo,
+      commit,
+      dir,
+      keep: true,
+      checks: [sh('dirty', 'mkdir -p build && echo out > build/x && echo changed > src/sum.js && (setsid sleep 300 &) && echo ok')],
+    });
+    expect(first.ok, JSON.stringify(first)).toBe(true);
+    expect(existsSync(join(dir, 'build', 'x'))).toBe(true);
+    // Its processes are stopped all the same.
+    expect(markedProcesses((checkout) => checkout.startsWith(root))).toEqual([]);
+    // The next candidate: the base with one more commit, merged with the task again.
+    git(repo, 'commit', '--quiet', '--allow-empty', '-m', 'base moves');
+    const next = await prepareCandidate({ repo, base: 'main', taskCommit: git(repo, 'rev-parse', 'phaserunner/execution/T-001'), subject: 's', trailers: TRAILERS, identity: IDENTITY });
+    if (next.kind !== 'candidate') throw new Error(`expected a candidate, got ${next.kind}`);
+    const second = await testCandidate({
+      repo,
+      commit: next.commit,
+      dir,
+      keep: true,
+      checks: [{ label: 'exact', argv: ['sh', '-c', 'test "$(git rev-parse HEAD)" = "$1" && test ! -e build && test -z "$(git status --porcelain --ignored)" && grep -q sum src/sum.js', 'sh', next.commit], timeout_seconds: 60 }],
+    });
+    expect(second.ok, JSON.stringify(second)).toBe(true);
+    await removeCheckout(repo, dir);
     expectGone(repo, root);
   });
 });
