@@ -2,9 +2,10 @@
 // scripted agent, its plan replaced by three tasks (T-002 depends on T-001; T-003 is
 // independent) and that edit acknowledged, then `run --workstream execution --wait` with the
 // real binary as the agent. Its scripted model implements each task from phaserunner's task
-// prompt with the CLI's own file tools (models/task.ts), and in T-003 also tries to write
-// outside the checkout and to commit with git, as the phases' `stray` does: the task must
-// still land, with the same sandbox rules holding.
+// prompt with the CLI's own file tools (models/task.ts), runs the task's check itself where
+// the CLI offers a shell (Codex, in its sandbox), and in T-003 also tries to write outside the
+// checkout and to commit with git, as the phases' `stray` does: the task must still land, with
+// the same sandbox rules holding.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { testEnv } from '../helpers/env.js';
 import { commitFile, git, repoWithIntent, tempDir, writeConfig } from '../helpers/git.js';
 import { readStore } from '../helpers/store.js';
 import type { ModelServer } from './models/http.js';
+import { SHELL_TOOLS } from './models/script.js';
 import { agentEntry, runAsync, type AgentSpec } from './spec.js';
 
 const check = (test: string) => [{ argv: ['node', '--test', test], timeout_seconds: 60 }];
@@ -124,7 +126,17 @@ export function executionSuite(spec: AgentSpec): void {
       expect(exit.denied).toEqual(spec.strayDenied(model.outsidePath));
       // No shell but the one the CLI is expected to offer, in task attempts as in phases.
       for (const q of model.requests.filter((r) => typeof r.key === 'string' && r.tools.length > 0)) {
-        for (const shell of ['Bash', 'run_shell_command', 'exec_command', 'shell']) if (shell !== spec.shellTool) expect(q.tools).not.toContain(shell);
+        for (const shell of SHELL_TOOLS) if (shell !== spec.shellTool) expect(q.tools).not.toContain(shell);
+      }
+      if (spec.shellTool !== null) {
+        // With a shell (Codex), the model ran each task's check itself, inside the CLI's sandbox,
+        // and it passed there; T-003's `git commit` was refused by that sandbox (Codex's reports).
+        for (const task of PLAN.tasks) {
+          const ran = model.results.filter((r) => r.key === task.id).map((r) => r.output);
+          expect(ran, task.id).toContainEqual(expect.stringMatching(/Process exited with code 0\n[\s\S]*^# pass 1$/m));
+        }
+        const refused = model.results.filter((r) => r.key === 'T-003' && /git/.test(r.output)).map((r) => r.output);
+        expect(refused).toEqual([expect.stringMatching(/exited with code 128\n[\s\S]*index\.lock': Read-only file system/)]);
       }
       // No branch is added (no task branch is left, none the agent made), and the checkout is clean.
       expect(branches()).toBe(planningBranches);

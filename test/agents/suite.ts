@@ -14,7 +14,7 @@ import { readStore } from '../helpers/store.js';
 import type { StatusView } from '../../src/runner/status.js';
 import { executionSuite } from './execution.js';
 import type { ModelServer } from './models/http.js';
-import type { ModelBehaviors } from './models/script.js';
+import { SHELL_TOOLS, type ModelBehaviors } from './models/script.js';
 import { agentBin, agentEntry, runAsync, type AgentSpec } from './spec.js';
 
 export function agentSuite(spec: AgentSpec): void {
@@ -67,7 +67,7 @@ export function agentSuite(spec: AgentSpec): void {
       const phases = new Set(model.requests.map((q) => q.key));
       expect([...phases].filter((p) => p !== undefined).sort()).toEqual([1, 2, 3, 4]);
       for (const q of model.requests.filter((r) => r.tools.length > 0)) {
-        for (const shell of ['Bash', 'run_shell_command', 'exec_command', 'shell']) if (shell !== spec.shellTool) expect(q.tools).not.toContain(shell);
+        for (const shell of SHELL_TOOLS) if (shell !== spec.shellTool) expect(q.tools).not.toContain(shell);
       }
 
       // Usage from the CLI's own report, through exit.json and the store, into status and show.

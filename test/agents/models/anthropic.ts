@@ -73,7 +73,8 @@ function handle(x: Exchange, behaviors: ModelBehaviors, outsidePath: string): vo
   }
   const body = JSON.parse(x.body) as Request;
   const prompt = parsePrompt(userText(body));
-  x.record(prompt?.key, (body.tools ?? []).map((t) => t.name));
+  const tools = (body.tools ?? []).map((t) => t.name);
+  x.record(prompt?.key, tools);
   // A side request (no tools: a title, a summary) or a conversation that is neither a phase nor a task.
   if (prompt === undefined || body.tools === undefined || body.tools.length === 0) {
     answer(x.res, body, [{ type: 'text', text: 'OK' }], false, id);
@@ -85,7 +86,7 @@ function handle(x: Exchange, behaviors: ModelBehaviors, outsidePath: string): vo
     return;
   }
   const turn = (body.messages ?? []).filter((m) => m.role === 'assistant').length;
-  const step = stepAt(stepsFor(prompt, behavior, outsidePath), turn);
+  const step = stepAt(stepsFor(prompt, behavior, outsidePath, tools), turn);
   x.serve(prompt.key, step);
   const hang = 'hang' in step;
   if (hang) x.hang();

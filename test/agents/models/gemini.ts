@@ -61,7 +61,7 @@ function handle(x: Exchange, behaviors: ModelBehaviors, outsidePath: string): vo
   }
   // Each function response in the conversation is one step done.
   const turn = (body.contents ?? []).flatMap((c) => c.parts ?? []).filter((p) => p.functionResponse !== undefined).length;
-  const step = stepAt(stepsFor(prompt, behavior, outsidePath), turn);
+  const step = stepAt(stepsFor(prompt, behavior, outsidePath, tools), turn);
   x.serve(prompt.key, step);
   const hang = 'hang' in step;
   if (hang) x.hang();

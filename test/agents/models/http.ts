@@ -10,6 +10,8 @@ export interface ModelServer {
   readonly requests: { key: PromptKey | undefined; tools: string[] }[];
   /** Every step the model answered with, per phase or task ("write <path>", "shell <command>", "text", "hang"): what the CLI got to. */
   readonly served: { key: PromptKey; step: string }[];
+  /** What the CLI sent back of each shell command it ran for the model (recorded where a shell is offered: Codex). */
+  readonly results: { key: PromptKey; output: string }[];
   /** Where `stray` tries to write: must never exist. */
   readonly outsidePath: string;
   close(): Promise<void>;
@@ -25,6 +27,8 @@ export interface Exchange {
   record(key: PromptKey | undefined, tools: string[]): void;
   /** Notes the step the model answers a phase's or task's request with. */
   serve(key: PromptKey, step: Step): void;
+  /** Notes the result of a shell command the CLI sent back. */
+  result(key: PromptKey, output: string): void;
 }
 
 export type Handler = (exchange: Exchange, behaviors: ModelBehaviors, outsidePath: string) => void;
@@ -32,6 +36,7 @@ export type Handler = (exchange: Exchange, behaviors: ModelBehaviors, outsidePat
 export async function serve(handler: Handler, behaviors: ModelBehaviors, outsidePath: string): Promise<ModelServer> {
   const requests: ModelServer['requests'] = [];
   const served: ModelServer['served'] = [];
+  const results: ModelServer['results'] = [];
   const hanging = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -45,6 +50,7 @@ export async function serve(handler: Handler, behaviors: ModelBehaviors, outside
           body: Buffer.concat(chunks).toString('utf8'),
           hang: () => hanging.add(res),
           record: (key, tools) => requests.push({ key, tools }),
+          result: (key, output) => results.push({ key, output }),
           serve: (key, step) => served.push({ key, step: 'write' in step ? `write ${step.write.path}` : 'shell' in step ? `shell ${step.shell}` : 'text' in step ? 'text' : 'hang' }),
         },
         behaviors,
@@ -58,6 +64,7 @@ export async function serve(handler: Handler, behaviors: ModelBehaviors, outside
     url: `http://127.0.0.1:${port}`,
     requests,
     served,
+    results,
     outsidePath,
     close: () =>
       new Promise<void>((resolve) => {

@@ -8,7 +8,7 @@ import { parsePrompt, SLOW_MS, stepAt, stepsFor, type ModelBehaviors, type Step 
 interface Request {
   model?: string;
   tools?: { name?: string; type?: string }[];
-  input?: { type?: string; role?: string; content?: string | { type?: string; text?: string }[] }[];
+  input?: { type?: string; role?: string; content?: string | { type?: string; text?: string }[]; output?: unknown }[];
 }
 
 function userText(body: Request): string {
@@ -59,7 +59,8 @@ function handle(x: Exchange, behaviors: ModelBehaviors, outsidePath: string): vo
   }
   const body = JSON.parse(x.body) as Request;
   const prompt = parsePrompt(userText(body));
-  x.record(prompt?.key, (body.tools ?? []).map((t) => t.name ?? t.type ?? '?'));
+  const tools = (body.tools ?? []).map((t) => t.name ?? t.type ?? '?');
+  x.record(prompt?.key, tools);
   if (prompt === undefined) {
     answer(x.res, itemsFor({ text: 'OK' }, id), false, id);
     return;
@@ -69,9 +70,12 @@ function handle(x: Exchange, behaviors: ModelBehaviors, outsidePath: string): vo
     sendJson(x.res, 400, { error: { message: 'scripted model: this request is refused', type: 'invalid_request_error', code: 'scripted' } });
     return;
   }
-  // The whole conversation is sent each time: each tool result is one step done.
+  // The whole conversation is sent each time: each tool result is one step done; the last one
+  // is what the CLI reports of the step before this request.
   const turn = (body.input ?? []).filter((i) => /_call_output$/.test(i.type ?? '')).length;
-  const step = stepAt(stepsFor(prompt, behavior, outsidePath), turn);
+  const last = body.input?.at(-1);
+  if (last?.type === 'function_call_output') x.result(prompt.key, typeof last.output === 'string' ? last.output : JSON.stringify(last.output));
+  const step = stepAt(stepsFor(prompt, behavior, outsidePath, tools), turn);
   x.serve(prompt.key, step);
   const hang = 'hang' in step;
   if (hang) x.hang();

@@ -60,10 +60,18 @@ function filesFor(prompt: Prompt): { path: string; content: string }[] {
   return planArtifacts(prompt.worktree, intent, prompt.outputs);
 }
 
-/** Every step of the phase or task; the model's n-th answer is step n (the last one repeats). */
-export function stepsFor(prompt: Prompt, behavior: ModelBehavior, outsidePath: string): Step[] {
+/** The shell tools of the CLIs, by name: Claude Code's, Gemini CLI's, Codex's (two spellings). */
+export const SHELL_TOOLS: readonly string[] = ['Bash', 'run_shell_command', 'exec_command', 'shell'];
+
+/**
+ * Every step of the phase or task; the model's n-th answer is step n (the last one repeats).
+ * `tools`: the tools the CLI offers; with a shell among them, a task's model runs the task's
+ * checks itself after writing its files, as the task prompt asks.
+ */
+export function stepsFor(prompt: Prompt, behavior: ModelBehavior, outsidePath: string, tools: readonly string[]): Step[] {
   if (behavior === 'hang') return [{ hang: true }];
   const steps: Step[] = filesFor(prompt).map((a) => ({ write: { path: a.path, content: a.content } }));
+  if (prompt.kind === 'task' && tools.some((t) => SHELL_TOOLS.includes(t))) steps.push(...prompt.checks.map((c) => ({ shell: c })));
   if (behavior === 'extra') steps.push({ write: { path: 'src/extra.ts', content: 'export {};\n' } });
   if (behavior === 'stray') {
     steps.push({ write: { path: outsidePath, content: 'written outside the checkout\n' } });

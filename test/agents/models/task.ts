@@ -15,6 +15,8 @@ export interface TaskPrompt {
   readonly writes: readonly string[];
   /** The paths the merges of the tasks it depends on changed. */
   readonly dependencies: readonly string[];
+  /** The task's checks, as the prompt shows them: shell lines. */
+  readonly checks: readonly string[];
 }
 
 /** The task prompt phaserunner rendered, found in a request's text. */
@@ -26,7 +28,10 @@ export function parseTaskPrompt(text: string): TaskPrompt | undefined {
   // The section lists each dependency's changed paths indented under it, up to the next heading.
   const section = /\n## What the tasks it depends on changed\n([\s\S]*?)(?=\n## |$)/.exec(text)?.[1] ?? '';
   const dependencies = [...section.matchAll(/^ {2}- (\S+)$/gm)].map((m) => m[1] ?? '');
-  return { kind: 'task', key: id, worktree, writes: files.trim().split('\n').map((l) => l.slice(2)), dependencies };
+  // The task's own checks come first in their section, before the merge and the integration checks.
+  const checked = /\n## What will be checked when you finish\n\n(?:[^\n]*\n\n)?((?:- `[^`\n]+` within \d+s.*\n)*)/.exec(text)?.[1] ?? '';
+  const checks = [...checked.matchAll(/^- `([^`\n]+)` within/gm)].map((m) => m[1] ?? '');
+  return { kind: 'task', key: id, worktree, writes: files.trim().split('\n').map((l) => l.slice(2)), dependencies, checks };
 }
 
 const isModule = (path: string): boolean => /\.m?js$/.test(path) && !path.startsWith('test/');
