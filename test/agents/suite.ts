@@ -2,40 +2,20 @@
 // scripts/install-agents.mjs): the binary drives planning phases 1-4 through phaserunner, its
 // model played by a scripted server on 127.0.0.1 that speaks the vendor's API (models/); and
 // the same binary with a model that misbehaves: writes outside its checkout, tries git, writes
-// outside its outputs, fails, never finishes.
+// outside its outputs, fails, never finishes. Then the same binary implementing a plan's tasks
+// in the execution workstream (execution.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli, cliAsync, json } from '../helpers/cli.js';
-import { git, repoWithIntent, ROOT, tempDir, writeConfig } from '../helpers/git.js';
+import { cli, json } from '../helpers/cli.js';
+import { git, repoWithIntent, tempDir, writeConfig } from '../helpers/git.js';
 import { runsOf } from '../helpers/setup.js';
 import { readStore } from '../helpers/store.js';
 import type { StatusView } from '../../src/runner/status.js';
+import { executionSuite } from './execution.js';
 import type { ModelServer } from './models/http.js';
-import type { ModelBehavior } from './models/script.js';
-
-export const agentBin = (bin: string): string => join(ROOT, 'node_modules', '.cache', 'phaserunner-agents', 'node_modules', '.bin', bin);
-
-export interface AgentSpec {
-  /** The agent type in config, and its program's name. */
-  readonly type: 'claude' | 'codex' | 'gemini';
-  readonly start: (behaviors: Readonly<Record<number, ModelBehavior>>, outsidePath: string) => Promise<ModelServer>;
-  /** The agents entry (without type and command) that points the CLI at the server, in a scratch home of its own. */
-  readonly settings: (server: ModelServer, scratch: string) => Record<string, unknown>;
-  /** What the scripted model reports for each request, and whether the CLI prices it. */
-  readonly perRequest: { readonly tokensIn: number; readonly tokensOut: number; readonly cost: boolean };
-  /** The shell tool's name, when the CLI offers the model one (Codex does: its sandbox is what stops git). */
-  readonly shellTool: string | null;
-  /** The refusals the CLI reports for `stray` (outside: where it tried to write). */
-  readonly strayDenied: (outsidePath: string) => string[] | undefined;
-  /** The phase's failure reason after the model's API error. */
-  readonly apiError: RegExp;
-  /** The progress line for the phase's first file. */
-  readonly writeAction: string;
-}
-
-/** The CLI without blocking this process: the model server answers from its event loop. */
-const runAsync = (repo: string, args: string[]) => cliAsync(repo, args).done;
+import { SHELL_TOOLS, type ModelBehaviors } from './models/script.js';
+import { agentBin, agentEntry, runAsync, type AgentSpec } from './spec.js';
 
 export function agentSuite(spec: AgentSpec): void {
   let server: ModelServer | undefined;
@@ -44,7 +24,7 @@ export function agentSuite(spec: AgentSpec): void {
     server = undefined;
   });
 
-  async function agentRepo(behaviors: Record<number, ModelBehavior> = {}, extra: Record<string, unknown> = {}): Promise<{ repo: string; server: ModelServer }> {
+  async function agentRepo(behaviors: ModelBehaviors = {}, extra: Record<string, unknown> = {}): Promise<{ repo: string; server: ModelServer }> {
     server = await spec.start(behaviors, join(tempDir(), 'outside.txt'));
     const repo = repoWithIntent();
     writeConfig(repo, {
@@ -52,13 +32,13 @@ export function agentSuite(spec: AgentSpec): void {
       base: 'main',
       agent: spec.type,
       approvals: [],
-      agents: { [spec.type]: { type: spec.type, command: agentBin(spec.type), ...spec.settings(server, tempDir(`phaserunner-${spec.type}-home-`)) } },
+      agents: { [spec.type]: agentEntry(spec, server) },
       ...extra,
     });
     return { repo, server };
   }
 
-  const requestsOf = (s: ModelServer, phase: number): number => s.requests.filter((q) => q.phase === phase && q.tools.length > 0).length;
+  const requestsOf = (s: ModelServer, phase: number): number => s.requests.filter((q) => q.key === phase && q.tools.length > 0).length;
   const exitOf = (runDir: string) => JSON.parse(readFileSync(join(runDir, 'exit.json'), 'utf8')) as { exit_code: number | null; agent_error?: string; denied?: string[] };
 
   describe(`the real ${spec.type} binary`, () => {
@@ -84,10 +64,10 @@ export function agentSuite(spec: AgentSpec): void {
       }
       expect(cli(repo, ['audit']).code).toBe(0);
       // The model saw each phase's prompt; the shell it was offered, if any, is the one expected.
-      const phases = new Set(model.requests.map((q) => q.phase));
+      const phases = new Set(model.requests.map((q) => q.key));
       expect([...phases].filter((p) => p !== undefined).sort()).toEqual([1, 2, 3, 4]);
       for (const q of model.requests.filter((r) => r.tools.length > 0)) {
-        for (const shell of ['Bash', 'run_shell_command', 'exec_command', 'shell']) if (shell !== spec.shellTool) expect(q.tools).not.toContain(shell);
+        for (const shell of SHELL_TOOLS) if (shell !== spec.shellTool) expect(q.tools).not.toContain(shell);
       }
 
       // Usage from the CLI's own report, through exit.json and the store, into status and show.
@@ -113,7 +93,7 @@ export function agentSuite(spec: AgentSpec): void {
       const run = await runAsync(repo, ['run', '--wait', '--until', '1']);
       expect(run.code, run.stderr + run.stdout).toBe(0);
       // The CLI got to both: the model asked for the write outside and for the commit.
-      const served = model.served.filter((s) => s.phase === 1).map((s) => s.step);
+      const served = model.served.filter((s) => s.key === 1).map((s) => s.step);
       expect(served).toEqual(expect.arrayContaining([`write ${model.outsidePath}`, 'shell git add -A && git commit -m "agent commit"', 'text']));
       expect(existsSync(model.outsidePath)).toBe(false);
       const [r] = runsOf(repo);
@@ -164,4 +144,5 @@ export function agentSuite(spec: AgentSpec): void {
       expect(status.phases[0]?.reason).toMatch(/past the phase timeout/);
     });
   });
+  executionSuite(spec);
 }

@@ -4,7 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { sendJson, serve, type Exchange, type ModelServer } from './http.js';
-import { parsePrompt, SLOW_MS, stepAt, stepsFor, type ModelBehavior, type Step } from './script.js';
+import { parsePrompt, SLOW_MS, stepAt, stepsFor, type ModelBehaviors, type Step } from './script.js';
 
 interface Request {
   model?: string;
@@ -65,7 +65,7 @@ function answer(res: ServerResponse, body: Request, blocks: Block[], hang: boole
 
 let seq = 0;
 
-function handle(x: Exchange, behaviors: Readonly<Record<number, ModelBehavior>>, outsidePath: string): void {
+function handle(x: Exchange, behaviors: ModelBehaviors, outsidePath: string): void {
   const id = ++seq;
   if (x.req.method !== 'POST' || x.path !== '/v1/messages') {
     sendJson(x.res, 404, { type: 'error', error: { type: 'not_found_error', message: `no ${x.req.method ?? ''} ${x.path}` } });
@@ -73,20 +73,21 @@ function handle(x: Exchange, behaviors: Readonly<Record<number, ModelBehavior>>,
   }
   const body = JSON.parse(x.body) as Request;
   const prompt = parsePrompt(userText(body));
-  x.record(prompt?.phase, (body.tools ?? []).map((t) => t.name));
-  // A side request (no tools: a title, a summary) or a conversation that is not a phase.
+  const tools = (body.tools ?? []).map((t) => t.name);
+  x.record(prompt?.key, tools);
+  // A side request (no tools: a title, a summary) or a conversation that is neither a phase nor a task.
   if (prompt === undefined || body.tools === undefined || body.tools.length === 0) {
     answer(x.res, body, [{ type: 'text', text: 'OK' }], false, id);
     return;
   }
-  const behavior = behaviors[prompt.phase] ?? 'ok';
+  const behavior = behaviors[prompt.key] ?? 'ok';
   if (behavior === 'api-error') {
     sendJson(x.res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'scripted model: this request is refused' } });
     return;
   }
   const turn = (body.messages ?? []).filter((m) => m.role === 'assistant').length;
-  const step = stepAt(stepsFor(prompt, behavior, outsidePath), turn);
-  x.serve(prompt.phase, step);
+  const step = stepAt(stepsFor(prompt, behavior, outsidePath, tools), turn);
+  x.serve(prompt.key, step);
   const hang = 'hang' in step;
   if (hang) x.hang();
   const blocks = blocksFor(step, prompt.worktree, id);
@@ -97,6 +98,6 @@ function handle(x: Exchange, behaviors: Readonly<Record<number, ModelBehavior>>,
   } else answer(x.res, body, blocks, hang, id);
 }
 
-export function startAnthropicModel(behaviors: Readonly<Record<number, ModelBehavior>>, outsidePath: string): Promise<ModelServer> {
+export function startAnthropicModel(behaviors: ModelBehaviors, outsidePath: string): Promise<ModelServer> {
   return serve(handle, behaviors, outsidePath);
 }

@@ -3,7 +3,7 @@
 // Writes are write_file calls, shell commands run_shell_command calls.
 import type { ServerResponse } from 'node:http';
 import { sendJson, serve, type Exchange, type ModelServer } from './http.js';
-import { parsePrompt, SLOW_MS, stepAt, stepsFor, type ModelBehavior, type Step } from './script.js';
+import { parsePrompt, SLOW_MS, stepAt, stepsFor, type ModelBehaviors, type Step } from './script.js';
 
 interface Part {
   text?: string;
@@ -41,7 +41,7 @@ function answer(res: ServerResponse, parts: Part[], hang: boolean): void {
   res.end();
 }
 
-function handle(x: Exchange, behaviors: Readonly<Record<number, ModelBehavior>>, outsidePath: string): void {
+function handle(x: Exchange, behaviors: ModelBehaviors, outsidePath: string): void {
   if (x.req.method !== 'POST' || !/^\/v1beta\/models\/[^/]+:streamGenerateContent$/.test(x.path)) {
     sendJson(x.res, 404, { error: { code: 404, message: `no ${x.req.method ?? ''} ${x.path}`, status: 'NOT_FOUND' } });
     return;
@@ -49,20 +49,20 @@ function handle(x: Exchange, behaviors: Readonly<Record<number, ModelBehavior>>,
   const body = JSON.parse(x.body) as Request;
   const prompt = parsePrompt(userText(body));
   const tools = (body.tools ?? []).flatMap((t) => (t.functionDeclarations ?? []).map((f) => f.name));
-  x.record(prompt?.phase, tools);
+  x.record(prompt?.key, tools);
   if (prompt === undefined) {
     answer(x.res, [{ text: 'OK' }], false);
     return;
   }
-  const behavior = behaviors[prompt.phase] ?? 'ok';
+  const behavior = behaviors[prompt.key] ?? 'ok';
   if (behavior === 'api-error') {
     sendJson(x.res, 400, { error: { code: 400, message: 'scripted model: this request is refused', status: 'INVALID_ARGUMENT' } });
     return;
   }
   // Each function response in the conversation is one step done.
   const turn = (body.contents ?? []).flatMap((c) => c.parts ?? []).filter((p) => p.functionResponse !== undefined).length;
-  const step = stepAt(stepsFor(prompt, behavior, outsidePath), turn);
-  x.serve(prompt.phase, step);
+  const step = stepAt(stepsFor(prompt, behavior, outsidePath, tools), turn);
+  x.serve(prompt.key, step);
   const hang = 'hang' in step;
   if (hang) x.hang();
   const parts = partsFor(step);
@@ -73,6 +73,6 @@ function handle(x: Exchange, behaviors: Readonly<Record<number, ModelBehavior>>,
   } else answer(x.res, parts, hang);
 }
 
-export function startGeminiModel(behaviors: Readonly<Record<number, ModelBehavior>>, outsidePath: string): Promise<ModelServer> {
+export function startGeminiModel(behaviors: ModelBehaviors, outsidePath: string): Promise<ModelServer> {
   return serve(handle, behaviors, outsidePath);
 }

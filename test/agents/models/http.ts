@@ -2,14 +2,16 @@
 // body to the vendor's handler, and on close cuts the answers left hanging.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ModelBehavior, Step } from './script.js';
+import type { ModelBehaviors, PromptKey, Step } from './script.js';
 
 export interface ModelServer {
   readonly url: string;
-  /** Every model request: its phase (when the prompt named one) and the tools offered. */
-  readonly requests: { phase: number | undefined; tools: string[] }[];
-  /** Every step the model answered with, per phase ("write <path>", "shell <command>", "text", "hang"): what the CLI got to. */
-  readonly served: { phase: number; step: string }[];
+  /** Every model request: its phase or task (when the prompt named one) and the tools offered. */
+  readonly requests: { key: PromptKey | undefined; tools: string[] }[];
+  /** Every step the model answered with, per phase or task ("write <path>", "shell <command>", "text", "hang"): what the CLI got to. */
+  readonly served: { key: PromptKey; step: string }[];
+  /** What the CLI sent back of each shell command it ran for the model (recorded where a shell is offered: Codex). */
+  readonly results: { key: PromptKey; output: string }[];
   /** Where `stray` tries to write: must never exist. */
   readonly outsidePath: string;
   close(): Promise<void>;
@@ -22,16 +24,19 @@ export interface Exchange {
   readonly body: string;
   /** Keep the response open until the server closes (a model that never finishes). */
   hang(): void;
-  record(phase: number | undefined, tools: string[]): void;
-  /** Notes the step the model answers a phase's request with. */
-  serve(phase: number, step: Step): void;
+  record(key: PromptKey | undefined, tools: string[]): void;
+  /** Notes the step the model answers a phase's or task's request with. */
+  serve(key: PromptKey, step: Step): void;
+  /** Notes the result of a shell command the CLI sent back. */
+  result(key: PromptKey, output: string): void;
 }
 
-export type Handler = (exchange: Exchange, behaviors: Readonly<Record<number, ModelBehavior>>, outsidePath: string) => void;
+export type Handler = (exchange: Exchange, behaviors: ModelBehaviors, outsidePath: string) => void;
 
-export async function serve(handler: Handler, behaviors: Readonly<Record<number, ModelBehavior>>, outsidePath: string): Promise<ModelServer> {
+export async function serve(handler: Handler, behaviors: ModelBehaviors, outsidePath: string): Promise<ModelServer> {
   const requests: ModelServer['requests'] = [];
   const served: ModelServer['served'] = [];
+  const results: ModelServer['results'] = [];
   const hanging = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -44,8 +49,9 @@ export async function serve(handler: Handler, behaviors: Readonly<Record<number,
           path: new URL(req.url ?? '/', 'http://x').pathname,
           body: Buffer.concat(chunks).toString('utf8'),
           hang: () => hanging.add(res),
-          record: (phase, tools) => requests.push({ phase, tools }),
-          serve: (phase, step) => served.push({ phase, step: 'write' in step ? `write ${step.write.path}` : 'shell' in step ? `shell ${step.shell}` : 'text' in step ? 'text' : 'hang' }),
+          record: (key, tools) => requests.push({ key, tools }),
+          result: (key, output) => results.push({ key, output }),
+          serve: (key, step) => served.push({ key, step: 'write' in step ? `write ${step.write.path}` : 'shell' in step ? `shell ${step.shell}` : 'text' in step ? 'text' : 'hang' }),
         },
         behaviors,
         outsidePath,
@@ -58,6 +64,7 @@ export async function serve(handler: Handler, behaviors: Readonly<Record<number,
     url: `http://127.0.0.1:${port}`,
     requests,
     served,
+    results,
     outsidePath,
     close: () =>
       new Promise<void>((resolve) => {

@@ -3,12 +3,12 @@
 // server). Writes are apply_patch calls (Codex's freeform tool), shell commands exec_command calls.
 import type { ServerResponse } from 'node:http';
 import { sendJson, serve, type Exchange, type ModelServer } from './http.js';
-import { parsePrompt, SLOW_MS, stepAt, stepsFor, type ModelBehavior, type Step } from './script.js';
+import { parsePrompt, SLOW_MS, stepAt, stepsFor, type ModelBehaviors, type Step } from './script.js';
 
 interface Request {
   model?: string;
   tools?: { name?: string; type?: string }[];
-  input?: { type?: string; role?: string; content?: string | { type?: string; text?: string }[] }[];
+  input?: { type?: string; role?: string; content?: string | { type?: string; text?: string }[]; output?: unknown }[];
 }
 
 function userText(body: Request): string {
@@ -51,7 +51,7 @@ function answer(res: ServerResponse, items: Record<string, unknown>[], hang: boo
 
 let seq = 0;
 
-function handle(x: Exchange, behaviors: Readonly<Record<number, ModelBehavior>>, outsidePath: string): void {
+function handle(x: Exchange, behaviors: ModelBehaviors, outsidePath: string): void {
   const id = ++seq;
   if (x.req.method !== 'POST' || x.path !== '/v1/responses') {
     sendJson(x.res, 404, { error: { message: `no ${x.req.method ?? ''} ${x.path}`, type: 'not_found' } });
@@ -59,20 +59,24 @@ function handle(x: Exchange, behaviors: Readonly<Record<number, ModelBehavior>>,
   }
   const body = JSON.parse(x.body) as Request;
   const prompt = parsePrompt(userText(body));
-  x.record(prompt?.phase, (body.tools ?? []).map((t) => t.name ?? t.type ?? '?'));
+  const tools = (body.tools ?? []).map((t) => t.name ?? t.type ?? '?');
+  x.record(prompt?.key, tools);
   if (prompt === undefined) {
     answer(x.res, itemsFor({ text: 'OK' }, id), false, id);
     return;
   }
-  const behavior = behaviors[prompt.phase] ?? 'ok';
+  const behavior = behaviors[prompt.key] ?? 'ok';
   if (behavior === 'api-error') {
     sendJson(x.res, 400, { error: { message: 'scripted model: this request is refused', type: 'invalid_request_error', code: 'scripted' } });
     return;
   }
-  // The whole conversation is sent each time: each tool result is one step done.
+  // The whole conversation is sent each time: each tool result is one step done; the last one
+  // is what the CLI reports of the step before this request.
   const turn = (body.input ?? []).filter((i) => /_call_output$/.test(i.type ?? '')).length;
-  const step = stepAt(stepsFor(prompt, behavior, outsidePath), turn);
-  x.serve(prompt.phase, step);
+  const last = body.input?.at(-1);
+  if (last?.type === 'function_call_output') x.result(prompt.key, typeof last.output === 'string' ? last.output : JSON.stringify(last.output));
+  const step = stepAt(stepsFor(prompt, behavior, outsidePath, tools), turn);
+  x.serve(prompt.key, step);
   const hang = 'hang' in step;
   if (hang) x.hang();
   const items = itemsFor(step, id);
@@ -83,6 +87,6 @@ function handle(x: Exchange, behaviors: Readonly<Record<number, ModelBehavior>>,
   } else answer(x.res, items, hang, id);
 }
 
-export function startOpenAiModel(behaviors: Readonly<Record<number, ModelBehavior>>, outsidePath: string): Promise<ModelServer> {
+export function startOpenAiModel(behaviors: ModelBehaviors, outsidePath: string): Promise<ModelServer> {
   return serve(handle, behaviors, outsidePath);
 }
