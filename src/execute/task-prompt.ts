@@ -160,7 +160,7 @@ function checksSection(step: TaskStep, integrationChecks: readonly TaskCheck[], 
   if (integrationChecks.length > 0) out.push('', ...integrationChecks.map(checkLine));
   out.push(
     '',
-    'A check whose test runner reports that it ran no tests fails. If any check fails, the attempt fails and your work is not merged: run the checks yourself before you exit.',
+    'A check whose test runner reports that it ran no tests fails. If any check fails, the attempt fails and your work is not merged: if you can run commands, run the checks yourself before you exit; if you cannot, check your files against them by reading.',
   );
   return out;
 }
