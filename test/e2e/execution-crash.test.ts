@@ -96,9 +96,8 @@ type ScenarioName = keyof typeof SCENARIOS;
  * `verdict:tree-staged` (an exit recorded, no verdict yet: `collect:judged` is the last of
  * them), `commit:step-recorded` (after it the pass only records `verifying`, as the moment
  * `verifying` covers), `finalize:recorded` at its first hit (the same as its second, with no
- * other task at work) and `fail:recorded` (the failure recorded: the next pass dispatches the
- * next attempt, as `fail:snapshot-kept` must end up doing too). `collect:launch-retired` is
- * not reached by execution (collect-task.ts has no such point).
+ * other task at work). `collect:launch-retired` is not reached by execution (collect-task.ts
+ * has no such point).
  */
 const CASES: readonly { readonly name: string; readonly scenario: ScenarioName; readonly point?: string }[] = [
   ...['dispatch:worktree-added', 'dispatch:wrapper-launched', 'collect:judged', 'commit:intent-recorded', 'commit:ref-moved@2', 'finalize:recorded@2'].map((point) => ({
@@ -108,6 +107,7 @@ const CASES: readonly { readonly name: string; readonly scenario: ScenarioName; 
   })),
   { name: 'dispatch:pid-cleared', scenario: 'relaunch', point: 'dispatch:pid-cleared' },
   { name: 'fail:snapshot-kept', scenario: 'failure', point: 'fail:snapshot-kept' },
+  { name: 'fail:recorded', scenario: 'failure', point: 'fail:recorded' },
   { name: 'retry:recorded', scenario: 'retry', point: 'retry:recorded' },
   { name: 'approve:recorded', scenario: 'approval', point: 'approve:recorded' },
   { name: 'reject:recorded', scenario: 'rejection', point: 'reject:recorded' },
