@@ -34,6 +34,7 @@ export async function collectTask(x: Execution, run: RunRow, step: TaskStep): Pr
       if (probe.wrapperFailures >= WRAPPER_FAILURES) {
         return fail(x, run, step, `the dispatch wrapper exited ${probe.wrapperFailures} times before it started the agent (see ${runFiles(run.run_dir).wrapperLog}); no agent ran for this attempt.`);
       }
+      if (probe.launch > 1) crashPoint('collect:launch-retired');
       // A runner killed before it wrote the prompt is not the attempt's fault: write it now.
       if (!existsSync(runFiles(run.run_dir).prompt) && probe.launch <= 1) await rewritePrompt(x, step, run);
       if (existsSync(runFiles(run.run_dir).prompt)) {

@@ -25,6 +25,10 @@ export async function failTask(x: Execution, run: RunRow, step: TaskStep, failur
     // Create-only: a runner that died after this finds it there.
     await updateRefCas(x.repo.root, snapshot, run.commit_sha, undefined, `phaserunner: failed attempt ${run.attempt} of task ${step.id}`);
     absorbRefMoves(x, [{ ref: snapshot, from: undefined, to: run.commit_sha }]);
+  } else if ((await resolveCommit(x.repo.root, attemptSnapshotRef(run.run_id))) !== undefined) {
+    // Kept already, by a runner killed before it recorded the failure. Not kept again: a new
+    // snapshot would move a ref the fingerprints of the agents at work hold, and fail them.
+    snapshot = attemptSnapshotRef(run.run_id);
   } else {
     const unkept = await tooMuchToKeep(x, run, step);
     snapshot = unkept === undefined ? await keepFiles(x, run, step.outputs, `task ${step.id}`) : null;

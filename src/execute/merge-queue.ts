@@ -19,6 +19,7 @@ import type { Job } from './jobs.js';
 import { taskChecks } from './verify-task.js';
 import { approvalOf } from './decisions.js';
 import { absorbRefMoves } from './own-moves.js';
+import { crashPoint } from '../runner/crash-points.js';
 
 export type QueueOutcome =
   | { readonly kind: 'merged'; readonly merge: string; readonly baseTip: string }
@@ -85,7 +86,10 @@ export async function integrateTask(x: Execution, run: RunRow, step: TaskStep, j
       if (done.kind === 'published') absorbRefMoves(x, [{ ref: baseRef, from: prepared.baseTip, to: prepared.commit }]);
       return done;
     });
-    if (published.kind === 'published') return { kind: 'merged', merge: prepared.commit, baseTip: prepared.baseTip };
+    if (published.kind === 'published') {
+      crashPoint('merge:published');
+      return { kind: 'merged', merge: prepared.commit, baseTip: prepared.baseTip };
+    }
     if (published.kind === 'waiting') return { kind: 'waiting', reason: published.reason };
     // base-moved: what was tested is not what the base would get; build and test again.
   }

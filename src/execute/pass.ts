@@ -2,7 +2,9 @@
 // the merge queue's candidate), collect the agents that ended, start the background work that
 // is due, block the dependents of tasks that failed for good, dispatch what the scheduler
 // says, and report whether anything can go on without a human. Re-entrant, as planning's.
+import { existsSync } from 'node:fs';
 import { updateRefCas } from '../git/commit.js';
+import { resolveCommit } from '../git/repo.js';
 import { deleteBranch, removeWorktree } from '../git/worktree.js';
 import { blockedBy, nextToDispatch, progressPossible, type ProgressReport } from '../execution/schedule.js';
 import { attemptSnapshotRef } from '../runner/naming.js';
@@ -189,9 +191,25 @@ async function recordMerged(x: Execution, run: RunRow, step: TaskStep, merge: st
   crashPoint('finalize:recorded');
   x.emit({ type: 'task-merged', task: step.id, runId: run.run_id, merge, base: x.config.base });
   // Recorded first: only then do its checkout and branch go (the merge has its commit).
-  await removeWorktree(x.repo.root, run.worktree).catch(() => undefined);
+  await tidyMerged(x, run);
+}
+
+/** The checkouts and branches of merged tasks that a runner killed right after recording the merge left. */
+export async function tidyMergedTasks(x: Execution): Promise<void> {
+  for (const row of x.store.tasks(EXECUTION)) {
+    const run = row.state === 'merged' ? lastRun(x, row.step_id) : undefined;
+    if (run?.step === 'merged') await tidyMerged(x, run);
+  }
+}
+
+async function tidyMerged(x: Execution, run: RunRow): Promise<void> {
+  if (existsSync(run.worktree)) await removeWorktree(x.repo.root, run.worktree).catch(() => undefined);
+  const ref = `refs/heads/${run.branch}`;
+  const tip = await resolveCommit(x.repo.root, ref);
+  // Only the commit the runner made and merged: a branch moved since is someone's work.
+  if (tip === undefined || tip !== run.commit_sha) return;
   await deleteBranch(x.repo.root, run.branch).catch(() => undefined);
-  absorbRefMoves(x, [{ ref: `refs/heads/${run.branch}`, from: run.commit_sha ?? undefined, to: undefined }]);
+  absorbRefMoves(x, [{ ref, from: tip, to: undefined }]);
 }
 
 async function conflicted(x: Execution, run: RunRow, step: TaskStep, baseTip: string, paths: readonly string[], sides: readonly ConflictSide[]): Promise<void> {

@@ -4,6 +4,8 @@
 // Between passes it sleeps until an agent ends (its exit.json appears), background work
 // settles, or the poll interval passes, and it shows each working task (the board).
 import { existsSync, mkdirSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { stopMarked } from '../integrate/marked-processes.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import { wrapperAlive } from '../dispatch/probe.js';
 import type { ProgressReport } from '../execution/schedule.js';
@@ -14,7 +16,7 @@ import { fileWatch, sleep } from '../runner/wait.js';
 import { EXECUTION } from '../workstream/execution.js';
 import { integrationRoot, type Execution } from './context.js';
 import { Jobs } from './jobs.js';
-import { executionPass, type ExecJobs } from './pass.js';
+import { executionPass, tidyMergedTasks, type ExecJobs } from './pass.js';
 
 export interface ExecRunOptions {
   readonly wait: boolean;
@@ -35,6 +37,10 @@ export async function runExecution(x: Execution, options: ExecRunOptions): Promi
   mkdirSync(root, { recursive: true });
   // Candidates' checkouts left by a runner that stopped while it tested them.
   await removeStaleCandidates(x.repo.root, root);
+  // A task's checks a runner killed while they ran left behind (they carry its checkout's mark).
+  const checkouts = resolve(x.state.worktrees) + sep;
+  await stopMarked((checkout) => resolve(checkout).startsWith(checkouts));
+  await tidyMergedTasks(x);
   const jobs: ExecJobs = new Jobs();
   const onAbort = (): void => {
     jobs.abort();
