@@ -32,7 +32,9 @@ export interface ExecPassResult {
 
 /** How long the queue leaves a task that must wait (the user's checkout of the base) before trying again. */
 const QUEUE_WAIT_MS = 5_000;
-const queueWaits = new WeakMap<ExecJobs, number>();
+/** At most this long, however often it had to wait: a night of retries stays a few thousand transitions. */
+const QUEUE_WAIT_MAX_MS = 120_000;
+const queueWaits = new WeakMap<ExecJobs, { readonly until: number; readonly delay: number }>();
 
 export async function executionPass(x: Execution, jobs: ExecJobs): Promise<ExecPassResult> {
   const merged: string[] = [];
@@ -65,7 +67,7 @@ export async function executionPass(x: Execution, jobs: ExecJobs): Promise<ExecP
     if (run?.step !== 'committed') continue;
     jobs.startVerify(step.id, run.run_id, (job) => verifyTask(run, step, job, jobs.signal));
   }
-  if (jobs.queue === undefined && Date.now() >= (queueWaits.get(jobs) ?? 0)) startQueue(x, jobs);
+  if (jobs.queue === undefined && Date.now() >= (queueWaits.get(jobs)?.until ?? 0)) startQueue(x, jobs);
 
   // 4. Dependents of tasks that cannot merge without a human.
   const changes = blockedBy(schedulerState(x));
@@ -159,6 +161,7 @@ async function applyQueue(x: Execution, jobs: ExecJobs, job: Job<QueueOutcome>):
   const outcome = job.outcome.value;
   switch (outcome.kind) {
     case 'merged':
+      queueWaits.delete(jobs);
       await recordMerged(x, run, step, outcome.merge);
       return true;
     case 'red': {
@@ -177,8 +180,13 @@ async function applyQueue(x: Execution, jobs: ExecJobs, job: Job<QueueOutcome>):
       return false;
     case 'waiting':
       x.store.transitionTask(EXECUTION, step.id, run.run_id, 'queued', outcome.reason);
-      x.emit({ type: 'task-waiting', task: step.id, reason: outcome.reason });
-      queueWaits.set(jobs, Date.now() + QUEUE_WAIT_MS);
+      {
+        // Said once, when the wait starts; tried again later and later (the checkout may stay as it is all night).
+        const previous = queueWaits.get(jobs);
+        const delay = Math.min(QUEUE_WAIT_MAX_MS, previous === undefined ? QUEUE_WAIT_MS : previous.delay * 2);
+        if (previous === undefined) x.emit({ type: 'task-waiting', task: step.id, reason: outcome.reason });
+        queueWaits.set(jobs, { until: Date.now() + delay, delay });
+      }
       return false;
   }
 }
