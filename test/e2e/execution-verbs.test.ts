@@ -74,6 +74,9 @@ describe('retry T-003', () => {
     const replan = cli(repo, ['replan', 'T-001', '--reason', 'x']);
     expect(replan.code).toBe(64);
     expect(replan.stderr).toContain('<phase> must be a number, such as 2.');
+    const watch = cli(repo, ['status', '--workstream', 'execution', '--watch']);
+    expect(watch.code).toBe(64);
+    expect(watch.stderr).toContain('--watch follows planning');
     // Planning's verbs are unchanged: a phase by its number.
     expect(cli(repo, ['show', '2', '--json']).code).toBe(0);
   });

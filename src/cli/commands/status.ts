@@ -23,6 +23,7 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
       .option('workstream', { type: 'string', default: 'planning', choices: ['planning', 'execution'], describe: 'planning (phases), or execution (the plan\'s tasks)' })
       .option('interval', { type: 'number', describe: 'With --watch: seconds between looks (0.1 to 3600)', defaultDescription: '1' })
       .check((a) => {
+        if (a.watch && a.workstream === 'execution') throw new UsageError('--watch follows planning; execution shows its tasks as a board under `run --workstream execution --wait`, and `status --workstream execution` gives a snapshot.');
         if (a.interval === undefined) return true;
         if (!a.watch) throw new UsageError('--interval goes with --watch: give both, or neither.');
         if (!(a.interval >= 0.1 && a.interval <= 3600)) throw new UsageError(`--interval must be a number of seconds from 0.1 to 3600, not ${String(a.interval)}.`);
