@@ -4,7 +4,7 @@
 // agent's output intact, a sound store and repository, no lock or index.lock left, no agent
 // left running, and a clean audit.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CRASH_POINTS, type CrashPoint } from '../../src/runner/crash-points.js';
@@ -12,6 +12,7 @@ import { cli } from '../helpers/cli.js';
 import { commitFile, git } from '../helpers/git.js';
 import { runsOf, scriptedRepo, until } from '../helpers/setup.js';
 import { readStore } from '../helpers/store.js';
+import { belongsToRun, claimsOf, findFiles } from '../helpers/crash.js';
 
 /** A CLI command, or something the user does between two (it is never where the kill lands). */
 type Step = readonly string[] | ((repo: string) => void);
@@ -252,30 +253,3 @@ describe('a run recorded but never started', () => {
     expect(cli(repo, ['retry', '1', '--wait', '--until', '1']).code).toBe(0);
   });
 });
-
-/** The claims of each launch of a run (claim.json, claim-2.json, ...). */
-function claimsOf(runDir: string): { by: string }[] {
-  return readdirSync(runDir)
-    .filter((name) => /^claim(-\d+)?\.json$/.test(name))
-    .map((name) => JSON.parse(readFileSync(join(runDir, name), 'utf8')) as { by: string });
-}
-
-function findFiles(dir: string, name: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...findFiles(path, name));
-    else if (entry.name === name) found.push(path);
-  }
-  return found;
-}
-
-/** A live process of this run: the wrapper names the run in its command line, the agent in its environment. */
-function belongsToRun(pid: number, runId: string): boolean {
-  try {
-    process.kill(pid, 0);
-    return [`/proc/${pid}/cmdline`, `/proc/${pid}/environ`].some((file) => readFileSync(file, 'utf8').includes(runId));
-  } catch {
-    return false;
-  }
-}

@@ -8,7 +8,7 @@
 //
 // Planning runs once; its repository (a three-task plan, acknowledged) is copied per case.
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
@@ -18,6 +18,7 @@ import { testEnv } from '../helpers/env.js';
 import { commitFile, git, tempDir } from '../helpers/git.js';
 import { scriptedRepo, until } from '../helpers/setup.js';
 import { readStore } from '../helpers/store.js';
+import { belongsToRun, claimsOf, findFiles } from '../helpers/crash.js';
 
 const EXEC = ['run', '--workstream', 'execution', '--wait'];
 const TASKS = ['T-001', 'T-002', 'T-003'];
@@ -334,31 +335,4 @@ function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
       waiting.shift()?.();
     }
   };
-}
-
-/** The claims of each launch of a run (claim.json, claim-2.json, ...). */
-function claimsOf(runDir: string): { by: string }[] {
-  return readdirSync(runDir)
-    .filter((name) => /^claim(-\d+)?\.json$/.test(name))
-    .map((name) => JSON.parse(readFileSync(join(runDir, name), 'utf8')) as { by: string });
-}
-
-function findFiles(dir: string, name: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...findFiles(path, name));
-    else if (entry.name === name) found.push(path);
-  }
-  return found;
-}
-
-/** A live process of this run: the wrapper names the run in its command line, the agent in its environment. */
-function belongsToRun(pid: number, runId: string): boolean {
-  try {
-    process.kill(pid, 0);
-    return [`/proc/${pid}/cmdline`, `/proc/${pid}/environ`].some((file) => readFileSync(file, 'utf8').includes(runId));
-  } catch {
-    return false;
-  }
 }
