@@ -3,7 +3,7 @@
 // as a phase's (trailers.ts: readParagraph), so both break the contract in the same ways.
 import { claimsTask, planBlobOf, TASK_TRAILER_KEYS } from '../git/task-trailers.js';
 import { APPROVAL_KEYS } from '../git/trailers.js';
-import { taskIdProblem } from '../planning/fields.js';
+import { taskIdProblem } from '../planning/task-id.js';
 import type { Finding } from './findings.js';
 import { short } from './format.js';
 import { firstValues, type HistoryCommit } from './history.js';

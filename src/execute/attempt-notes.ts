@@ -15,6 +15,11 @@ export interface FailedCheckNote {
   readonly where: 'checkout' | 'integration';
 }
 
+/** The note of a check that failed, in the task's checkout or on its merge candidate. */
+export function checkNote(f: Pick<FailedCheckNote, 'label' | 'argv' | 'message' | 'outputTail'>, where: FailedCheckNote['where']): FailedCheckNote {
+  return { label: f.label, argv: f.argv, message: f.message, outputTail: f.outputTail, where };
+}
+
 export interface ConflictNote {
   readonly previousCommit: string;
   readonly baseTip: string;

@@ -4,23 +4,20 @@
 // then the runner's commit of its work, and its checks start in the background.
 import { existsSync } from 'node:fs';
 import { probeAttempt } from '../dispatch/probe.js';
-import { nameStragglers, reapAttempt } from '../dispatch/reap.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import { forgetRepositoryConfig } from '../git/exec.js';
 import { checkContainment } from '../runner/containment.js';
 import { exitPatch } from '../runner/collect.js';
+import { badExitFile, promptGone, stopCrashed, withContainment, wrapperGaveUp } from '../runner/attempt-ending.js';
 import { crashPoint } from '../runner/crash-points.js';
 import { judgeWork } from '../runner/verdict.js';
 import type { RunRow } from '../store/store.js';
-import { killGroup } from '../util/process.js';
 import { EXECUTION, type TaskStep } from '../workstream/execution.js';
-import { commitTask, taskCommittedBefore } from './commit-task.js';
+import { commitTask } from './commit-task.js';
+import { committedBefore } from '../runner/commit-phase.js';
 import type { Execution } from './context.js';
 import { rewritePrompt, startTask, timeoutOf } from './dispatch-task.js';
 import { failTask } from './fail-task.js';
-
-/** Wrappers that exit without claiming their launch before the attempt is given up (as for phases). */
-const WRAPPER_FAILURES = 3;
 
 export type TaskCollect = 'running' | 'committed' | 'failed';
 
@@ -31,9 +28,8 @@ export async function collectTask(x: Execution, run: RunRow, step: TaskStep): Pr
     case 'running':
       return 'running';
     case 'not-started': {
-      if (probe.wrapperFailures >= WRAPPER_FAILURES) {
-        return fail(x, run, step, `the dispatch wrapper exited ${probe.wrapperFailures} times before it started the agent (see ${runFiles(run.run_dir).wrapperLog}); no agent ran for this attempt.`);
-      }
+      const gaveUp = wrapperGaveUp(run, probe);
+      if (gaveUp !== undefined) return fail(x, run, step, gaveUp);
       if (probe.launch > 1) crashPoint('collect:launch-retired');
       // A runner killed before it wrote the prompt is not the attempt's fault: write it now.
       if (!existsSync(runFiles(run.run_dir).prompt) && probe.launch <= 1) await rewritePrompt(x, step, run);
@@ -41,18 +37,12 @@ export async function collectTask(x: Execution, run: RunRow, step: TaskStep): Pr
         await startTask(x, step, run, probe.launch);
         return 'running';
       }
-      return fail(x, run, step, `the runner stopped before starting the agent, and the attempt's prompt (${runFiles(run.run_dir).prompt}) is gone; the attempt never ran.`);
+      return fail(x, run, step, promptGone(run));
     }
-    case 'crashed': {
-      if (probe.orphanedAgent !== undefined) killGroup(probe.orphanedAgent, 'SIGKILL');
-      const others = (await reapAttempt({ runId: run.run_id, settleMs: 200, deadlineMs: 2_000 })).stragglers.filter((p) => p.pid !== probe.orphanedAgent);
-      const stopped = others.length === 0 ? '' : ` (${others.length} of its processes still ran and were stopped: ${nameStragglers(others)})`;
-      return fail(x, run, step, withContainment(`${probe.detail}${stopped}; the attempt crashed.`, await contained(x, run)));
-    }
-    case 'bad-exit-file': {
-      const problems = probe.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-      return fail(x, run, step, withContainment(`${probe.file} is not a valid exit.json (${problems}); the attempt cannot count as finished.`, await contained(x, run)));
-    }
+    case 'crashed':
+      return fail(x, run, step, withContainment(await stopCrashed(run, probe), await contained(x, run)));
+    case 'bad-exit-file':
+      return fail(x, run, step, withContainment(badExitFile(probe), await contained(x, run)));
     case 'exited': {
       const exit = probe.exit;
       x.store.updateRun(run.run_id, exitPatch(exit));
@@ -62,7 +52,7 @@ export async function collectTask(x: Execution, run: RunRow, step: TaskStep): Pr
       const outside = await contained(x, updated);
       if (outside !== undefined) return fail(x, updated, step, outside);
       try {
-        if ((await taskCommittedBefore(x, updated)) !== undefined) {
+        if ((await committedBefore(x, updated)) !== undefined) {
           x.store.updateRun(run.run_id, { step: 'committed' });
         } else {
           const verdict = await judgeWork(x, updated, { outputs: step.outputs, timeoutMinutes: timeoutOf(x, step), nothingIsDone: false }, exit);
@@ -92,6 +82,3 @@ async function contained(x: Execution, run: RunRow): Promise<string | undefined>
   return found.failure;
 }
 
-function withContainment(reason: string, containment: string | undefined): string {
-  return containment === undefined ? reason : `${reason} Also, ${containment}`;
-}

@@ -4,19 +4,16 @@
 // recorded with the user's proof, src/runner/approval-proof.ts).
 import { artifactsDigest } from '../git/digest.js';
 import { resolveCommit } from '../git/repo.js';
-import { updateRefCas } from '../git/commit.js';
-import { nameProblem, type ApprovalTrailers } from '../git/trailers.js';
+import type { ApprovalTrailers } from '../git/trailers.js';
 import { fail } from '../failures.js';
-import { insideAttempt } from '../runner/approval-origin.js';
-import { proveDecision, provenDecision } from '../runner/approval-proof.js';
+import { deciderProblem, proven } from '../runner/approval.js';
+import { provenDecision } from '../runner/approval-proof.js';
 import { crashPoint } from '../runner/crash-points.js';
-import { attemptSnapshotRef } from '../runner/naming.js';
-import type { NewApproval, RunRow } from '../store/store.js';
-import { nowIso } from '../util/time.js';
+import type { RunRow } from '../store/store.js';
 import { EXECUTION, type TaskStep } from '../workstream/execution.js';
 import type { Execution } from './context.js';
 import { taskRow } from './dispatch-task.js';
-import { absorbRefMoves } from './own-moves.js';
+import { keepTaskCommit } from './fail-task.js';
 import { spent } from './schedule-state.js';
 
 /** The task of an id the user gave, or the failure naming the tasks there are. */
@@ -54,9 +51,7 @@ export async function approveTask(x: Execution, d: TaskDecision): Promise<void> 
 export async function rejectTask(x: Execution, d: TaskDecision & { readonly text: string }): Promise<void> {
   if (d.text.trim() === '') fail({ reason: 'task-approval-refused', task: d.task, verb: 'reject', cause: 'no-reason', detail: '--reason is empty; the next attempt needs to know what to change' });
   const { run, step, commit, digest } = await pendingReview(x, d, 'reject');
-  const ref = attemptSnapshotRef(run.run_id);
-  await updateRefCas(x.repo.root, ref, commit, undefined, `phaserunner: rejected attempt ${run.attempt} of task ${d.task}`);
-  absorbRefMoves(x, [{ ref, from: undefined, to: commit }]);
+  await keepTaskCommit(x, run, commit, 'rejected');
   const failure = `${d.by} rejected it: ${d.text}`;
   const exhausted = spent(taskRow(x, d.task)) >= step.maxAttempts;
   x.store.write(() => {
@@ -78,19 +73,10 @@ export async function approvalOf(x: Execution, run: RunRow): Promise<ApprovalTra
   return { by: last.by, at: last.at, digest: last.digest };
 }
 
-function proven(entry: Omit<NewApproval, 'at' | 'proof'>): NewApproval {
-  const at = nowIso();
-  return { ...entry, at, proof: proveDecision({ ...entry, at }) };
-}
 
 async function pendingReview(x: Execution, d: TaskDecision, verb: 'approve' | 'reject'): Promise<{ run: RunRow; step: TaskStep; commit: string; digest: string }> {
-  const problem = nameProblem(d.by);
-  if (problem !== undefined) fail({ reason: 'task-approval-refused', task: d.task, verb, cause: 'bad-name', detail: `--by ${problem}` });
-  const origin = insideAttempt();
-  if (origin !== undefined) {
-    const which = origin.runId === undefined ? `a dispatch wrapper (pid ${origin.pid})` : `run ${origin.runId} (pid ${origin.pid})`;
-    fail({ reason: 'task-approval-refused', task: d.task, verb, cause: 'inside-attempt', detail: `this command was started from inside an agent's attempt: ${which}` });
-  }
+  const who = deciderProblem(d.by);
+  if (who !== undefined) fail({ reason: 'task-approval-refused', task: d.task, verb, ...who });
   const step = taskOf(x, d.task);
   const row = taskRow(x, d.task);
   const run = x.store.runs(EXECUTION, d.task).at(-1);

@@ -1,7 +1,7 @@
 // Dispatching one attempt of a task: its checkout on its own branch from the base tip (which
 // has its dependencies merged), its prompt, the run recorded, then its agent started detached
 // under the wrapper, exactly as a phase's (src/runner/dispatch-phase.ts launchAttempt).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runFiles } from '../dispatch/run-dir.js';
 import { gitOut } from '../git/exec.js';
@@ -9,6 +9,7 @@ import { outputFilesAt } from '../git/digest.js';
 import { branchTip, resolveCommit } from '../git/repo.js';
 import { addWorktree } from '../git/worktree.js';
 import { clearCheckout, launchAttempt } from '../runner/dispatch-phase.js';
+import { checkoutFiles } from '../runner/prompt-input.js';
 import { crashPoint } from '../runner/crash-points.js';
 import type { RunRow, TaskRow } from '../store/store.js';
 import { writeFileAtomic } from '../util/fs.js';
@@ -16,7 +17,7 @@ import { ulid } from '../util/ulid.js';
 import { EXECUTION, taskBranch, type TaskStep } from '../workstream/execution.js';
 import { readAttemptNotes } from './attempt-notes.js';
 import { taskWorktree, type Execution } from './context.js';
-import { absorbRefMoves } from './own-moves.js';
+import { absorbRunnerRefMoves } from '../runner/runner-ref-moves.js';
 import { renderTaskPrompt, type TaskPromptDependency, type TaskPromptInput } from './task-prompt.js';
 
 /** The run's dispatch; the task's row must be in a state that may go to `running`. */
@@ -31,7 +32,7 @@ export async function dispatchTask(x: Execution, step: TaskStep): Promise<RunRow
   const branchBefore = await resolveCommit(root, `refs/heads/${branch}`);
   await addWorktree(root, worktree, branch, baseSha);
   // The runner moved a ref while other agents work: theirs must not be failed for it.
-  absorbRefMoves(x, [{ ref: `refs/heads/${branch}`, from: branchBefore, to: baseSha }]);
+  absorbRunnerRefMoves(x, [{ ref: `refs/heads/${branch}`, from: branchBefore, to: baseSha }]);
   crashPoint('dispatch:worktree-added');
 
   const runId = ulid();
@@ -96,7 +97,7 @@ export function timeoutOf(x: Execution, step: TaskStep): number {
 }
 
 export function taskRow(x: Execution, id: string): TaskRow {
-  const row = x.store.tasks(EXECUTION).find((t) => t.step_id === id);
+  const row = x.store.task(EXECUTION, id);
   if (row === undefined) throw new Error(`task ${id} missing from the store`);
   return row;
 }
@@ -115,7 +116,6 @@ async function promptInput(x: Execution, step: TaskStep, worktree: string, baseS
   // One listing of the base for every phase's outputs (not one per phase: a git each).
   const outputs = x.workstream.phaseIds.flatMap((phase) => x.workstream.stepForPhase(phase)?.outputs ?? []);
   const planningDocs = (await outputFilesAt(root, baseSha, outputs)).map((file) => file.path);
-  const intentFile = join(worktree, x.config.intent);
   const notes = previousRun === undefined ? {} : readAttemptNotes(previousRun.run_dir);
   return {
     step,
@@ -124,7 +124,8 @@ async function promptInput(x: Execution, step: TaskStep, worktree: string, baseS
     baseSha,
     worktree,
     intentPath: x.config.intent,
-    intent: existsSync(intentFile) ? readFileSync(intentFile, 'utf8') : undefined,
+    // Read as a phase's prompt reads it: inside the checkout, no link followed out of it.
+    intent: await checkoutFiles(worktree).read(x.config.intent),
     planningDocs,
     dependencies,
     integrationChecks: x.exec.integrationChecks,

@@ -13,18 +13,27 @@ import type { RunRow } from '../store/store.js';
 import { EXECUTION, type TaskStep } from '../workstream/execution.js';
 import { writeAttemptNotes, type AttemptNotes } from './attempt-notes.js';
 import type { Execution } from './context.js';
-import { absorbRefMoves } from './own-moves.js';
+import { absorbRunnerRefMoves } from '../runner/runner-ref-moves.js';
 import { taskRow } from './dispatch-task.js';
 import { spent } from './schedule-state.js';
+
+/**
+ * Keeps an attempt's task commit on the attempt's own ref, as a failed phase's files are, so a
+ * new attempt (which resets the branch) loses nothing. Create-only: a runner that died after
+ * this finds the ref there. Returns the ref.
+ */
+export async function keepTaskCommit(x: Execution, run: RunRow, commit: string, why: 'failed' | 'conflicted' | 'rejected'): Promise<string> {
+  const ref = attemptSnapshotRef(run.run_id);
+  await updateRefCas(x.repo.root, ref, commit, undefined, `phaserunner: ${why} attempt ${run.attempt} of task ${run.step_id}`);
+  absorbRunnerRefMoves(x, [{ ref, from: undefined, to: commit }]);
+  return ref;
+}
 
 export async function failTask(x: Execution, run: RunRow, step: TaskStep, failure: string, notes: AttemptNotes = {}): Promise<void> {
   let snapshot: string | null;
   let reason = failure;
   if (run.step === 'committed' && run.commit_sha !== null) {
-    snapshot = attemptSnapshotRef(run.run_id);
-    // Create-only: a runner that died after this finds it there.
-    await updateRefCas(x.repo.root, snapshot, run.commit_sha, undefined, `phaserunner: failed attempt ${run.attempt} of task ${step.id}`);
-    absorbRefMoves(x, [{ ref: snapshot, from: undefined, to: run.commit_sha }]);
+    snapshot = await keepTaskCommit(x, run, run.commit_sha, 'failed');
   } else if ((await resolveCommit(x.repo.root, attemptSnapshotRef(run.run_id))) !== undefined) {
     // Kept already, by a runner killed before it recorded the failure. Not kept again: a new
     // snapshot would move a ref the fingerprints of the agents at work hold, and fail them.
@@ -33,7 +42,7 @@ export async function failTask(x: Execution, run: RunRow, step: TaskStep, failur
     const unkept = await tooMuchToKeep(x, run, step);
     snapshot = unkept === undefined ? await keepFiles(x, run, step.outputs, `task ${step.id}`) : null;
     if (unkept !== undefined) reason = `${failure} ${unkept}`;
-    if (snapshot !== null) absorbRefMoves(x, [{ ref: snapshot, from: undefined, to: await resolveCommit(x.repo.root, snapshot) }]);
+    if (snapshot !== null) absorbRunnerRefMoves(x, [{ ref: snapshot, from: undefined, to: await resolveCommit(x.repo.root, snapshot) }]);
   }
   crashPoint('fail:snapshot-kept');
   writeAttemptNotes(run.run_dir, notes);

@@ -17,6 +17,8 @@ export interface Job<T> {
 export class Jobs<V, Q> {
   readonly verifying = new Map<string, Job<V>>();
   queue: Job<Q> | undefined;
+  /** When the queue had to wait (the user's checkout of the base): not before `until`, and how long it waited last. */
+  queueWait: { readonly until: number; readonly delay: number } | undefined;
   private readonly controller = new AbortController();
   private waiters: (() => void)[] = [];
 

@@ -18,7 +18,7 @@ import { taskSubject, taskTrailers, writesDigest } from './commit-task.js';
 import type { Job } from './jobs.js';
 import { taskChecks } from './verify-task.js';
 import { approvalOf } from './decisions.js';
-import { absorbRefMoves } from './own-moves.js';
+import { absorbRunnerRefMoves } from '../runner/runner-ref-moves.js';
 import { crashPoint } from '../runner/crash-points.js';
 
 export type QueueOutcome =
@@ -83,7 +83,7 @@ export async function integrateTask(x: Execution, run: RunRow, step: TaskStep, j
     const baseRef = `refs/heads/${x.config.base}`;
     const published = await x.exclusive(async () => {
       const done = await publishCandidate({ repo: root, base: x.config.base, candidate: prepared.commit, expectedTip: prepared.baseTip, reflog: `phaserunner: merge task ${step.id}` });
-      if (done.kind === 'published') absorbRefMoves(x, [{ ref: baseRef, from: prepared.baseTip, to: prepared.commit }]);
+      if (done.kind === 'published') absorbRunnerRefMoves(x, [{ ref: baseRef, from: prepared.baseTip, to: prepared.commit }]);
       return done;
     });
     if (published.kind === 'published') {

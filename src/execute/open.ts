@@ -2,9 +2,8 @@
 // then what execution needs on top: planning complete, the plan on the base valid, every
 // agent a task names available, the tasks in the store. All checked before anything moves.
 import { resolveAgent } from '../agents/registry.js';
-import { openDefinitions } from '../definitions/open.js';
 import type { AgentAdapter } from '../agents/types.js';
-import { fail, PhaserunnerError } from '../failures.js';
+import { fail } from '../failures.js';
 import { configFile } from '../paths.js';
 import type { Emit } from '../runner/events.js';
 import { phaseViews } from '../runner/loop.js';
@@ -13,6 +12,7 @@ import type { Runner } from '../runner/context.js';
 import { EXECUTION, executionWorkstream, type TaskStep } from '../workstream/execution.js';
 import { serialiser, type Execution } from './context.js';
 import { planAtBase } from './plan-at-base.js';
+import { executionAtBase } from './view-at-base.js';
 import { rebuildExecution } from './rebuild.js';
 
 export interface ExecutionOptions {
@@ -24,25 +24,8 @@ export interface ExecutionOptions {
 
 export async function withExecution<T>(cwd: string, emit: Emit, options: ExecutionOptions, fn: (x: Execution) => Promise<T>): Promise<T> {
   // Before anything is touched (the lock, the state directory): a task nobody planned.
-  if (options.task !== undefined) await assertTaskPlanned(cwd, options.task);
+  if (options.task !== undefined) await executionAtBase(cwd, options.task);
   return withRunner(cwd, emit, async (r) => fn(await openExecution(r, options)));
-}
-
-/** The ids of the plan on the base, read only; none when there is no plan (or none that loads). */
-export async function plannedTasks(cwd: string): Promise<readonly string[]> {
-  const defs = await openDefinitions(cwd, 'view', { saveCache: false });
-  try {
-    return (await planAtBase(defs.repo.root, defs.config.base)).plan.tasks.map((t) => t.id);
-  } catch (error) {
-    if (error instanceof PhaserunnerError && error.failure.reason === 'plan-invalid') return [];
-    throw error;
-  }
-}
-
-/** A verb's task must be in the plan on the base. */
-async function assertTaskPlanned(cwd: string, task: string): Promise<void> {
-  const known = await plannedTasks(cwd);
-  if (!known.includes(task)) fail({ reason: 'unknown-task', task, known });
 }
 
 export async function openExecution(r: Runner, options: ExecutionOptions): Promise<Execution> {

@@ -3,11 +3,9 @@
 // is due, block the dependents of tasks that failed for good, dispatch what the scheduler
 // says, and report whether anything can go on without a human. Re-entrant, as planning's.
 import { existsSync } from 'node:fs';
-import { updateRefCas } from '../git/commit.js';
 import { resolveCommit } from '../git/repo.js';
 import { deleteBranch, removeWorktree } from '../git/worktree.js';
 import { blockedBy, nextToDispatch, progressPossible, type ProgressReport } from '../execution/schedule.js';
-import { attemptSnapshotRef } from '../runner/naming.js';
 import { crashPoint } from '../runner/crash-points.js';
 import type { RunRow, TaskRow } from '../store/store.js';
 import type { ConflictSide } from '../integrate/conflict-sides.js';
@@ -15,10 +13,11 @@ import { EXECUTION, type TaskStep } from '../workstream/execution.js';
 import type { Execution } from './context.js';
 import { collectTask } from './collect-task.js';
 import { dispatchTask } from './dispatch-task.js';
-import { failTask } from './fail-task.js';
+import { failTask, keepTaskCommit } from './fail-task.js';
+import { checkNote } from './attempt-notes.js';
 import type { Job, Jobs } from './jobs.js';
 import { integrateTask, type QueueOutcome } from './merge-queue.js';
-import { absorbRefMoves } from './own-moves.js';
+import { absorbRunnerRefMoves } from '../runner/runner-ref-moves.js';
 import { schedulerState, spent } from './schedule-state.js';
 import { verifyTask, type VerifyOutcome } from './verify-task.js';
 
@@ -34,7 +33,6 @@ export interface ExecPassResult {
 const QUEUE_WAIT_MS = 5_000;
 /** At most this long, however often it had to wait: a night of retries stays a few thousand transitions. */
 const QUEUE_WAIT_MAX_MS = 120_000;
-const queueWaits = new WeakMap<ExecJobs, { readonly until: number; readonly delay: number }>();
 
 export async function executionPass(x: Execution, jobs: ExecJobs): Promise<ExecPassResult> {
   const merged: string[] = [];
@@ -42,7 +40,7 @@ export async function executionPass(x: Execution, jobs: ExecJobs): Promise<ExecP
   for (const [task, job] of jobs.verifying) {
     if (job.outcome === undefined) continue;
     jobs.verifying.delete(task);
-    await applyVerify(x, job);
+    await applyVerify(x, jobs, job);
   }
   const queued = jobs.queue;
   if (queued?.outcome !== undefined) {
@@ -53,7 +51,7 @@ export async function executionPass(x: Execution, jobs: ExecJobs): Promise<ExecP
   // 2. Agents that ended.
   for (const run of x.store.activeRuns(EXECUTION)) {
     const step = x.exec.stepFor(run.step_id);
-    if (step === undefined || rowOf(x, step.id)?.state !== 'running') continue;
+    if (step === undefined || x.store.task(EXECUTION, step.id)?.state !== 'running') continue;
     if (run.step === 'dispatched') await collectTask(x, run, step);
     // Committed by a runner that stopped before it recorded the checks' turn: they run now.
     else x.store.transitionTask(EXECUTION, step.id, run.run_id, 'verifying', `attempt ${run.attempt} committed; its checks run`, { commit_sha: run.commit_sha });
@@ -67,7 +65,7 @@ export async function executionPass(x: Execution, jobs: ExecJobs): Promise<ExecP
     if (run?.step !== 'committed') continue;
     jobs.startVerify(step.id, run.run_id, (job) => verifyTask(run, step, job, jobs.signal));
   }
-  if (jobs.queue === undefined && Date.now() >= (queueWaits.get(jobs)?.until ?? 0)) startQueue(x, jobs);
+  if (jobs.queue === undefined && Date.now() >= (jobs.queueWait?.until ?? 0)) startQueue(x, jobs);
 
   // 4. Dependents of tasks that cannot merge without a human.
   const changes = blockedBy(schedulerState(x));
@@ -91,10 +89,6 @@ export async function executionPass(x: Execution, jobs: ExecJobs): Promise<ExecP
   const report = progressPossible(schedulerState(x), { concurrency: x.exec.concurrency });
   if (report.done && merged.length > 0) x.emit({ type: 'complete', workstream: EXECUTION });
   return { dispatched, merged, report };
-}
-
-function rowOf(x: Execution, id: string): TaskRow | undefined {
-  return x.store.tasks(EXECUTION).find((t) => t.step_id === id);
 }
 
 function lastRun(x: Execution, id: string): RunRow | undefined {
@@ -122,21 +116,19 @@ function startQueue(x: Execution, jobs: ExecJobs): void {
   );
 }
 
-async function applyVerify(x: Execution, job: Job<VerifyOutcome>): Promise<void> {
+async function applyVerify(x: Execution, jobs: ExecJobs, job: Job<VerifyOutcome>): Promise<void> {
   const run = x.store.run(job.runId);
   const step = x.exec.stepFor(job.task);
   if (run === undefined || step === undefined || job.outcome === undefined) return;
   if (!job.outcome.ok) {
-    if (aborted(job.outcome.error)) return; // The runner is stopping: the next one runs the checks again.
+    if (jobs.signal.aborted) return; // The runner is stopping: the next one runs the checks again.
     await failTask(x, run, step, `phaserunner could not run the task's checks: ${errorText(job.outcome.error)}`);
     return;
   }
   const outcome = job.outcome.value;
   if (!outcome.ok) {
     const f = outcome.failed;
-    await failTask(x, run, step, `its check failed in its checkout: ${f.message}`, {
-      failedCheck: { label: f.label, argv: f.argv, message: f.message, outputTail: f.outputTail, where: 'checkout' },
-    });
+    await failTask(x, run, step, `its check failed in its checkout: ${f.message}`, { failedCheck: checkNote(f, 'checkout') });
     return;
   }
   if (step.approval) {
@@ -154,20 +146,20 @@ async function applyQueue(x: Execution, jobs: ExecJobs, job: Job<QueueOutcome>):
   const step = x.exec.stepFor(job.task);
   if (run === undefined || step === undefined || job.outcome === undefined) return false;
   if (!job.outcome.ok) {
-    if (aborted(job.outcome.error)) return false; // Taken up again by the next runner (it stays integrating).
+    if (jobs.signal.aborted) return false; // Taken up again by the next runner (it stays integrating).
     await failTask(x, run, step, `the merge queue could not integrate it: ${errorText(job.outcome.error)}`);
     return false;
   }
   const outcome = job.outcome.value;
   switch (outcome.kind) {
     case 'merged':
-      queueWaits.delete(jobs);
+      jobs.queueWait = undefined;
       await recordMerged(x, run, step, outcome.merge);
       return true;
     case 'red': {
       const f = outcome.failed;
       await failTask(x, run, step, `its merge with ${x.config.base} (at ${outcome.baseTip.slice(0, 12)}) failed ${f.label}: ${f.message} It was not merged; the next attempt starts from ${x.config.base} as it is now.`, {
-        failedCheck: { label: f.label, argv: f.argv, message: f.message, outputTail: f.outputTail, where: 'integration' },
+        failedCheck: checkNote(f, 'integration'),
       });
       return false;
     }
@@ -182,10 +174,10 @@ async function applyQueue(x: Execution, jobs: ExecJobs, job: Job<QueueOutcome>):
       x.store.transitionTask(EXECUTION, step.id, run.run_id, 'queued', outcome.reason);
       {
         // Said once, when the wait starts; tried again later and later (the checkout may stay as it is all night).
-        const previous = queueWaits.get(jobs);
+        const previous = jobs.queueWait;
         const delay = Math.min(QUEUE_WAIT_MAX_MS, previous === undefined ? QUEUE_WAIT_MS : previous.delay * 2);
         if (previous === undefined) x.emit({ type: 'task-waiting', task: step.id, reason: outcome.reason });
-        queueWaits.set(jobs, { until: Date.now() + delay, delay });
+        jobs.queueWait = { until: Date.now() + delay, delay };
       }
       return false;
   }
@@ -217,11 +209,11 @@ async function tidyMerged(x: Execution, run: RunRow): Promise<void> {
   // Only the commit the runner made and merged: a branch moved since is someone's work.
   if (tip === undefined || tip !== run.commit_sha) return;
   await deleteBranch(x.repo.root, run.branch).catch(() => undefined);
-  absorbRefMoves(x, [{ ref, from: tip, to: undefined }]);
+  absorbRunnerRefMoves(x, [{ ref, from: tip, to: undefined }]);
 }
 
 async function conflicted(x: Execution, run: RunRow, step: TaskStep, baseTip: string, paths: readonly string[], sides: readonly ConflictSide[]): Promise<void> {
-  const row = rowOf(x, step.id);
+  const row = x.store.task(EXECUTION, step.id);
   const left = row !== undefined && spent(row) < step.maxAttempts;
   const commit = run.commit_sha ?? '';
   const list = paths.join(', ');
@@ -232,19 +224,13 @@ async function conflicted(x: Execution, run: RunRow, step: TaskStep, baseTip: st
     });
     return;
   }
-  const kept = attemptSnapshotRef(run.run_id);
-  await updateRefCas(x.repo.root, kept, commit, undefined, `phaserunner: conflicted attempt ${run.attempt} of task ${step.id}`);
-  absorbRefMoves(x, [{ ref: kept, from: undefined, to: commit }]);
+  const kept = await keepTaskCommit(x, run, commit, 'conflicted');
   const reason = `merging it into ${x.config.base} conflicts at ${list}, and its ${step.maxAttempts} attempts are used; its commit is kept as ${kept}. Resolve it by hand, or \`phaserunner retry ${step.id}\`.`;
   x.store.write(() => {
     x.store.updateRun(run.run_id, { step: 'conflict', failure: reason });
     x.store.transitionTask(EXECUTION, step.id, run.run_id, 'conflict', reason);
   });
   x.emit({ type: 'task-conflict', task: step.id, runId: run.run_id, paths, kept });
-}
-
-function aborted(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.message === 'the runner is stopping');
 }
 
 function errorText(error: unknown): string {

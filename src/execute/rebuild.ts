@@ -4,7 +4,7 @@
 // Tasks not merged start from pending: an attempt in flight when the store was lost is not
 // adopted (its worktree is cleared by the next dispatch; its files stay in its checkout's
 // snapshot only if it had failed).
-import { firstValues, streamPhaseCommits } from '../audit/history.js';
+import { taskMergesOnLine } from './task-merges.js';
 import { branchTip } from '../git/repo.js';
 import { EXECUTION } from '../workstream/execution.js';
 import type { Execution } from './context.js';
@@ -16,20 +16,12 @@ export interface RestoredTask {
 
 export async function rebuildExecution(x: Execution): Promise<RestoredTask[]> {
   const tip = await branchTip(x.repo.root, x.config.base);
-  const found = new Map<string, { merge: string; commit: string; runId: string | undefined; attempt: number }>();
-  await streamPhaseCommits(
-    x.repo.root,
-    tip,
-    (c) => {
-      const t = firstValues(c.trailers);
-      const task = t.get('Task');
-      if (t.get('Workstream') !== EXECUTION || task === undefined || c.parents.length !== 2) return;
-      // Newest first: a task merged twice (which the audit reports) counts by its last merge.
-      if (found.has(task) || x.exec.stepFor(task) === undefined) return;
-      found.set(task, { merge: c.sha, commit: c.parents[1] ?? '', runId: t.get('Run-Id'), attempt: Number(t.get('Attempt') ?? '1') || 1 });
-    },
-    'first-parent',
-  );
+  const found = new Map<string, { merge: string; commit: string; attempt: number }>();
+  // Newest first: a task merged twice (which the audit reports) counts by its last merge.
+  for (const m of await taskMergesOnLine(x.repo.root, tip)) {
+    if (found.has(m.task) || x.exec.stepFor(m.task) === undefined) continue;
+    found.set(m.task, { merge: m.merge, commit: m.commit, attempt: Number(m.trailers.get('Attempt') ?? '1') || 1 });
+  }
   const restored: RestoredTask[] = [];
   for (const id of x.exec.stepIds) {
     const merged = found.get(id);

@@ -3,16 +3,14 @@
 // need the runner), while the agents it started keep working for the next `run` to collect.
 // Between passes it sleeps until an agent ends (its exit.json appears), background work
 // settles, or the poll interval passes, and it shows each working task (the board).
-import { existsSync, mkdirSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isBelow } from '../util/path.js';
 import { stopMarked } from '../integrate/marked-processes.js';
-import { runFiles } from '../dispatch/run-dir.js';
-import { wrapperAlive } from '../dispatch/probe.js';
 import type { ProgressReport } from '../execution/schedule.js';
 import { removeCheckout, removeStaleCandidates } from '../integrate/checkout.js';
 import { candidateCheckout } from './merge-queue.js';
-import { latestOutputLine } from '../runner/progress.js';
-import { fileWatch, sleep } from '../runner/wait.js';
+import { sleep, watchAgents } from '../runner/wait.js';
 import { EXECUTION } from '../workstream/execution.js';
 import { integrationRoot, type Execution } from './context.js';
 import { Jobs } from './jobs.js';
@@ -38,8 +36,8 @@ export async function runExecution(x: Execution, options: ExecRunOptions): Promi
   // Candidates' checkouts left by a runner that stopped while it tested them.
   await removeStaleCandidates(x.repo.root, root);
   // A task's checks a runner killed while they ran left behind (they carry its checkout's mark).
-  const checkouts = resolve(x.state.worktrees) + sep;
-  await stopMarked((checkout) => resolve(checkout).startsWith(checkouts));
+  const checkouts = resolve(x.state.worktrees);
+  await stopMarked((checkout) => isBelow(checkouts, resolve(checkout)));
   await tidyMergedTasks(x);
   const jobs: ExecJobs = new Jobs();
   const onAbort = (): void => {
@@ -80,14 +78,11 @@ export async function runExecution(x: Execution, options: ExecRunOptions): Promi
 /** Sleeps until something may have changed; emits the board meanwhile. True on abort. */
 async function watch(x: Execution, jobs: ExecJobs, pollMs: number, signal: AbortSignal | undefined): Promise<boolean> {
   const runs = x.store.activeRuns(EXECUTION).filter((run) => run.step === 'dispatched');
-  const exits = runs.map((run) => runFiles(run.run_dir).exit);
-  const wake = fileWatch(exits);
+  const wake = watchAgents(runs, (run, elapsedMs, line) => {
+    x.emit({ type: 'task-progress', task: run.step_id, runId: run.run_id, stage: 'agent', elapsedMs, line });
+  });
+  if (wake === undefined) return false;
   try {
-    for (const [i, run] of runs.entries()) {
-      // Checked after the watch is set up: an exit.json renamed in between is not missed.
-      if (existsSync(exits[i] ?? '') || !wrapperAlive(run.run_dir, run.wrapper_pid, run.launch)) return false;
-      x.emit({ type: 'task-progress', task: run.step_id, runId: run.run_id, stage: 'agent', elapsedMs: Date.now() - Date.parse(run.dispatched_at), line: latestOutputLine(run.run_dir) });
-    }
     for (const job of jobs.verifying.values()) {
       x.emit({ type: 'task-progress', task: job.task, runId: job.runId, stage: 'checks', elapsedMs: Date.now() - job.startedAt, line: job.line });
     }

@@ -1,7 +1,7 @@
 // The scheduler's input (src/execution/schedule.ts) from the plan and the store.
 import type { SchedulerState, TaskProgress } from '../execution/schedule.js';
 import type { TaskRow } from '../store/store.js';
-import { EXECUTION } from '../workstream/execution.js';
+import { EXECUTION, type ExecutionWorkstream } from '../workstream/execution.js';
 import type { Execution } from './context.js';
 
 /** Attempts spent since the task was last given a fresh budget (`retry`). */
@@ -10,13 +10,18 @@ export function spent(row: Pick<TaskRow, 'attempts' | 'attempts_base'>): number 
 }
 
 export function schedulerState(x: Execution): SchedulerState {
-  const rows = new Map(x.store.tasks(EXECUTION).map((t) => [t.step_id, t]));
+  return schedulerStateOf(x.exec, x.store.tasks(EXECUTION));
+}
+
+/** The same from a plan and the store's rows (status reads them without a runner). */
+export function schedulerStateOf(exec: ExecutionWorkstream, rows: readonly TaskRow[]): SchedulerState {
+  const byId = new Map(rows.map((t) => [t.step_id, t]));
   const progress = new Map<string, TaskProgress>();
-  for (const task of x.exec.plan.tasks) {
-    const row = rows.get(task.id);
+  for (const task of exec.plan.tasks) {
+    const row = byId.get(task.id);
     if (row === undefined) continue;
-    const max = x.exec.stepFor(task.id)?.maxAttempts ?? 1;
+    const max = exec.stepFor(task.id)?.maxAttempts ?? 1;
     progress.set(task.id, { state: row.state, attempts: row.attempts, failedForGood: row.state === 'failed' && spent(row) >= max });
   }
-  return { tasks: x.exec.plan.tasks, progress };
+  return { tasks: exec.plan.tasks, progress };
 }

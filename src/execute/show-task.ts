@@ -3,15 +3,13 @@
 // tails, the check that failed (in its checkout or on its merge), and its commits.
 import { runFiles } from '../dispatch/run-dir.js';
 import { fail } from '../failures.js';
-import { openDefinitions } from '../definitions/open.js';
 import type { ApprovalRow, RunRow } from '../store/store.js';
 import { lastLines, readTextIfExists } from '../util/fs.js';
 import { describe, readJson, stdoutTail, TAIL_LINES, type ShownCommit } from '../runner/show.js';
 import { withStoreReadOnly } from '../runner/store-open.js';
-import { EXECUTION, executionWorkstream, taskBranch } from '../workstream/execution.js';
+import { EXECUTION, taskBranch } from '../workstream/execution.js';
 import { readAttemptNotes, type AttemptNotes } from './attempt-notes.js';
-import { planAtBase } from './plan-at-base.js';
-import { plannedTasks } from './open.js';
+import { executionAtBase } from './view-at-base.js';
 
 export interface TaskDetail {
   readonly task: string;
@@ -36,15 +34,11 @@ export interface TaskDetail {
 }
 
 export async function showTask(cwd: string, id: string, attempt?: number): Promise<TaskDetail> {
-  const known = await plannedTasks(cwd);
-  if (!known.includes(id)) fail({ reason: 'unknown-task', task: id, known });
-  const defs = await openDefinitions(cwd, 'view', { saveCache: false });
-  const { plan, blob } = await planAtBase(defs.repo.root, defs.config.base);
-  const exec = executionWorkstream(plan, blob, defs.config);
+  const { defs, exec } = await executionAtBase(cwd, id);
   const step = exec.stepFor(id);
-  if (step === undefined) fail({ reason: 'unknown-task', task: id, known: [...exec.stepIds] });
+  if (step === undefined) throw new Error(`task ${id} vanished from the plan it was found in`);
   const { row, runs, approvals } = withStoreReadOnly(defs.state.db, (store) => ({
-    row: store?.tasks(EXECUTION).find((t) => t.step_id === id),
+    row: store?.task(EXECUTION, id),
     runs: store?.runs(EXECUTION, id) ?? [],
     approvals: store?.approvals(EXECUTION).filter((a) => a.step_id === id) ?? [],
   }));

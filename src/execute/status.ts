@@ -6,7 +6,7 @@ import type { TaskRow } from '../store/store.js';
 import type { ExecutionWorkstream } from '../workstream/execution.js';
 import { taskBranch } from '../workstream/execution.js';
 import { PLAN_PATH, planDigestOf } from '../git/task-trailers.js';
-import { spent } from './schedule-state.js';
+import { schedulerStateOf, spent } from './schedule-state.js';
 
 export interface TaskStatus {
   readonly id: string;
@@ -71,8 +71,7 @@ export function executionStatus(exec: ExecutionWorkstream, rows: readonly TaskRo
       agent: step?.agent ?? null,
     };
   });
-  const progress = new Map(tasks.map((t) => [t.id, { state: t.state, attempts: t.attempts, failedForGood: t.state === 'failed' && t.attempts_left === 0 }]));
-  const report = progressPossible({ tasks: exec.plan.tasks, progress }, { concurrency: exec.concurrency });
+  const report = progressPossible(schedulerStateOf(exec, rows), { concurrency: exec.concurrency });
   return {
     workstream: 'execution',
     base,

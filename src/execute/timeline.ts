@@ -1,7 +1,7 @@
 // `phaserunner log --workstream execution`: the task merges on the base's first-parent line,
 // oldest first, read from git (their trailers), with what the store adds when there is one:
 // the attempts that did not merge, and how long each took.
-import { firstValues, streamPhaseCommits } from '../audit/history.js';
+import { taskMergesOnLine } from './task-merges.js';
 import { openDefinitions } from '../definitions/open.js';
 import { withStoreReadOnly } from '../runner/store-open.js';
 import type { RunRow } from '../store/store.js';
@@ -35,30 +35,22 @@ export async function executionTimeline(cwd: string, ref?: string): Promise<Task
   const defs = await openDefinitions(cwd, 'view', { saveCache: false });
   const tip = ref ?? defs.config.base;
   const runs = withStoreReadOnly(defs.state.db, (store) => (store === undefined ? undefined : store.runs(EXECUTION)));
-  const found: Omit<TaskTimelineEntry, 'duration_ms' | 'earlier_attempts'>[] = [];
-  await streamPhaseCommits(
-    defs.repo.root,
-    tip,
-    (c) => {
-      const t = firstValues(c.trailers);
-      const task = t.get('Task');
-      if (t.get('Workstream') !== EXECUTION || task === undefined || c.parents.length !== 2) return;
-      const attempt = Number(t.get('Attempt'));
-      found.unshift({
-        task,
-        subject: c.body.split('\n', 1)[0] ?? '',
-        merge: c.sha,
-        commit: c.parents[1] ?? null,
-        merged_at: c.date,
-        run_id: t.get('Run-Id') ?? null,
-        attempt: Number.isSafeInteger(attempt) ? attempt : null,
-        agent: t.get('Agent') ?? null,
-        plan_digest: t.get('Plan-Digest') ?? null,
-        approved_by: t.get('Approved-By') ?? null,
-      });
-    },
-    'first-parent',
-  );
+  // Oldest first, as a timeline reads.
+  const found = (await taskMergesOnLine(defs.repo.root, tip)).reverse().map((m) => {
+    const attempt = Number(m.trailers.get('Attempt'));
+    return {
+      task: m.task,
+      subject: m.subject,
+      merge: m.merge,
+      commit: m.commit,
+      merged_at: m.date,
+      run_id: m.trailers.get('Run-Id') ?? null,
+      attempt: Number.isSafeInteger(attempt) ? attempt : null,
+      agent: m.trailers.get('Agent') ?? null,
+      plan_digest: m.trailers.get('Plan-Digest') ?? null,
+      approved_by: m.trailers.get('Approved-By') ?? null,
+    };
+  });
   const byRun = new Map((runs ?? []).map((r) => [r.run_id, r]));
   const entries = found.map((e): TaskTimelineEntry => {
     const run = e.run_id === null ? undefined : byRun.get(e.run_id);

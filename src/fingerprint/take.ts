@@ -1,10 +1,11 @@
 // Taking the fingerprint of everything an attempt's agent must not change (types.ts). Taken
 // when the agent is started and again when it has ended; compare.ts says what differs.
-import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { git, splitNul } from '../git/exec.js';
 import { fileState, walkFiles } from './file-state.js';
+import { isBelow, realOrResolved } from '../util/path.js';
 import type { Area, CheckoutState, FileState, Fingerprint } from './types.js';
 
 export interface Scope {
@@ -213,21 +214,10 @@ function runnersWorktree(admin: string, roots: readonly string[]): boolean {
   if (gitdir === '' || !isAbsolute(gitdir)) return false;
   const checkout = dirname(gitdir);
   const forms = [resolve(checkout), realOrResolved(checkout)];
-  return roots.some((root) => forms.some((path) => inside(root, path) || inside(realOrResolved(root), path)));
+  return roots.some((root) => forms.some((path) => isBelow(root, path) || isBelow(realOrResolved(root), path)));
 }
 
-function realOrResolved(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
-  }
-}
 
-function inside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-}
 
 /**
  * phaserunner's state but this run's directory, what the runner itself writes while an agent

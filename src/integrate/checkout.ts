@@ -2,12 +2,13 @@
 // candidate merge commit, which exists only while the candidate's checks run. Detached, so it
 // holds no branch (the base stays free to move and to be checked out anywhere), and removed
 // with its administrative files afterwards, whatever happened, so none is left eating disk.
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { git, gitOut } from '../git/exec.js';
 import { addDetachedWorktree, listWorktrees, removeWorktree } from '../git/worktree.js';
 import { stopMarked } from './marked-processes.js';
+import { isBelow, realOrResolved } from '../util/path.js';
 
 /**
  * Makes `dir` free for a checkout: removes a leftover of an earlier one there (a worktree of
@@ -68,7 +69,7 @@ export async function removeCheckout(repo: string, dir: string): Promise<void> {
  */
 export async function removeStaleCandidates(repo: string, root: string): Promise<string[]> {
   const base = resolve(root);
-  await stopMarked((checkout) => isInside(base, resolve(checkout)));
+  await stopMarked((checkout) => isBelow(base, resolve(checkout)));
   const removed: string[] = [];
   if (existsSync(base)) {
     for (const name of await readdir(base)) {
@@ -86,20 +87,8 @@ export async function removeStaleCandidates(repo: string, root: string): Promise
 async function isOwnLeftover(repo: string, dir: string): Promise<boolean> {
   if ((await readdir(dir)).length === 0) return true;
   const [, ...linked] = await listWorktrees(repo);
-  const path = real(dir);
-  return linked.some((w) => real(w.path) === path);
+  const path = realOrResolved(dir);
+  return linked.some((w) => realOrResolved(w.path) === path);
 }
 
-/** The path with symbolic links resolved (git lists worktrees so), or as given when it is gone. */
-function real(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
-  }
-}
 
-function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-}

@@ -97,9 +97,22 @@ export async function rejectPhase(r: Runner, d: Decision & { readonly text: stri
 }
 
 /** A decision with its time and the proof that this command recorded it. */
-function proven(entry: Omit<NewApproval, 'at' | 'proof'>): NewApproval {
+export function proven(entry: Omit<NewApproval, 'at' | 'proof'>): NewApproval {
   const at = nowIso();
   return { ...entry, at, proof: proveDecision({ ...entry, at }) };
+}
+
+/**
+ * Why `by` cannot decide here, or undefined: a name that cannot be a trailer value, or a
+ * command started from inside an agent's attempt (a person decides, never an agent).
+ */
+export function deciderProblem(by: string): { readonly cause: 'bad-name' | 'inside-attempt'; readonly detail: string } | undefined {
+  const problem = nameProblem(by);
+  if (problem !== undefined) return { cause: 'bad-name', detail: `--by ${problem}` };
+  const origin = insideAttempt();
+  if (origin === undefined) return undefined;
+  const which = origin.runId === undefined ? `a dispatch wrapper (pid ${origin.pid})` : `run ${origin.runId} (pid ${origin.pid})`;
+  return { cause: 'inside-attempt', detail: `this command was started from inside an agent's attempt: ${which}` };
 }
 
 async function pendingReview(
@@ -107,13 +120,8 @@ async function pendingReview(
   d: Decision,
   verb: 'approve' | 'reject',
 ): Promise<{ run: RunRow; step: WorkstreamStep; commit: string; digest: string }> {
-  const problem = nameProblem(d.by);
-  if (problem !== undefined) fail({ reason: 'approval-refused', phase: d.phase, verb, cause: 'bad-name', detail: `--by ${problem}` });
-  const origin = insideAttempt();
-  if (origin !== undefined) {
-    const which = origin.runId === undefined ? `a dispatch wrapper (pid ${origin.pid})` : `run ${origin.runId} (pid ${origin.pid})`;
-    fail({ reason: 'approval-refused', phase: d.phase, verb, cause: 'inside-attempt', detail: `this command was started from inside an agent's attempt: ${which}` });
-  }
+  const who = deciderProblem(d.by);
+  if (who !== undefined) fail({ reason: 'approval-refused', phase: d.phase, verb, ...who });
   const ws = r.workstream.name;
   const row = r.store.phase(ws, phaseStep(d.phase));
   if (row === undefined || !r.workstream.phaseIds.includes(d.phase)) fail({ reason: 'unknown-phase', phase: d.phase, known: [...r.workstream.phaseIds] });

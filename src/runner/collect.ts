@@ -3,16 +3,15 @@
 // commit made just before a crash is recognised rather than blamed on the agent.
 import { existsSync } from 'node:fs';
 import { probeAttempt } from '../dispatch/probe.js';
-import { nameStragglers, reapAttempt } from '../dispatch/reap.js';
 import { fail, PhaserunnerError } from '../failures.js';
 import { forgetRepositoryConfig } from '../git/exec.js';
 import { runFiles } from '../dispatch/run-dir.js';
 import type { ExitFile } from '../dispatch/exit-file.js';
 import type { RunPatch, RunRow } from '../store/store.js';
-import { killGroup } from '../util/process.js';
 import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { committedBefore } from './commit-phase.js';
+import { badExitFile, promptGone, stopCrashed, withContainment, wrapperGaveUp } from './attempt-ending.js';
 import { failRun } from './fail-run.js';
 import { finalizeRun } from './finalize.js';
 import type { StagedTree } from './staged-tree.js';
@@ -30,9 +29,6 @@ export type CollectOutcome =
   | { readonly kind: 'conflict' }
   | { readonly kind: 'waiting'; readonly reason: string }
   | { readonly kind: 'awaiting-approval'; readonly reason: string };
-
-/** Wrappers that exit without claiming their launch before an attempt is given up (see 'not-started'). */
-const WRAPPER_FAILURES = 3;
 
 export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome> {
   // Judged by the definitions it was dispatched under, whatever the base has now.
@@ -54,13 +50,11 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
       // No agent ever ran: the runner died between recording the run and starting it, or
       // before the wrapper it launched claimed the attempt (and it now holds that launch's
       // claim, so that wrapper starts nothing). Start it now: the same attempt, not a new one.
-      // A runner killed is never the attempt's fault, however often; but a wrapper the runner
-      // saw running that exits without claiming, again and again, cannot start (its errors
-      // are in wrapper.log), and launching it forever would help nobody.
-      if (probe.wrapperFailures >= WRAPPER_FAILURES) {
-        const reason = `the dispatch wrapper exited ${probe.wrapperFailures} times before it started the agent (see ${runFiles(run.run_dir).wrapperLog}); no agent ran for this attempt.`;
-        await failRun(r, run, step, reason);
-        return { kind: 'failed', reason, badData: false };
+      // (A wrapper that keeps exiting without claiming is given up: wrapperGaveUp.)
+      const gaveUp = wrapperGaveUp(run, probe);
+      if (gaveUp !== undefined) {
+        await failRun(r, run, step, gaveUp);
+        return { kind: 'failed', reason: gaveUp, badData: false };
       }
       if (probe.launch > 1) crashPoint('collect:launch-retired');
       // Unless its prompt is gone with the run directory (removed by hand), and there is
@@ -69,25 +63,17 @@ export async function collectRun(r: Runner, run: RunRow): Promise<CollectOutcome
         await startAgent(r, step, run, probe.launch);
         return { kind: 'running' };
       }
-      const reason = `the runner stopped before starting the agent, and the attempt's prompt (${runFiles(run.run_dir).prompt}) is gone; the attempt never ran.`;
+      const reason = promptGone(run);
       await failRun(r, run, step, reason);
       return { kind: 'failed', reason, badData: false };
     }
     case 'crashed': {
-      // An agent whose wrapper died must not keep writing into a checkout nobody watches.
-      if (probe.orphanedAgent !== undefined) killGroup(probe.orphanedAgent, 'SIGKILL');
-      const stopped = probe.orphanedAgent === undefined ? '' : ` (its agent, pid ${probe.orphanedAgent}, was still running and has been stopped)`;
-      // Nor must anything else the attempt started: with no wrapper left to stop them, they
-      // are found by the run id in their environment.
-      const others = (await reapAttempt({ runId: run.run_id, settleMs: 200, deadlineMs: 2_000 })).stragglers.filter((p) => p.pid !== probe.orphanedAgent);
-      const alsoStopped = others.length === 0 ? '' : `; ${others.length === 1 ? 'another process' : `${others.length} other processes`} of the attempt still ran and ${others.length === 1 ? 'has' : 'have'} been stopped (${nameStragglers(others)})`;
-      const reason = withContainment(`${probe.detail}${stopped}${alsoStopped}; the attempt crashed.`, await contained(r, run));
+      const reason = withContainment(await stopCrashed(run, probe), await contained(r, run));
       await failRun(r, run, step, reason);
       return { kind: 'failed', reason, badData: false };
     }
     case 'bad-exit-file': {
-      const problems = probe.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-      const reason = withContainment(`${probe.file} is not a valid exit.json (${problems}); the attempt cannot count as finished.`, await contained(r, run));
+      const reason = withContainment(badExitFile(probe), await contained(r, run));
       await failRun(r, run, step, reason);
       return { kind: 'failed', reason, badData: true };
     }
@@ -162,10 +148,6 @@ async function contained(r: Runner, run: RunRow): Promise<string | undefined> {
   return found.failure;
 }
 
-/** A failure's reason, with what the agent also changed outside its checkout. */
-function withContainment(reason: string, contained: string | undefined): string {
-  return contained === undefined ? reason : `${reason} Also, ${contained}`;
-}
 
 /** What the wrapper's exit.json says of the attempt, as its run row records it. */
 export function exitPatch(exit: ExitFile): RunPatch {

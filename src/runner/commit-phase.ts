@@ -10,6 +10,7 @@ import type { WorkstreamStep } from '../workstream/types.js';
 import type { Runner } from './context.js';
 import { trailersFor } from './trailers-for.js';
 import { crashPoint } from './crash-points.js';
+import { absorbRunnerRefMoves } from './runner-ref-moves.js';
 import type { StagedTree } from './staged-tree.js';
 
 export async function commitPhase(r: Runner, run: RunRow, step: WorkstreamStep, { paths, tree }: StagedTree): Promise<string> {
@@ -20,18 +21,29 @@ export async function commitPhase(r: Runner, run: RunRow, step: WorkstreamStep, 
     [`${step.title}, written by ${run.agent} as the ${step.role}.`, '', 'Files:', ...[...paths].sort().map((p) => `- ${quoteForBody(p)}`)],
     trailersFor(ws, step, run, digest),
   );
+  const commit = await commitOnRunBranch(r, run, tree, message, `phase ${step.phase}`);
+  r.emit({ type: 'committed', phase: step.phase, runId: run.run_id, commit, branch: run.branch, files: paths });
+  return commit;
+}
+
+/**
+ * Commits `tree` on the run's branch, on top of the base the attempt started from: a phase's
+ * or a task's work alike. `what` names it in the reflog and in an error. Returns the commit.
+ */
+export async function commitOnRunBranch(r: Pick<Runner, 'repo' | 'config' | 'store' | 'signCommits'>, run: RunRow, tree: string, message: string, what: string): Promise<string> {
   const commit = await commitTree(r.repo.root, tree, [run.base_sha], message, r.config.identity, { sign: r.signCommits });
   // Intent first: if the runner dies after the branch moves, the next pass knows this commit.
   r.store.updateRun(run.run_id, { commit_sha: commit });
   crashPoint('commit:intent-recorded');
   const ref = `refs/heads/${run.branch}`;
-  if (!(await updateRefCas(r.repo.root, ref, commit, run.base_sha, `phaserunner: commit phase ${step.phase}`))) {
-    throw new Error(`${run.branch} moved while phaserunner was committing phase ${step.phase}`);
+  if (!(await updateRefCas(r.repo.root, ref, commit, run.base_sha, `phaserunner: commit ${what}`))) {
+    throw new Error(`${run.branch} moved while phaserunner was committing ${what}`);
   }
+  // Other attempts at work (execution runs several) were fingerprinted with the branch as it was.
+  absorbRunnerRefMoves(r, [{ ref, from: run.base_sha, to: commit }]);
   crashPoint('commit:ref-moved');
   r.store.updateRun(run.run_id, { step: 'committed' });
   crashPoint('commit:step-recorded');
-  r.emit({ type: 'committed', phase: step.phase, runId: run.run_id, commit, branch: run.branch, files: paths });
   return commit;
 }
 

@@ -8,6 +8,7 @@ import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { wrapperAlive } from '../dispatch/probe.js';
 import { phaseOf } from '../workstream/step-id.js';
+import type { RunRow } from '../store/store.js';
 
 export interface WaitOptions extends PassOptions {
   readonly pollMs?: number;
@@ -46,26 +47,35 @@ async function watchRunning(r: Runner, pollMs: number, signal: AbortSignal | und
   for (;;) {
     const runs = r.store.activeRuns(r.workstream.name).filter((run) => run.step === 'dispatched');
     if (runs.length === 0) return false;
-    const exits = runs.map((run) => runFiles(run.run_dir).exit);
-    const wake = fileWatch(exits);
+    const wake = watchAgents(runs, (run, elapsedMs, line) => {
+      r.emit({ type: 'progress', phase: phaseOf(run), runId: run.run_id, elapsedMs, line });
+    });
+    if (wake === undefined) return false;
     try {
-      for (const [i, run] of runs.entries()) {
-        // Checked after the watch is set up: an exit.json renamed in between is not missed.
-        const ended = existsSync(exits[i] ?? '') || !wrapperAlive(run.run_dir, run.wrapper_pid, run.launch);
-        if (ended) return false;
-        r.emit({
-          type: 'progress',
-          phase: phaseOf(run),
-          runId: run.run_id,
-          elapsedMs: Date.now() - Date.parse(run.dispatched_at),
-          line: latestOutputLine(run.run_dir),
-        });
-      }
       if (await sleep(pollMs, signal, wake.appeared)) return true;
     } finally {
       wake.close();
     }
   }
+}
+
+/**
+ * Watches for the end of each of `runs`' agents (their exit.json appearing), and tells each one
+ * still working with its elapsed time and latest output line. Undefined (nothing left to close)
+ * when one of them has ended already: it is checked after the watch is set up, so an exit.json
+ * renamed in between is not missed.
+ */
+export function watchAgents(runs: readonly RunRow[], working: (run: RunRow, elapsedMs: number, line: string | undefined) => void): FileWatch | undefined {
+  const exits = runs.map((run) => runFiles(run.run_dir).exit);
+  const wake = fileWatch(exits);
+  for (const [i, run] of runs.entries()) {
+    if (existsSync(exits[i] ?? '') || !wrapperAlive(run.run_dir, run.wrapper_pid, run.launch)) {
+      wake.close();
+      return undefined;
+    }
+    working(run, Date.now() - Date.parse(run.dispatched_at), latestOutputLine(run.run_dir));
+  }
+  return wake;
 }
 
 interface FileWatch {

@@ -213,6 +213,11 @@ export class Store {
     this.applyTransition(workstream, taskId, runId, to, reason, patch, undefined);
   }
 
+  /** One task of an execution workstream, or undefined when the store has none of that id. */
+  task(workstream: string, taskId: string): TaskRow | undefined {
+    return this.db.prepare('SELECT * FROM steps WHERE workstream = ? AND step_id = ?').get(workstream, taskId) as TaskRow | undefined;
+  }
+
   /** An execution workstream's tasks (a task's state is a TaskState). */
   tasks(workstream: string): TaskRow[] {
     return this.db.prepare('SELECT * FROM steps WHERE workstream = ?').all(workstream) as TaskRow[];
