@@ -7,13 +7,13 @@
 // or agent left, the integration checks green at every first-parent commit, a clean audit.
 //
 // Planning runs once; its repository (a three-task plan, acknowledged) is copied per case.
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, CLI, type CliResult } from '../helpers/cli.js';
+import { cli, cliAsync } from '../helpers/cli.js';
 import { testEnv } from '../helpers/env.js';
 import { commitFile, git, tempDir } from '../helpers/git.js';
 import { scriptedRepo, until } from '../helpers/setup.js';
@@ -71,7 +71,7 @@ const SCENARIOS = {
   relaunch: {
     steps: [
       async (repo) => {
-        const killed = await run(repo, EXEC, { PHASERUNNER_TEST_CRASH_AT: 'dispatch:spec-written' }).done;
+        const killed = await cliAsync(repo, EXEC, { PHASERUNNER_TEST_CRASH_AT: 'dispatch:spec-written' }).done;
         if (killed.signal !== 'SIGKILL') throw new Error(`run was not killed at dispatch:spec-written: ${killed.stderr}`);
       },
       EXEC,
@@ -207,7 +207,7 @@ async function sweepCase(name: ScenarioName, point: string | undefined): Promise
 
   // The base got only green trees: the integration checks pass at every first-parent commit.
   for (const commit of firstParents) await integrationGreen(repo, commit);
-  const audit = await run(repo, ['audit', '--json']).done;
+  const audit = await cliAsync(repo, ['audit', '--json']).done;
   expect(audit.code, audit.stdout).toBe(0);
 }
 
@@ -218,26 +218,12 @@ async function drive(repo: string, steps: readonly Step[], env: NodeJS.ProcessEn
       await step(repo);
       continue;
     }
-    const result = await run(repo, step, env).done;
+    const result = await cliAsync(repo, step, env).done;
     if (result.signal === 'SIGKILL') return i;
   }
   return undefined;
 }
 
-/** The CLI as a process, without blocking this file's other cases. */
-function run(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: ReturnType<typeof spawn>; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...testEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<CliResult>((resolve) => {
-    child.on('close', (code, signal) => {
-      resolve({ code, stdout, stderr, signal });
-    });
-  });
-  return { child, done };
-}
 
 function taskState(repo: string, id: string): string | undefined {
   return readStore<{ state: string }>(repo, "SELECT state FROM steps WHERE workstream = 'execution' AND step_id = ?", id)[0]?.state;
@@ -247,7 +233,7 @@ function taskState(repo: string, id: string): string | undefined {
 async function killWhile(repo: string, hold: string, state: string): Promise<void> {
   const file = join(repo, '.git', hold);
   writeFileSync(file, '');
-  const runner = run(repo, EXEC);
+  const runner = cliAsync(repo, EXEC);
   try {
     await untilAsync(() => taskState(repo, 'T-001') === state, `T-001 to be ${state}`);
     runner.child.kill('SIGKILL');
@@ -268,7 +254,7 @@ async function killWhile(repo: string, hold: string, state: string): Promise<voi
 async function killPublishedUnrecorded(repo: string): Promise<void> {
   const file = join(repo, '.git', HOLD_INTEGRATION);
   writeFileSync(file, '');
-  const runner = run(repo, EXEC);
+  const runner = cliAsync(repo, EXEC);
   let db: Database.Database | undefined;
   try {
     await untilAsync(() => taskState(repo, 'T-001') === 'integrating', 'T-001 to be integrating');

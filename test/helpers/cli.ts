@@ -32,8 +32,8 @@ export function cliAsync(cwd: string, args: readonly string[], env: NodeJS.Proce
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<CliResult>((resolve) => {
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
+    child.on('close', (code, signal) => {
+      resolve({ code, stdout, stderr, signal });
     });
   });
   return { child, done, output: () => ({ stdout, stderr }) };
