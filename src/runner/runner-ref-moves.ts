@@ -27,6 +27,9 @@ export function absorbRunnerRefMoves(r: Pick<Runner, 'store'>, moves: readonly R
   if (moves.length === 0) return;
   r.store.write(() => {
     for (const row of r.store.dispatchedFingerprints()) {
+      // A run's own branch is in no fingerprint of its own: nothing to read (a phase commit's
+      // move, with no other attempt at work, parses nothing).
+      if (moves.every((m) => m.ref === `refs/heads/${row.branch}`)) continue;
       const fingerprint = JSON.parse(row.data) as Fingerprint;
       const refs = absorbed(fingerprint.refs, moves, `refs/heads/${row.branch}`);
       if (refs !== fingerprint.refs) r.store.amendFingerprint(row.run_id, JSON.stringify({ ...fingerprint, refs }));
