@@ -40,7 +40,7 @@ describe('retry T-003', () => {
     expect(first.stdout).toMatch(/T-003: attempt 1 of 1 FAILED: .*failed on purpose/);
     let now = tasks(repo);
     expect(now.get('T-003')).toMatchObject({ state: 'failed', attempts: 1, attempts_left: 0 });
-    for (const id of ['T-001', 'T-002', 'T-004', 'T-005', 'T-006']) expect(now.get(id)?.state, id).toBe('merged');
+    for (const id of ['T-001', 'T-002', 'T-004', 'T-005', 'T-006']) expect(now.get(id)?.state, `${id}: ${now.get(id)?.reason ?? ''}`).toBe('merged');
 
     const shown = json<{ task: string; state: string; runs: { attempt: number; step: string }[]; run: { failure: string } }>(cli(repo, ['show', 'T-003', '--json']));
     expect(shown).toMatchObject({ task: 'T-003', state: 'failed', runs: [{ attempt: 1, step: 'failed' }] });
