@@ -7,7 +7,7 @@ import { closeSync, openSync } from 'node:fs';
 import { wrapperEnvironment } from '../agents/env-allowlist.js';
 import { WRAPPER_SCRIPT } from '../paths.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { findPython, launcherArgv, SUBREAPER_ENV } from './launcher.js';
+import { launcherArgv, launcherPython, SUBREAPER_ENV } from './launcher.js';
 import { runFiles } from './run-dir.js';
 import type { DispatchSpec } from './spec.js';
 
@@ -28,12 +28,12 @@ export function spawnWrapper(runDir: string, launch: number): number {
   // Through the launcher when there is a python3 (the wrapper is then a child subreaper), and
   // never with a claim of being one that the launcher did not make.
   const wrapper = [process.execPath, WRAPPER_SCRIPT, runDir, String(launch)];
-  const python = findPython();
-  const [program = process.execPath, ...args] = python === undefined ? wrapper : launcherArgv(python, wrapper);
   // The common allowlist only (src/agents/env-allowlist.ts): an agent can read its parent's
   // environment in /proc.
   const env = wrapperEnvironment(process.env);
   Reflect.deleteProperty(env, SUBREAPER_ENV);
+  const python = launcherPython(env);
+  const [program = process.execPath, ...args] = python === undefined ? wrapper : launcherArgv(python, wrapper);
   try {
     const child = spawn(program, args, {
       cwd: runDir,

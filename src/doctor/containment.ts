@@ -3,7 +3,8 @@
 // ends. Without it the wrapper kills the agent's process group, and what leaves the group (a
 // setsid daemon) is stopped only while it keeps the run id in its environment. The check runs
 // the launcher itself, as a dispatch would, on a shell that reports what the launcher made of it.
-import { findPython, launcherArgv, SUBREAPER_ENV } from '../dispatch/launcher.js';
+import { wrapperEnvironment } from '../agents/env-allowlist.js';
+import { launcherArgv, launcherPython, SUBREAPER_ENV } from '../dispatch/launcher.js';
 import { runBounded } from '../util/process.js';
 import { passed, problem, type DoctorCheck } from './types.js';
 
@@ -18,7 +19,8 @@ export async function checkContainment(cwd: string): Promise<DoctorCheck> {
       error: `not Linux (${process.platform})`,
     });
   }
-  const python = findPython();
+  // The python3 a dispatch would launch through (a shim's interpreter), found as a dispatch finds it.
+  const python = launcherPython(wrapperEnvironment(process.env));
   if (python === undefined) {
     return problem('containment', 'warn', `python3 is not on PATH, so ${WEAKER}`, 'Install python3 (`apt install python3`, `dnf install python3`, ...); phaserunner uses it to make the dispatch wrapper a child subreaper.', {
       subreaper: false,
