@@ -36,8 +36,9 @@ export async function runExecution(x: Execution, options: ExecRunOptions): Promi
   // Candidates' checkouts left by a runner that stopped while it tested them.
   await removeStaleCandidates(x.repo.root, root);
   // A task's checks a runner killed while they ran left behind (they carry its checkout's mark).
+  // They run only while their task is verifying, and a killed runner leaves it so.
   const checkouts = resolve(x.state.worktrees);
-  await stopMarked((checkout) => isBelow(checkouts, resolve(checkout)));
+  if (x.store.tasks(EXECUTION).some((t) => t.state === 'verifying')) await stopMarked((checkout) => isBelow(checkouts, resolve(checkout)));
   await tidyMergedTasks(x);
   const jobs: ExecJobs = new Jobs();
   const onAbort = (): void => {

@@ -6,7 +6,8 @@
 // that finished. What it left running is stopped then (stopMarked), which closes the pipes.
 import { spawn } from 'node:child_process';
 import { killGroup } from '../util/process.js';
-import { INTEGRATION_ENV, stopMarked } from './marked-processes.js';
+import { startTicksOf } from '../util/procfs.js';
+import { INTEGRATION_ENV, stopMarked, type MarkedFilter } from './marked-processes.js';
 
 export interface CheckRun {
   /** null when it did not exit by itself (killed for its timeout or the abort, by a signal, or never started). */
@@ -51,7 +52,8 @@ export function runCheckProcess(argv: readonly string[], options: CheckProcessOp
     };
     child.stdout.on('data', append);
     child.stderr.on('data', append);
-    const ours = (checkout: string): boolean => checkout === options.mark;
+    // Its processes: marked with its checkout, and started no earlier than it.
+    const ours: MarkedFilter = { which: (checkout) => checkout === options.mark, since: child.pid === undefined ? undefined : startTicksOf(child.pid) };
     // Everything of the check's: its process group, and whatever carries its mark elsewhere.
     const stopAll = (): void => {
       killGroup(child.pid, 'SIGKILL');

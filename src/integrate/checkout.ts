@@ -69,14 +69,15 @@ export async function removeCheckout(repo: string, dir: string): Promise<void> {
  */
 export async function removeStaleCandidates(repo: string, root: string): Promise<string[]> {
   const base = resolve(root);
-  await stopMarked((checkout) => isBelow(base, resolve(checkout)));
+  const names = existsSync(base) ? await readdir(base) : [];
+  // Nothing left under it: no runner died testing a candidate there (each run removes its
+  // checkout as it ends), so no search of every process's environment.
+  if (names.length > 0) await stopMarked((checkout) => isBelow(base, resolve(checkout)));
   const removed: string[] = [];
-  if (existsSync(base)) {
-    for (const name of await readdir(base)) {
-      const path = join(base, name);
-      await removeCheckout(repo, path);
-      removed.push(path);
-    }
+  for (const name of names) {
+    const path = join(base, name);
+    await removeCheckout(repo, path);
+    removed.push(path);
   }
   // Worktrees registered under it whose directories were deleted by hand.
   await git(['worktree', 'prune'], { cwd: repo });

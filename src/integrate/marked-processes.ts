@@ -15,12 +15,24 @@ export const INTEGRATION_ENV = 'PHASERUNNER_INTEGRATION';
 /** How long stopping may take before the survivors are left (another user's, stuck in the kernel). */
 const DEADLINE_MS = 5_000;
 
-/** The live processes whose mark satisfies `which`; never this process or its ancestors. */
-export function markedProcesses(which: (checkout: string) => boolean): ProcessEntry[] {
+/**
+ * Which marked processes to look at: `which` on its mark, and, with `since` (clock ticks since
+ * boot, procfs.ts startTicksOf), only those started then or later. Reading a process's
+ * environment is what a search costs (one file per process on the machine, ~10 ms a search
+ * on a busy one, several per task), and a check's processes are all younger than the check.
+ */
+export interface MarkedFilter {
+  readonly which: (checkout: string) => boolean;
+  readonly since?: number | undefined;
+}
+
+/** The live processes the filter selects; never this process or its ancestors. */
+export function markedProcesses(filter: MarkedFilter | ((checkout: string) => boolean)): ProcessEntry[] {
+  const { which, since } = typeof filter === 'function' ? { which: filter, since: undefined } : filter;
   const all = liveProcesses();
   const own = new Set(ancestryOf(process.pid, all));
   return all.filter((p) => {
-    if (own.has(p.pid)) return false;
+    if (own.has(p.pid) || (since !== undefined && p.startTicks < since)) return false;
     const value = environValue(p.pid, INTEGRATION_ENV);
     return value !== undefined && which(value);
   });
@@ -32,7 +44,7 @@ export function markedProcesses(which: (checkout: string) => boolean): ProcessEn
  * deadline passes (as src/dispatch/reap.ts stops an attempt's). Returns how many were found;
  * nothing is found on a machine without /proc.
  */
-export async function stopMarked(which: (checkout: string) => boolean): Promise<number> {
+export async function stopMarked(which: MarkedFilter | ((checkout: string) => boolean)): Promise<number> {
   if (!hasProcfs) return 0;
   const seen = new Set<number>();
   const deadline = Date.now() + DEADLINE_MS;

@@ -4,6 +4,7 @@
 // the base branch gets is a tree that was tested.
 import { resolve } from 'node:path';
 import { clearCheckoutDir, createCheckout, moveCheckout, removeCheckout } from './checkout.js';
+import { startTicksOf } from '../util/procfs.js';
 import { stopMarked } from './marked-processes.js';
 import { runChecks, type CandidateCheck, type CheckProgress, type CheckResult } from './checks.js';
 
@@ -67,7 +68,8 @@ export async function testCandidate(input: TestCandidateInput): Promise<Candidat
     keep = false; // Aborted, or it went wrong: nothing of it is trusted for the next candidate.
     throw error;
   } finally {
-    if (keep) await stopMarked((checkout) => resolve(checkout) === dir);
+    // Kept: what its checks left was started by this runner (it ran them), so younger than it.
+    if (keep) await stopMarked({ which: (checkout) => resolve(checkout) === dir, since: startTicksOf(process.pid) });
     else await removeCheckout(input.repo, dir);
   }
 }

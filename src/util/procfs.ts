@@ -11,6 +11,8 @@ export interface ProcessEntry {
   readonly pgid: number;
   /** Whether it has a controlling terminal (a shell a person started has one; an agent's processes do not). */
   readonly tty: boolean;
+  /** When it started, in clock ticks since boot (comparable only with another process's). */
+  readonly startTicks: number;
 }
 
 export const hasProcfs = process.platform === 'linux';
@@ -44,7 +46,22 @@ export function processEntry(pid: number): ProcessEntry | undefined {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const state = fields[0];
   if (state === 'Z' || state === 'X' || state === 'x') return undefined;
-  return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), tty: Number(fields[4]) !== 0 };
+  return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), tty: Number(fields[4]) !== 0, startTicks: Number(fields[19]) };
+}
+
+/**
+ * When a process started, in clock ticks since boot, live or not yet collected by its parent
+ * (a zombie's is still there); undefined when it cannot be read. Every process it starts
+ * afterwards has a start at least as late.
+ */
+export function startTicksOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isSafeInteger(ticks) ? ticks : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The processes below `root` (children, their children, ...), root excluded. */

@@ -10,7 +10,8 @@ import { prepareCandidate } from '../../src/integrate/candidate.js';
 import { addDetachedWorktree } from '../../src/git/worktree.js';
 import { removeCheckout, removeStaleCandidates } from '../../src/integrate/checkout.js';
 import type { CandidateCheck } from '../../src/integrate/checks.js';
-import { INTEGRATION_ENV, markedProcesses } from '../../src/integrate/marked-processes.js';
+import { INTEGRATION_ENV, markedProcesses, stopMarked } from '../../src/integrate/marked-processes.js';
+import { startTicksOf } from '../../src/util/procfs.js';
 import { testCandidate, type CandidateProgress } from '../../src/integrate/test-candidate.js';
 import { testEnv } from '../helpers/env.js';
 import { git, tempDir, userState } from '../helpers/git.js';
@@ -196,6 +197,27 @@ describe('testCandidate', () => {
 
     await expect(testCandidate({ repo, commit, dir, checks: [] })).rejects.toThrow(/the directory exists and is not a worktree of this repository/);
     expect(readdirSync(dir)).toEqual(['notes.txt']);
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('markedProcesses since a start', () => {
+  it('reads only processes started then or later: a check looks at its own, not the whole machine', async () => {
+    const dir = tempDir();
+    const marked = () => spawn('sleep', ['300'], { cwd: dir, env: { ...testEnv(), [INTEGRATION_ENV]: dir }, detached: true, stdio: 'ignore' });
+    const older = marked();
+    const olderStart = startTicksOf(older.pid ?? -1);
+    // Clock ticks are 10 ms: the younger one must start in a later one.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const younger = marked();
+    const since = startTicksOf(younger.pid ?? -1);
+    expect(olderStart).toBeDefined();
+    expect(since).toBeGreaterThan(olderStart ?? Infinity);
+    const pids = (found: { pid: number }[]) => found.map((p) => p.pid).sort((a, b) => a - b);
+    expect(pids(markedProcesses({ which: (c) => c === dir, since }))).toEqual([younger.pid]);
+    expect(pids(markedProcesses((c) => c === dir))).toEqual(pids([older, younger].map((c) => ({ pid: c.pid ?? -1 }))));
+    expect(await stopMarked({ which: (c) => c === dir, since })).toBe(1);
+    expect(pids(markedProcesses((c) => c === dir))).toEqual([older.pid]);
+    expect(await stopMarked((c) => c === dir)).toBe(1);
   });
 });
 

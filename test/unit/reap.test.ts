@@ -6,7 +6,7 @@ import { nameStragglers, reapAttempt, STRAGGLERS_NAMED } from '../../src/dispatc
 import { ancestryOf, descendantsOf, liveProcesses, processEntry, type ProcessEntry } from '../../src/util/procfs.js';
 import { isAlive, until } from '../helpers/setup.js';
 
-const entry = (pid: number, ppid: number): ProcessEntry => ({ pid, ppid, pgid: pid, tty: false });
+const entry = (pid: number, ppid: number): ProcessEntry => ({ pid, ppid, pgid: pid, tty: false, startTicks: 0 });
 
 describe('the process tree', () => {
   it('finds every descendant, however deep, and the ancestry up to init', () => {
