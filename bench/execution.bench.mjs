@@ -134,7 +134,7 @@ function verifyMerged(repo, tasks, who) {
 }
 
 /** Every task's timeline from the store and its attempt's exit.json (ms since the epoch). */
-async function timelines(repo) {
+export async function timelines(repo) {
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(join(repo.state, 'state.db'), { readonly: true, fileMustExist: true });
   try {
@@ -167,7 +167,7 @@ async function timelines(repo) {
 }
 
 /** max(longest dependency chain of agent durations, total agent time / concurrency). */
-function lowerBound(plan, agentMs, concurrency) {
+export function lowerBound(plan, agentMs, concurrency) {
   const chain = new Map();
   for (const t of plan.tasks) chain.set(t.id, agentMs.get(t.id) + Math.max(0, ...t.depends_on.map((d) => chain.get(d))));
   const criticalPathMs = Math.max(...chain.values());
@@ -176,7 +176,7 @@ function lowerBound(plan, agentMs, concurrency) {
 }
 
 /** Where each task's time went, as medians over the tasks (ms). */
-function breakdown(plan, lines, start) {
+export function breakdown(plan, lines, start) {
   const byId = new Map(lines.map((l) => [l.id, l]));
   const ready = (t) => Math.max(start, ...t.depends_on.map((d) => byId.get(d).merged));
   const stage = (f) => median(plan.tasks.map((t) => f(byId.get(t.id), t)));

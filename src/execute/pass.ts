@@ -203,7 +203,7 @@ export async function tidyMergedTasks(x: Execution): Promise<void> {
 }
 
 async function tidyMerged(x: Execution, run: RunRow): Promise<void> {
-  if (existsSync(run.worktree)) await removeWorktree(x.repo.root, run.worktree).catch(() => undefined);
+  if (existsSync(run.worktree)) await removeWorktree(x.repo.root, run.worktree, x.repo.commonDir).catch(() => undefined);
   const ref = `refs/heads/${run.branch}`;
   const tip = await resolveCommit(x.repo.root, ref);
   // Only the commit the runner made and merged: a branch moved since is someone's work.

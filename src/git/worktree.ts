@@ -1,6 +1,6 @@
 // Worktrees: each attempt runs in its own checkout of its phase branch.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { git } from './exec.js';
 
 export interface WorktreeEntry {
@@ -150,14 +150,45 @@ async function checkOutNewWorktree(path: string): Promise<void> {
   await git(['-c', 'core.sparseCheckout=false', 'reset', '--hard', '--quiet', '--no-recurse-submodules'], { cwd: path });
 }
 
-/** Removes a worktree and its administrative files; tolerates one whose directory is gone. */
-export async function removeWorktree(dir: string, path: string): Promise<void> {
+/**
+ * Removes a worktree and its administrative files; tolerates one whose directory is gone.
+ * With the shared git directory, `worktree prune` (a git process: this runs for every task)
+ * is left out where nothing can be left to forget: git removed the worktree, or no record
+ * there names a directory of that name.
+ */
+export async function removeWorktree(dir: string, path: string, commonDir?: string): Promise<void> {
   if (existsSync(path)) {
     // Fails (128) for a directory that is no longer a worktree; the caller checks what is left.
-    await git(['worktree', 'remove', '--force', '--force', path], { cwd: dir, okCodes: [128] });
+    const removed = await git(['worktree', 'remove', '--force', '--force', path], { cwd: dir, okCodes: [128] });
+    if (removed.exitCode === 0 && commonDir !== undefined) return;
+  } else if (commonDir !== undefined && !mayBeRecorded(commonDir, path)) {
+    return;
   }
   // Forgets worktrees whose directory is gone, so their branch can be checked out again.
   await git(['worktree', 'prune'], { cwd: dir });
+}
+
+/**
+ * Whether a worktree record (worktrees/<id>/gitdir: "<checkout>/.git") may name `path`: one
+ * naming a directory with its last name does. Compared by name only, so that a path git
+ * wrote resolved (a symlink in it) still counts: in doubt, the caller prunes.
+ */
+function mayBeRecorded(commonDir: string, path: string): boolean {
+  const root = join(commonDir, 'worktrees');
+  let ids: string[];
+  try {
+    ids = readdirSync(root);
+  } catch {
+    return false; // No worktree recorded at all.
+  }
+  const name = basename(resolve(path));
+  return ids.some((id) => {
+    try {
+      return basename(dirname(readFileSync(join(root, id, 'gitdir'), 'utf8').trim())) === name;
+    } catch {
+      return true; // A record without a readable gitdir: prune decides.
+    }
+  });
 }
 
 /** Deletes a local branch if it exists. */

@@ -56,7 +56,7 @@ export async function gateAndDispatch(r: Runner, step: WorkstreamStep): Promise<
   crashPoint('dispatch:gate-recorded');
   if (!gate.ok) {
     // Leave nothing behind: no checkout, and no branch unless an earlier attempt made it.
-    await removeWorktree(r.repo.root, worktree);
+    await removeWorktree(r.repo.root, worktree, r.repo.commonDir);
     if (!branchExisted) await deleteBranch(r.repo.root, branch);
     return block(r, step, phase, `${targetLabel(target)} is not met: ${failureLines(gate.checks).join(' ')}`);
   }
@@ -175,7 +175,7 @@ function guardedCheckout(r: Runner, run: RunRow): GuardedCheckout {
  * is moved into the previous run's directory, never deleted.
  */
 export async function clearCheckout(r: Runner, worktree: string, previousRunDir: string | undefined): Promise<void> {
-  await removeWorktree(r.repo.root, worktree);
+  await removeWorktree(r.repo.root, worktree, r.repo.commonDir);
   if (existsSync(worktree)) {
     const keep = join(previousRunDir ?? r.state.runs, `leftover-checkout-${Date.now()}`);
     renameSync(worktree, keep);

@@ -88,7 +88,7 @@ export async function finalizeRun(r: Runner, run: RunRow, step: WorkstreamStep, 
   r.emit({ type: 'phase-done', phase: step.phase, name: step.name, runId: run.run_id });
   // The work is in git now; the agent's checkout has served its purpose. Failing to remove
   // it loses nothing, so it must not fail the phase.
-  await removeWorktree(r.repo.root, run.worktree).catch(() => undefined);
+  await removeWorktree(r.repo.root, run.worktree, r.repo.commonDir).catch(() => undefined);
   crashPoint('finalize:worktree-removed');
   return { kind: 'done' };
 }
