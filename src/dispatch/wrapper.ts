@@ -22,6 +22,7 @@ import { runFiles } from './run-dir.js';
 import { parseDispatchSpec } from './spec.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { killGroup } from '../util/process.js';
+import { startTicksOf } from '../util/procfs.js';
 
 const runDir = process.argv[2];
 const launch = Number(process.argv[3] ?? '1');
@@ -58,7 +59,7 @@ async function end(result: AgentEnd): Promise<void> {
   ending = true;
   let reaped: Reaped = { stragglers: [], survivors: [] };
   try {
-    reaped = await reapAttempt({ runId: spec.run_id, below: process.pid, settleMs: SETTLE_MS, deadlineMs: REAP_DEADLINE_MS });
+    reaped = await reapAttempt({ runId: spec.run_id, below: process.pid, settleMs: SETTLE_MS, deadlineMs: REAP_DEADLINE_MS, since: startTicksOf(process.pid) });
   } catch (error) {
     log(`could not look for processes the agent left running: ${(error as Error).message}`);
   }

@@ -141,9 +141,11 @@ async function gitConfigFiles(scope: Scope): Promise<{ files: Set<string>; hookD
   // Both checkouts: an includeIf on gitdir can differ between them.
   // (The agent may have removed its checkout, or its .git: then only the user's.)
   const places = [scope.userCheckout, scope.agentWorktree].filter((p): p is string => p !== undefined && existsSync(join(p, '.git')));
-  for (const cwd of places) {
-    const listed = await git(['config', '--list', '--show-origin', '-z'], { cwd, okCodes: [1, 128] });
-    if (listed.exitCode !== 0) continue;
+  // Both at once: two gits in turn were a third of a fingerprint's wait.
+  const lists = await Promise.all(places.map((cwd) => git(['config', '--list', '--show-origin', '-z'], { cwd, okCodes: [1, 128] })));
+  for (const [i, cwd] of places.entries()) {
+    const listed = lists[i];
+    if (listed === undefined || listed.exitCode !== 0) continue;
     const named: Record<string, string> = {};
     const fields = splitNul(listed.stdout);
     for (let i = 0; i + 1 < fields.length; i += 2) {

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { nameStragglers, reapAttempt, STRAGGLERS_NAMED } from '../../src/dispatch/reap.js';
-import { ancestryOf, descendantsOf, liveProcesses, processEntry, type ProcessEntry } from '../../src/util/procfs.js';
+import { ancestryOf, descendantsOf, liveProcesses, processEntry, startTicksOf, type ProcessEntry } from '../../src/util/procfs.js';
 import { isAlive, until } from '../helpers/setup.js';
 
 const entry = (pid: number, ppid: number): ProcessEntry => ({ pid, ppid, pgid: pid, tty: false, startTicks: 0 });
@@ -42,6 +42,27 @@ describe('reapAttempt', () => {
     } finally {
       parent.kill('SIGKILL');
       marked.kill('SIGKILL');
+    }
+  });
+
+  it('with since, finds the run id only on processes started since then (the wrapper\'s own start)', async () => {
+    const runId = `01REAPSINCE${process.pid}`;
+    const env = { PATH: process.env.PATH, PHASERUNNER_RUN_ID: runId };
+    const older = spawn('sleep', ['300'], { stdio: 'ignore', env });
+    // Clock ticks are 10 ms: the younger one starts in a later one.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const younger = spawn('sleep', ['300'], { stdio: 'ignore', env });
+    try {
+      const since = startTicksOf(younger.pid ?? -1);
+      expect(since).toBeGreaterThan(startTicksOf(older.pid ?? -1) ?? Infinity);
+      const reaped = await reapAttempt({ runId, settleMs: 0, deadlineMs: 5_000, since });
+      expect(reaped.stragglers.map((p) => p.pid)).toEqual([younger.pid]);
+      expect(isAlive(older.pid ?? -1)).toBe(true);
+      // Without it, every process that carries the run id.
+      expect((await reapAttempt({ runId, settleMs: 0, deadlineMs: 5_000 })).stragglers.map((p) => p.pid)).toEqual([older.pid]);
+    } finally {
+      older.kill('SIGKILL');
+      younger.kill('SIGKILL');
     }
   });
 
