@@ -31,6 +31,9 @@ const FULL = {
   sleepSeconds: 2,
   makespanRepeats: { small: 3, large: 1 },
   noopRepeats: { small: 3, large: 2 },
+  // The same makespan with longer agents (one repetition each): the runner's cost per task is
+  // about fixed, so the ratio depends on how long a task's agent works.
+  longerSeconds: { small: [5, 10] },
 };
 const SMOKE = {
   sizes: { small: { files: 50, commits: 100 }, large: { files: 500, commits: 1_000 } },
@@ -39,6 +42,7 @@ const SMOKE = {
   sleepSeconds: 0.2,
   makespanRepeats: { small: 1, large: 1 },
   noopRepeats: { small: 1, large: 1 },
+  longerSeconds: { small: [0.5] },
 };
 const TARGET = 1.15;
 
@@ -193,8 +197,42 @@ export function breakdown(plan, lines, start) {
   };
 }
 
-async function makespan(repo, plan, cfg, secondsFile, repeats) {
-  writeFileSync(secondsFile, `${cfg.sleepSeconds}\n`);
+/**
+ * Where the slots' time went (slot-seconds, summed over the `concurrency` slots from the
+ * start to the last merge): an agent at work; a slot held with no agent at work (from the
+ * dispatch to its agent's start, and from its end until the task left its slot for the merge
+ * queue); free while a ready task waited (the runner's loop had not dispatched it yet); free
+ * with nothing ready (waiting for dependencies to merge).
+ */
+export function slotSeconds(plan, lines, start, concurrency) {
+  const byId = new Map(lines.map((l) => [l.id, l]));
+  const ready = new Map(plan.tasks.map((t) => [t.id, Math.max(start, ...t.depends_on.map((d) => byId.get(d).merged))]));
+  const end = Math.max(...lines.map((l) => l.merged));
+  const step = 5;
+  let agent = 0;
+  let held = 0;
+  let waiting = 0;
+  let starved = 0;
+  for (let t = start; t < end; t += step) {
+    let busy = 0;
+    let working = 0;
+    let readyNow = 0;
+    for (const l of lines) {
+      if (l.dispatched <= t && t < l.queued) busy++;
+      if (l.agentStart <= t && t < l.agentEnd) working++;
+      if (ready.get(l.id) <= t && t < l.dispatched) readyNow++;
+    }
+    const free = Math.max(0, concurrency - busy);
+    agent += working * step;
+    held += Math.max(0, busy - working) * step;
+    waiting += Math.min(free, readyNow) * step;
+    starved += (free - Math.min(free, readyNow)) * step;
+  }
+  return { agentMs: agent, heldWithoutAgentMs: held, freeWithReadyTaskMs: waiting, freeWithNothingReadyMs: starved };
+}
+
+async function makespan(repo, plan, cfg, secondsFile, repeats, seconds = cfg.sleepSeconds) {
+  writeFileSync(secondsFile, `${seconds}\n`);
   const samples = [];
   for (let i = 0; i < repeats; i++) {
     resetRepo(repo);
@@ -204,7 +242,14 @@ async function makespan(repo, plan, cfg, secondsFile, repeats) {
     const lines = await timelines(repo);
     const agentMs = new Map(lines.map((l) => [l.id, l.agentMs]));
     const bound = lowerBound(plan, agentMs, cfg.concurrency);
-    samples.push({ makespanMs: wallMs, ...bound, ratio: wallMs / bound.boundMs, agentMedianMs: median([...agentMs.values()]), breakdown: breakdown(plan, lines, start) });
+    samples.push({
+      makespanMs: wallMs,
+      ...bound,
+      ratio: wallMs / bound.boundMs,
+      agentMedianMs: median([...agentMs.values()]),
+      breakdown: breakdown(plan, lines, start),
+      slots: slotSeconds(plan, lines, start, cfg.concurrency),
+    });
   }
   resetRepo(repo);
   // The repetition with the median ratio, whole (its figures belong together).
@@ -262,6 +307,7 @@ export async function runExecutionBench({ smoke = false, sizes } = {}) {
     concurrency: cfg.concurrency,
     sleepSeconds: cfg.sleepSeconds,
     makespanRepeats: cfg.makespanRepeats,
+    longerSeconds: cfg.longerSeconds,
     noopRepeats: cfg.noopRepeats,
     integrationChecks: 0,
     target: `makespan <= ${TARGET}x the ideal lower bound, max(critical path, total agent time / concurrency)`,
@@ -275,9 +321,16 @@ export async function runExecutionBench({ smoke = false, sizes } = {}) {
         progress(`${name}: makespan, agents sleeping ${cfg.sleepSeconds} s, ${cfg.makespanRepeats[name]} repetitions`);
         const m = await makespan(repo, plan, cfg, secondsFile, cfg.makespanRepeats[name]);
         progress(`${name}: ${ms(m.makespanMs)} against a bound of ${ms(m.boundMs)} (${ratio(m.ratio)})`);
+        const longer = [];
+        for (const seconds of cfg.longerSeconds[name] ?? []) {
+          progress(`${name}: makespan, agents sleeping ${seconds} s, 1 repetition`);
+          const l = await makespan(repo, plan, cfg, secondsFile, 1, seconds);
+          progress(`${name}: ${ms(l.makespanMs)} against a bound of ${ms(l.boundMs)} (${ratio(l.ratio)})`);
+          longer.push({ sleepSeconds: seconds, ...l });
+        }
         progress(`${name}: added per task, agents not sleeping, ${cfg.noopRepeats[name]} repetitions`);
         const p = await perTask(repo, plan, secondsFile, cfg.noopRepeats[name]);
-        result.sizes[name] = { ...size, makespan: m, perTask: p };
+        result.sizes[name] = { ...size, makespan: m, longer, perTask: p };
       } finally {
         removeDir(repo.dir);
         removeDir(repo.saved);
@@ -301,6 +354,21 @@ export function formatExecution(r) {
     rows.push([`${name} (${s.files} files, ${s.commits} commits)`, ms(m.agentMedianMs), ms(m.criticalPathMs), ms(m.workPerSlotMs), ms(m.boundMs), ms(m.makespanMs), ratio(m.ratio), ms(m.breakdown.addedPerTaskMs)]);
   }
   lines.push(table(rows).replace(/^/gm, '    '));
+  const lrows = [['repository', 'agent sleeps', 'agent (median)', 'bound', 'makespan', 'ratio']];
+  for (const [name, s] of Object.entries(r.sizes)) {
+    for (const m of [{ sleepSeconds: r.sleepSeconds, ...s.makespan }, ...(s.longer ?? [])]) lrows.push([name, `${m.sleepSeconds} s`, ms(m.agentMedianMs), ms(m.boundMs), ms(m.makespanMs), ratio(m.ratio)]);
+  }
+  lines.push('  the same with longer agents (the runner\'s cost per task is about fixed):');
+  lines.push(table(lrows).replace(/^/gm, '    '));
+  lines.push(`  where the ${r.concurrency} slots' time went (slot-seconds, from the start to the last merge):`);
+  const srows = [['repository', 'agent sleeps', 'agent at work', 'held, no agent', 'free, a task ready', 'free, none ready']];
+  for (const [name, s] of Object.entries(r.sizes)) {
+    for (const m of [{ sleepSeconds: r.sleepSeconds, ...s.makespan }, ...(s.longer ?? [])]) {
+      const k = m.slots;
+      if (k !== undefined) srows.push([name, `${m.sleepSeconds} s`, ms(k.agentMs), ms(k.heldWithoutAgentMs), ms(k.freeWithReadyTaskMs), ms(k.freeWithNothingReadyMs)]);
+    }
+  }
+  lines.push(table(srows).replace(/^/gm, '    '));
   lines.push('  where a task\'s time went, from ready (its dependencies merged) to merged (medians over the tasks):');
   const stages = [
     ['ready -> dispatched', 'readyToDispatchedMs'],
@@ -317,7 +385,11 @@ export function formatExecution(r) {
   const prow = [['repository', 'phaserunner', 'shell baseline', 'ratio', 'added per task']];
   for (const [name, s] of Object.entries(r.sizes)) prow.push([name, ms(s.perTask.runnerMs), ms(s.perTask.baselineMs), ratio(s.perTask.ratio), ms(s.perTask.addedPerTaskMs)]);
   lines.push(table(prow).replace(/^/gm, '    '));
-  for (const [name, s] of Object.entries(r.sizes)) lines.push(`  target on ${name}: ${r.target}: ${ratio(s.makespan.ratio)} ${s.makespan.ratio <= TARGET ? 'met' : 'NOT MET'}`);
+  for (const [name, s] of Object.entries(r.sizes)) {
+    for (const m of [{ sleepSeconds: r.sleepSeconds, ...s.makespan }, ...(s.longer ?? [])]) {
+      lines.push(`  target on ${name}, agents sleeping ${m.sleepSeconds} s: ${r.target}: ${ratio(m.ratio)} ${m.ratio <= TARGET ? 'met' : 'NOT MET'}`);
+    }
+  }
   return lines.join('\n');
 }
 
