@@ -33,7 +33,7 @@ const FULL = {
   noopRepeats: { small: 3, large: 2 },
   // The same makespan with longer agents (one repetition each): the runner's cost per task is
   // about fixed, so the ratio depends on how long a task's agent works.
-  longerSeconds: { small: [5, 10] },
+  longerSeconds: { small: [5, 10], large: [10] },
 };
 const SMOKE = {
   sizes: { small: { files: 50, commits: 100 }, large: { files: 500, commits: 1_000 } },

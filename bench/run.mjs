@@ -3,8 +3,8 @@
 // what two runs can compare). Prints a table per benchmark (progress on stderr) and writes all
 // results, with the machine they were measured on, to bench/results.json.
 //
-//   npm run bench                      all, full size (about 15 minutes here: 310 s on 2026-11-23,
-//                                      and the execution benchmark's 567 s on 2026-12-03)
+//   npm run bench                      all, full size (about 18 minutes here: 310 s on 2026-11-23,
+//                                      and the execution benchmark's 746 s on 2026-12-03)
 //   npm run bench -- --smoke           all, tiny repositories and one repetition: checks that
 //                                      every benchmark still runs (CI does this); numbers mean nothing
 //   npm run bench -- --only phase,startup   those only: their results replace theirs in the
