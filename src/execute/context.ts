@@ -37,6 +37,14 @@ export function taskWorktree(x: Pick<Execution, 'state'>, id: StepId): string {
   return join(x.state.worktrees, `execution-${id}`);
 }
 
+/**
+ * Where merged tasks' checkouts wait to be deleted (discardWorktree). A leading dot: no task's
+ * checkout (`execution-<id>`) or phase's can be named so.
+ */
+export function trashRoot(x: Pick<Execution, 'state'>): string {
+  return join(x.state.worktrees, '.trash');
+}
+
 /** Where the merge queue checks out its candidates, each in a directory of its own. */
 export function integrationRoot(x: Pick<Execution, 'state'>): string {
   return join(x.state.worktrees, 'execution-integration');

@@ -21,6 +21,8 @@ export class Jobs<V, Q> {
   queueWait: { readonly until: number; readonly delay: number } | undefined;
   private readonly controller = new AbortController();
   private waiters: (() => void)[] = [];
+  /** Work nobody waits for a result of (a merged task's files being deleted): only for its end, before the runner exits. */
+  private readonly behind = new Set<Promise<void>>();
 
   get signal(): AbortSignal {
     return this.controller.signal;
@@ -51,6 +53,17 @@ export class Jobs<V, Q> {
   /** Stops the checks under way (Ctrl-C): their tasks are taken up again by the next runner. */
   abort(): void {
     this.controller.abort(new Error('the runner is stopping'));
+  }
+
+  /** Lets `work` run on its own; `idle()` waits for it. It must not reject. */
+  background(work: Promise<void>): void {
+    this.behind.add(work);
+    void work.finally(() => this.behind.delete(work));
+  }
+
+  /** Resolves when every background work has ended. */
+  async idle(): Promise<void> {
+    while (this.behind.size > 0) await Promise.all(this.behind);
   }
 
   /** Waits for every job to settle, whatever their outcome. */

@@ -4,13 +4,13 @@
 // says, and report whether anything can go on without a human. Re-entrant, as planning's.
 import { existsSync } from 'node:fs';
 import { resolveCommit } from '../git/repo.js';
-import { deleteBranch, removeWorktree } from '../git/worktree.js';
+import { deleteBranch, discardWorktree } from '../git/worktree.js';
 import { blockedBy, nextToDispatch, progressPossible, type ProgressReport } from '../execution/schedule.js';
 import { crashPoint } from '../runner/crash-points.js';
 import type { RunRow, TaskRow } from '../store/store.js';
 import type { ConflictSide } from '../integrate/conflict-sides.js';
 import { EXECUTION, type TaskStep } from '../workstream/execution.js';
-import type { Execution } from './context.js';
+import { trashRoot, type Execution } from './context.js';
 import { collectTask } from './collect-task.js';
 import { dispatchTask } from './dispatch-task.js';
 import { failTask, keepTaskCommit } from './fail-task.js';
@@ -154,7 +154,7 @@ async function applyQueue(x: Execution, jobs: ExecJobs, job: Job<QueueOutcome>):
   switch (outcome.kind) {
     case 'merged':
       jobs.queueWait = undefined;
-      await recordMerged(x, run, step, outcome.merge);
+      await recordMerged(x, jobs, run, step, outcome.merge);
       return true;
     case 'red': {
       const f = outcome.failed;
@@ -183,7 +183,7 @@ async function applyQueue(x: Execution, jobs: ExecJobs, job: Job<QueueOutcome>):
   }
 }
 
-async function recordMerged(x: Execution, run: RunRow, step: TaskStep, merge: string): Promise<void> {
+async function recordMerged(x: Execution, jobs: ExecJobs, run: RunRow, step: TaskStep, merge: string): Promise<void> {
   x.store.write(() => {
     x.store.updateRun(run.run_id, { step: 'merged', merge_sha: merge });
     x.store.transitionTask(EXECUTION, step.id, run.run_id, 'merged', `attempt ${run.attempt} merged into ${x.config.base} as ${merge}`, { commit_sha: run.commit_sha, merge_sha: merge });
@@ -191,19 +191,23 @@ async function recordMerged(x: Execution, run: RunRow, step: TaskStep, merge: st
   crashPoint('finalize:recorded');
   x.emit({ type: 'task-merged', task: step.id, runId: run.run_id, merge, base: x.config.base });
   // Recorded first: only then do its checkout and branch go (the merge has its commit).
-  await tidyMerged(x, run);
+  await tidyMerged(x, jobs, run);
 }
 
 /** The checkouts and branches of merged tasks that a runner killed right after recording the merge left. */
-export async function tidyMergedTasks(x: Execution): Promise<void> {
+export async function tidyMergedTasks(x: Execution, jobs: ExecJobs): Promise<void> {
   for (const row of x.store.tasks(EXECUTION)) {
     const run = row.state === 'merged' ? lastRun(x, row.step_id) : undefined;
-    if (run?.step === 'merged') await tidyMerged(x, run);
+    if (run?.step === 'merged') await tidyMerged(x, jobs, run);
   }
 }
 
-async function tidyMerged(x: Execution, run: RunRow): Promise<void> {
-  if (existsSync(run.worktree)) await removeWorktree(x.repo.root, run.worktree, x.repo.commonDir).catch(() => undefined);
+async function tidyMerged(x: Execution, jobs: ExecJobs, run: RunRow): Promise<void> {
+  // Out of the way at once, its files deleted beside the loop (the run waits for that before it ends).
+  if (existsSync(run.worktree)) {
+    const discarded = await discardWorktree(x.repo.root, run.worktree, x.repo.commonDir, trashRoot(x)).catch(() => undefined);
+    if (discarded !== undefined) jobs.background(discarded.deleted);
+  }
   const ref = `refs/heads/${run.branch}`;
   const tip = await resolveCommit(x.repo.root, ref);
   // Only the commit the runner made and merged: a branch moved since is someone's work.

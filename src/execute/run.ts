@@ -9,10 +9,11 @@ import { isBelow } from '../util/path.js';
 import { stopMarked } from '../integrate/marked-processes.js';
 import type { ProgressReport } from '../execution/schedule.js';
 import { removeCheckout, removeStaleCandidates } from '../integrate/checkout.js';
+import { emptyTrash } from '../git/worktree.js';
 import { candidateCheckout } from './merge-queue.js';
 import { sleep, watchAgents } from '../runner/wait.js';
 import { EXECUTION } from '../workstream/execution.js';
-import { integrationRoot, type Execution } from './context.js';
+import { integrationRoot, trashRoot, type Execution } from './context.js';
 import { Jobs } from './jobs.js';
 import { executionPass, tidyMergedTasks, type ExecJobs } from './pass.js';
 
@@ -39,8 +40,10 @@ export async function runExecution(x: Execution, options: ExecRunOptions): Promi
   // They run only while their task is verifying, and a killed runner leaves it so.
   const checkouts = resolve(x.state.worktrees);
   if (x.store.tasks(EXECUTION).some((t) => t.state === 'verifying')) await stopMarked((checkout) => isBelow(checkouts, resolve(checkout)));
-  await tidyMergedTasks(x);
   const jobs: ExecJobs = new Jobs();
+  // What a runner that stopped while deleting merged tasks' checkouts left.
+  jobs.background(emptyTrash(trashRoot(x)));
+  await tidyMergedTasks(x, jobs);
   const onAbort = (): void => {
     jobs.abort();
   };
@@ -73,6 +76,7 @@ export async function runExecution(x: Execution, options: ExecRunOptions): Promi
     // The merge queue's checkout, kept between candidates: gone with the run (a runner that
     // dies leaves it for the next one's removeStaleCandidates).
     if (!jobs.busy) await removeCheckout(x.repo.root, candidateCheckout(x)).catch(() => undefined);
+    await jobs.idle();
   }
 }
 

@@ -5,12 +5,15 @@
 // merges as ancestors, every first-parent commit the base got passes the integration checks,
 // and the audit is clean, on this repository and on a fresh clone without the store.
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, json } from '../helpers/cli.js';
 import { git, tempDir } from '../helpers/git.js';
 import { scriptedRepo } from '../helpers/setup.js';
 import { readStore } from '../helpers/store.js';
+import { testEnv } from '../helpers/env.js';
+import { worktreesDir } from '../../src/paths.js';
 import type { TaskStatus } from '../helpers/execution-run.js';
 
 interface Result {
@@ -104,6 +107,12 @@ describe('run --workstream execution --wait', () => {
 
   it('leaves no task worktree or branch behind, and the user checkout untouched', () => {
     expect(git(repo, 'worktree', 'list', '--porcelain')).not.toMatch(/execution-T-/);
+    // Nor their files: merged tasks' checkouts go to the trash, emptied before the run ends.
+    // The CLI runs with the tests' HOME (its worktrees under HOME/.local/state), not this process's.
+    const state = join(testEnv().HOME ?? '', '.local', 'state');
+    const worktrees = worktreesDir(realpathSync(resolve(repo, git(repo, 'rev-parse', '--git-common-dir'))), { XDG_STATE_HOME: state });
+    expect(readdirSync(worktrees).filter((name) => name.startsWith('execution-T-'))).toEqual([]);
+    expect(existsSync(join(worktrees, '.trash')) ? readdirSync(join(worktrees, '.trash')) : []).toEqual([]);
     expect(git(repo, 'branch', '--list', 'phaserunner/execution/*')).toBe('');
     expect(git(repo, 'status', '--porcelain')).toBe('');
   });

@@ -1,10 +1,10 @@
-// removeWorktree (src/git/worktree.ts) leaves out `worktree prune` where nothing can be left to
+// removeWorktree and discardWorktree (src/git/worktree.ts). removeWorktree leaves out `worktree prune` where nothing can be left to
 // forget, and still forgets what must be: a record whose directory was deleted by hand would
 // make the next `worktree add` at that path fail.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addWorktree, removeWorktree } from '../../src/git/worktree.js';
+import { addWorktree, discardWorktree, removeWorktree } from '../../src/git/worktree.js';
 import { commitFile, emptyRepo, git, tempDir } from '../helpers/git.js';
 
 function repo(): { dir: string; commonDir: string; at: (name: string) => string } {
@@ -44,5 +44,34 @@ describe('removeWorktree', () => {
     await addWorktree(dir, at('T-003'), 'b3', 'HEAD');
     await removeWorktree(dir, at('T-004'), commonDir);
     expect(listed(dir)).toContain('T-003');
+  });
+});
+
+describe('discardWorktree', () => {
+  it('takes the worktree out of the way at once (gone, unknown to git, its branch free) and deletes its files when awaited', async () => {
+    const { dir, commonDir, at } = repo();
+    const trash = at('.trash');
+    await addWorktree(dir, at('T-005'), 'b5', 'HEAD');
+    writeFileSync(join(at('T-005'), 'untracked.txt'), 'x\n');
+    const { deleted } = await discardWorktree(dir, at('T-005'), commonDir, trash);
+    expect(existsSync(at('T-005'))).toBe(false);
+    expect(listed(dir)).not.toContain('T-005');
+    // No worktree holds the branch any more: it can be deleted (the runner does so next).
+    git(dir, 'branch', '-D', 'b5');
+    await deleted;
+    expect(readdirSync(trash)).toEqual([]);
+    // And the path can be a worktree again.
+    await addWorktree(dir, at('T-005'), 'b5', 'HEAD');
+    expect(existsSync(join(at('T-005'), 'a.txt'))).toBe(true);
+  });
+
+  it('removes it in place when it cannot be moved to the trash', async () => {
+    const { dir, commonDir, at } = repo();
+    writeFileSync(at('not-a-dir'), 'a file where the trash would be\n');
+    await addWorktree(dir, at('T-006'), 'b6', 'HEAD');
+    const { deleted } = await discardWorktree(dir, at('T-006'), commonDir, join(at('not-a-dir'), 'trash'));
+    await deleted;
+    expect(existsSync(at('T-006'))).toBe(false);
+    expect(listed(dir)).not.toContain('T-006');
   });
 });
